@@ -1,0 +1,1 @@
+"""Icons, style sheet and demo data shipped with the app (read via importlib.resources)."""

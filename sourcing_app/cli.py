@@ -1,0 +1,184 @@
+"""Headless commands over the same services the desktop uses (DESIGN.md section 10).
+
+Exit codes: 0 done, 2 bad input (nothing changed), 1 the database or the
+machine would not let us finish. No traceback reaches the user: unexpected
+errors are written to a log file and summarised in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input on the command line: reported in one line, exit 2."""
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from sourcing_app.services.file_formats import FILE_KINDS
+
+    parser = argparse.ArgumentParser(
+        prog="sourcing-app",
+        description="Sourcing desk: score cross-border suppliers on margin and supply stability.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL or SQLite file path (default: SOURCING_DB_URL, "
+        "else the embedded SQLite file in your data directory)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demo database (created on first use) instead of your own",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    imp = commands.add_parser("import", help="import a CSV or XLSX file, all or nothing")
+    imp.add_argument("kind", choices=list(FILE_KINDS), metavar="KIND", help=", ".join(FILE_KINDS))
+    imp.add_argument("file", help="the .csv or .xlsx file")
+    imp.add_argument("--dry-run", action="store_true", help="check the file, change nothing")
+
+    score = commands.add_parser("score", help="score every supplier")
+    score.add_argument("--as-of", type=_iso_date, help="evaluation date (default: today)")
+    score.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    demo = commands.add_parser("demo", help="fill the database with the seeded demo portfolio")
+    demo.add_argument("--suppliers", type=int, default=200)
+    demo.add_argument("--lines", type=int, default=30_000)
+    demo.add_argument("--seed", type=int, default=20261127)
+    demo.add_argument("--as-of", type=_iso_date, help="last day of the demo history (default: today)")
+    return parser
+
+
+def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv))
+    except SystemExit as exit_:
+        return EXIT_OK if exit_.code in (0, None) else EXIT_BAD_INPUT
+    try:
+        return _run(args, out, err)
+    except UsageError as exc:
+        print(f"sourcing-app: {exc}", file=err)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("sourcing-app: interrupted; nothing was changed by the unfinished step", file=err)
+        return EXIT_FAILED
+    except Exception as exc:  # the last line of defence: no traceback for the user
+        from sourcing_app.db.migrate import DatabaseProblem
+
+        if isinstance(exc, DatabaseProblem):
+            print(f"sourcing-app: {exc}", file=err)
+            return EXIT_FAILED
+        log = _log_unexpected(exc)
+        print(f"sourcing-app: unexpected error: {exc}. Details were written to {log}", file=err)
+        return EXIT_FAILED
+
+
+def _log_unexpected(exc: BaseException) -> str:
+    import traceback
+
+    from sourcing_app.config import user_data_dir
+
+    path = user_data_dir() / "error.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        return "(the log could not be written)"
+    return str(path)
+
+
+def _db_url(args: argparse.Namespace) -> str:
+    from sourcing_app.config import demo_db_url, resolve_db_url
+
+    if args.demo and not args.db:
+        return demo_db_url()
+    return resolve_db_url(args.db)
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.command is None:
+        from sourcing_app.app import run_desktop
+
+        return run_desktop(_db_url(args), demo=args.demo)
+
+    from sourcing_app.db.migrate import prepare_database
+
+    engine = prepare_database(_db_url(args))
+    try:
+        if args.command == "import":
+            return _cmd_import(engine, args, out, err)
+        if args.command == "score":
+            return _cmd_score(engine, args, out)
+        if args.command == "demo":
+            return _cmd_demo(engine, args, out)
+    finally:
+        engine.dispose()
+    raise UsageError(f"unknown command {args.command}")
+
+
+def _cmd_import(engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # type: ignore[no-untyped-def]
+    from sourcing_app.services.importing import import_file
+
+    result = import_file(engine, args.kind, args.file, dry_run=args.dry_run)
+    if result.problems:
+        for problem in result.problems:
+            print(str(problem), file=err)
+        print(
+            f"{len(result.problems)} problem(s) in {args.file}; nothing was imported.",
+            file=err,
+        )
+        return EXIT_BAD_INPUT
+    verb = "would import" if args.dry_run else "imported"
+    print(
+        f"{verb} {result.rows} {args.kind} row(s): {result.added} added, {result.updated} updated.",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _cmd_score(engine, args: argparse.Namespace, out: TextIO) -> int:  # type: ignore[no-untyped-def]
+    from sourcing_app.services.score_output import write_scores
+    from sourcing_app.services.scoring import ScoringService
+
+    as_of = args.as_of or dt.date.today()
+    scores = ScoringService(engine).score_all(as_of)
+    write_scores(scores, args.format, out)
+    return EXIT_OK
+
+
+def _cmd_demo(engine, args: argparse.Namespace, out: TextIO) -> int:  # type: ignore[no-untyped-def]
+    from sourcing_app.services.demo import build_demo
+
+    if args.suppliers < 1 or args.lines < 0:
+        raise UsageError("--suppliers must be at least 1 and --lines at least 0")
+    summary = build_demo(
+        engine,
+        suppliers=args.suppliers,
+        lines=args.lines,
+        seed=args.seed,
+        as_of=args.as_of or dt.date.today(),
+    )
+    print(str(summary), file=out)
+    return EXIT_OK

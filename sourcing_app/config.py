@@ -1,0 +1,59 @@
+"""Where things live. Nothing here does work at import time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "sourcing-desk"
+APP_AUTHOR = "sourcing-desk"
+DB_URL_ENV = "SOURCING_DB_URL"
+DEFAULT_DB_FILE = "sourcing.sqlite"
+DEMO_DB_FILE = "demo.sqlite"
+
+
+def user_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def default_db_url() -> str:
+    return sqlite_url(user_data_dir() / DEFAULT_DB_FILE)
+
+
+def demo_db_url() -> str:
+    return sqlite_url(user_data_dir() / DEMO_DB_FILE)
+
+
+def resolve_db_url(cli_url: str | None, environ: os._Environ[str] | dict[str, str] | None = None) -> str:
+    """`--db URL` wins, then SOURCING_DB_URL, then the embedded SQLite file."""
+    env = os.environ if environ is None else environ
+    if cli_url:
+        return normalise_db_url(cli_url)
+    if env.get(DB_URL_ENV):
+        return normalise_db_url(env[DB_URL_ENV])
+    return default_db_url()
+
+
+def normalise_db_url(url: str) -> str:
+    """Accept a bare file path as a SQLite database, and plain postgresql:// as psycopg 3."""
+    if "://" not in url:
+        return sqlite_url(Path(url).expanduser().resolve())
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    if not path or path == ":memory:":
+        return None
+    return Path(path)

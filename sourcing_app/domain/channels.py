@@ -1,0 +1,65 @@
+"""Channel classification (DESIGN.md section 2) and channel-structure value (section 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sourcing_app.domain.enums import ChannelType
+
+
+@dataclass(frozen=True)
+class ChannelTerms:
+    tier: int
+    authorization_ref: str | None
+    authorized_until: dt.date | None
+
+
+def has_valid_authorization(terms: ChannelTerms, as_of: dt.date) -> bool:
+    """A reference is present, and the valid-until date is blank or not before `as_of`."""
+    if not (terms.authorization_ref or "").strip():
+        return False
+    return terms.authorized_until is None or terms.authorized_until >= as_of
+
+
+def channel_type(terms: ChannelTerms, as_of: dt.date) -> ChannelType:
+    """VERTICAL for the brand owner itself, or one hand away with a valid authorization."""
+    if terms.tier == 0:
+        return ChannelType.VERTICAL
+    if terms.tier == 1 and has_valid_authorization(terms, as_of):
+        return ChannelType.VERTICAL
+    return ChannelType.COMPOSITE
+
+
+def channel_structure_value(kind: ChannelType, tier: int) -> float:
+    """Vertical 1.0; composite tier ≤ 2: 0.7; tier 3: 0.5; tier 4 or more: 0.3."""
+    if kind is ChannelType.VERTICAL:
+        return 1.0
+    if tier <= 2:
+        return 0.7
+    if tier == 3:
+        return 0.5
+    return 0.3
+
+
+def explain_channel(terms: ChannelTerms, as_of: dt.date) -> str:
+    """Why the channel is vertical or composite, in a buyer's words."""
+    kind = channel_type(terms, as_of)
+    if terms.tier == 0:
+        return "vertical: bought from the brand owner itself"
+    ref = (terms.authorization_ref or "").strip()
+    if terms.tier == 1 and kind is ChannelType.VERTICAL:
+        until = (
+            f"valid until {terms.authorized_until.isoformat()}"
+            if terms.authorized_until
+            else "with no end date"
+        )
+        return f"vertical: authorized distributor ({ref}, {until})"
+    if terms.tier == 1 and ref and terms.authorized_until and terms.authorized_until < as_of:
+        return (
+            f"composite: authorization {ref} expired on "
+            f"{terms.authorized_until.isoformat()}, so this tier-1 channel no longer counts "
+            "as vertical"
+        )
+    hands = "hand" if terms.tier == 1 else "hands"
+    return f"composite: {terms.tier} {hands} between the brand owner and us"

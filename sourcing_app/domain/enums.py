@@ -1,0 +1,53 @@
+"""The buyer's vocabulary as enumerations (DESIGN.md section 2)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ChannelType(StrEnum):
+    VERTICAL = "vertical"
+    COMPOSITE = "composite"
+
+
+class Regime(StrEnum):
+    """Import regime of a purchase line or quote (DESIGN.md section 3)."""
+
+    CBEC = "cbec"
+    GENERAL = "general"
+    POSTAL = "postal"
+
+
+class SupplierKind(StrEnum):
+    BRAND_OWNER = "brand_owner"
+    AUTHORIZED_DISTRIBUTOR = "authorized_distributor"
+    WHOLESALER = "wholesaler"
+    TRADER = "trader"
+    BONDED_WAREHOUSE = "bonded_warehouse"
+    PLATFORM_SELLER = "platform_seller"
+
+    @property
+    def label(self) -> str:
+        return {
+            "brand_owner": "Brand owner",
+            "authorized_distributor": "Authorized distributor",
+            "wholesaler": "Wholesaler",
+            "trader": "Trader",
+            "bonded_warehouse": "Bonded-warehouse operator",
+            "platform_seller": "Platform seller",
+        }[self.value]
+
+
+class Standing(StrEnum):
+    PREFERRED = "Preferred"
+    APPROVED = "Approved"
+    WATCH = "Watch"
+    AVOID = "Avoid"
+    UNRATED = "Unrated"
+
+
+class RateKind(StrEnum):
+    """Where an exchange rate came from. A manual rate wins over the feed for its date."""
+
+    MANUAL = "manual"
+    FEED = "feed"

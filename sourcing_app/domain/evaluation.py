@@ -1,0 +1,271 @@
+"""Put one supplier's facts together into its score, standing and flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sourcing_app.domain.channels import ChannelTerms, channel_type
+from sourcing_app.domain.enums import ChannelType
+from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SubScore, SupplierScore
+from sourcing_app.domain.flags import Flag, FlagCode
+from sourcing_app.domain.landed_cost import LandedCostWalk, margin_score
+from sourcing_app.domain.scoring import sourcing_score, stability_score, standing
+from sourcing_app.domain.settings import ScoringSettings
+from sourcing_app.domain.stability import (
+    Measure,
+    StabilityEvidence,
+    confidence,
+    shrink,
+)
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    brand: str
+    terms: ChannelTerms
+    active: bool
+    ordered_qty: float  # in the window
+
+
+@dataclass(frozen=True)
+class SkuMargin:
+    walk: LandedCostWalk
+    ordered_qty: float  # from this supplier in the window; the weight of its margin
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    sku: str
+    before: float  # mean home-currency unit price, the 90 days before
+    recent: float  # mean home-currency unit price, the last 90 days
+
+
+@dataclass(frozen=True)
+class SupplierFacts:
+    supplier_id: int
+    code: str
+    name: str
+    country: str
+    kind: str
+    channels: tuple[ChannelFacts, ...]
+    evidence: StabilityEvidence
+    sku_margins: tuple[SkuMargin, ...] = ()
+    expired_quotes: tuple[tuple[str, dt.date], ...] = ()  # SKUs whose latest quote lapsed
+    price_changes: tuple[PriceChange, ...] = ()
+    previous_fill: tuple[float, float, int] | None = None  # accepted, ordered, due lines
+    last_delivery: dt.date | None = None
+    first_order: dt.date | None = None
+    spend: Decimal = Decimal("0")
+    brand_flags: tuple[Flag, ...] = field(default_factory=tuple)
+
+
+def supplier_margin_pct(margins: tuple[SkuMargin, ...]) -> float | None:
+    """Mean SKU margin %, weighted by quantity ordered in the window (equal if none was)."""
+    if not margins:
+        return None
+    total = sum(m.ordered_qty for m in margins)
+    if total > 0:
+        return sum(float(m.walk.margin_pct) * m.ordered_qty for m in margins) / total
+    return sum(float(m.walk.margin_pct) for m in margins) / len(margins)
+
+
+def evaluate(
+    facts: SupplierFacts,
+    raw: dict[str, Measure],
+    priors: dict[str, float],
+    settings: ScoringSettings,
+    as_of: dt.date,
+) -> SupplierScore:
+    m = settings.shrinkage_m
+    weights = settings.normalised_weights()
+    sub_scores: dict[str, SubScore] = {}
+    for key in SUB_SCORE_KEYS:
+        measure = raw[key]
+        if key == "channel":
+            # A property of the channels, not a sample: never shrunk.
+            value = measure.value
+            explanation = measure.explanation
+        else:
+            value = shrink(measure.value, measure.n, priors[key], m)
+            explanation = measure.explanation
+            if measure.value is None:
+                explanation += f"; portfolio average {priors[key]:.0%} used"
+            elif measure.n < settings.thin_history_lines * 4:
+                explanation += f"; shrunk toward the portfolio average {priors[key]:.0%}"
+        sub_scores[key] = SubScore(
+            key=key,
+            value=value if value is not None else 0.0,
+            raw=measure.value,
+            n=measure.n,
+            weight=weights.get(key, 0.0) * 100.0,
+            explanation=explanation,
+        )
+    values: dict[str, float | None] = {k: s.value for k, s in sub_scores.items()}
+    if raw["channel"].value is None:
+        values["channel"] = None
+    stability = stability_score(values, weights)
+
+    margin_pct = supplier_margin_pct(facts.sku_margins)
+    margin_sc = None
+    if margin_pct is not None:
+        margin_sc = margin_score(margin_pct, settings.costs.target_margin)
+    score = sourcing_score(margin_sc, stability)
+    active_types = tuple(sorted({channel_type(c.terms, as_of) for c in facts.channels if c.active}))
+    return SupplierScore(
+        supplier_id=facts.supplier_id,
+        supplier_code=facts.code,
+        supplier_name=facts.name,
+        country=facts.country,
+        kind=facts.kind,
+        channel_types=active_types,
+        brands=tuple(sorted({c.brand for c in facts.channels if c.active})),
+        standing=standing(score, settings.bands),
+        sourcing_score=score,
+        margin_score=margin_sc,
+        margin_pct=margin_pct,
+        stability_score=stability,
+        confidence=confidence(facts.evidence.due_lines, m),
+        due_lines=facts.evidence.due_lines,
+        spend=facts.spend,
+        sub_scores=sub_scores,
+        flags=tuple(risk_flags(facts, raw, settings, as_of)),
+        sku_margins=tuple(s.walk for s in facts.sku_margins),
+    )
+
+
+def risk_flags(
+    facts: SupplierFacts, raw: dict[str, Measure], settings: ScoringSettings, as_of: dt.date
+) -> list[Flag]:
+    """Every risk flag of DESIGN.md section 5 that applies, each with its cause in words."""
+    flags: list[Flag] = []
+    h = settings.home_currency
+    for c in facts.channels:
+        if not c.active or not c.terms.authorization_ref or c.terms.authorized_until is None:
+            continue
+        days_left = (c.terms.authorized_until - as_of).days
+        until = c.terms.authorized_until.isoformat()
+        ref = c.terms.authorization_ref
+        turns = "; the tier-1 channel then counts as composite" if c.terms.tier == 1 else ""
+        if days_left < 0:
+            ago = -days_left
+            now = (
+                ": the tier-1 channel now counts as composite"
+                if c.terms.tier == 1 and channel_type(c.terms, as_of) is ChannelType.COMPOSITE
+                else ""
+            )
+            flags.append(
+                Flag(
+                    FlagCode.AUTH_EXPIRED,
+                    f"authorization {ref} for {c.brand} expired on {until} "
+                    f"({ago} day{'s' if ago != 1 else ''} ago){now}",
+                )
+            )
+        elif days_left <= settings.auth_warning_days:
+            flags.append(
+                Flag(
+                    FlagCode.AUTH_EXPIRING,
+                    f"authorization {ref} for {c.brand} expires on {until} "
+                    f"({days_left} day{'s' if days_left != 1 else ''} left){turns}",
+                )
+            )
+
+    due = facts.evidence.due_lines
+    if due < settings.thin_history_lines:
+        conf = confidence(due, settings.shrinkage_m)
+        flags.append(
+            Flag(
+                FlagCode.THIN_HISTORY,
+                f"only {due} due line{'s' if due != 1 else ''} in the window: the scores rest "
+                f"mostly on the portfolio average (confidence {conf:.0%})",
+            )
+        )
+
+    for change in facts.price_changes:
+        if change.before > 0 and change.recent > change.before * (1 + settings.price_spike_pct):
+            rise = change.recent / change.before - 1
+            flags.append(
+                Flag(
+                    FlagCode.PRICE_SPIKE,
+                    f"{change.sku}: unit price up {rise:.0%} over "
+                    f"{settings.price_spike_days} days, "
+                    f"{h} {change.before:,.2f} → {change.recent:,.2f} on average",
+                )
+            )
+
+    fill_now = raw["fill"]
+    if facts.previous_fill is not None and fill_now.value is not None:
+        accepted, ordered, lines = facts.previous_fill
+        if (
+            ordered > 0
+            and lines >= settings.thin_history_lines
+            and fill_now.n >= settings.thin_history_lines
+        ):
+            before = min(1.0, accepted / ordered)
+            if before - fill_now.value > settings.fill_drop_points:
+                flags.append(
+                    Flag(
+                        FlagCode.FILL_DROP,
+                        f"fill rate fell from {before:.0%} to {fill_now.value:.0%} against the "
+                        f"previous {settings.window_days}-day window",
+                    )
+                )
+
+    if facts.first_order is not None and (as_of - facts.first_order).days >= settings.stale_days:
+        if facts.last_delivery is None:
+            flags.append(
+                Flag(
+                    FlagCode.STALE,
+                    f"no delivery on record since the first order of "
+                    f"{facts.first_order.isoformat()}",
+                )
+            )
+        elif (as_of - facts.last_delivery).days >= settings.stale_days:
+            days = (as_of - facts.last_delivery).days
+            flags.append(
+                Flag(
+                    FlagCode.STALE,
+                    f"no delivery for {days} days (last on {facts.last_delivery.isoformat()})",
+                )
+            )
+
+    for sku, expired_on in facts.expired_quotes:
+        flags.append(
+            Flag(
+                FlagCode.QUOTE_EXPIRED,
+                f"{sku}: the latest quote expired on {expired_on.isoformat()} and none replaces it",
+            )
+        )
+
+    if not facts.sku_margins:
+        flags.append(
+            Flag(
+                FlagCode.NO_VALID_QUOTE,
+                f"no quote valid on {as_of.isoformat()}: margin and sourcing score cannot be "
+                "worked out",
+            )
+        )
+
+    for s in facts.sku_margins:
+        walk = s.walk
+        if walk.margin < 0:
+            flags.append(
+                Flag(
+                    FlagCode.NEGATIVE_MARGIN,
+                    f"{walk.sku}: margin {float(walk.margin_pct):.1%} — landed cost {h} "
+                    f"{walk.landed:,.2f} is above net revenue {h} {walk.net_revenue:,.2f}",
+                )
+            )
+        if walk.over_cbec_limit:
+            flags.append(
+                Flag(
+                    FlagCode.OVER_CBEC_LIMIT,
+                    f"{walk.sku}: customs value {h} {walk.customs_value:,.2f} is over the CBEC "
+                    f"single-transaction limit of {h} "
+                    f"{settings.costs.cbec_transaction_limit:,.0f}; "
+                    "taxed as general trade",
+                )
+            )
+    flags.extend(facts.brand_flags)
+    return flags

@@ -1,0 +1,222 @@
+"""Landed cost and margin of one unit (DESIGN.md section 3).
+
+Money is Decimal throughout and is never rounded inside the walk: a buyer
+checking by hand rounds once, at the end, to the cent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sourcing_app.domain.enums import Regime
+from sourcing_app.domain.settings import CostSettings
+
+ZERO = Decimal("0")
+ONE = Decimal("1")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class TaxRates:
+    """A tax category's rates, as fractions (0.13 is 13%)."""
+
+    tariff: Decimal = ZERO
+    consumption_tax: Decimal = ZERO
+    vat: Decimal = Decimal("0.13")
+    postal_rate: Decimal = Decimal("0.13")
+
+
+@dataclass(frozen=True)
+class ImportTaxes:
+    duty: Decimal
+    consumption_tax: Decimal
+    vat: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.duty + self.consumption_tax + self.vat
+
+
+def customs_value(
+    unit_price: Decimal, freight: Decimal, insurance: Decimal, fx: Decimal
+) -> Decimal:
+    """Step 1: V = (unit price + freight + insurance) × fx, in the home currency."""
+    return (unit_price + freight + insurance) * fx
+
+
+def quote_regime(value: Decimal, costs: CostSettings) -> tuple[Regime, bool]:
+    """Quotes go CBEC unless V is strictly over the single-transaction limit.
+
+    Returns the regime and whether the unit was pushed to general trade by the limit.
+    """
+    if value > costs.cbec_transaction_limit:
+        return Regime.GENERAL, True
+    return Regime.CBEC, False
+
+
+def import_taxes(
+    value: Decimal, regime: Regime, rates: TaxRates, costs: CostSettings
+) -> ImportTaxes:
+    """Step 2: taxes per unit under each import regime."""
+    c = rates.consumption_tax
+    if regime is Regime.CBEC:
+        # tariff 0, then 70% of statutory consumption tax and VAT:
+        # tax = 0.7 × V × (c + vat) / (1 − c), shown as its two parts.
+        base = value / (ONE - c)
+        return ImportTaxes(
+            duty=ZERO,
+            consumption_tax=costs.cbec_factor * base * c,
+            vat=costs.cbec_factor * base * rates.vat,
+        )
+    if regime is Regime.GENERAL:
+        duty = value * rates.tariff
+        ctax = (value + duty) * c / (ONE - c)
+        vat = (value + duty + ctax) * rates.vat
+        return ImportTaxes(duty=duty, consumption_tax=ctax, vat=vat)
+    # Personal postal articles: one combined rate, recorded in the duty slot.
+    return ImportTaxes(duty=value * rates.postal_rate, consumption_tax=ZERO, vat=ZERO)
+
+
+def net_revenue(retail_price: Decimal, costs: CostSettings) -> Decimal:
+    """Step 4: retail price less platform commission and payment fee."""
+    return retail_price * (ONE - costs.platform_commission - costs.payment_fee)
+
+
+def margin_score(margin_pct: Decimal | float, target: Decimal | float) -> float:
+    """Step 6: 100 × clamp(margin % / target margin, 0, 1)."""
+    target_f = float(target)
+    if target_f <= 0:
+        return 100.0 if float(margin_pct) > 0 else 0.0
+    return 100.0 * min(1.0, max(0.0, float(margin_pct) / target_f))
+
+
+@dataclass(frozen=True)
+class LandedCostWalk:
+    """Every step from the quoted price to the margin of one unit, for the buyer to check."""
+
+    sku: str
+    product_name: str
+    currency: str
+    unit_price: Decimal
+    freight: Decimal
+    insurance: Decimal
+    fx: Decimal
+    customs_value: Decimal
+    regime: Regime
+    over_cbec_limit: bool
+    taxes: ImportTaxes
+    clearance_fee: Decimal
+    fulfilment_fee: Decimal
+    landed: Decimal
+    retail_price: Decimal
+    net_revenue: Decimal
+    margin: Decimal
+    margin_pct: Decimal
+    margin_score: float
+    home_currency: str = "CNY"
+
+    def steps(self) -> list[tuple[str, Decimal | None, str]]:
+        """(label, amount in home currency, how it was worked out) for each step."""
+        h = self.home_currency
+        c = self.currency
+        v_how = (
+            f"({_fmt(self.unit_price, 4)} + {_fmt(self.freight, 4)} freight + "
+            f"{_fmt(self.insurance, 4)} insurance) {c} × {_fmt(self.fx, 6)} {h}/{c}"
+        )
+        steps: list[tuple[str, Decimal | None, str]] = [
+            ("Customs value V", self.customs_value, v_how),
+        ]
+        if self.regime is Regime.CBEC:
+            steps.append(
+                ("Consumption tax (CBEC)", self.taxes.consumption_tax, "0.7 × V × c / (1 − c)")
+            )
+            steps.append(("VAT (CBEC)", self.taxes.vat, "0.7 × V × vat / (1 − c)"))
+        elif self.regime is Regime.GENERAL:
+            why = " (over the CBEC single-transaction limit)" if self.over_cbec_limit else ""
+            steps.append((f"Duty (general trade){why}", self.taxes.duty, "V × tariff"))
+            steps.append(
+                ("Consumption tax", self.taxes.consumption_tax, "(V + duty) × c / (1 − c)")
+            )
+            steps.append(("VAT", self.taxes.vat, "(V + duty + consumption tax) × vat"))
+        else:
+            steps.append(("Postal article tax", self.taxes.duty, "V × postal rate"))
+        steps += [
+            ("Clearance fee", self.clearance_fee, "per unit"),
+            ("Fulfilment fee", self.fulfilment_fee, "per unit"),
+            ("Landed cost", self.landed, "V + taxes + fees"),
+            (
+                "Net revenue",
+                self.net_revenue,
+                f"retail {_fmt(self.retail_price, 2)} {h} × (1 − commission − payment fee)",
+            ),
+            ("Margin", self.margin, "net revenue − landed cost"),
+        ]
+        return steps
+
+    def describe(self) -> str:
+        """The whole walk as text, one step a line, amounts to the cent."""
+        lines = [f"{self.sku} {self.product_name}: regime {self.regime.value}"]
+        for label, amount, how in self.steps():
+            shown = "" if amount is None else f"{_fmt(amount, 2)} {self.home_currency}"
+            lines.append(f"  {label:<32} {shown:>16}   {how}")
+        lines.append(
+            f"  {'Margin %':<32} {float(self.margin_pct) * 100:>15.2f}%   margin / net revenue"
+        )
+        return "\n".join(lines)
+
+
+def landed_cost_walk(
+    *,
+    sku: str,
+    product_name: str,
+    unit_price: Decimal,
+    freight: Decimal,
+    insurance: Decimal,
+    currency: str,
+    fx: Decimal,
+    rates: TaxRates,
+    retail_price: Decimal,
+    costs: CostSettings,
+    regime: Regime | None = None,
+    home_currency: str = "CNY",
+) -> LandedCostWalk:
+    """Steps 1 to 6 for one unit. With no regime given, the quote rule of step 7 decides."""
+    value = customs_value(unit_price, freight, insurance, fx)
+    over_limit = False
+    if regime is None:
+        regime, over_limit = quote_regime(value, costs)
+    elif regime is Regime.CBEC and value > costs.cbec_transaction_limit:
+        # Above the single-transaction limit a unit is taxed as general trade, and flagged.
+        regime, over_limit = Regime.GENERAL, True
+    taxes = import_taxes(value, regime, rates, costs)
+    landed = value + taxes.total + costs.clearance_fee + costs.fulfilment_fee
+    revenue = net_revenue(retail_price, costs)
+    margin = revenue - landed
+    pct = margin / revenue if revenue > 0 else Decimal("-1")
+    return LandedCostWalk(
+        sku=sku,
+        product_name=product_name,
+        currency=currency,
+        unit_price=unit_price,
+        freight=freight,
+        insurance=insurance,
+        fx=fx,
+        customs_value=value,
+        regime=regime,
+        over_cbec_limit=over_limit,
+        taxes=taxes,
+        clearance_fee=costs.clearance_fee,
+        fulfilment_fee=costs.fulfilment_fee,
+        landed=landed,
+        retail_price=retail_price,
+        net_revenue=revenue,
+        margin=margin,
+        margin_pct=pct,
+        margin_score=margin_score(pct, costs.target_margin),
+        home_currency=home_currency,
+    )
+
+
+def _fmt(amount: Decimal, places: int) -> str:
+    return f"{amount.quantize(Decimal(1).scaleb(-places)):,}"

@@ -1,0 +1,212 @@
+"""Supply-stability sub-scores from per-supplier aggregates (DESIGN.md section 4).
+
+The inputs are sums, counts and sums of squares computed in SQL; nothing here
+sees a purchase line. Every raw value comes with its sample size and the
+inputs behind it in words, so the buyer can check it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sourcing_app.domain.enums import ChannelType
+
+SHRUNK_KEYS = ("fill", "on_time", "lead_time", "quality", "price")
+
+
+@dataclass(frozen=True)
+class PriceMoments:
+    """Unit prices in the home currency of one SKU's due lines: count, Σp and Σp²."""
+
+    sku: str
+    n: int
+    total: float
+    total_sq: float
+
+
+@dataclass(frozen=True)
+class ChannelShare:
+    brand: str
+    kind: ChannelType
+    tier: int
+    structure: float
+    ordered_qty: float  # every line ordered in the window, due or not
+
+
+@dataclass(frozen=True)
+class StabilityEvidence:
+    due_lines: int = 0
+    ordered_due: float = 0.0
+    accepted_capped: float = 0.0  # Σ min(delivered − rejected, ordered) per due line
+    on_time_capped: float = 0.0  # Σ min(delivered by promised + grace, ordered) per due line
+    deliveries: int = 0
+    lead_sum: float = 0.0
+    lead_sq_sum: float = 0.0
+    delivered_qty: float = 0.0
+    rejected_qty: float = 0.0
+    price_moments: tuple[PriceMoments, ...] = ()
+    channels: tuple[ChannelShare, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A raw sub-score: None when there is no data, with n = 0."""
+
+    value: float | None
+    n: int
+    explanation: str
+
+
+def _units(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _lines(n: int, word: str = "line") -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def population_cv(n: int, total: float, total_sq: float) -> float | None:
+    """Coefficient of variation with the population standard deviation, or None."""
+    if n < 2:
+        return None
+    mean = total / n
+    if mean == 0:
+        return None
+    variance = max(0.0, total_sq / n - mean * mean)
+    return math.sqrt(variance) / abs(mean)
+
+
+def fill_rate(e: StabilityEvidence) -> Measure:
+    if e.due_lines == 0 or e.ordered_due <= 0:
+        return Measure(None, 0, "no due lines in the window")
+    value = min(1.0, e.accepted_capped / e.ordered_due)
+    return Measure(
+        value,
+        e.due_lines,
+        f"fill {value:.0%}: {_units(e.accepted_capped)} of {_units(e.ordered_due)} units "
+        f"accepted over {_lines(e.due_lines)}",
+    )
+
+
+def on_time_rate(e: StabilityEvidence, grace_days: int) -> Measure:
+    if e.due_lines == 0 or e.ordered_due <= 0:
+        return Measure(None, 0, "no due lines in the window")
+    value = min(1.0, e.on_time_capped / e.ordered_due)
+    return Measure(
+        value,
+        e.due_lines,
+        f"on time {value:.0%}: {_units(e.on_time_capped)} of {_units(e.ordered_due)} units "
+        f"delivered by the promised date + {grace_days} grace days over {_lines(e.due_lines)}",
+    )
+
+
+def lead_time_consistency(e: StabilityEvidence) -> Measure:
+    cv = population_cv(e.deliveries, e.lead_sum, e.lead_sq_sum)
+    if cv is None:
+        return Measure(None, 0, f"needs at least 2 deliveries; has {e.deliveries}")
+    mean = e.lead_sum / e.deliveries
+    value = max(0.0, 1.0 - cv)
+    return Measure(
+        value,
+        e.deliveries,
+        f"lead time {mean:.1f} days on average, CV {cv:.2f}, over "
+        f"{_lines(e.deliveries, 'delivery').replace('deliverys', 'deliveries')}",
+    )
+
+
+def quality_rate(e: StabilityEvidence) -> Measure:
+    if e.deliveries == 0 or e.delivered_qty <= 0:
+        return Measure(None, 0, "no deliveries in the window")
+    value = max(0.0, 1.0 - e.rejected_qty / e.delivered_qty)
+    return Measure(
+        value,
+        e.deliveries,
+        f"quality {value:.1%}: {_units(e.rejected_qty)} of {_units(e.delivered_qty)} delivered "
+        f"units rejected over "
+        f"{_lines(e.deliveries, 'delivery').replace('deliverys', 'deliveries')}",
+    )
+
+
+def price_stability(e: StabilityEvidence, home_currency: str) -> Measure:
+    """max(0, 1 − 2 × CV) of the unit price in the home currency.
+
+    The CV is pooled within each SKU: a supplier selling a CNY 50 and a CNY 500
+    item has stable prices if each item's price is stable. With one SKU this is
+    exactly the CV of DESIGN.md section 4.
+    """
+    rel_sq = 0.0
+    n = 0
+    skus = 0
+    for m in e.price_moments:
+        if m.n < 2 or m.total == 0:
+            continue
+        mean = m.total / m.n
+        rel_sq += max(0.0, m.total_sq - m.total * m.total / m.n) / (mean * mean)
+        n += m.n
+        skus += 1
+    if n == 0:
+        return Measure(None, 0, "needs at least 2 due lines of one SKU")
+    cv = math.sqrt(rel_sq / n)
+    value = max(0.0, 1.0 - 2.0 * cv)
+    what = "1 SKU" if skus == 1 else f"{skus} SKUs"
+    return Measure(
+        value,
+        n,
+        f"price CV {cv:.1%} in {home_currency} over {_lines(n)} of {what}",
+    )
+
+
+def channel_structure(e: StabilityEvidence) -> Measure:
+    """Mean structure value of the active channels, weighted by quantity ordered in the window."""
+    if not e.channels:
+        return Measure(None, 0, "no active channel")
+    total = sum(c.ordered_qty for c in e.channels)
+    if total > 0:
+        weights = [c.ordered_qty / total for c in e.channels]
+    else:
+        weights = [1.0 / len(e.channels)] * len(e.channels)
+    value = sum(w * c.structure for w, c in zip(weights, e.channels, strict=True))
+    parts = []
+    for w, c in zip(weights, e.channels, strict=True):
+        label = "vertical" if c.kind is ChannelType.VERTICAL else f"tier-{c.tier} composite"
+        parts.append(f"{c.brand} {label} ({c.structure:.1f}, {w:.0%} of volume)")
+    return Measure(value, len(e.channels), "; ".join(parts))
+
+
+def raw_measures(
+    e: StabilityEvidence, *, grace_days: int, home_currency: str
+) -> dict[str, Measure]:
+    return {
+        "fill": fill_rate(e),
+        "on_time": on_time_rate(e, grace_days),
+        "lead_time": lead_time_consistency(e),
+        "quality": quality_rate(e),
+        "price": price_stability(e, home_currency),
+        "channel": channel_structure(e),
+    }
+
+
+def portfolio_priors(all_raw: Iterable[Mapping[str, Measure]]) -> dict[str, float]:
+    """Mean raw value of each shrunk sub-score over the suppliers that have data, else 0.5."""
+    sums = dict.fromkeys(SHRUNK_KEYS, 0.0)
+    counts = dict.fromkeys(SHRUNK_KEYS, 0)
+    for raw in all_raw:
+        for key in SHRUNK_KEYS:
+            measure = raw[key]
+            if measure.value is not None and measure.n > 0:
+                sums[key] += measure.value
+                counts[key] += 1
+    return {k: (sums[k] / counts[k] if counts[k] else 0.5) for k in SHRUNK_KEYS}
+
+
+def shrink(value: float | None, n: int, prior: float, m: float) -> float:
+    """(n × rate + m × prior) / (n + m): small samples lean on the portfolio prior."""
+    if value is None or n <= 0:
+        return prior
+    return (n * value + m * prior) / (n + m)
+
+
+def confidence(due_lines: int, m: float) -> float:
+    return due_lines / (due_lines + m) if due_lines + m > 0 else 0.0

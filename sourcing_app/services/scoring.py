@@ -1,0 +1,627 @@
+"""Score suppliers: per-supplier aggregates from SQL, formulas from the domain.
+
+One pass over the purchase lines of the last two windows (DESIGN.md section 7:
+Python loops over suppliers, never over lines). Every line-level quantity —
+fill, on time, lead times, rejections, prices, the previous window's fill and
+the 90-day price movement — comes out of a single GROUP BY per channel and SKU.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, text
+
+from sourcing_app.db.types import DayDate
+from sourcing_app.domain.channels import ChannelTerms, channel_structure_value, channel_type
+from sourcing_app.domain.enums import ChannelType
+from sourcing_app.domain.evaluation import (
+    ChannelFacts,
+    PriceChange,
+    SkuMargin,
+    SupplierFacts,
+    evaluate,
+)
+from sourcing_app.domain.evaluation_types import SupplierScore
+from sourcing_app.domain.flags import Flag, FlagCode
+from sourcing_app.domain.landed_cost import TaxRates, landed_cost_walk
+from sourcing_app.domain.settings import ScoringSettings
+from sourcing_app.domain.stability import (
+    ChannelShare,
+    PriceMoments,
+    StabilityEvidence,
+    portfolio_priors,
+    raw_measures,
+)
+from sourcing_app.services.settings import load_settings
+
+# Per line: what its deliveries dated on or before `as_of` add up to. Per
+# channel and SKU: the sums the sub-scores need, split by window with CASE so
+# the table is read once. Dates are integer days on SQLite and DATE on
+# PostgreSQL; in both, date - date is a number of days.
+_AGGREGATE_SQL = """
+SELECT x.channel_id, x.product_id,
+  SUM(CASE WHEN x.in_window = 1 THEN x.ordered_qty ELSE 0 END) AS ordered_window,
+  SUM(CASE WHEN x.in_window = 1 THEN x.ordered_qty * x.price ELSE 0 END) AS spend_window,
+  SUM(x.due) AS due_lines,
+  SUM(CASE WHEN x.due = 1 THEN x.ordered_qty ELSE 0 END) AS ordered_due,
+  SUM(CASE WHEN x.due = 1 THEN
+      CASE WHEN x.accepted < x.ordered_qty THEN x.accepted ELSE x.ordered_qty END
+      ELSE 0 END) AS accepted_capped,
+  SUM(CASE WHEN x.due = 1 THEN
+      CASE WHEN x.on_time < x.ordered_qty THEN x.on_time ELSE x.ordered_qty END
+      ELSE 0 END) AS on_time_capped,
+  SUM(CASE WHEN x.due = 1 THEN x.n_del ELSE 0 END) AS deliveries,
+  SUM(CASE WHEN x.due = 1 THEN x.lead_sum ELSE 0 END) AS lead_sum,
+  SUM(CASE WHEN x.due = 1 THEN x.lead_sq ELSE 0 END) AS lead_sq,
+  SUM(CASE WHEN x.due = 1 THEN x.delivered ELSE 0 END) AS delivered,
+  SUM(CASE WHEN x.due = 1 THEN x.rejected ELSE 0 END) AS rejected,
+  SUM(CASE WHEN x.due = 1 THEN x.price ELSE 0 END) AS price_sum,
+  SUM(CASE WHEN x.due = 1 THEN x.price * x.price ELSE 0 END) AS price_sq,
+  SUM(x.prev_due) AS prev_lines,
+  SUM(CASE WHEN x.prev_due = 1 THEN x.ordered_qty ELSE 0 END) AS prev_ordered,
+  SUM(CASE WHEN x.prev_due = 1 THEN
+      CASE WHEN x.prev_accepted < x.ordered_qty THEN x.prev_accepted ELSE x.ordered_qty END
+      ELSE 0 END) AS prev_accepted,
+  SUM(CASE WHEN x.order_date > :recent_start THEN 1 ELSE 0 END) AS recent_n,
+  SUM(CASE WHEN x.order_date > :recent_start THEN x.price ELSE 0 END) AS recent_sum,
+  SUM(CASE WHEN x.order_date > :before_start AND x.order_date <= :recent_start
+      THEN 1 ELSE 0 END) AS before_n,
+  SUM(CASE WHEN x.order_date > :before_start AND x.order_date <= :recent_start
+      THEN x.price ELSE 0 END) AS before_sum,
+  MAX(x.last_del) AS last_delivery,
+  MIN(x.order_date) AS first_order
+FROM (
+  SELECT l.channel_id, l.product_id, l.order_date, l.ordered_qty,
+    l.unit_price * l.fx_rate AS price,
+    CASE WHEN l.order_date > :start THEN 1 ELSE 0 END AS in_window,
+    CASE WHEN l.order_date > :start AND l.promised_date + {grace} <= :as_of
+         THEN 1 ELSE 0 END AS due,
+    CASE WHEN l.order_date > :prev_start AND l.order_date <= :start
+         AND l.promised_date + {grace} <= :start
+         THEN 1 ELSE 0 END AS prev_due,
+    COALESCE(SUM(d.delivered_qty - d.rejected_qty), 0) AS accepted,
+    COALESCE(SUM(CASE WHEN d.delivered_date <= l.promised_date + {grace}
+                      THEN d.delivered_qty ELSE 0 END), 0) AS on_time,
+    COUNT(d.id) AS n_del,
+    COALESCE(SUM(d.delivered_date - l.order_date), 0) AS lead_sum,
+    COALESCE(SUM((d.delivered_date - l.order_date) * (d.delivered_date - l.order_date)), 0)
+      AS lead_sq,
+    COALESCE(SUM(d.delivered_qty), 0) AS delivered,
+    COALESCE(SUM(d.rejected_qty), 0) AS rejected,
+    COALESCE(SUM(CASE WHEN d.delivered_date <= :start
+                      THEN d.delivered_qty - d.rejected_qty ELSE 0 END), 0) AS prev_accepted,
+    MAX(d.delivered_date) AS last_del
+  FROM purchase_line l
+  LEFT JOIN delivery d ON d.line_id = l.id AND d.delivered_date <= :as_of
+  WHERE l.order_date > :scan_start AND l.order_date <= :as_of {line_filter}
+  GROUP BY l.id, l.channel_id, l.product_id, l.order_date, l.ordered_qty, l.unit_price,
+           l.fx_rate, l.promised_date
+) x
+GROUP BY x.channel_id, x.product_id
+"""
+
+_DATE_PARAMS = ("as_of", "start", "prev_start", "scan_start", "recent_start", "before_start")
+
+
+@dataclass
+class _Accumulator:
+    """Sums of one supplier over its channels and SKUs, as read from the aggregate rows."""
+
+    due_lines: int = 0
+    ordered_due: float = 0.0
+    accepted_capped: float = 0.0
+    on_time_capped: float = 0.0
+    deliveries: int = 0
+    lead_sum: float = 0.0
+    lead_sq: float = 0.0
+    delivered: float = 0.0
+    rejected: float = 0.0
+    prev_lines: int = 0
+    prev_ordered: float = 0.0
+    prev_accepted: float = 0.0
+    spend: float = 0.0
+    last_delivery: dt.date | None = None
+    first_order: dt.date | None = None
+    ordered_by_channel: dict[int, float] = field(default_factory=dict)
+    ordered_by_product: dict[int, float] = field(default_factory=dict)
+    prices: list[PriceMoments] = field(default_factory=list)
+    price_changes: list[PriceChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """The small tables scoring reads whole: suppliers, channels, products, rates."""
+
+    suppliers: dict[int, tuple[str, str, str, str]]  # id -> code, name, country, kind
+    channels: dict[int, tuple[int, int, str, ChannelTerms, bool]]  # id -> supplier, brand...
+    products: dict[int, tuple[str, str, int, Decimal, TaxRates]]  # sku, name, brand, retail
+    brands: dict[int, tuple[str, bool]]  # id -> name, hot-selling
+    fx: dict[str, Decimal]
+
+
+@dataclass
+class ScoreRun:
+    """The outcome of a full run, kept so one supplier can be re-scored on its own."""
+
+    as_of: dt.date
+    settings: ScoringSettings
+    priors: dict[str, float]
+    reference: _Reference
+    scores: dict[int, SupplierScore]
+
+
+class ScoringService:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.last_run: ScoreRun | None = None
+
+    # -- public use cases -------------------------------------------------
+    def score_all(
+        self, as_of: dt.date, settings: ScoringSettings | None = None
+    ) -> list[SupplierScore]:
+        """Score every supplier that is not archived, ordered by supplier code."""
+        with self.engine.connect() as conn:
+            settings = settings or load_settings(conn)
+            reference = _load_reference(conn, as_of, settings)
+            supplier_ids = list(reference.suppliers)
+            accumulators = self._aggregate(conn, as_of, settings, reference, None)
+            facts = self._facts(conn, as_of, settings, reference, supplier_ids, accumulators)
+        raws = {
+            sid: raw_measures(
+                f.evidence, grace_days=settings.grace_days, home_currency=settings.home_currency
+            )
+            for sid, f in facts.items()
+        }
+        priors = portfolio_priors(raws.values())
+        scores = {
+            sid: evaluate(facts[sid], raws[sid], priors, settings, as_of) for sid in supplier_ids
+        }
+        self.last_run = ScoreRun(as_of, settings, priors, reference, scores)
+        return sorted(scores.values(), key=lambda s: s.supplier_code)
+
+    def rescore_supplier(self, supplier_id: int) -> SupplierScore:
+        """Re-score one supplier after an edit to its lines, deliveries, channels or quotes.
+
+        The portfolio priors and the small reference tables of the last full run
+        are reused, so this reads only that supplier's rows.
+        """
+        run = self.last_run
+        if run is None:
+            raise RuntimeError("score_all must run before a single supplier is re-scored")
+        with self.engine.connect() as conn:
+            reference = _refresh_supplier(conn, run.reference, supplier_id)
+            accumulators = self._aggregate(conn, run.as_of, run.settings, reference, supplier_id)
+            facts = self._facts(
+                conn, run.as_of, run.settings, reference, [supplier_id], accumulators
+            )[supplier_id]
+        raw = raw_measures(
+            facts.evidence,
+            grace_days=run.settings.grace_days,
+            home_currency=run.settings.home_currency,
+        )
+        score = evaluate(facts, raw, run.priors, run.settings, run.as_of)
+        run.scores[supplier_id] = score
+        return score
+
+    # -- the SQL pass -----------------------------------------------------
+    def _aggregate(
+        self,
+        conn: Connection,
+        as_of: dt.date,
+        settings: ScoringSettings,
+        reference: _Reference,
+        supplier_id: int | None,
+    ) -> dict[int, _Accumulator]:
+        window = dt.timedelta(days=settings.window_days)
+        spike = dt.timedelta(days=settings.price_spike_days)
+        start = as_of - window
+        recent_start = as_of - spike
+        before_start = as_of - 2 * spike
+        scan_start = min(as_of - 2 * window, before_start)
+        line_filter = ""
+        channel_ids: list[int] = []
+        if supplier_id is not None:
+            channel_ids = [cid for cid, c in reference.channels.items() if c[0] == supplier_id]
+            if not channel_ids:
+                return {}
+            line_filter = "AND l.channel_id IN :channel_ids"
+        # Grace days are an int from settings, written into the SQL so that
+        # PostgreSQL sees date + integer.
+        stmt = text(_AGGREGATE_SQL.format(line_filter=line_filter, grace=int(settings.grace_days)))
+        params: dict[str, Any] = {
+            "as_of": as_of,
+            "start": start,
+            "prev_start": as_of - 2 * window,
+            "scan_start": scan_start,
+            "recent_start": recent_start,
+            "before_start": before_start,
+        }
+        binds = [bindparam(name, type_=DayDate()) for name in _DATE_PARAMS]
+        if channel_ids:
+            binds.append(bindparam("channel_ids", expanding=True))
+            params["channel_ids"] = channel_ids
+        stmt = stmt.bindparams(*binds)
+        day = DayDate()
+        dialect = conn.dialect
+
+        def as_date(value: Any) -> dt.date | None:
+            return day.process_result_value(value, dialect)
+
+        accumulators: dict[int, _Accumulator] = defaultdict(_Accumulator)
+        channels = reference.channels
+        products = reference.products
+        for row in conn.execute(stmt, params):
+            (channel_id, product_id, ordered_window, spend, due_lines, ordered_due, accepted,
+             on_time, deliveries, lead_sum, lead_sq, delivered, rejected, price_sum, price_sq,
+             prev_lines, prev_ordered, prev_accepted, recent_n, recent_sum, before_n,
+             before_sum, last_delivery, first_order) = row  # fmt: skip
+            channel = channels.get(channel_id)
+            if channel is None:
+                continue
+            acc = accumulators[channel[0]]
+            acc.due_lines += int(due_lines or 0)
+            acc.ordered_due += float(ordered_due or 0)
+            acc.accepted_capped += float(accepted or 0)
+            acc.on_time_capped += float(on_time or 0)
+            acc.deliveries += int(deliveries or 0)
+            acc.lead_sum += float(lead_sum or 0)
+            acc.lead_sq += float(lead_sq or 0)
+            acc.delivered += float(delivered or 0)
+            acc.rejected += float(rejected or 0)
+            acc.prev_lines += int(prev_lines or 0)
+            acc.prev_ordered += float(prev_ordered or 0)
+            acc.prev_accepted += float(prev_accepted or 0)
+            acc.spend += float(spend or 0)
+            qty = float(ordered_window or 0)
+            acc.ordered_by_channel[channel_id] = acc.ordered_by_channel.get(channel_id, 0) + qty
+            acc.ordered_by_product[product_id] = acc.ordered_by_product.get(product_id, 0) + qty
+            sku = products[product_id][0] if product_id in products else str(product_id)
+            if due_lines:
+                acc.prices.append(
+                    PriceMoments(sku, int(due_lines), float(price_sum), float(price_sq))
+                )
+            if recent_n and before_n:
+                acc.price_changes.append(
+                    PriceChange(sku, float(before_sum) / before_n, float(recent_sum) / recent_n)
+                )
+            last = as_date(last_delivery)
+            if last is not None and (acc.last_delivery is None or last > acc.last_delivery):
+                acc.last_delivery = last
+            first = as_date(first_order)
+            if first is not None and (acc.first_order is None or first < acc.first_order):
+                acc.first_order = first
+        return accumulators
+
+    # -- facts per supplier -----------------------------------------------
+    def _facts(
+        self,
+        conn: Connection,
+        as_of: dt.date,
+        settings: ScoringSettings,
+        reference: _Reference,
+        supplier_ids: Sequence[int],
+        accumulators: dict[int, _Accumulator],
+    ) -> dict[int, SupplierFacts]:
+        wanted = set(supplier_ids)
+        quotes = _load_quotes(conn, as_of, reference, wanted if len(wanted) == 1 else None)
+        brand_flags = _brand_flags(reference, as_of)
+        channels_by_supplier: dict[int, list[int]] = defaultdict(list)
+        for cid, (sid, *_rest) in reference.channels.items():
+            if sid in wanted:
+                channels_by_supplier[sid].append(cid)
+
+        facts: dict[int, SupplierFacts] = {}
+        for sid in supplier_ids:
+            code, name, country, kind = reference.suppliers[sid]
+            acc = accumulators.get(sid) or _Accumulator()
+            channel_facts: list[ChannelFacts] = []
+            shares: list[ChannelShare] = []
+            flags: list[Flag] = []
+            for cid in channels_by_supplier.get(sid, ()):
+                _sid, brand_id, _brand, terms, active = reference.channels[cid]
+                brand_name = reference.brands[brand_id][0]
+                qty = acc.ordered_by_channel.get(cid, 0.0)
+                channel_facts.append(ChannelFacts(brand_name, terms, active, qty))
+                if active:
+                    kind_now = channel_type(terms, as_of)
+                    shares.append(
+                        ChannelShare(
+                            brand_name,
+                            kind_now,
+                            terms.tier,
+                            channel_structure_value(kind_now, terms.tier),
+                            qty,
+                        )
+                    )
+                    flags.extend(brand_flags.get(brand_id, ()))
+            margins, expired, missing_fx = _sku_margins(
+                quotes.get(sid, {}), reference, settings, acc, as_of
+            )
+            flags.extend(missing_fx)
+            evidence = StabilityEvidence(
+                due_lines=acc.due_lines,
+                ordered_due=acc.ordered_due,
+                accepted_capped=acc.accepted_capped,
+                on_time_capped=acc.on_time_capped,
+                deliveries=acc.deliveries,
+                lead_sum=acc.lead_sum,
+                lead_sq_sum=acc.lead_sq,
+                delivered_qty=acc.delivered,
+                rejected_qty=acc.rejected,
+                price_moments=tuple(acc.prices),
+                channels=tuple(shares),
+            )
+            facts[sid] = SupplierFacts(
+                supplier_id=sid,
+                code=code,
+                name=name,
+                country=country,
+                kind=kind,
+                channels=tuple(channel_facts),
+                evidence=evidence,
+                sku_margins=tuple(margins),
+                expired_quotes=tuple(expired),
+                price_changes=tuple(acc.price_changes),
+                previous_fill=(acc.prev_accepted, acc.prev_ordered, acc.prev_lines)
+                if acc.prev_lines
+                else None,
+                last_delivery=acc.last_delivery,
+                first_order=acc.first_order,
+                spend=Decimal(str(round(acc.spend, 2))),
+                brand_flags=tuple(_dedupe(flags)),
+            )
+        return facts
+
+
+def _dedupe(flags: Iterable[Flag]) -> list[Flag]:
+    seen: set[Flag] = set()
+    out: list[Flag] = []
+    for f in flags:
+        if f not in seen:
+            seen.add(f)
+            out.append(f)
+    return out
+
+
+# -- reference data ----------------------------------------------------------
+
+
+def _load_reference(conn: Connection, as_of: dt.date, settings: ScoringSettings) -> _Reference:
+    day = DayDate()
+    dialect = conn.dialect
+    suppliers = {
+        r[0]: (r[1], r[2], r[3], r[4])
+        for r in conn.execute(
+            text(
+                "SELECT id, code, name, country, kind FROM supplier "
+                "WHERE archived = :f ORDER BY code"
+            ),
+            {"f": False},
+        )
+    }
+    brands = {
+        r[0]: (r[1], bool(r[2]))
+        for r in conn.execute(text("SELECT id, name, hot_selling FROM brand"))
+    }
+    channels: dict[int, tuple[int, int, str, ChannelTerms, bool]] = {}
+    for cid, sid, bid, tier, ref, until, active in conn.execute(
+        text(
+            "SELECT id, supplier_id, brand_id, tier, authorization_ref, authorized_until, active "
+            "FROM channel"
+        )
+    ):
+        if sid not in suppliers:
+            continue
+        terms = ChannelTerms(int(tier), ref or "", day.process_result_value(until, dialect))
+        channels[cid] = (sid, bid, brands[bid][0], terms, bool(active))
+    products: dict[int, tuple[str, str, int, Decimal, TaxRates]] = {}
+    for pid, sku, name, bid, retail, tariff, ctax, vat, postal in conn.execute(
+        text(
+            "SELECT p.id, p.sku, p.name, p.brand_id, p.retail_price, t.tariff, "
+            "t.consumption_tax, t.vat, t.postal_rate "
+            "FROM product p JOIN tax_category t ON t.id = p.tax_category_id"
+        )
+    ):
+        products[pid] = (
+            sku,
+            name,
+            bid,
+            _dec(retail),
+            TaxRates(_dec(tariff), _dec(ctax), _dec(vat), _dec(postal)),
+        )
+    return _Reference(suppliers, channels, products, brands, _load_fx(conn, as_of, settings))
+
+
+def _refresh_supplier(conn: Connection, reference: _Reference, supplier_id: int) -> _Reference:
+    """The reference tables with one supplier's own row and channels read afresh."""
+    day = DayDate()
+    row = conn.execute(
+        text("SELECT code, name, country, kind, archived FROM supplier WHERE id = :id"),
+        {"id": supplier_id},
+    ).one_or_none()
+    if row is None:
+        raise KeyError(f"no supplier with id {supplier_id}")
+    suppliers = dict(reference.suppliers)
+    suppliers[supplier_id] = (row[0], row[1], row[2], row[3])
+    channels = {cid: c for cid, c in reference.channels.items() if c[0] != supplier_id}
+    for cid, bid, tier, ref, until, active in conn.execute(
+        text(
+            "SELECT id, brand_id, tier, authorization_ref, authorized_until, active "
+            "FROM channel WHERE supplier_id = :sid"
+        ),
+        {"sid": supplier_id},
+    ):
+        terms = ChannelTerms(int(tier), ref or "", day.process_result_value(until, conn.dialect))
+        channels[cid] = (supplier_id, bid, reference.brands[bid][0], terms, bool(active))
+    return _Reference(suppliers, channels, reference.products, reference.brands, reference.fx)
+
+
+def _load_fx(conn: Connection, as_of: dt.date, settings: ScoringSettings) -> dict[str, Decimal]:
+    """Each currency's rate on or before `as_of`; on the same date a manual rate wins."""
+    stmt = text(
+        "SELECT currency, rate_date, kind, rate_to_home FROM exchange_rate "
+        "WHERE rate_date <= :as_of "
+        "AND rate_date = (SELECT MAX(r2.rate_date) FROM exchange_rate r2 "
+        "                 WHERE r2.currency = exchange_rate.currency AND r2.rate_date <= :as_of)"
+    ).bindparams(bindparam("as_of", type_=DayDate()))
+    best: dict[str, tuple[bool, Decimal]] = {}
+    for currency, _date, kind, rate in conn.execute(stmt, {"as_of": as_of}):
+        manual = kind == "manual"
+        if currency not in best or (manual and not best[currency][0]):
+            best[currency] = (manual, _dec(rate))
+    fx = {c: r for c, (_m, r) in best.items()}
+    fx[settings.home_currency] = Decimal("1")
+    return fx
+
+
+@dataclass(frozen=True)
+class _QuoteRow:
+    product_id: int
+    unit_price: Decimal
+    currency: str
+    min_qty: int
+    freight: Decimal
+    insurance: Decimal
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def _load_quotes(
+    conn: Connection, as_of: dt.date, reference: _Reference, only: set[int] | None
+) -> dict[int, dict[int, list[_QuoteRow]]]:
+    """Quotes that started on or before `as_of`, by supplier and product."""
+    day = DayDate()
+    sql = (
+        "SELECT channel_id, product_id, unit_price, currency, min_qty, freight_per_unit, "
+        "insurance_per_unit, valid_from, valid_to FROM quote WHERE valid_from <= :as_of"
+    )
+    binds = [bindparam("as_of", type_=DayDate())]
+    params: dict[str, Any] = {"as_of": as_of}
+    if only:
+        channel_ids = [cid for cid, c in reference.channels.items() if c[0] in only]
+        if not channel_ids:
+            return {}
+        sql += " AND channel_id IN :channel_ids"
+        binds.append(bindparam("channel_ids", expanding=True))
+        params["channel_ids"] = channel_ids
+    out: dict[int, dict[int, list[_QuoteRow]]] = defaultdict(lambda: defaultdict(list))
+    for cid, pid, price, cur, min_qty, freight, ins, vf, vt in conn.execute(
+        text(sql).bindparams(*binds), params
+    ):
+        channel = reference.channels.get(cid)
+        if channel is None:
+            continue
+        out[channel[0]][pid].append(
+            _QuoteRow(
+                pid,
+                _dec(price),
+                cur,
+                int(min_qty),
+                _dec(freight),
+                _dec(ins),
+                day.process_result_value(vf, conn.dialect),  # type: ignore[arg-type]
+                day.process_result_value(vt, conn.dialect),
+            )
+        )
+    return out
+
+
+def select_quote(quotes: Iterable[_QuoteRow], as_of: dt.date) -> _QuoteRow | None:
+    """The valid quote with the lowest minimum quantity; then latest start; then lowest price."""
+    valid = [
+        q for q in quotes if q.valid_from <= as_of and (q.valid_to is None or q.valid_to >= as_of)
+    ]
+    if not valid:
+        return None
+    return min(valid, key=lambda q: (q.min_qty, -q.valid_from.toordinal(), q.unit_price))
+
+
+def _sku_margins(
+    quotes: dict[int, list[_QuoteRow]],
+    reference: _Reference,
+    settings: ScoringSettings,
+    acc: _Accumulator,
+    as_of: dt.date,
+) -> tuple[list[SkuMargin], list[tuple[str, dt.date]], list[Flag]]:
+    margins: list[SkuMargin] = []
+    expired: list[tuple[str, dt.date]] = []
+    problems: list[Flag] = []
+    for pid, rows in sorted(quotes.items(), key=lambda kv: reference.products[kv[0]][0]):
+        sku, name, _brand, retail, rates = reference.products[pid]
+        quote = select_quote(rows, as_of)
+        if quote is None:
+            latest_end = max((q.valid_to for q in rows if q.valid_to is not None), default=None)
+            if latest_end is not None:
+                expired.append((sku, latest_end))
+            continue
+        fx = reference.fx.get(quote.currency)
+        if fx is None:
+            problems.append(
+                Flag(
+                    FlagCode.NO_VALID_QUOTE,
+                    f"{sku}: no {quote.currency} exchange rate on or before "
+                    f"{as_of.isoformat()}, so its quote cannot be priced",
+                )
+            )
+            continue
+        walk = landed_cost_walk(
+            sku=sku,
+            product_name=name,
+            unit_price=quote.unit_price,
+            freight=quote.freight,
+            insurance=quote.insurance,
+            currency=quote.currency,
+            fx=fx,
+            rates=rates,
+            retail_price=retail,
+            costs=settings.costs,
+            home_currency=settings.home_currency,
+        )
+        margins.append(SkuMargin(walk, acc.ordered_by_product.get(pid, 0.0)))
+    return margins, expired, problems
+
+
+def _brand_flags(reference: _Reference, as_of: dt.date) -> dict[int, tuple[Flag, ...]]:
+    """SINGLE_CHANNEL and COMPOSITE_ONLY for hot-selling brands, by brand id."""
+    active: dict[int, list[ChannelType]] = defaultdict(list)
+    for _sid, bid, _name, terms, is_active in reference.channels.values():
+        if is_active:
+            active[bid].append(channel_type(terms, as_of))
+    out: dict[int, tuple[Flag, ...]] = {}
+    for bid, (name, hot) in reference.brands.items():
+        kinds = active.get(bid, [])
+        if not hot or not kinds:
+            continue
+        flags: list[Flag] = []
+        if len(kinds) == 1:
+            flags.append(
+                Flag(
+                    FlagCode.SINGLE_CHANNEL,
+                    f"hot-selling brand {name} has a single active channel: losing it stops supply",
+                )
+            )
+        if ChannelType.VERTICAL not in kinds:
+            flags.append(
+                Flag(
+                    FlagCode.COMPOSITE_ONLY,
+                    f"hot-selling brand {name} is bought through composite channels only",
+                )
+            )
+        if flags:
+            out[bid] = tuple(flags)
+    return out
+
+
+def _dec(value: Any) -> Decimal:
+    if value is None:
+        return Decimal("0")
+    if isinstance(value, Decimal):
+        return value
+    # SQLite hands back floats for NUMERIC columns; repr is the shortest exact-looking form.
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))

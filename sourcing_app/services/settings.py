@@ -1,0 +1,40 @@
+"""Read and write the scoring settings kept in the database (table `setting`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+
+from sourcing_app.domain.settings import ScoringSettings
+
+SCORING_KEY = "scoring"
+HOME_CURRENCY_KEY = "home_currency"
+
+
+def load_settings(conn: Connection | Engine) -> ScoringSettings:
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return load_settings(c)
+    rows = dict(conn.execute(text("SELECT key, value FROM setting")).all())
+    data: dict[str, Any] = {}
+    if SCORING_KEY in rows:
+        data = json.loads(rows[SCORING_KEY])
+    if HOME_CURRENCY_KEY in rows:
+        data["home_currency"] = json.loads(rows[HOME_CURRENCY_KEY])
+    return ScoringSettings.from_json(data)
+
+
+def save_settings(conn: Connection, settings: ScoringSettings) -> None:
+    data = settings.to_json()
+    home = data.pop("home_currency")
+    for key, value in ((SCORING_KEY, data), (HOME_CURRENCY_KEY, home)):
+        payload = json.dumps(value, sort_keys=True)
+        updated = conn.execute(
+            text("UPDATE setting SET value = :v WHERE key = :k"), {"k": key, "v": payload}
+        )
+        if updated.rowcount == 0:
+            conn.execute(
+                text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": key, "v": payload}
+            )
