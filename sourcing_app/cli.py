@@ -8,6 +8,7 @@ errors are written to a log file and summarised in one line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Sequence
@@ -62,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--suppliers", type=int, default=200)
     demo.add_argument("--lines", type=int, default=30_000)
     demo.add_argument("--seed", type=int, default=20261127)
-    demo.add_argument("--as-of", type=_iso_date, help="last day of the demo history (default: today)")
+    demo.add_argument(
+        "--as-of", type=_iso_date, help="last day of the demo history (default: today)"
+    )
     return parser
 
 
@@ -71,7 +74,9 @@ def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = No
     err = err or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(list(argv))
+        # argparse writes usage and errors to sys.stdout/stderr; send them to our streams.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(list(argv))
     except SystemExit as exit_:
         return EXIT_OK if exit_.code in (0, None) else EXIT_BAD_INPUT
     try:

@@ -30,7 +30,9 @@ def demo_db_url() -> str:
     return sqlite_url(user_data_dir() / DEMO_DB_FILE)
 
 
-def resolve_db_url(cli_url: str | None, environ: os._Environ[str] | dict[str, str] | None = None) -> str:
+def resolve_db_url(
+    cli_url: str | None, environ: os._Environ[str] | dict[str, str] | None = None
+) -> str:
     """`--db URL` wins, then SOURCING_DB_URL, then the embedded SQLite file."""
     env = os.environ if environ is None else environ
     if cli_url:

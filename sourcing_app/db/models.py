@@ -75,7 +75,9 @@ class Channel(SQLModel, table=True):
     """One supplier selling one brand."""
 
     __tablename__ = "channel"
-    __table_args__ = (UniqueConstraint("supplier_id", "brand_id", name="uq_channel_supplier_brand"),)
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "brand_id", name="uq_channel_supplier_brand"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     supplier_id: int = Field(foreign_key="supplier.id")
@@ -137,9 +139,7 @@ class Delivery(SQLModel, table=True):
     """A delivery is identified by its purchase line and date: re-importing replaces it."""
 
     __tablename__ = "delivery"
-    __table_args__ = (
-        UniqueConstraint("line_id", "delivered_date", name="uq_delivery_line_date"),
-    )
+    __table_args__ = (UniqueConstraint("line_id", "delivered_date", name="uq_delivery_line_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     line_id: int = Field(foreign_key="purchase_line.id")

@@ -40,70 +40,53 @@ from sourcing_app.domain.stability import (
 )
 from sourcing_app.services.settings import load_settings
 
-# Per line: what its deliveries dated on or before `as_of` add up to. Per
-# channel and SKU: the sums the sub-scores need, split by window with CASE so
-# the table is read once. Dates are integer days on SQLite and DATE on
-# PostgreSQL; in both, date - date is a number of days.
+# Per line: what its deliveries add up to. Each line falls in a bucket:
+#   3 = ordered in the window and due; 2 = in the window, not yet due;
+#   1 = ordered in the previous window and due by its end (for FILL_DROP).
+# A previous-window line only sees deliveries up to that window's end, as it
+# was scored then. Grouping by bucket instead of a CASE per sum keeps the
+# per-line work to plain additions; the table is read once. Dates are integer
+# days on SQLite and DATE on PostgreSQL; in both, date - date is days.
 _AGGREGATE_SQL = """
-SELECT x.channel_id, x.product_id,
-  SUM(CASE WHEN x.in_window = 1 THEN x.ordered_qty ELSE 0 END) AS ordered_window,
-  SUM(CASE WHEN x.in_window = 1 THEN x.ordered_qty * x.price ELSE 0 END) AS spend_window,
-  SUM(x.due) AS due_lines,
-  SUM(CASE WHEN x.due = 1 THEN x.ordered_qty ELSE 0 END) AS ordered_due,
-  SUM(CASE WHEN x.due = 1 THEN
-      CASE WHEN x.accepted < x.ordered_qty THEN x.accepted ELSE x.ordered_qty END
-      ELSE 0 END) AS accepted_capped,
-  SUM(CASE WHEN x.due = 1 THEN
-      CASE WHEN x.on_time < x.ordered_qty THEN x.on_time ELSE x.ordered_qty END
-      ELSE 0 END) AS on_time_capped,
-  SUM(CASE WHEN x.due = 1 THEN x.n_del ELSE 0 END) AS deliveries,
-  SUM(CASE WHEN x.due = 1 THEN x.lead_sum ELSE 0 END) AS lead_sum,
-  SUM(CASE WHEN x.due = 1 THEN x.lead_sq ELSE 0 END) AS lead_sq,
-  SUM(CASE WHEN x.due = 1 THEN x.delivered ELSE 0 END) AS delivered,
-  SUM(CASE WHEN x.due = 1 THEN x.rejected ELSE 0 END) AS rejected,
-  SUM(CASE WHEN x.due = 1 THEN x.price ELSE 0 END) AS price_sum,
-  SUM(CASE WHEN x.due = 1 THEN x.price * x.price ELSE 0 END) AS price_sq,
-  SUM(x.prev_due) AS prev_lines,
-  SUM(CASE WHEN x.prev_due = 1 THEN x.ordered_qty ELSE 0 END) AS prev_ordered,
-  SUM(CASE WHEN x.prev_due = 1 THEN
-      CASE WHEN x.prev_accepted < x.ordered_qty THEN x.prev_accepted ELSE x.ordered_qty END
-      ELSE 0 END) AS prev_accepted,
-  SUM(CASE WHEN x.order_date > :recent_start THEN 1 ELSE 0 END) AS recent_n,
-  SUM(CASE WHEN x.order_date > :recent_start THEN x.price ELSE 0 END) AS recent_sum,
+SELECT x.channel_id, x.product_id, x.bucket,
+  COUNT(*), SUM(x.ordered_qty), SUM(x.ordered_qty * x.price),
+  SUM(CASE WHEN x.accepted < x.ordered_qty THEN x.accepted ELSE x.ordered_qty END),
+  SUM(CASE WHEN x.on_time < x.ordered_qty THEN x.on_time ELSE x.ordered_qty END),
+  SUM(x.n_del), SUM(x.lead_sum), SUM(x.lead_sq), SUM(x.delivered), SUM(x.rejected),
+  SUM(x.price), SUM(x.price * x.price),
+  SUM(CASE WHEN x.order_date > :recent_start THEN 1 ELSE 0 END),
+  SUM(CASE WHEN x.order_date > :recent_start THEN x.price ELSE 0 END),
   SUM(CASE WHEN x.order_date > :before_start AND x.order_date <= :recent_start
-      THEN 1 ELSE 0 END) AS before_n,
+      THEN 1 ELSE 0 END),
   SUM(CASE WHEN x.order_date > :before_start AND x.order_date <= :recent_start
-      THEN x.price ELSE 0 END) AS before_sum,
-  MAX(x.last_del) AS last_delivery,
-  MIN(x.order_date) AS first_order
+      THEN x.price ELSE 0 END),
+  MAX(x.last_del), MIN(x.order_date)
 FROM (
   SELECT l.channel_id, l.product_id, l.order_date, l.ordered_qty,
     l.unit_price * l.fx_rate AS price,
-    CASE WHEN l.order_date > :start THEN 1 ELSE 0 END AS in_window,
-    CASE WHEN l.order_date > :start AND l.promised_date + {grace} <= :as_of
-         THEN 1 ELSE 0 END AS due,
-    CASE WHEN l.order_date > :prev_start AND l.order_date <= :start
-         AND l.promised_date + {grace} <= :start
-         THEN 1 ELSE 0 END AS prev_due,
+    CASE WHEN l.order_date > :start
+         THEN (CASE WHEN l.promised_date + {grace} <= :as_of THEN 3 ELSE 2 END)
+         WHEN l.order_date > :prev_start AND l.promised_date + {grace} <= :start THEN 1
+         ELSE 0 END AS bucket,
     COALESCE(SUM(d.delivered_qty - d.rejected_qty), 0) AS accepted,
     COALESCE(SUM(CASE WHEN d.delivered_date <= l.promised_date + {grace}
                       THEN d.delivered_qty ELSE 0 END), 0) AS on_time,
-    COUNT(d.id) AS n_del,
+    COUNT(d.line_id) AS n_del,
     COALESCE(SUM(d.delivered_date - l.order_date), 0) AS lead_sum,
     COALESCE(SUM((d.delivered_date - l.order_date) * (d.delivered_date - l.order_date)), 0)
       AS lead_sq,
     COALESCE(SUM(d.delivered_qty), 0) AS delivered,
     COALESCE(SUM(d.rejected_qty), 0) AS rejected,
-    COALESCE(SUM(CASE WHEN d.delivered_date <= :start
-                      THEN d.delivered_qty - d.rejected_qty ELSE 0 END), 0) AS prev_accepted,
     MAX(d.delivered_date) AS last_del
   FROM purchase_line l
-  LEFT JOIN delivery d ON d.line_id = l.id AND d.delivered_date <= :as_of
+  LEFT JOIN delivery d ON d.line_id = l.id
+       AND d.delivered_date <= CASE WHEN l.order_date > :start THEN :as_of ELSE :start END
   WHERE l.order_date > :scan_start AND l.order_date <= :as_of {line_filter}
   GROUP BY l.id, l.channel_id, l.product_id, l.order_date, l.ordered_qty, l.unit_price,
            l.fx_rate, l.promised_date
 ) x
-GROUP BY x.channel_id, x.product_id
+WHERE x.bucket > 0
+GROUP BY x.channel_id, x.product_id, x.bucket
 """
 
 _DATE_PARAMS = ("as_of", "start", "prev_start", "scan_start", "recent_start", "before_start")
@@ -256,46 +239,63 @@ class ScoringService:
         accumulators: dict[int, _Accumulator] = defaultdict(_Accumulator)
         channels = reference.channels
         products = reference.products
-        for row in conn.execute(stmt, params):
-            (channel_id, product_id, ordered_window, spend, due_lines, ordered_due, accepted,
-             on_time, deliveries, lead_sum, lead_sq, delivered, rejected, price_sum, price_sq,
-             prev_lines, prev_ordered, prev_accepted, recent_n, recent_sum, before_n,
-             before_sum, last_delivery, first_order) = row  # fmt: skip
+        spikes: dict[tuple[int, int], list[float]] = {}
+        # A plain DBAPI cursor: tens of thousands of group rows, no per-row processing.
+        result = conn.execute(stmt, params)
+        for row in result.cursor.fetchall() if result.cursor is not None else ():
+            (channel_id, product_id, bucket, lines, ordered, spend, accepted, on_time,
+             deliveries, lead_sum, lead_sq, delivered, rejected, price_sum, price_sq,
+             recent_n, recent_sum, before_n, before_sum, last_delivery,
+             first_order) = row  # fmt: skip
             channel = channels.get(channel_id)
             if channel is None:
                 continue
             acc = accumulators[channel[0]]
-            acc.due_lines += int(due_lines or 0)
-            acc.ordered_due += float(ordered_due or 0)
-            acc.accepted_capped += float(accepted or 0)
-            acc.on_time_capped += float(on_time or 0)
-            acc.deliveries += int(deliveries or 0)
-            acc.lead_sum += float(lead_sum or 0)
-            acc.lead_sq += float(lead_sq or 0)
-            acc.delivered += float(delivered or 0)
-            acc.rejected += float(rejected or 0)
-            acc.prev_lines += int(prev_lines or 0)
-            acc.prev_ordered += float(prev_ordered or 0)
-            acc.prev_accepted += float(prev_accepted or 0)
-            acc.spend += float(spend or 0)
-            qty = float(ordered_window or 0)
-            acc.ordered_by_channel[channel_id] = acc.ordered_by_channel.get(channel_id, 0) + qty
-            acc.ordered_by_product[product_id] = acc.ordered_by_product.get(product_id, 0) + qty
-            sku = products[product_id][0] if product_id in products else str(product_id)
-            if due_lines:
-                acc.prices.append(
-                    PriceMoments(sku, int(due_lines), float(price_sum), float(price_sq))
-                )
-            if recent_n and before_n:
-                acc.price_changes.append(
-                    PriceChange(sku, float(before_sum) / before_n, float(recent_sum) / recent_n)
-                )
-            last = as_date(last_delivery)
-            if last is not None and (acc.last_delivery is None or last > acc.last_delivery):
-                acc.last_delivery = last
-            first = as_date(first_order)
-            if first is not None and (acc.first_order is None or first < acc.first_order):
-                acc.first_order = first
+            if recent_n or before_n:
+                spike = spikes.setdefault((channel[0], product_id), [0, 0.0, 0, 0.0])
+                spike[0] += recent_n
+                spike[1] += float(recent_sum)
+                spike[2] += before_n
+                spike[3] += float(before_sum)
+            if bucket == 1:  # previous window: only its fill matters
+                acc.prev_lines += lines
+                acc.prev_ordered += float(ordered)
+                acc.prev_accepted += float(accepted)
+            else:
+                qty = float(ordered)
+                acc.spend += float(spend)
+                by_channel = acc.ordered_by_channel
+                by_channel[channel_id] = by_channel.get(channel_id, 0.0) + qty
+                by_product = acc.ordered_by_product
+                by_product[product_id] = by_product.get(product_id, 0.0) + qty
+                if bucket == 3:
+                    acc.due_lines += lines
+                    acc.ordered_due += qty
+                    acc.accepted_capped += float(accepted)
+                    acc.on_time_capped += float(on_time)
+                    acc.deliveries += deliveries
+                    acc.lead_sum += float(lead_sum)
+                    acc.lead_sq += float(lead_sq)
+                    acc.delivered += float(delivered)
+                    acc.rejected += float(rejected)
+                    sku = products[product_id][0] if product_id in products else str(product_id)
+                    acc.prices.append(PriceMoments(sku, lines, float(price_sum), float(price_sq)))
+            # Dates stay in their stored form (days or date) until the end: both compare.
+            if last_delivery is not None and (
+                acc.last_delivery is None or last_delivery > acc.last_delivery
+            ):
+                acc.last_delivery = last_delivery
+            if first_order is not None and (
+                acc.first_order is None or first_order < acc.first_order
+            ):
+                acc.first_order = first_order
+        for acc in accumulators.values():
+            acc.last_delivery = as_date(acc.last_delivery)
+            acc.first_order = as_date(acc.first_order)
+        for (supplier_id_, product_id), (rn, rs, bn, bs) in spikes.items():
+            if rn and bn:
+                sku = products[product_id][0] if product_id in products else str(product_id)
+                accumulators[supplier_id_].price_changes.append(PriceChange(sku, bs / bn, rs / rn))
         return accumulators
 
     # -- facts per supplier -----------------------------------------------
