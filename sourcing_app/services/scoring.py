@@ -250,6 +250,9 @@ class ScoringService:
             channel = channels.get(channel_id)
             if channel is None:
                 continue
+            # PostgreSQL sums integers into NUMERIC (Decimal); counts must be ints here.
+            lines, deliveries = int(lines), int(deliveries or 0)
+            recent_n, before_n = int(recent_n or 0), int(before_n or 0)
             acc = accumulators[channel[0]]
             if recent_n or before_n:
                 spike = spikes.setdefault((channel[0], product_id), [0, 0.0, 0, 0.0])

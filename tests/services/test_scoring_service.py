@@ -145,8 +145,10 @@ def build_hand_portfolio(engine: Engine) -> None:
         s.commit()
 
 
-@pytest.fixture
-def hand_engine(engine: Engine) -> Engine:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hand_engine(request: pytest.FixtureRequest) -> Engine:
+    """The same portfolio in the embedded SQLite file and on a real PostgreSQL server."""
+    engine: Engine = request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
     build_hand_portfolio(engine)
     return engine
 
