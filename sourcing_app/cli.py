@@ -178,12 +178,15 @@ def _cmd_demo(engine, args: argparse.Namespace, out: TextIO) -> int:  # type: ig
 
     if args.suppliers < 1 or args.lines < 0:
         raise UsageError("--suppliers must be at least 1 and --lines at least 0")
-    summary = build_demo(
-        engine,
-        suppliers=args.suppliers,
-        lines=args.lines,
-        seed=args.seed,
-        as_of=args.as_of or dt.date.today(),
-    )
+    try:
+        summary = build_demo(
+            engine,
+            suppliers=args.suppliers,
+            lines=args.lines,
+            seed=args.seed,
+            as_of=args.as_of or dt.date.today(),
+        )
+    except ValueError as exc:  # e.g. the database already holds a buyer's data
+        raise UsageError(str(exc)) from None
     print(str(summary), file=out)
     return EXIT_OK

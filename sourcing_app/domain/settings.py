@@ -58,7 +58,7 @@ class ScoringSettings:
     price_spike_pct: float = 0.10
     stale_days: int = 180
     thin_history_lines: int = 5
-    fill_drop_points: float = 0.05
+    fill_drop_points: float = 0.10  # a fall of more than 10 points; smaller ones are noise
 
     def normalised_weights(self) -> dict[str, float]:
         total = sum(max(0.0, w) for w in self.weights.values())

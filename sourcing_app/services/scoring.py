@@ -255,11 +255,11 @@ class ScoringService:
             recent_n, before_n = int(recent_n or 0), int(before_n or 0)
             acc = accumulators[channel[0]]
             if recent_n or before_n:
-                spike = spikes.setdefault((channel[0], product_id), [0, 0.0, 0, 0.0])
-                spike[0] += recent_n
-                spike[1] += float(recent_sum)
-                spike[2] += before_n
-                spike[3] += float(before_sum)
+                moves = spikes.setdefault((channel[0], product_id), [0, 0.0, 0, 0.0])
+                moves[0] += recent_n
+                moves[1] += float(recent_sum)
+                moves[2] += before_n
+                moves[3] += float(before_sum)
             if bucket == 1:  # previous window: only its fill matters
                 acc.prev_lines += lines
                 acc.prev_ordered += float(ordered)
@@ -518,8 +518,8 @@ def _load_quotes(
         text(sql).bindparams(*binds), params
     ):
         channel = reference.channels.get(cid)
-        if channel is None:
-            continue
+        if channel is None or not channel[4]:
+            continue  # an inactive channel's quotes are not what we would buy at
         out[channel[0]][pid].append(
             _QuoteRow(
                 pid,

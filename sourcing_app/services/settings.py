@@ -17,7 +17,7 @@ def load_settings(conn: Connection | Engine) -> ScoringSettings:
     if isinstance(conn, Engine):
         with conn.connect() as c:
             return load_settings(c)
-    rows = dict(conn.execute(text("SELECT key, value FROM setting")).all())
+    rows: dict[str, str] = {k: v for k, v in conn.execute(text("SELECT key, value FROM setting"))}
     data: dict[str, Any] = {}
     if SCORING_KEY in rows:
         data = json.loads(rows[SCORING_KEY])
