@@ -89,8 +89,9 @@ def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = No
         return EXIT_FAILED
     except Exception as exc:  # the last line of defence: no traceback for the user
         from sourcing_app.db.migrate import DatabaseProblem
+        from sourcing_app.services.importing import ImportFailure
 
-        if isinstance(exc, DatabaseProblem):
+        if isinstance(exc, DatabaseProblem | ImportFailure):
             print(f"sourcing-app: {exc}", file=err)
             return EXIT_FAILED
         log = _log_unexpected(exc)

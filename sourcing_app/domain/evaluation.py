@@ -214,11 +214,12 @@ def risk_flags(
 
     if facts.first_order is not None and (as_of - facts.first_order).days >= settings.stale_days:
         if facts.last_delivery is None:
+            days = (as_of - facts.first_order).days
             flags.append(
                 Flag(
                     FlagCode.STALE,
-                    f"no delivery on record since the first order of "
-                    f"{facts.first_order.isoformat()}",
+                    f"no delivery in the {days} days since the first order in the window "
+                    f"({facts.first_order.isoformat()})",
                 )
             )
         elif (as_of - facts.last_delivery).days >= settings.stale_days:

@@ -29,7 +29,7 @@ from sourcing_app.domain.evaluation import (
 )
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.domain.flags import Flag, FlagCode
-from sourcing_app.domain.landed_cost import TaxRates, landed_cost_walk
+from sourcing_app.domain.landed_cost import LandedCostWalk, TaxRates, landed_cost_walk
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.domain.stability import (
     ChannelShare,
@@ -40,15 +40,13 @@ from sourcing_app.domain.stability import (
 )
 from sourcing_app.services.settings import load_settings
 
-# Per line: what its deliveries add up to. Each line falls in a bucket:
-#   3 = ordered in the window and due; 2 = in the window, not yet due;
-#   1 = ordered in the previous window and due by its end (for FILL_DROP).
-# A previous-window line only sees deliveries up to that window's end, as it
-# was scored then. Grouping by bucket instead of a CASE per sum keeps the
-# per-line work to plain additions; the table is read once. Dates are integer
+# Per line: what its deliveries dated by `as_of` add up to; then per channel,
+# SKU and bucket: 3 = due lines, 2 = lines of the window not yet due (they
+# only weigh the margin and channel means). Grouping by bucket instead of a
+# CASE per sum keeps the per-line work to plain additions. Dates are integer
 # days on SQLite and DATE on PostgreSQL; in both, date - date is days.
-_AGGREGATE_SQL = """
-SELECT x.channel_id, x.product_id, x.bucket,
+_WINDOW_SQL = """
+SELECT x.channel_id, x.product_id, x.due,
   COUNT(*), SUM(x.ordered_qty), SUM(x.ordered_qty * x.price),
   SUM(CASE WHEN x.accepted < x.ordered_qty THEN x.accepted ELSE x.ordered_qty END),
   SUM(CASE WHEN x.on_time < x.ordered_qty THEN x.on_time ELSE x.ordered_qty END),
@@ -64,10 +62,8 @@ SELECT x.channel_id, x.product_id, x.bucket,
 FROM (
   SELECT l.channel_id, l.product_id, l.order_date, l.ordered_qty,
     l.unit_price * l.fx_rate AS price,
-    CASE WHEN l.order_date > :start
-         THEN (CASE WHEN l.promised_date + {grace} <= :as_of THEN 3 ELSE 2 END)
-         WHEN l.order_date > :prev_start AND l.promised_date + {grace} <= :start THEN 1
-         ELSE 0 END AS bucket,
+    CASE WHEN l.order_date > :start AND l.promised_date + {grace} <= :as_of
+         THEN 1 ELSE 0 END AS due,
     COALESCE(SUM(d.delivered_qty - d.rejected_qty), 0) AS accepted,
     COALESCE(SUM(CASE WHEN d.delivered_date <= l.promised_date + {grace}
                       THEN d.delivered_qty ELSE 0 END), 0) AS on_time,
@@ -78,15 +74,31 @@ FROM (
     COALESCE(SUM(d.delivered_qty), 0) AS delivered,
     COALESCE(SUM(d.rejected_qty), 0) AS rejected,
     MAX(d.delivered_date) AS last_del
-  FROM purchase_line l
-  LEFT JOIN delivery d ON d.line_id = l.id
-       AND d.delivered_date <= CASE WHEN l.order_date > :start THEN :as_of ELSE :start END
+  FROM purchase_line l {hint}
+  LEFT JOIN delivery d ON d.line_id = l.id AND d.delivered_date <= :as_of
   WHERE l.order_date > :scan_start AND l.order_date <= :as_of {line_filter}
   GROUP BY l.id, l.channel_id, l.product_id, l.order_date, l.ordered_qty, l.unit_price,
            l.fx_rate, l.promised_date
 ) x
-WHERE x.bucket > 0
-GROUP BY x.channel_id, x.product_id, x.bucket
+GROUP BY x.channel_id, x.product_id, x.due
+"""
+
+# The previous window's fill, as it was on that window's last day (FILL_DROP):
+# lines ordered in (as_of - 2W, as_of - W] and due by then, with the
+# deliveries dated by then. Only three sums, so it costs a fraction of the above.
+_PREVIOUS_FILL_SQL = """
+SELECT x.channel_id, COUNT(*), SUM(x.ordered_qty),
+  SUM(CASE WHEN x.accepted < x.ordered_qty THEN x.accepted ELSE x.ordered_qty END)
+FROM (
+  SELECT l.channel_id, l.ordered_qty,
+    COALESCE(SUM(d.delivered_qty - d.rejected_qty), 0) AS accepted
+  FROM purchase_line l {hint}
+  LEFT JOIN delivery d ON d.line_id = l.id AND d.delivered_date <= :start
+  WHERE l.order_date > :prev_start AND l.order_date <= :start
+    AND l.promised_date + {grace} <= :start {line_filter}
+  GROUP BY l.id, l.channel_id, l.ordered_qty
+) x
+GROUP BY x.channel_id
 """
 
 _DATE_PARAMS = ("as_of", "start", "prev_start", "scan_start", "recent_start", "before_start")
@@ -109,15 +121,16 @@ class _Accumulator:
     prev_ordered: float = 0.0
     prev_accepted: float = 0.0
     spend: float = 0.0
-    last_delivery: dt.date | None = None
-    first_order: dt.date | None = None
+    last_delivery: Any = None  # stored form (days or date) until the end
+    first_order: Any = None
     ordered_by_channel: dict[int, float] = field(default_factory=dict)
     ordered_by_product: dict[int, float] = field(default_factory=dict)
-    prices: list[PriceMoments] = field(default_factory=list)
-    price_changes: list[PriceChange] = field(default_factory=list)
+    # product id -> [due lines, Σ price, Σ price²] and [recent n, Σ, before n, Σ]
+    prices: dict[int, list[float]] = field(default_factory=dict)
+    moves: dict[int, list[float]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Reference:
     """The small tables scoring reads whole: suppliers, channels, products, rates."""
 
@@ -126,6 +139,24 @@ class _Reference:
     products: dict[int, tuple[str, str, int, Decimal, TaxRates]]  # sku, name, brand, retail
     brands: dict[int, tuple[str, bool]]  # id -> name, hot-selling
     fx: dict[str, Decimal]
+    channels_by_supplier: dict[int, list[int]] = field(default_factory=dict)
+    channels_by_brand: dict[int, list[int]] = field(default_factory=dict)
+
+    def index_channels(self) -> None:
+        self.channels_by_supplier = defaultdict(list)
+        self.channels_by_brand = defaultdict(list)
+        for cid, (sid, bid, *_rest) in self.channels.items():
+            self.channels_by_supplier[sid].append(cid)
+            self.channels_by_brand[bid].append(cid)
+
+
+@dataclass(frozen=True)
+class _PricedQuotes:
+    """One supplier's valid quotes walked to a margin, before the order weights are known."""
+
+    walks: tuple[tuple[int, LandedCostWalk], ...] = ()  # (product id, walk)
+    expired: tuple[tuple[str, dt.date], ...] = ()
+    problems: tuple[Flag, ...] = ()
 
 
 @dataclass
@@ -152,9 +183,13 @@ class ScoringService:
         with self.engine.connect() as conn:
             settings = settings or load_settings(conn)
             reference = _load_reference(conn, as_of, settings)
-            supplier_ids = list(reference.suppliers)
-            accumulators = self._aggregate(conn, as_of, settings, reference, None)
-            facts = self._facts(conn, as_of, settings, reference, supplier_ids, accumulators)
+            query = _AggregateQuery(conn.dialect.name, as_of, settings)
+            rows = query.run(conn, _WINDOW_SQL)
+            previous_rows = query.run(conn, _PREVIOUS_FILL_SQL)
+            priced = _price_quotes(conn, as_of, reference, settings, None)
+        accumulators = _accumulate(rows, previous_rows, reference)
+        supplier_ids = list(reference.suppliers)
+        facts = _facts(as_of, reference, supplier_ids, accumulators, priced, query.as_date)
         raws = {
             sid: raw_measures(
                 f.evidence, grace_days=settings.grace_days, home_currency=settings.home_currency
@@ -179,10 +214,17 @@ class ScoringService:
             raise RuntimeError("score_all must run before a single supplier is re-scored")
         with self.engine.connect() as conn:
             reference = _refresh_supplier(conn, run.reference, supplier_id)
-            accumulators = self._aggregate(conn, run.as_of, run.settings, reference, supplier_id)
-            facts = self._facts(
-                conn, run.as_of, run.settings, reference, [supplier_id], accumulators
-            )[supplier_id]
+            channel_ids = reference.channels_by_supplier.get(supplier_id, [])
+            query = _AggregateQuery(conn.dialect.name, run.as_of, run.settings)
+            rows = query.run(conn, _WINDOW_SQL, channel_ids=channel_ids) if channel_ids else []
+            previous_rows = (
+                query.run(conn, _PREVIOUS_FILL_SQL, channel_ids=channel_ids) if channel_ids else []
+            )
+            priced = _price_quotes(conn, run.as_of, reference, run.settings, supplier_id)
+        accumulators = _accumulate(rows, previous_rows, reference)
+        facts = _facts(run.as_of, reference, [supplier_id], accumulators, priced, query.as_date)[
+            supplier_id
+        ]
         raw = raw_measures(
             facts.evidence,
             grace_days=run.settings.grace_days,
@@ -192,194 +234,211 @@ class ScoringService:
         run.scores[supplier_id] = score
         return score
 
-    # -- the SQL pass -----------------------------------------------------
-    def _aggregate(
-        self,
-        conn: Connection,
-        as_of: dt.date,
-        settings: ScoringSettings,
-        reference: _Reference,
-        supplier_id: int | None,
-    ) -> dict[int, _Accumulator]:
+
+class _AggregateQuery:
+    """The one aggregate statement, its parameters, and how to read its dates back."""
+
+    def __init__(self, dialect: str, as_of: dt.date, settings: ScoringSettings) -> None:
+        self.dialect = dialect
         window = dt.timedelta(days=settings.window_days)
         spike = dt.timedelta(days=settings.price_spike_days)
-        start = as_of - window
-        recent_start = as_of - spike
         before_start = as_of - 2 * spike
-        scan_start = min(as_of - 2 * window, before_start)
-        line_filter = ""
-        channel_ids: list[int] = []
-        if supplier_id is not None:
-            channel_ids = [cid for cid, c in reference.channels.items() if c[0] == supplier_id]
-            if not channel_ids:
-                return {}
-            line_filter = "AND l.channel_id IN :channel_ids"
-        # Grace days are an int from settings, written into the SQL so that
-        # PostgreSQL sees date + integer.
-        stmt = text(_AGGREGATE_SQL.format(line_filter=line_filter, grace=int(settings.grace_days)))
-        params: dict[str, Any] = {
+        self.params: dict[str, Any] = {
             "as_of": as_of,
-            "start": start,
+            "start": as_of - window,
             "prev_start": as_of - 2 * window,
-            "scan_start": scan_start,
-            "recent_start": recent_start,
+            "scan_start": min(as_of - window, before_start),
+            "recent_start": as_of - spike,
             "before_start": before_start,
         }
-        binds = [bindparam(name, type_=DayDate()) for name in _DATE_PARAMS]
-        if channel_ids:
-            binds.append(bindparam("channel_ids", expanding=True))
-            params["channel_ids"] = channel_ids
-        stmt = stmt.bindparams(*binds)
-        day = DayDate()
-        dialect = conn.dialect
+        self.grace = int(settings.grace_days)
+        self._day = DayDate()
 
-        def as_date(value: Any) -> dt.date | None:
-            return day.process_result_value(value, dialect)
+    def as_date(self, value: Any) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value
+        return self._day.process_result_value(value, None)  # type: ignore[arg-type]
 
-        accumulators: dict[int, _Accumulator] = defaultdict(_Accumulator)
-        channels = reference.channels
-        products = reference.products
-        spikes: dict[tuple[int, int], list[float]] = {}
-        # A plain DBAPI cursor: tens of thousands of group rows, no per-row processing.
-        result = conn.execute(stmt, params)
-        for row in result.cursor.fetchall() if result.cursor is not None else ():
-            (channel_id, product_id, bucket, lines, ordered, spend, accepted, on_time,
-             deliveries, lead_sum, lead_sq, delivered, rejected, price_sum, price_sq,
-             recent_n, recent_sum, before_n, before_sum, last_delivery,
-             first_order) = row  # fmt: skip
-            channel = channels.get(channel_id)
-            if channel is None:
-                continue
-            # PostgreSQL sums integers into NUMERIC (Decimal); counts must be ints here.
-            lines, deliveries = int(lines), int(deliveries or 0)
-            recent_n, before_n = int(recent_n or 0), int(before_n or 0)
-            acc = accumulators[channel[0]]
-            if recent_n or before_n:
-                moves = spikes.setdefault((channel[0], product_id), [0, 0.0, 0, 0.0])
-                moves[0] += recent_n
-                moves[1] += float(recent_sum)
-                moves[2] += before_n
-                moves[3] += float(before_sum)
-            if bucket == 1:  # previous window: only its fill matters
-                acc.prev_lines += lines
-                acc.prev_ordered += float(ordered)
-                acc.prev_accepted += float(accepted)
-            else:
-                qty = float(ordered)
-                acc.spend += float(spend)
-                by_channel = acc.ordered_by_channel
-                by_channel[channel_id] = by_channel.get(channel_id, 0.0) + qty
-                by_product = acc.ordered_by_product
-                by_product[product_id] = by_product.get(product_id, 0.0) + qty
-                if bucket == 3:
-                    acc.due_lines += lines
-                    acc.ordered_due += qty
-                    acc.accepted_capped += float(accepted)
-                    acc.on_time_capped += float(on_time)
-                    acc.deliveries += deliveries
-                    acc.lead_sum += float(lead_sum)
-                    acc.lead_sq += float(lead_sq)
-                    acc.delivered += float(delivered)
-                    acc.rejected += float(rejected)
-                    sku = products[product_id][0] if product_id in products else str(product_id)
-                    acc.prices.append(PriceMoments(sku, lines, float(price_sum), float(price_sq)))
-            # Dates stay in their stored form (days or date) until the end: both compare.
-            if last_delivery is not None and (
-                acc.last_delivery is None or last_delivery > acc.last_delivery
-            ):
-                acc.last_delivery = last_delivery
-            if first_order is not None and (
-                acc.first_order is None or first_order < acc.first_order
-            ):
-                acc.first_order = first_order
-        for acc in accumulators.values():
-            acc.last_delivery = as_date(acc.last_delivery)
-            acc.first_order = as_date(acc.first_order)
-        for (supplier_id_, product_id), (rn, rs, bn, bs) in spikes.items():
-            if rn and bn:
-                sku = products[product_id][0] if product_id in products else str(product_id)
-                accumulators[supplier_id_].price_changes.append(PriceChange(sku, bs / bn, rs / rn))
-        return accumulators
-
-    # -- facts per supplier -----------------------------------------------
-    def _facts(
+    def run(
         self,
         conn: Connection,
-        as_of: dt.date,
-        settings: ScoringSettings,
-        reference: _Reference,
-        supplier_ids: Sequence[int],
-        accumulators: dict[int, _Accumulator],
-    ) -> dict[int, SupplierFacts]:
-        wanted = set(supplier_ids)
-        quotes = _load_quotes(conn, as_of, reference, wanted if len(wanted) == 1 else None)
-        brand_flags = _brand_flags(reference, as_of)
-        channels_by_supplier: dict[int, list[int]] = defaultdict(list)
-        for cid, (sid, *_rest) in reference.channels.items():
-            if sid in wanted:
-                channels_by_supplier[sid].append(cid)
+        sql_template: str,
+        *,
+        channel_ids: Sequence[int] = (),
+    ) -> list[Any]:
+        line_filter = ""
+        scan_hint = ""
+        params = dict(self.params)
+        binds = [bindparam(name, type_=DayDate()) for name in _DATE_PARAMS if name in sql_template]
+        params = {k: v for k, v in params.items() if k in sql_template}
+        if channel_ids:
+            line_filter = "AND l.channel_id IN :channel_ids"
+            binds.append(bindparam("channel_ids", expanding=True))
+            params["channel_ids"] = list(channel_ids)
+        elif self.dialect == "sqlite":
+            # The scan covers most of the table: read it in storage order rather
+            # than through the (channel, date) index, which would make every row
+            # a random read (about 3x slower on a million lines).
+            scan_hint = "NOT INDEXED"
+        # Grace days are an int from settings, written into the SQL so that
+        # PostgreSQL sees date + integer.
+        sql = sql_template.format(line_filter=line_filter, grace=self.grace, hint=scan_hint)
+        result = conn.execute(text(sql).bindparams(*binds), params)
+        # A plain DBAPI cursor: tens of thousands of group rows, no per-row processing.
+        return list(result.cursor.fetchall()) if result.cursor is not None else []
 
-        facts: dict[int, SupplierFacts] = {}
-        for sid in supplier_ids:
-            code, name, country, kind = reference.suppliers[sid]
-            acc = accumulators.get(sid) or _Accumulator()
-            channel_facts: list[ChannelFacts] = []
-            shares: list[ChannelShare] = []
-            flags: list[Flag] = []
-            for cid in channels_by_supplier.get(sid, ()):
-                _sid, brand_id, _brand, terms, active = reference.channels[cid]
-                brand_name = reference.brands[brand_id][0]
-                qty = acc.ordered_by_channel.get(cid, 0.0)
-                channel_facts.append(ChannelFacts(brand_name, terms, active, qty))
-                if active:
-                    kind_now = channel_type(terms, as_of)
-                    shares.append(
-                        ChannelShare(
-                            brand_name,
-                            kind_now,
-                            terms.tier,
-                            channel_structure_value(kind_now, terms.tier),
-                            qty,
-                        )
+
+def _accumulate(
+    rows: Iterable[Any], previous_rows: Iterable[Any], reference: _Reference
+) -> dict[int, _Accumulator]:
+    """Add the (channel, SKU, due) group rows up per supplier: a loop over groups."""
+    accumulators: dict[int, _Accumulator] = defaultdict(_Accumulator)
+    channels = reference.channels
+    for channel_id, lines, ordered, accepted in previous_rows:
+        channel = channels.get(channel_id)
+        if channel is not None:
+            acc = accumulators[channel[0]]
+            acc.prev_lines += int(lines)
+            acc.prev_ordered += float(ordered)
+            acc.prev_accepted += float(accepted)
+    for row in rows:
+        (channel_id, product_id, due, lines, ordered, spend, accepted, on_time,
+         deliveries, lead_sum, lead_sq, delivered, rejected, price_sum, price_sq,
+         recent_n, recent_sum, before_n, before_sum, last_delivery,
+         first_order) = row  # fmt: skip
+        channel = channels.get(channel_id)
+        if channel is None:
+            continue
+        acc = accumulators[channel[0]]
+        if recent_n or before_n:
+            moves = acc.moves.get(product_id)
+            if moves is None:
+                moves = acc.moves[product_id] = [0, 0.0, 0, 0.0]
+            # PostgreSQL sums integers into NUMERIC (Decimal): make counts ints.
+            moves[0] += int(recent_n or 0)
+            moves[1] += float(recent_sum or 0)
+            moves[2] += int(before_n or 0)
+            moves[3] += float(before_sum or 0)
+        qty = float(ordered)
+        acc.spend += float(spend)
+        by_channel = acc.ordered_by_channel
+        by_channel[channel_id] = by_channel.get(channel_id, 0.0) + qty
+        by_product = acc.ordered_by_product
+        by_product[product_id] = by_product.get(product_id, 0.0) + qty
+        if due == 1:
+            acc.due_lines += int(lines)
+            acc.ordered_due += qty
+            acc.accepted_capped += float(accepted)
+            acc.on_time_capped += float(on_time)
+            acc.deliveries += int(deliveries or 0)
+            acc.lead_sum += float(lead_sum)
+            acc.lead_sq += float(lead_sq)
+            acc.delivered += float(delivered)
+            acc.rejected += float(rejected)
+            price = acc.prices.get(product_id)
+            if price is None:
+                price = acc.prices[product_id] = [0, 0.0, 0.0]
+            price[0] += int(lines)
+            price[1] += float(price_sum)
+            price[2] += float(price_sq)
+        # Dates stay in their stored form (days or date) here: both compare.
+        if last_delivery is not None and (
+            acc.last_delivery is None or last_delivery > acc.last_delivery
+        ):
+            acc.last_delivery = last_delivery
+        if first_order is not None and (acc.first_order is None or first_order < acc.first_order):
+            acc.first_order = first_order
+    return accumulators
+
+
+def _facts(
+    as_of: dt.date,
+    reference: _Reference,
+    supplier_ids: Sequence[int],
+    accumulators: dict[int, _Accumulator],
+    priced: dict[int, _PricedQuotes],
+    as_date: Any,
+) -> dict[int, SupplierFacts]:
+    """What scoring needs to know about each supplier, assembled from the loaded pieces."""
+    brand_flags: dict[int, tuple[Flag, ...]] = {}
+    empty_acc = _Accumulator()
+    empty_quotes = _PricedQuotes()
+    products = reference.products
+    facts: dict[int, SupplierFacts] = {}
+    for sid in supplier_ids:
+        code, name, country, kind = reference.suppliers[sid]
+        acc = accumulators.get(sid, empty_acc)
+        channel_facts: list[ChannelFacts] = []
+        shares: list[ChannelShare] = []
+        flags: list[Flag] = []
+        for cid in reference.channels_by_supplier.get(sid, ()):
+            _sid, brand_id, brand_name, terms, active = reference.channels[cid]
+            qty = acc.ordered_by_channel.get(cid, 0.0)
+            channel_facts.append(ChannelFacts(brand_name, terms, active, qty))
+            if active:
+                kind_now = channel_type(terms, as_of)
+                shares.append(
+                    ChannelShare(
+                        brand_name,
+                        kind_now,
+                        terms.tier,
+                        channel_structure_value(kind_now, terms.tier),
+                        qty,
                     )
-                    flags.extend(brand_flags.get(brand_id, ()))
-            margins, expired, missing_fx = _sku_margins(
-                quotes.get(sid, {}), reference, settings, acc, as_of
-            )
-            flags.extend(missing_fx)
-            evidence = StabilityEvidence(
-                due_lines=acc.due_lines,
-                ordered_due=acc.ordered_due,
-                accepted_capped=acc.accepted_capped,
-                on_time_capped=acc.on_time_capped,
-                deliveries=acc.deliveries,
-                lead_sum=acc.lead_sum,
-                lead_sq_sum=acc.lead_sq,
-                delivered_qty=acc.delivered,
-                rejected_qty=acc.rejected,
-                price_moments=tuple(acc.prices),
-                channels=tuple(shares),
-            )
-            facts[sid] = SupplierFacts(
-                supplier_id=sid,
-                code=code,
-                name=name,
-                country=country,
-                kind=kind,
-                channels=tuple(channel_facts),
-                evidence=evidence,
-                sku_margins=tuple(margins),
-                expired_quotes=tuple(expired),
-                price_changes=tuple(acc.price_changes),
-                previous_fill=(acc.prev_accepted, acc.prev_ordered, acc.prev_lines)
-                if acc.prev_lines
-                else None,
-                last_delivery=acc.last_delivery,
-                first_order=acc.first_order,
-                spend=Decimal(str(round(acc.spend, 2))),
-                brand_flags=tuple(_dedupe(flags)),
-            )
-        return facts
+                )
+                if brand_id not in brand_flags:
+                    brand_flags[brand_id] = _brand_flags(reference, brand_id, as_of)
+                flags.extend(brand_flags[brand_id])
+        quotes = priced.get(sid, empty_quotes)
+        flags.extend(quotes.problems)
+        margins = tuple(
+            SkuMargin(walk, acc.ordered_by_product.get(pid, 0.0)) for pid, walk in quotes.walks
+        )
+        evidence = StabilityEvidence(
+            due_lines=acc.due_lines,
+            ordered_due=acc.ordered_due,
+            accepted_capped=acc.accepted_capped,
+            on_time_capped=acc.on_time_capped,
+            deliveries=acc.deliveries,
+            lead_sum=acc.lead_sum,
+            lead_sq_sum=acc.lead_sq,
+            delivered_qty=acc.delivered,
+            rejected_qty=acc.rejected,
+            price_moments=tuple(
+                PriceMoments(_sku(products, pid), int(n), total, total_sq)
+                for pid, (n, total, total_sq) in acc.prices.items()
+            ),
+            channels=tuple(shares),
+        )
+        facts[sid] = SupplierFacts(
+            supplier_id=sid,
+            code=code,
+            name=name,
+            country=country,
+            kind=kind,
+            channels=tuple(channel_facts),
+            evidence=evidence,
+            sku_margins=margins,
+            expired_quotes=quotes.expired,
+            price_changes=tuple(
+                PriceChange(_sku(products, pid), bs / bn, rs / rn)
+                for pid, (rn, rs, bn, bs) in acc.moves.items()
+                if rn and bn
+            ),
+            previous_fill=(acc.prev_accepted, acc.prev_ordered, acc.prev_lines)
+            if acc.prev_lines
+            else None,
+            last_delivery=as_date(acc.last_delivery),
+            first_order=as_date(acc.first_order),
+            spend=Decimal(str(round(acc.spend, 2))),
+            brand_flags=tuple(_dedupe(flags)),
+        )
+    return facts
+
+
+def _sku(products: dict[int, tuple[str, str, int, Decimal, TaxRates]], product_id: int) -> str:
+    product = products.get(product_id)
+    return product[0] if product is not None else str(product_id)
 
 
 def _dedupe(flags: Iterable[Flag]) -> list[Flag]:
@@ -438,21 +497,26 @@ def _load_reference(conn: Connection, as_of: dt.date, settings: ScoringSettings)
             _dec(retail),
             TaxRates(_dec(tariff), _dec(ctax), _dec(vat), _dec(postal)),
         )
-    return _Reference(suppliers, channels, products, brands, _load_fx(conn, as_of, settings))
+    reference = _Reference(suppliers, channels, products, brands, _load_fx(conn, as_of, settings))
+    reference.index_channels()
+    return reference
 
 
 def _refresh_supplier(conn: Connection, reference: _Reference, supplier_id: int) -> _Reference:
-    """The reference tables with one supplier's own row and channels read afresh."""
+    """Read one supplier's own row and channels afresh into the cached reference tables."""
     day = DayDate()
     row = conn.execute(
-        text("SELECT code, name, country, kind, archived FROM supplier WHERE id = :id"),
+        text("SELECT code, name, country, kind FROM supplier WHERE id = :id"),
         {"id": supplier_id},
     ).one_or_none()
     if row is None:
         raise KeyError(f"no supplier with id {supplier_id}")
-    suppliers = dict(reference.suppliers)
-    suppliers[supplier_id] = (row[0], row[1], row[2], row[3])
-    channels = {cid: c for cid, c in reference.channels.items() if c[0] != supplier_id}
+    reference.suppliers[supplier_id] = (row[0], row[1], row[2], row[3])
+    for cid in reference.channels_by_supplier.get(supplier_id, ()):
+        brand_id = reference.channels[cid][1]
+        reference.channels_by_brand[brand_id].remove(cid)
+        del reference.channels[cid]
+    reference.channels_by_supplier[supplier_id] = []
     for cid, bid, tier, ref, until, active in conn.execute(
         text(
             "SELECT id, brand_id, tier, authorization_ref, authorized_until, active "
@@ -461,8 +525,10 @@ def _refresh_supplier(conn: Connection, reference: _Reference, supplier_id: int)
         {"sid": supplier_id},
     ):
         terms = ChannelTerms(int(tier), ref or "", day.process_result_value(until, conn.dialect))
-        channels[cid] = (supplier_id, bid, reference.brands[bid][0], terms, bool(active))
-    return _Reference(suppliers, channels, reference.products, reference.brands, reference.fx)
+        reference.channels[cid] = (supplier_id, bid, reference.brands[bid][0], terms, bool(active))
+        reference.channels_by_supplier[supplier_id].append(cid)
+        reference.channels_by_brand.setdefault(bid, []).append(cid)
+    return reference
 
 
 def _load_fx(conn: Connection, as_of: dt.date, settings: ScoringSettings) -> dict[str, Decimal]:
@@ -496,7 +562,7 @@ class _QuoteRow:
 
 
 def _load_quotes(
-    conn: Connection, as_of: dt.date, reference: _Reference, only: set[int] | None
+    conn: Connection, as_of: dt.date, reference: _Reference, only: int | None
 ) -> dict[int, dict[int, list[_QuoteRow]]]:
     """Quotes that started on or before `as_of`, by supplier and product."""
     day = DayDate()
@@ -506,8 +572,8 @@ def _load_quotes(
     )
     binds = [bindparam("as_of", type_=DayDate())]
     params: dict[str, Any] = {"as_of": as_of}
-    if only:
-        channel_ids = [cid for cid, c in reference.channels.items() if c[0] in only]
+    if only is not None:
+        channel_ids = reference.channels_by_supplier.get(only, [])
         if not channel_ids:
             return {}
         sql += " AND channel_id IN :channel_ids"
@@ -545,80 +611,84 @@ def select_quote(quotes: Iterable[_QuoteRow], as_of: dt.date) -> _QuoteRow | Non
     return min(valid, key=lambda q: (q.min_qty, -q.valid_from.toordinal(), q.unit_price))
 
 
-def _sku_margins(
-    quotes: dict[int, list[_QuoteRow]],
+def _price_quotes(
+    conn: Connection,
+    as_of: dt.date,
     reference: _Reference,
     settings: ScoringSettings,
-    acc: _Accumulator,
-    as_of: dt.date,
-) -> tuple[list[SkuMargin], list[tuple[str, dt.date]], list[Flag]]:
-    margins: list[SkuMargin] = []
-    expired: list[tuple[str, dt.date]] = []
-    problems: list[Flag] = []
-    for pid, rows in sorted(quotes.items(), key=lambda kv: reference.products[kv[0]][0]):
-        sku, name, _brand, retail, rates = reference.products[pid]
-        quote = select_quote(rows, as_of)
-        if quote is None:
-            latest_end = max((q.valid_to for q in rows if q.valid_to is not None), default=None)
-            if latest_end is not None:
-                expired.append((sku, latest_end))
-            continue
-        fx = reference.fx.get(quote.currency)
-        if fx is None:
-            problems.append(
-                Flag(
-                    FlagCode.NO_VALID_QUOTE,
-                    f"{sku}: no {quote.currency} exchange rate on or before "
-                    f"{as_of.isoformat()}, so its quote cannot be priced",
+    only: int | None,
+) -> dict[int, _PricedQuotes]:
+    """Each supplier's chosen quote per SKU walked to a margin (DESIGN.md section 3, step 7)."""
+    out: dict[int, _PricedQuotes] = {}
+    for sid, by_product in _load_quotes(conn, as_of, reference, only).items():
+        walks: list[tuple[int, LandedCostWalk]] = []
+        expired: list[tuple[str, dt.date]] = []
+        problems: list[Flag] = []
+        for pid, rows in sorted(by_product.items(), key=lambda kv: _sku(reference.products, kv[0])):
+            sku, name, _brand, retail, rates = reference.products[pid]
+            quote = select_quote(rows, as_of)
+            if quote is None:
+                latest_end = max((q.valid_to for q in rows if q.valid_to is not None), default=None)
+                if latest_end is not None:
+                    expired.append((sku, latest_end))
+                continue
+            fx = reference.fx.get(quote.currency)
+            if fx is None:
+                problems.append(
+                    Flag(
+                        FlagCode.NO_VALID_QUOTE,
+                        f"{sku}: no {quote.currency} exchange rate on or before "
+                        f"{as_of.isoformat()}, so its quote cannot be priced",
+                    )
                 )
+                continue
+            walk = landed_cost_walk(
+                sku=sku,
+                product_name=name,
+                unit_price=quote.unit_price,
+                freight=quote.freight,
+                insurance=quote.insurance,
+                currency=quote.currency,
+                fx=fx,
+                rates=rates,
+                retail_price=retail,
+                costs=settings.costs,
+                home_currency=settings.home_currency,
             )
-            continue
-        walk = landed_cost_walk(
-            sku=sku,
-            product_name=name,
-            unit_price=quote.unit_price,
-            freight=quote.freight,
-            insurance=quote.insurance,
-            currency=quote.currency,
-            fx=fx,
-            rates=rates,
-            retail_price=retail,
-            costs=settings.costs,
-            home_currency=settings.home_currency,
-        )
-        margins.append(SkuMargin(walk, acc.ordered_by_product.get(pid, 0.0)))
-    return margins, expired, problems
-
-
-def _brand_flags(reference: _Reference, as_of: dt.date) -> dict[int, tuple[Flag, ...]]:
-    """SINGLE_CHANNEL and COMPOSITE_ONLY for hot-selling brands, by brand id."""
-    active: dict[int, list[ChannelType]] = defaultdict(list)
-    for _sid, bid, _name, terms, is_active in reference.channels.values():
-        if is_active:
-            active[bid].append(channel_type(terms, as_of))
-    out: dict[int, tuple[Flag, ...]] = {}
-    for bid, (name, hot) in reference.brands.items():
-        kinds = active.get(bid, [])
-        if not hot or not kinds:
-            continue
-        flags: list[Flag] = []
-        if len(kinds) == 1:
-            flags.append(
-                Flag(
-                    FlagCode.SINGLE_CHANNEL,
-                    f"hot-selling brand {name} has a single active channel: losing it stops supply",
-                )
-            )
-        if ChannelType.VERTICAL not in kinds:
-            flags.append(
-                Flag(
-                    FlagCode.COMPOSITE_ONLY,
-                    f"hot-selling brand {name} is bought through composite channels only",
-                )
-            )
-        if flags:
-            out[bid] = tuple(flags)
+            walks.append((pid, walk))
+        out[sid] = _PricedQuotes(tuple(walks), tuple(expired), tuple(problems))
     return out
+
+
+def _brand_flags(reference: _Reference, brand_id: int, as_of: dt.date) -> tuple[Flag, ...]:
+    """SINGLE_CHANNEL and COMPOSITE_ONLY for a hot-selling brand (DESIGN.md section 5)."""
+    name, hot = reference.brands[brand_id]
+    if not hot:
+        return ()
+    kinds = [
+        channel_type(terms, as_of)
+        for cid in reference.channels_by_brand.get(brand_id, ())
+        for _sid, _bid, _name, terms, active in (reference.channels[cid],)
+        if active
+    ]
+    if not kinds:
+        return ()
+    flags: list[Flag] = []
+    if len(kinds) == 1:
+        flags.append(
+            Flag(
+                FlagCode.SINGLE_CHANNEL,
+                f"hot-selling brand {name} has a single active channel: losing it stops supply",
+            )
+        )
+    if ChannelType.VERTICAL not in kinds:
+        flags.append(
+            Flag(
+                FlagCode.COMPOSITE_ONLY,
+                f"hot-selling brand {name} is bought through composite channels only",
+            )
+        )
+    return tuple(flags)
 
 
 def _dec(value: Any) -> Decimal:

@@ -1,0 +1,573 @@
+"""The exchange formats buyers import (DESIGN.md section 10), and how a file is read.
+
+This module is the public contract: the nine file kinds, their exact headers in
+the documented order, which columns are required, how each cell is read, and
+what a blank optional cell means. Headers may come in any order; an optional
+column may be left out of the file altogether.
+
+Reading: CSV in UTF-8, UTF-8 with BOM, or GB18030 (what Chinese Excel saves),
+and .xlsx workbooks (first sheet). Either way the importer sees the same thing:
+a header and rows of text cells with their spreadsheet line numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sourcing_app.domain.codes import (
+    COUNTRY_HINTS,
+    CURRENCY_HINTS,
+    INCOTERM_HINTS,
+    INCOTERMS_2020,
+    ISO_3166_COUNTRIES,
+    ISO_4217_CURRENCIES,
+    parse_bool,
+    parse_supplier_kind,
+)
+from sourcing_app.domain.enums import Regime
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message is the reason a buyer sees."""
+
+
+# --- reading one cell -------------------------------------------------------
+# Each parser takes the cell's text, already stripped and not blank, and returns
+# the value or raises CellError with a reason that names the bad value.
+
+CellParser = Callable[[str], Any]
+
+_FRACTION_HINT = "rates in files are fractions in 0..1 (e.g. 0.13 for 13%)"
+POSTAL_RATES: tuple[Decimal, ...] = (Decimal("0.13"), Decimal("0.20"), Decimal("0.50"))
+
+
+def text(value: str) -> str:
+    return value
+
+
+def whole(what: str, minimum: int = 0) -> CellParser:
+    """A whole number of at least `minimum`; `what` names it in the message ("quantities")."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            # Excel sometimes writes a whole number as "12.0"; that is still 12.
+            try:
+                exact = Decimal(value)
+            except InvalidOperation:
+                exact = Decimal("NaN")
+            if not exact.is_finite() or exact != exact.to_integral_value():
+                raise CellError(f"'{value}' is not a whole number") from None
+            number = int(exact)
+        if number < 0:
+            raise CellError(f"{value} is negative; {what} must be 0 or more")
+        if number < minimum:
+            raise CellError(f"{value} is too small; {what} must be at least {minimum}")
+        return number
+
+    return parse
+
+
+def _decimal(value: str) -> Decimal:
+    if value.endswith("%"):
+        raise CellError(f"'{value}' is a percentage; {_FRACTION_HINT}")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise CellError(
+            f"'{value}' is not a number (use a dot for decimals, "
+            "no currency signs or thousands separators)"
+        ) from None
+    if not number.is_finite():
+        raise CellError(f"'{value}' is not a number")
+    return number
+
+
+def money(value: str) -> Decimal:
+    """A price or amount, kept exact as Decimal; never negative."""
+    number = _decimal(value)
+    if number < 0:
+        raise CellError(f"{value} is negative; amounts must be 0 or more")
+    return number
+
+
+def fraction(value: str) -> Decimal:
+    """A rate as a fraction in 0..1. DESIGN.md section 9: say which scale is expected."""
+    number = _decimal(value)
+    if 1 < number <= 100:
+        raise CellError(f"{value} looks like a percentage; {_FRACTION_HINT}")
+    if not 0 <= number <= 1:
+        raise CellError(f"{value} is not between 0 and 1; {_FRACTION_HINT}")
+    return number
+
+
+def consumption_tax(value: str) -> Decimal:
+    number = fraction(value)
+    # DESIGN.md section 3 divides by (1 - c): a rate of 1 has no finite tax.
+    if number == 1:
+        raise CellError(f"{value} cannot be used: the tax formula divides by 1 - rate; use below 1")
+    return number
+
+
+def postal_rate(value: str) -> Decimal:
+    number = fraction(value)
+    if number not in POSTAL_RATES:
+        raise CellError(
+            f"{value} is not a postal-article tax tier; use 0.13, 0.20 or 0.50 (13%, 20%, 50%)"
+        )
+    return number
+
+
+def exchange_rate(value: str) -> Decimal:
+    number = _decimal(value)
+    if number <= 0:
+        raise CellError(f"{value} is not a usable exchange rate; it must be more than 0")
+    return number
+
+
+def iso_date(value: str) -> dt.date:
+    # date.fromisoformat also takes "20260105" and week dates since 3.11;
+    # the contract is YYYY-MM-DD only, so check the shape first.
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise CellError(f"'{value}' is not a date in YYYY-MM-DD form")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CellError(f"'{value}' is not a real date (YYYY-MM-DD)") from None
+
+
+def boolean(value: str) -> bool:
+    try:
+        return parse_bool(value)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+
+
+def currency(value: str) -> str:
+    code = value.upper()
+    if code in ISO_4217_CURRENCIES:
+        return code
+    hint = CURRENCY_HINTS.get(code)
+    advice = f" (did you mean {hint}?)" if hint else ""
+    raise CellError(f"'{value}' is not an ISO 4217 currency code{advice}")
+
+
+def country(value: str) -> str:
+    code = value.upper()
+    if code in ISO_3166_COUNTRIES:
+        return code
+    hint = COUNTRY_HINTS.get(code)
+    advice = f"did you mean {hint}?" if hint else "two letters, e.g. CN, JP, US, DE"
+    raise CellError(f"'{value}' is not an ISO 3166-1 alpha-2 country code ({advice})")
+
+
+def incoterm(value: str) -> str:
+    code = value.upper()
+    if code in INCOTERMS_2020:
+        return code
+    hint = INCOTERM_HINTS.get(code)
+    advice = f"; {code} became {hint} in 2020" if hint else ""
+    raise CellError(
+        f"'{value}' is not an Incoterms 2020 rule{advice}; use one of {', '.join(INCOTERMS_2020)}"
+    )
+
+
+def regime(value: str) -> Regime:
+    try:
+        return Regime(value.lower())
+    except ValueError:
+        raise CellError(f"'{value}' is not an import regime; use cbec, general or postal") from None
+
+
+def supplier_kind(value: str) -> Any:
+    try:
+        return parse_supplier_kind(value)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+
+
+# --- the file kinds -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a file kind.
+
+    A required column must be in the header and every row needs a value in it.
+    An optional column may be missing from the header; a blank cell takes `default`.
+    `small_domain` marks columns with few distinct values (dates, quantities,
+    codes): the importer remembers each distinct cell's value instead of
+    parsing it again on every row.
+    """
+
+    name: str
+    parse: CellParser
+    required: bool = False
+    default: Any = None
+    small_domain: bool = True
+
+
+@dataclass(frozen=True)
+class FileKind:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.required)
+
+
+def _req(name: str, parse: CellParser, *, small_domain: bool = True) -> Column:
+    return Column(name, parse, required=True, small_domain=small_domain)
+
+
+def _opt(name: str, parse: CellParser, default: Any = None, *, small_domain: bool = True) -> Column:
+    return Column(name, parse, required=False, default=default, small_domain=small_domain)
+
+
+def _name(name: str) -> Column:
+    # Free text and keys with many distinct values: not worth remembering per cell.
+    return _req(name, text, small_domain=False)
+
+
+_QUANTITIES = "quantities"
+_DAYS = "days"
+
+# Keyed in the order of DESIGN.md section 10's table; see IMPORT_ORDER for the
+# order in which files must go in so that references resolve.
+FILE_KINDS: dict[str, FileKind] = {
+    kind.name: kind
+    for kind in (
+        FileKind(
+            "suppliers",
+            (
+                _name("code"),
+                _name("name"),
+                _opt("country", country, ""),
+                _req("kind", supplier_kind),
+                _opt("monthly_capacity", whole("capacities"), None),
+                _opt("contact", text, "", small_domain=False),
+                _opt("notes", text, "", small_domain=False),
+            ),
+        ),
+        FileKind(
+            "brands",
+            (
+                _name("name"),
+                _opt("origin_country", country, ""),
+                _opt("category", text, ""),
+                _opt("hot_selling", boolean, False),
+                _opt("planned_monthly_demand", whole(_QUANTITIES), 0),
+                _opt("target_retail_price", money, None),
+            ),
+        ),
+        FileKind(
+            "products",
+            (
+                _name("sku"),
+                _req("brand", text),
+                _name("name"),
+                _req("tax_category", text),
+                _req("retail_price", money),
+                _opt("unit_weight_kg", money, None),
+            ),
+        ),
+        FileKind(
+            "tax-categories",
+            (
+                _name("name"),
+                _opt("tariff", fraction, Decimal("0")),
+                _opt("consumption_tax", consumption_tax, Decimal("0")),
+                _opt("vat", fraction, Decimal("0.13")),
+                _opt("postal_rate", postal_rate, Decimal("0.13")),
+            ),
+        ),
+        FileKind(
+            "channels",
+            (
+                _req("supplier_code", text),
+                _req("brand", text),
+                # No default: whether a channel is vertical hangs on its tier (DESIGN.md section 2).
+                _req("tier", whole("tiers")),
+                _opt("authorization_ref", text, "", small_domain=False),
+                _opt("authorized_until", iso_date, None),
+                _opt("contract_start", iso_date, None),
+                _opt("contract_end", iso_date, None),
+                _opt("exclusive", boolean, False),
+                _opt("active", boolean, True),
+            ),
+        ),
+        FileKind(
+            "quotes",
+            (
+                _req("supplier_code", text),
+                _req("sku", text),
+                _req("unit_price", money),
+                _req("currency", currency),
+                _opt("incoterm", incoterm, ""),
+                _opt("min_qty", whole("minimum quantities", minimum=1), 1),
+                _opt("lead_time_days", whole(_DAYS), None),
+                _opt("freight_per_unit", money, Decimal("0")),
+                _opt("insurance_per_unit", money, Decimal("0")),
+                _req("valid_from", iso_date),
+                _opt("valid_to", iso_date, None),
+            ),
+        ),
+        FileKind(
+            "purchases",
+            (
+                _name("line_ref"),
+                _req("supplier_code", text),
+                _req("sku", text),
+                _req("order_date", iso_date),
+                _req("promised_date", iso_date),
+                _req("ordered_qty", whole(_QUANTITIES)),
+                _req("unit_price", money),
+                _req("currency", currency),
+                # Blank: taken from the stored rate on or before the order date.
+                _opt("fx_rate", exchange_rate, None),
+                _opt("regime", regime, Regime.CBEC),
+            ),
+        ),
+        FileKind(
+            "deliveries",
+            (
+                _name("line_ref"),
+                _req("delivered_date", iso_date),
+                _req("delivered_qty", whole(_QUANTITIES)),
+                _opt("rejected_qty", whole(_QUANTITIES), 0),
+                _opt("clearance_days", whole(_DAYS), None),
+            ),
+        ),
+        FileKind(
+            "fx-rates",
+            (
+                _req("currency", currency),
+                _req("date", iso_date),
+                _req("rate_to_home", exchange_rate),
+            ),
+        ),
+    )
+}
+
+# References resolve against the database only, so files go in this order.
+IMPORT_ORDER: tuple[str, ...] = (
+    "tax-categories",
+    "suppliers",
+    "brands",
+    "products",
+    "channels",
+    "quotes",
+    "purchases",
+    "deliveries",
+    "fx-rates",
+)
+
+
+# --- reading a file ---------------------------------------------------------
+
+
+class TableError(Exception):
+    """The file cannot be read as a table, or stops being readable at `line`."""
+
+    def __init__(self, reason: str, line: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+Rows = Iterator[tuple[int, list[str]]]
+
+
+_SAVE_AS = "save it from Excel as 'CSV UTF-8 (comma delimited)' or as .xlsx"
+
+
+def read_table(path: str | Path, *, keep_blank_rows: bool = False) -> tuple[list[str], Rows]:
+    """The header and the data rows of a .csv or .xlsx file.
+
+    Rows come as (line number, cells), numbered as a spreadsheet shows them:
+    the header is line 1. Fully blank rows are skipped but keep their number.
+    Cells are text; an .xlsx cell is turned into the text a CSV would hold.
+    Raises TableError for a file that cannot be read at all; the row iterator
+    raises TableError (csv.Error with keep_blank_rows) if the file turns
+    unreadable part-way. If the rows have a close() method, call it when done.
+
+    keep_blank_rows=True hands over CSV rows straight from csv.reader, blank
+    ones included: a bulk importer spots them in its own slow path, and saves
+    a Python-level step per row on a million-row file.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, keep_blank_rows)
+    if suffix == ".xls":
+        raise TableError(f"old Excel .xls workbooks cannot be read; {_SAVE_AS}")
+    header, reader = _read_csv(path)
+    if keep_blank_rows:
+        return header, enumerate(reader, start=2)
+    return header, _csv_rows(reader)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise TableError(f"the file {path} does not exist") from None
+    except IsADirectoryError:
+        raise TableError(f"{path} is a folder, not a file") from None
+    except PermissionError:
+        raise TableError(f"the file {path} cannot be read: permission denied") from None
+    except OSError as exc:
+        raise TableError(f"the file {path} cannot be read: {exc.strerror or exc}") from None
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030. Strict both ways: no silent mojibake."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TableError(f"the file is UTF-16 text (Excel's 'Unicode Text'); {_SAVE_AS}")
+    if data.startswith(b"PK\x03\x04"):
+        raise TableError("the file is an Excel workbook; give it the .xlsx extension")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise TableError(f"the file is neither UTF-8 nor GB18030 text; {_SAVE_AS}") from None
+
+
+def _read_csv(path: Path) -> tuple[list[str], Iterator[list[str]]]:
+    # A GB18030 byte-order mark decodes to U+FEFF, which strip() keeps.
+    content = decode_text(_read_bytes(path)).lstrip("\ufeff")
+    # newline="" keeps line breaks inside quoted cells for the csv module.
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        first = next(reader, None)
+    except csv.Error as exc:
+        raise TableError(f"the header cannot be read as CSV: {exc}") from None
+    return _clean_header(first), reader
+
+
+def _csv_rows(reader: Iterator[list[str]]) -> Rows:
+    # Count records, not physical lines: a cell with a line break inside is
+    # still one spreadsheet row.
+    line = 1
+    try:
+        for line, row in enumerate(reader, start=2):  # noqa: B007 (line is used after the loop)
+            # Fast path: a first cell with something in it means the row is not blank.
+            first = row[0] if row else ""
+            if (first and not first.isspace()) or any(cell.strip() for cell in row):
+                yield line, row
+    except csv.Error as exc:
+        raise TableError(f"cannot be read as CSV: {exc}", line + 1) from None
+
+
+def _clean_header(first: list[str] | None) -> list[str]:
+    if first is None:
+        raise TableError("the file is empty; line 1 must hold the column headers")
+    header = [cell.strip() for cell in first]
+    # Spreadsheets often leave empty cells after the last real header.
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise TableError("line 1 is blank; it must hold the column headers")
+    return header
+
+
+def _read_xlsx(path: Path, keep_blank_rows: bool) -> tuple[list[str], Rows]:
+    import zipfile
+
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    _read_bytes(path)  # the same clear messages as CSV for missing or unreadable files
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise TableError(f"the file cannot be read as an Excel workbook: {exc}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        first = next(rows, None)
+        header = _clean_header(None if first is None else [_cell_text(v) for v in first])
+    except TableError:
+        workbook.close()
+        raise
+    except Exception as exc:  # damaged sheet XML: openpyxl raises many kinds
+        workbook.close()
+        raise TableError(f"the file cannot be read as an Excel workbook: {exc}") from None
+    return header, _SheetRows(workbook, rows, keep_blank_rows)
+
+
+class _SheetRows:
+    """A worksheet's data rows. A read-only workbook keeps its file open until
+    closed, and a generator that never started would not run its `finally`."""
+
+    def __init__(
+        self, workbook: Any, rows: Iterator[tuple[Any, ...]], keep_blank_rows: bool
+    ) -> None:
+        self._workbook = workbook
+        self._rows = self._text_rows(rows, keep_blank_rows)
+        self._line = 1
+
+    @staticmethod
+    def _text_rows(
+        rows: Iterator[tuple[Any, ...]], keep_blank_rows: bool
+    ) -> Iterator[tuple[int, list[str]]]:
+        # read_only sheets pad gaps with empty rows, so the count is the sheet's row number.
+        for line, values in enumerate(rows, start=2):
+            row = [_cell_text(v) for v in values]
+            if keep_blank_rows or any(cell.strip() for cell in row):
+                yield line, row
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        try:
+            line, row = next(self._rows)
+        except StopIteration:
+            self.close()
+            raise
+        except Exception as exc:  # damaged sheet XML: openpyxl raises many kinds
+            self.close()
+            reason = f"the workbook cannot be read from here on: {exc}"
+            raise TableError(reason, self._line + 1) from None
+        self._line = line
+        return line, row
+
+    def close(self) -> None:
+        self._workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    """The text a CSV export would hold for this cell, so one set of parsers serves both."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Excel stores numbers as doubles: 0.13 comes back as the double nearest
+        # 0.13, and repr() gives its shortest form, "0.13", for Decimal to read.
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
