@@ -34,7 +34,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setWindowTitle(WINDOW_TITLE)
-        self.resize(1280, 720)
+        self.resize(1500, 900)
         self._load_scores = load_scores
         self._loading_message = loading_message
         self._as_of: dt.date | None = None
