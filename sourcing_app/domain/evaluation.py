@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -77,34 +78,40 @@ def evaluate(
     priors: dict[str, float],
     settings: ScoringSettings,
     as_of: dt.date,
+    weights: Mapping[str, float] | None = None,
 ) -> SupplierScore:
+    """One supplier's score. A full run passes `settings.normalised_weights()` in once."""
     m = settings.shrinkage_m
-    weights = settings.normalised_weights()
+    if weights is None:
+        weights = settings.normalised_weights()
+    trusted = settings.thin_history_lines * 4
     sub_scores: dict[str, SubScore] = {}
+    values: dict[str, float | None] = {}
     for key in SUB_SCORE_KEYS:
         measure = raw[key]
+        weight = weights.get(key, 0.0) * 100.0
         if key == "channel":
             # A property of the channels, not a sample: never shrunk.
             value = measure.value
-            explanation = measure.explanation
+            sub = SubScore(
+                key, 0.0 if value is None else value, value, measure.n, weight,
+                measure.words, measure.inputs,
+            )  # fmt: skip
         else:
-            value = shrink(measure.value, measure.n, priors[key], m)
-            explanation = measure.explanation
+            prior = priors[key]
+            value = shrink(measure.value, measure.n, prior, m)
             if measure.value is None:
-                explanation += f"; portfolio average {priors[key]:.0%} used"
-            elif measure.n < settings.thin_history_lines * 4:
-                explanation += f"; shrunk toward the portfolio average {priors[key]:.0%}"
-        sub_scores[key] = SubScore(
-            key=key,
-            value=value if value is not None else 0.0,
-            raw=measure.value,
-            n=measure.n,
-            weight=weights.get(key, 0.0) * 100.0,
-            explanation=explanation,
-        )
-    values: dict[str, float | None] = {k: s.value for k, s in sub_scores.items()}
-    if raw["channel"].value is None:
-        values["channel"] = None
+                sub = SubScore(key, value, None, measure.n, weight, _prior_used, (measure, prior))
+            elif measure.n < trusted:
+                sub = SubScore(
+                    key, value, measure.value, measure.n, weight, _shrunk, (measure, prior)
+                )
+            else:
+                sub = SubScore(
+                    key, value, measure.value, measure.n, weight, measure.words, measure.inputs
+                )
+        sub_scores[key] = sub
+        values[key] = value
     stability = stability_score(values, weights)
 
     margin_pct = supplier_margin_pct(facts.sku_margins)
@@ -133,6 +140,14 @@ def evaluate(
         flags=tuple(risk_flags(facts, raw, settings, as_of)),
         sku_margins=tuple(s.walk for s in facts.sku_margins),
     )
+
+
+def _prior_used(measure: Measure, prior: float) -> str:
+    return f"{measure.explanation}; portfolio average {prior:.0%} used"
+
+
+def _shrunk(measure: Measure, prior: float) -> str:
+    return f"{measure.explanation}; shrunk toward the portfolio average {prior:.0%}"
 
 
 def risk_flags(

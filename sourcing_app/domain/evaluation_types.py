@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.flags import Flag
@@ -11,16 +13,24 @@ from sourcing_app.domain.flags import Flag
 SUB_SCORE_KEYS = ("fill", "on_time", "lead_time", "quality", "price", "channel")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SubScore:
-    """One stability sub-score: raw measurement, the shrunk value used, and its inputs in words."""
+    """One stability sub-score: raw measurement, the shrunk value used, and its inputs in words.
+
+    The words are written out only when `explanation` is read (see stability.Measure).
+    """
 
     key: str
     value: float  # shrunk toward the portfolio prior, 0..1
     raw: float | None  # measured value, None when there is no data
     n: int  # sample size behind `raw`
     weight: float
-    explanation: str
+    words: Callable[..., str]
+    inputs: tuple[Any, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        return self.words(*self.inputs)
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,16 @@ inputs behind it in words, so the buyer can check it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sourcing_app.domain.enums import ChannelType
 
 SHRUNK_KEYS = ("fill", "on_time", "lead_time", "quality", "price")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PriceMoments:
     """Unit prices in the home currency of one SKU's due lines: count, Σp and Σp²."""
 
@@ -26,7 +27,7 @@ class PriceMoments:
     total_sq: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChannelShare:
     brand: str
     kind: ChannelType
@@ -50,13 +51,27 @@ class StabilityEvidence:
     channels: tuple[ChannelShare, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
-    """A raw sub-score: None when there is no data, with n = 0."""
+    """A raw sub-score: None when there is no data, with n = 0.
+
+    The words are kept as a formatter and its inputs and only written out when
+    `explanation` is read: a full run scores 10,000 suppliers, and formatting
+    60,000 sentences nobody reads would cost more than the arithmetic.
+    """
 
     value: float | None
     n: int
-    explanation: str
+    words: Callable[..., str]
+    inputs: tuple[Any, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        return self.words(*self.inputs)
+
+
+def _text(words: str) -> str:
+    return words
 
 
 def _units(x: float) -> str:
@@ -78,54 +93,78 @@ def population_cv(n: int, total: float, total_sq: float) -> float | None:
     return math.sqrt(variance) / abs(mean)
 
 
+_NO_DUE_LINES = "no due lines in the window"
+
+
+def _fill_words(value: float, accepted: float, ordered: float, lines: int) -> str:
+    return (
+        f"fill {value:.0%}: {_units(accepted)} of {_units(ordered)} units "
+        f"accepted over {_lines(lines)}"
+    )
+
+
 def fill_rate(e: StabilityEvidence) -> Measure:
     if e.due_lines == 0 or e.ordered_due <= 0:
-        return Measure(None, 0, "no due lines in the window")
+        return Measure(None, 0, _text, (_NO_DUE_LINES,))
     value = min(1.0, e.accepted_capped / e.ordered_due)
     return Measure(
-        value,
-        e.due_lines,
-        f"fill {value:.0%}: {_units(e.accepted_capped)} of {_units(e.ordered_due)} units "
-        f"accepted over {_lines(e.due_lines)}",
+        value, e.due_lines, _fill_words, (value, e.accepted_capped, e.ordered_due, e.due_lines)
+    )
+
+
+def _on_time_words(value: float, on_time: float, ordered: float, grace: int, lines: int) -> str:
+    return (
+        f"on time {value:.0%}: {_units(on_time)} of {_units(ordered)} units "
+        f"delivered by the promised date + {grace} grace days over {_lines(lines)}"
     )
 
 
 def on_time_rate(e: StabilityEvidence, grace_days: int) -> Measure:
     if e.due_lines == 0 or e.ordered_due <= 0:
-        return Measure(None, 0, "no due lines in the window")
+        return Measure(None, 0, _text, (_NO_DUE_LINES,))
     value = min(1.0, e.on_time_capped / e.ordered_due)
     return Measure(
         value,
         e.due_lines,
-        f"on time {value:.0%}: {_units(e.on_time_capped)} of {_units(e.ordered_due)} units "
-        f"delivered by the promised date + {grace_days} grace days over {_lines(e.due_lines)}",
+        _on_time_words,
+        (value, e.on_time_capped, e.ordered_due, grace_days, e.due_lines),
     )
+
+
+def _deliveries(n: int) -> str:
+    return _lines(n, "delivery").replace("deliverys", "deliveries")
+
+
+def _too_few_deliveries(n: int) -> str:
+    return f"needs at least 2 deliveries; has {n}"
+
+
+def _lead_words(mean: float, cv: float, deliveries: int) -> str:
+    return f"lead time {mean:.1f} days on average, CV {cv:.2f}, over {_deliveries(deliveries)}"
 
 
 def lead_time_consistency(e: StabilityEvidence) -> Measure:
     cv = population_cv(e.deliveries, e.lead_sum, e.lead_sq_sum)
     if cv is None:
-        return Measure(None, 0, f"needs at least 2 deliveries; has {e.deliveries}")
+        return Measure(None, 0, _too_few_deliveries, (e.deliveries,))
     mean = e.lead_sum / e.deliveries
     value = max(0.0, 1.0 - cv)
-    return Measure(
-        value,
-        e.deliveries,
-        f"lead time {mean:.1f} days on average, CV {cv:.2f}, over "
-        f"{_lines(e.deliveries, 'delivery').replace('deliverys', 'deliveries')}",
+    return Measure(value, e.deliveries, _lead_words, (mean, cv, e.deliveries))
+
+
+def _quality_words(value: float, rejected: float, delivered: float, deliveries: int) -> str:
+    return (
+        f"quality {value:.1%}: {_units(rejected)} of {_units(delivered)} delivered "
+        f"units rejected over {_deliveries(deliveries)}"
     )
 
 
 def quality_rate(e: StabilityEvidence) -> Measure:
     if e.deliveries == 0 or e.delivered_qty <= 0:
-        return Measure(None, 0, "no deliveries in the window")
+        return Measure(None, 0, _text, ("no deliveries in the window",))
     value = max(0.0, 1.0 - e.rejected_qty / e.delivered_qty)
     return Measure(
-        value,
-        e.deliveries,
-        f"quality {value:.1%}: {_units(e.rejected_qty)} of {_units(e.delivered_qty)} delivered "
-        f"units rejected over "
-        f"{_lines(e.deliveries, 'delivery').replace('deliverys', 'deliveries')}",
+        value, e.deliveries, _quality_words, (value, e.rejected_qty, e.delivered_qty, e.deliveries)
     )
 
 
@@ -147,32 +186,40 @@ def price_stability(e: StabilityEvidence, home_currency: str) -> Measure:
         n += m.n
         skus += 1
     if n == 0:
-        return Measure(None, 0, "needs at least 2 due lines of one SKU")
+        return Measure(None, 0, _text, ("needs at least 2 due lines of one SKU",))
     cv = math.sqrt(rel_sq / n)
     value = max(0.0, 1.0 - 2.0 * cv)
+    return Measure(value, n, _price_words, (cv, home_currency, n, skus))
+
+
+def _price_words(cv: float, home_currency: str, lines: int, skus: int) -> str:
     what = "1 SKU" if skus == 1 else f"{skus} SKUs"
-    return Measure(
-        value,
-        n,
-        f"price CV {cv:.1%} in {home_currency} over {_lines(n)} of {what}",
-    )
+    return f"price CV {cv:.1%} in {home_currency} over {_lines(lines)} of {what}"
 
 
 def channel_structure(e: StabilityEvidence) -> Measure:
     """Mean structure value of the active channels, weighted by quantity ordered in the window."""
-    if not e.channels:
-        return Measure(None, 0, "no active channel")
-    total = sum(c.ordered_qty for c in e.channels)
+    channels = e.channels
+    if not channels:
+        return Measure(None, 0, _text, ("no active channel",))
+    if len(channels) == 1:
+        # The usual case, and exact: a single channel carries all the weight.
+        return Measure(channels[0].structure, 1, _channel_words, (channels, (1.0,)))
+    total = sum(c.ordered_qty for c in channels)
     if total > 0:
-        weights = [c.ordered_qty / total for c in e.channels]
+        weights = tuple(c.ordered_qty / total for c in channels)
     else:
-        weights = [1.0 / len(e.channels)] * len(e.channels)
-    value = sum(w * c.structure for w, c in zip(weights, e.channels, strict=True))
+        weights = (1.0 / len(channels),) * len(channels)
+    value = sum(w * c.structure for w, c in zip(weights, channels, strict=True))
+    return Measure(value, len(channels), _channel_words, (channels, weights))
+
+
+def _channel_words(channels: tuple[ChannelShare, ...], weights: tuple[float, ...]) -> str:
     parts = []
-    for w, c in zip(weights, e.channels, strict=True):
+    for w, c in zip(weights, channels, strict=True):
         label = "vertical" if c.kind is ChannelType.VERTICAL else f"tier-{c.tier} composite"
         parts.append(f"{c.brand} {label} ({c.structure:.1f}, {w:.0%} of volume)")
-    return Measure(value, len(e.channels), "; ".join(parts))
+    return "; ".join(parts)
 
 
 def raw_measures(
