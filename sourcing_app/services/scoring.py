@@ -199,9 +199,17 @@ class ScoringService:
             reference = _load_reference(conn, as_of, settings)
             query = _AggregateQuery(conn.dialect.name, as_of, settings)
             rows = query.run(conn, _WINDOW_SQL)
-            previous_rows = query.run(conn, _PREVIOUS_FILL_SQL)
+            accumulators = _accumulate(rows, reference)
+            # The previous window only matters where the fill could have dropped:
+            # scan the table once, but join and group only those channels' lines.
+            suspects = _fill_drop_suspects(accumulators, reference, settings)
+            if suspects:
+                _add_previous_fill(
+                    accumulators,
+                    query.run(conn, _PREVIOUS_FILL_SQL, channel_ids=suspects, scan=True),
+                    reference,
+                )
             priced = _price_quotes(conn, as_of, reference, settings, None)
-        accumulators = _accumulate(rows, previous_rows, reference)
         supplier_ids = list(reference.suppliers)
         facts = _facts(as_of, reference, supplier_ids, accumulators, priced, query.as_date)
         grace, home = settings.grace_days, settings.home_currency
@@ -232,11 +240,14 @@ class ScoringService:
             channel_ids = reference.channels_by_supplier.get(supplier_id, [])
             query = _AggregateQuery(conn.dialect.name, run.as_of, run.settings)
             rows = query.run(conn, _WINDOW_SQL, channel_ids=channel_ids) if channel_ids else []
-            previous_rows = (
-                query.run(conn, _PREVIOUS_FILL_SQL, channel_ids=channel_ids) if channel_ids else []
-            )
+            accumulators = _accumulate(rows, reference)
+            if _fill_drop_suspects(accumulators, reference, run.settings):
+                _add_previous_fill(
+                    accumulators,
+                    query.run(conn, _PREVIOUS_FILL_SQL, channel_ids=channel_ids),
+                    reference,
+                )
             priced = _price_quotes(conn, run.as_of, reference, run.settings, supplier_id)
-        accumulators = _accumulate(rows, previous_rows, reference)
         facts = _facts(run.as_of, reference, [supplier_id], accumulators, priced, query.as_date)[
             supplier_id
         ]
@@ -299,17 +310,26 @@ class _AggregateQuery:
         sql_template: str,
         *,
         channel_ids: Sequence[int] = (),
+        scan: bool = False,
     ) -> list[Any]:
+        """Run one of the aggregate statements over all lines or some channels' lines.
+
+        With `scan`, the channels are a large share of the table: it is read in
+        storage order and the ids are written into the SQL as integer literals
+        (thousands of them, more than a driver takes as parameters).
+        """
         line_filter = ""
         scan_hint = ""
         params = dict(self.params)
         binds = [bindparam(name, type_=DayDate()) for name in _DATE_PARAMS if name in sql_template]
         params = {k: v for k, v in params.items() if k in sql_template}
-        if channel_ids:
+        if channel_ids and scan:
+            line_filter = f"AND l.channel_id IN ({','.join(str(int(c)) for c in channel_ids)})"
+        elif channel_ids:
             line_filter = "AND l.channel_id IN :channel_ids"
             binds.append(bindparam("channel_ids", expanding=True))
             params["channel_ids"] = list(channel_ids)
-        elif self.dialect == "sqlite":
+        if self.dialect == "sqlite" and (scan or not channel_ids):
             # The scan covers most of the table: read it in storage order rather
             # than through the (channel, date) index, which would make every row
             # a random read (about 3x slower on a million lines).
@@ -322,9 +342,7 @@ class _AggregateQuery:
         return list(result.cursor.fetchall()) if result.cursor is not None else []
 
 
-def _accumulate(
-    rows: Iterable[Any], previous_rows: Iterable[Any], reference: _Reference
-) -> dict[int, _Accumulator]:
+def _accumulate(rows: Iterable[Any], reference: _Reference) -> dict[int, _Accumulator]:
     """Add the (channel, SKU, due) group rows up per supplier: a loop over groups.
 
     A sum over lines without deliveries is NULL (None); PostgreSQL sums
@@ -332,15 +350,6 @@ def _accumulate(
     """
     accumulators: dict[int, _Accumulator] = {}
     channels = reference.channels
-    for channel_id, lines, ordered, accepted in previous_rows:
-        channel = channels.get(channel_id)
-        if channel is not None:
-            acc = accumulators.get(channel[0])
-            if acc is None:
-                acc = accumulators[channel[0]] = _Accumulator()
-            acc.prev_lines += int(lines)
-            acc.prev_ordered += float(ordered)
-            acc.prev_accepted += float(accepted or 0)
     for row in rows:
         (channel_id, product_id, due, lines, ordered, spend, accepted, on_time,
          deliveries, lead_sum, lead_sq, delivered, rejected, price_sum, price_sq,
@@ -391,6 +400,44 @@ def _accumulate(
         if first_order is not None and (acc.first_order is None or first_order < acc.first_order):
             acc.first_order = first_order
     return accumulators
+
+
+def _fill_drop_suspects(
+    accumulators: dict[int, _Accumulator], reference: _Reference, settings: ScoringSettings
+) -> list[int]:
+    """Channels of the suppliers whose FILL_DROP flag the previous window could raise.
+
+    The flag needs a fill now below the previous one by more than
+    `fill_drop_points`, over at least `thin_history_lines` due lines; the
+    previous fill is at most 1. So a supplier filling at least
+    1 - fill_drop_points now cannot drop, and its previous window is not read
+    (the margin of 1e-9 keeps float rounding on the safe side). The previous
+    fill feeds nothing but this flag.
+    """
+    ceiling = 1.0 - settings.fill_drop_points + 1e-9
+    suspects: list[int] = []
+    for sid, acc in accumulators.items():
+        if acc.due_lines < settings.thin_history_lines or acc.ordered_due <= 0:
+            continue
+        if min(1.0, acc.accepted_capped / acc.ordered_due) < ceiling:
+            suspects.extend(reference.channels_by_supplier.get(sid, ()))
+    return suspects
+
+
+def _add_previous_fill(
+    accumulators: dict[int, _Accumulator], previous_rows: Iterable[Any], reference: _Reference
+) -> None:
+    """Add the previous window's (channel) rows to their suppliers' sums."""
+    channels = reference.channels
+    for channel_id, lines, ordered, accepted in previous_rows:
+        channel = channels.get(channel_id)
+        if channel is not None:
+            acc = accumulators.get(channel[0])
+            if acc is None:
+                acc = accumulators[channel[0]] = _Accumulator()
+            acc.prev_lines += int(lines)
+            acc.prev_ordered += float(ordered)
+            acc.prev_accepted += float(accepted or 0)
 
 
 def _facts(
