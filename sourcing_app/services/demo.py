@@ -10,6 +10,13 @@ Everything is drawn from one `random.Random(seed)`, and the only date is the
 tables are written with driver-level `executemany` in chunks (DESIGN.md section
 11): a million purchase lines take seconds, and memory stays flat.
 
+The portfolio is a grey-market importer's: most suppliers are composite
+channels, and each extra hand in a chain quotes dearer and delivers later,
+shorter and noisier, while official channels are mostly, not always, steady.
+At the default size and seed the standings spread about a quarter Preferred,
+two fifths Approved, a quarter Watch and under a tenth Avoid
+(tests/services/test_demo.py holds it there).
+
 Brand, product and company names are invented. Tax rates are realistic Chinese
 rates for each kind of goods, and exchange rates wander mildly around real CNY
 levels.
@@ -66,22 +73,32 @@ TAX_CATEGORIES: dict[str, tuple[str, float, float, float, float]] = {
 }
 
 # What a tier-0 channel pays for a unit, as a share of its retail price,
-# including freight and insurance. Each hand in the chain takes about six points
-# of retail, so official channels keep 40-50% margin and five-hop chains about
-# 15%. The bases keep the worst draw of a tier-5 chain, with a 5% currency move,
-# below 0.92 x net revenue: only the planted quote loses money.
+# including freight and insurance. Every hand in a chain adds its markup
+# (MARKUP_PER_TIER, in points of retail), and each reseller its own appetite on
+# top (`_Supplier.markup`). Leaving the official channel costs the most: a grey
+# wholesaler buys at a distributor's list price and adds its own cut. Typical
+# margins at the default fees: official channels 40-50%, tier 2 about 26%,
+# tier 3 about 19%, tier 4 about 16%, and five-hand chains priced up to what
+# the buyer can bear, 5-7% (see _squeezed). MAX_LANDED_SHARE keeps every draw
+# profitable, even after a 5% currency move: only the planted quote loses money.
 COST_SHARE_AT_SOURCE = {
-    "cosmetics": 0.42,
-    "premium": 0.34,
-    "formula": 0.44,
-    "supplements": 0.40,
-    "accessories": 0.42,
-    "audio": 0.44,
-    "apparel": 0.42,
-    "bags": 0.42,
-    "luxury": 0.34,
+    "cosmetics": 0.46,
+    "premium": 0.38,
+    "formula": 0.48,
+    "supplements": 0.44,
+    "accessories": 0.46,
+    "audio": 0.48,
+    "apparel": 0.46,
+    "bags": 0.46,
+    "luxury": 0.38,
 }
-MARKUP_PER_TIER = (0.0, 0.06, 0.12, 0.18, 0.24, 0.30)
+MARKUP_PER_TIER = (0.0, 0.05, 0.17, 0.235, 0.265, 0.40)
+# Retail less the default platform commission (5%) and payment fee (1%).
+NET_REVENUE_SHARE = 0.94
+# The dearest a quote gets: landed cost at this share of net revenue (a 5% margin).
+MAX_LANDED_SHARE = 0.95
+# Within this band below that ceiling, a chain's markup bends (see _squeezed).
+SQUEEZE_BAND = 0.04
 
 # (template code, name, tax key, retail low, retail high, unit weight kg, pack size)
 ProductTemplate = tuple[str, str, str, float, float, float, int]
@@ -237,8 +254,8 @@ FOREIGN_COUNTRIES = ("JP", "KR", "FR", "DE", "IT", "AU", "NZ", "US", "GB", "CH")
 KIND_SHARE: dict[SupplierKind, float] = {
     SupplierKind.BRAND_OWNER: 0.04,
     SupplierKind.AUTHORIZED_DISTRIBUTOR: 0.12,
-    SupplierKind.WHOLESALER: 0.24,
-    SupplierKind.TRADER: 0.26,
+    SupplierKind.WHOLESALER: 0.20,
+    SupplierKind.TRADER: 0.30,
     SupplierKind.BONDED_WAREHOUSE: 0.12,
     SupplierKind.PLATFORM_SELLER: 0.22,
 }
@@ -251,20 +268,31 @@ KIND_MINIMUM: dict[SupplierKind, int] = {
     SupplierKind.BONDED_WAREHOUSE: 1,
     SupplierKind.PLATFORM_SELLER: 2,
 }
-# How often a supplier of each kind is ordered from, relative to a trader.
+# How often a supplier of each kind is ordered from, relative to each other. Small
+# resellers still get a few dozen lines a year, enough for their real behaviour to
+# outweigh the portfolio prior that scores are shrunk toward (DESIGN.md section 4).
 KIND_ORDER_WEIGHT: dict[SupplierKind, float] = {
     SupplierKind.BRAND_OWNER: 5.0,
     SupplierKind.AUTHORIZED_DISTRIBUTOR: 3.5,
     SupplierKind.WHOLESALER: 2.2,
-    SupplierKind.TRADER: 1.0,
+    SupplierKind.TRADER: 1.5,
     SupplierKind.BONDED_WAREHOUSE: 2.5,
-    SupplierKind.PLATFORM_SELLER: 0.7,
+    SupplierKind.PLATFORM_SELLER: 1.2,
 }
 CHRONIC_TROUBLE_KINDS = (
     SupplierKind.TRADER,
     SupplierKind.PLATFORM_SELLER,
     SupplierKind.BONDED_WAREHOUSE,
 )
+CHRONIC_TROUBLE_SHARE = 0.25
+CHRONIC_EXTRA_MARKUP = 0.02
+# Official channels are mostly steady, but not all: this share of authorized
+# distributors deliver noticeably short and late.
+STRETCHED_SHARE = 0.25
+# The planted price rise (DESIGN.md section 5 flags a rise of more than 10% over
+# 90 days): half of those 90 days are at the new price, so it must be well over 20%.
+SPIKE_DAYS_BEFORE = 45
+SPIKE_FACTOR = 1.25
 # Median units per purchase line, and the smallest quoted quantity.
 KIND_ORDER_QTY: dict[SupplierKind, tuple[int, int]] = {
     SupplierKind.BRAND_OWNER: (1200, 240),
@@ -441,7 +469,8 @@ class _Supplier:
     country: str = ""
     currency: str = ""
     order_weight: float = 1.0
-    reliability: float = 1.0
+    reliability: float = 1.0  # scales the chance of every supply problem
+    markup: float = 0.0  # share of retail this reseller adds on top of its tier's markup
     role: str = ""
     lead_days: int = 0
     channel_ids: list[int] = field(default_factory=list)
@@ -512,11 +541,15 @@ class _Channel:
 def _profile_for(
     tier: int, vertical: bool, kind: SupplierKind, reliability: float
 ) -> _SupplyProfile:
-    """Supply behaviour by channel structure: every extra hand adds delay, shortfall and fakes."""
+    """Supply behaviour by channel structure: every extra hand adds delay, shortfall and fakes.
+
+    `reliability` scales how often things go wrong, and how much actual lead times
+    wander: a well-run trader is not a badly run one.
+    """
     r = reliability
     if vertical:
         return _SupplyProfile(
-            lead_cv=0.06,
+            lead_cv=0.05 * r,
             lead_bias=-2,
             p_late=0.04 * r,
             late_days=(1, 4),
@@ -534,11 +567,11 @@ def _profile_for(
     if tier <= 2:
         bonded = kind is SupplierKind.BONDED_WAREHOUSE
         return _SupplyProfile(
-            lead_cv=0.12,
+            lead_cv=0.15 * r,
             lead_bias=-2,
-            p_late=0.12 * r,
-            late_days=(2, 10),
-            p_short=0.08 * r,
+            p_late=0.20 * r,
+            late_days=(2, 12),
+            p_short=0.12 * r,
             short_share=(0.05, 0.25),
             p_over=0.01,
             p_never=0.01 * r,
@@ -551,11 +584,11 @@ def _profile_for(
         )
     if tier == 3:
         return _SupplyProfile(
-            lead_cv=0.20,
+            lead_cv=0.20 * r,
             lead_bias=-1,
-            p_late=0.22 * r,
+            p_late=0.24 * r,
             late_days=(3, 18),
-            p_short=0.17 * r,
+            p_short=0.18 * r,
             short_share=(0.10, 0.40),
             p_over=0.01,
             p_never=0.012 * r,
@@ -566,21 +599,38 @@ def _profile_for(
             clearance=(3, 9),
             price_sd=0.02,
         )
+    if tier == 4:
+        return _SupplyProfile(
+            lead_cv=0.25 * r,
+            lead_bias=0,
+            p_late=0.32 * r,
+            late_days=(4, 28),
+            p_short=0.26 * r,
+            short_share=(0.10, 0.55),
+            p_over=0.01,
+            p_never=0.02 * r,
+            p_reject=0.20 * r,
+            reject_share=(0.02, 0.25),  # counterfeit or damaged batches
+            p_split=0.18,
+            split_gap=(5, 25),
+            clearance=(3, 12),
+            price_sd=0.025,
+        )
     return _SupplyProfile(
-        lead_cv=0.25,
-        lead_bias=0,
-        p_late=0.32 * r,
-        late_days=(4, 28),
-        p_short=0.26 * r,
-        short_share=(0.10, 0.55),
+        lead_cv=0.35 * r,
+        lead_bias=2,
+        p_late=0.45 * r,
+        late_days=(5, 40),
+        p_short=0.42 * r,
+        short_share=(0.20, 0.70),
         p_over=0.01,
-        p_never=0.02 * r,
-        p_reject=0.20 * r,
-        reject_share=(0.02, 0.25),  # counterfeit or damaged batches
-        p_split=0.18,
-        split_gap=(5, 25),
-        clearance=(3, 12),
-        price_sd=0.025,
+        p_never=0.045 * r,
+        p_reject=0.28 * r,
+        reject_share=(0.03, 0.35),  # five hands from the source: fakes and damage
+        p_split=0.22,
+        split_gap=(5, 30),
+        clearance=(4, 14),
+        price_sd=0.035,
     )
 
 
@@ -878,10 +928,19 @@ def _plan_suppliers(plan: _Plan, n: int) -> None:
         supplier = _Supplier(id=index + 1, code=f"SUP-{index + 1:04d}", kind=kind)
         supplier.order_weight = KIND_ORDER_WEIGHT[kind] * rng.lognormvariate(0.0, 0.45)
         # Some suppliers of every kind are simply better run than others, and a
-        # few grey resellers are chronically unreliable.
-        supplier.reliability = rng.uniform(0.7, 1.3)
-        if kind in CHRONIC_TROUBLE_KINDS and rng.random() < 0.10:
-            supplier.reliability *= 2.0
+        # good share of grey resellers are chronically unreliable.
+        supplier.reliability = rng.lognormvariate(0.0, 0.3)
+        chronic = kind in CHRONIC_TROUBLE_KINDS and rng.random() < CHRONIC_TROUBLE_SHARE
+        if chronic:
+            supplier.reliability *= rng.uniform(2.0, 3.0)
+        elif kind is SupplierKind.AUTHORIZED_DISTRIBUTOR and rng.random() < STRETCHED_SHARE:
+            # An official importer stretched thin: short allocations, slow clearance.
+            supplier.reliability *= rng.uniform(2.5, 4.0)
+        if kind not in (SupplierKind.BRAND_OWNER, SupplierKind.AUTHORIZED_DISTRIBUTOR):
+            # How much a reseller adds on top of the usual markup of its place in the
+            # chain. The worst run buy small lots at a time, and pay for it.
+            typical = CHRONIC_EXTRA_MARKUP if chronic else 0.0
+            supplier.markup = max(-0.04, min(0.06, rng.gauss(typical, 0.03)))
         plan.suppliers.append(supplier)
     if n < MIN_SUPPLIERS_FOR_PATTERNS:
         return
@@ -969,8 +1028,8 @@ def _supplier_currency(rng: random.Random, country: str) -> str:
 def _composite_tier(rng: random.Random, kind: SupplierKind) -> int:
     tiers, weights = {
         SupplierKind.AUTHORIZED_DISTRIBUTOR: ((1, 2), (35, 65)),
-        SupplierKind.WHOLESALER: ((2, 3), (60, 40)),
-        SupplierKind.BONDED_WAREHOUSE: ((2, 3, 4), (30, 45, 25)),
+        SupplierKind.WHOLESALER: ((2, 3), (45, 55)),
+        SupplierKind.BONDED_WAREHOUSE: ((2, 3, 4), (25, 45, 30)),
         SupplierKind.TRADER: ((3, 4, 5), (40, 35, 25)),
         SupplierKind.PLATFORM_SELLER: ((3, 4, 5), (30, 40, 30)),
     }[kind]
@@ -1175,8 +1234,8 @@ def _plan_channel_terms(plan: _Plan, single: _Brand, composite_only: _Brand) -> 
             channel.last_order_day = as_of - 250
             channel.delivery_cutoff = as_of - 200
         elif role == "spike":
-            channel.spike_day = as_of - 45
-            channel.spike_factor = 1.18
+            channel.spike_day = as_of - SPIKE_DAYS_BEFORE
+            channel.spike_factor = SPIKE_FACTOR
 
         foreign = supplier.country not in ("CN", "HK")
         if not supplier.lead_days:
@@ -1219,6 +1278,32 @@ def _round_price(value: float, currency: str) -> float:
     return round(value, 2)
 
 
+def _max_cost_share(product: _Product) -> float:
+    """The dearest a reseller can quote, as a share of retail, and still leave the buyer a margin.
+
+    Landed cost stays at or below MAX_LANDED_SHARE of net revenue (DESIGN.md section 3,
+    default fees), so even a 5% currency move leaves every ordinary quote profitable.
+    """
+    _name, tariff, consumption, vat, _postal = TAX_CATEGORIES[product.tax_key]
+    if product.retail * COST_SHARE_AT_SOURCE[product.tax_key] > CBEC_LIMIT_CNY:
+        taxed = (1 + tariff) * (1 + vat) / (1 - consumption)  # general trade
+    else:
+        taxed = 1 + 0.7 * (consumption + vat) / (1 - consumption)  # CBEC retail import
+    return MAX_LANDED_SHARE * NET_REVENUE_SHARE / taxed
+
+
+def _squeezed(share: float, ceiling: float) -> float:
+    """Near the buyer's ceiling the hands of a long chain squeeze their own cut to stay sellable.
+
+    Up to SQUEEZE_BAND below the ceiling a share is what the chain asks; above
+    that it bends toward the ceiling without reaching it.
+    """
+    knee = ceiling - SQUEEZE_BAND
+    if share <= knee:
+        return share
+    return knee + SQUEEZE_BAND * -math.expm1(-(share - knee) / SQUEEZE_BAND)
+
+
 def _plan_quotes(plan: _Plan) -> None:
     rng = plan.rng
     luxury_first = next(
@@ -1248,6 +1333,8 @@ def _plan_quotes(plan: _Plan) -> None:
         fx = BASE_RATES[currency]
         channel_share = MARKUP_PER_TIER[min(channel.tier, 5)]
         channel_share += max(-0.04, min(0.04, rng.gauss(0, 0.02)))
+        if not channel.vertical:
+            channel_share += supplier.markup
         median_qty, min_qty_base = KIND_ORDER_QTY[kind]
         for product_id in product_ids:
             product = plan.product(product_id)
@@ -1257,6 +1344,9 @@ def _plan_quotes(plan: _Plan) -> None:
             else:
                 share = COST_SHARE_AT_SOURCE[product.tax_key] + channel_share
                 share += rng.uniform(-0.015, 0.015)
+                # The risen price list of the planted spike must still leave a margin too.
+                factor = channel.spike_factor
+                share = _squeezed(share * factor, _max_cost_share(product)) / factor
             customs_value = share * product.retail  # CNY, freight and insurance included
             if channel.incoterm in ("CIF", "DAP"):
                 freight_cny = insurance_cny = 0.0
@@ -1327,7 +1417,13 @@ def _record_planted(plan: _Plan) -> None:
             lambda c: c.tier >= 4 and not c.supplier.role,
             lambda c: f"tier-{c.tier} chain: short, late, variable lead times, rejects",
         ),
-        ("PRICE_SPIKE", by_role("spike"), lambda c: "prices up 18% from 45 days before as_of"),
+        (
+            "PRICE_SPIKE",
+            by_role("spike"),
+            lambda c: (
+                f"prices up {SPIKE_FACTOR - 1:.0%} from {SPIKE_DAYS_BEFORE} days before as_of"
+            ),
+        ),
         (
             "AUTH_EXPIRING",
             by_role("expiring"),
@@ -1437,8 +1533,10 @@ def _planted_lines(plan: _Plan, budget: int) -> dict[int, list[_Channel]]:
     as_of = plan.as_of
     wanted: list[tuple[str, tuple[int, ...]]] = [
         ("thin", (70, 55, 41)),
-        ("stale", (170, 125)),
-        ("spike", (88, 75, 62, 50, 44, 38, 31, 22)),
+        # Delivered long ago, inside the window; then two orders that never came.
+        ("stale", (320, 290, 170, 125)),
+        # Before the 90 days the price-spike flag looks at, then either side of the rise.
+        ("spike", (170, 140, 115, 95, 80, 60, 40, 30, 20, 10)),
     ]
     planted: dict[int, list[_Channel]] = {}
     for role, days_back in wanted:

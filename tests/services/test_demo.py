@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,12 +23,14 @@ from sqlalchemy import Engine, text
 
 from sourcing_app.db.migrate import prepare_database
 from sourcing_app.db.types import day_number
+from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.services.demo import (
     COMPOSITE_ONLY_BRAND,
     SINGLE_CHANNEL_BRAND,
     DemoSummary,
     build_demo,
 )
+from sourcing_app.services.scoring import ScoringService
 
 AS_OF = dt.date(2026, 11, 27)
 TODAY = day_number(AS_OF)
@@ -75,15 +79,37 @@ def planted(summary: DemoSummary, flag: str) -> str:
     return found.supplier_code or found.brand or ""
 
 
-@pytest.fixture(scope="module", params=[(60, 3_000), (200, 30_000)], ids=["small", "default"])
-def demo(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+def built_demo(
+    tmp_path_factory: pytest.TempPathFactory, suppliers: int, lines: int
 ) -> Iterator[tuple[Engine, DemoSummary]]:
-    suppliers, lines = request.param
     engine = fresh_engine(tmp_path_factory.mktemp("demo") / "demo.sqlite")
     summary = build_demo(engine, suppliers=suppliers, lines=lines, as_of=AS_OF)
     yield engine, summary
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, DemoSummary]]:
+    yield from built_demo(tmp_path_factory, 60, 3_000)
+
+
+@pytest.fixture(scope="module")
+def default_demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Engine, DemoSummary]]:
+    """The demo `sourcing-app demo` builds: 200 suppliers, 30,000 lines, the default seed."""
+    yield from built_demo(tmp_path_factory, 200, 30_000)
+
+
+@pytest.fixture(scope="module", params=["small_demo", "default_demo"], ids=["small", "default"])
+def demo(request: pytest.FixtureRequest) -> tuple[Engine, DemoSummary]:
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="module")
+def default_scores(default_demo: tuple[Engine, DemoSummary]) -> list[SupplierScore]:
+    engine, _summary = default_demo
+    return ScoringService(engine).score_all(AS_OF)
 
 
 # --------------------------------------------------------------------------- size and shape
@@ -624,8 +650,6 @@ FLAGGED_ON_PLANTED_SUPPLIER = (
 def test_scoring_the_demo_raises_every_planted_flag_where_it_was_planted(
     demo: tuple[Engine, DemoSummary],
 ) -> None:
-    from sourcing_app.services.scoring import ScoringService
-
     engine, summary = demo
     scores = {s.supplier_code: s for s in ScoringService(engine).score_all(AS_OF)}
     raised = {code: {f.code.value for f in s.flags} for code, s in scores.items()}
@@ -637,3 +661,53 @@ def test_scoring_the_demo_raises_every_planted_flag_where_it_was_planted(
     assert loss_maker.margin_pct is not None and loss_maker.margin_pct < 0
     steady = scores[planted(summary, "STEADY_VERTICAL")]
     assert steady.standing.value == "Preferred"
+
+
+# Share of suppliers in each standing (DESIGN.md section 5) on the default demo:
+# a grey-market importer's book, with many thin-margin, unreliable composite
+# channels, not one where nearly everyone is Preferred.
+STANDING_SHARES = {
+    "Preferred": (0.20, 0.30),
+    "Approved": (0.35, 0.45),
+    "Watch": (0.20, 0.30),
+    "Avoid": (0.05, 0.12),
+}
+
+
+def test_the_default_demo_spreads_across_the_standings(
+    default_scores: list[SupplierScore],
+) -> None:
+    counts = Counter(s.standing.value for s in default_scores)
+    shares = {standing: counts[standing] / len(default_scores) for standing in counts}
+    for standing, (low, high) in STANDING_SHARES.items():
+        assert low <= shares.get(standing, 0.0) <= high, (standing, shares)
+    # Only a supplier whose every quote has lapsed goes unrated.
+    assert counts["Unrated"] <= 0.02 * len(default_scores), shares
+
+
+def test_the_standings_follow_margin_and_supply(default_scores: list[SupplierScore]) -> None:
+    """Long chains quote dearer and deliver worse; that, not chance, orders the standings."""
+    rated = [s for s in default_scores if s.margin_pct is not None]
+    by_standing: dict[str, list[SupplierScore]] = {}
+    for score in rated:
+        by_standing.setdefault(score.standing.value, []).append(score)
+
+    def median(standing: str, value: Callable[[SupplierScore], float]) -> float:
+        return statistics.median(value(s) for s in by_standing[standing])
+
+    order = ("Preferred", "Approved", "Watch", "Avoid")
+    for value in (lambda s: s.margin_pct or 0.0, lambda s: s.stability_score):
+        medians = [median(standing, value) for standing in order]
+        assert medians == sorted(medians, reverse=True), medians
+    # Avoid: three hands or more between brand and buyer, and a thin margin.
+    for score in by_standing["Avoid"]:
+        assert score.sub_scores["channel"].raw <= 0.5, score.supplier_code
+        assert score.margin_pct is not None and score.margin_pct < 0.15, score.supplier_code
+    # Every hand adds its markup: plenty of composite suppliers keep under 15%.
+    composite = [s for s in rated if s.sub_scores["channel"].raw < 1.0]
+    assert sum(s.margin_pct is not None and s.margin_pct < 0.15 for s in composite) >= 20
+    # Official channels are mostly Preferred, but not all deliver perfectly.
+    vertical = [s for s in rated if s.sub_scores["channel"].raw == 1.0]
+    preferred = [s for s in vertical if s.standing.value == "Preferred"]
+    assert len(preferred) >= 0.8 * len(vertical)
+    assert any((s.sub_scores["on_time"].raw or 1.0) < 0.9 for s in vertical)
