@@ -91,9 +91,15 @@ def margin_score(margin_pct: Decimal | float, target: Decimal | float) -> float:
     return 100.0 * min(1.0, max(0.0, float(margin_pct) / target_f))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LandedCostWalk:
-    """Every step from the quoted price to the margin of one unit, for the buyer to check."""
+    """Every step from the quoted price to the margin of one unit, for the buyer to check.
+
+    Not frozen, on purpose: a frozen dataclass sets each of these twenty fields
+    through object.__setattr__, which made building the walk cost as much as
+    the arithmetic behind it (a full run builds one per quoted SKU, ~36,000).
+    Treat it as read-only all the same.
+    """
 
     sku: str
     product_name: str
@@ -181,40 +187,56 @@ def landed_cost_walk(
     regime: Regime | None = None,
     home_currency: str = "CNY",
 ) -> LandedCostWalk:
-    """Steps 1 to 6 for one unit. With no regime given, the quote rule of step 7 decides."""
-    value = customs_value(unit_price, freight, insurance, fx)
+    """Steps 1 to 6 for one unit. With no regime given, the quote rule of step 7 decides.
+
+    A full run walks tens of thousands of quotes, so the steps are written out
+    here rather than called one by one; each is the same Decimal arithmetic, in
+    the same order, as the step functions above.
+    """
+    value = (unit_price + freight + insurance) * fx  # customs_value
     over_limit = False
     if regime is None:
         regime, over_limit = quote_regime(value, costs)
     elif regime is Regime.CBEC and value > costs.cbec_transaction_limit:
         # Above the single-transaction limit a unit is taxed as general trade, and flagged.
         regime, over_limit = Regime.GENERAL, True
-    taxes = import_taxes(value, regime, rates, costs)
-    landed = value + taxes.total + costs.clearance_fee + costs.fulfilment_fee
-    revenue = net_revenue(retail_price, costs)
+    c = rates.consumption_tax
+    if regime is Regime.CBEC:
+        base = value / (ONE - c)
+        taxes = ImportTaxes(
+            ZERO, costs.cbec_factor * base * c, costs.cbec_factor * base * rates.vat
+        )
+    else:
+        taxes = import_taxes(value, regime, rates, costs)
+    landed = (
+        (value + (taxes.duty + taxes.consumption_tax + taxes.vat))
+        + costs.clearance_fee
+        + costs.fulfilment_fee
+    )
+    revenue = retail_price * (ONE - costs.platform_commission - costs.payment_fee)
     margin = revenue - landed
     pct = margin / revenue if revenue > 0 else Decimal("-1")
     return LandedCostWalk(
-        sku=sku,
-        product_name=product_name,
-        currency=currency,
-        unit_price=unit_price,
-        freight=freight,
-        insurance=insurance,
-        fx=fx,
-        customs_value=value,
-        regime=regime,
-        over_cbec_limit=over_limit,
-        taxes=taxes,
-        clearance_fee=costs.clearance_fee,
-        fulfilment_fee=costs.fulfilment_fee,
-        landed=landed,
-        retail_price=retail_price,
-        net_revenue=revenue,
-        margin=margin,
-        margin_pct=pct,
-        margin_score=margin_score(pct, costs.target_margin),
-        home_currency=home_currency,
+        sku,
+        product_name,
+        currency,
+        unit_price,
+        freight,
+        insurance,
+        fx,
+        value,
+        regime,
+        over_limit,
+        taxes,
+        costs.clearance_fee,
+        costs.fulfilment_fee,
+        landed,
+        retail_price,
+        revenue,
+        margin,
+        pct,
+        margin_score(pct, costs.target_margin),
+        home_currency,
     )
 
 
