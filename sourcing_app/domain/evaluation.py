@@ -22,7 +22,10 @@ from sourcing_app.domain.stability import (
 )
 
 
-@dataclass(frozen=True)
+# Records below are slotted but not frozen, on purpose: a frozen dataclass sets every
+# field through object.__setattr__, and a full run builds some 200,000 of them.
+# Treat them as read-only all the same.
+@dataclass(slots=True)
 class ChannelFacts:
     brand: str
     terms: ChannelTerms
@@ -30,20 +33,20 @@ class ChannelFacts:
     ordered_qty: float  # in the window
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SkuMargin:
     walk: LandedCostWalk
     ordered_qty: float  # from this supplier in the window; the weight of its margin
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PriceChange:
     sku: str
     before: float  # mean home-currency unit price, the 90 days before
     recent: float  # mean home-currency unit price, the last 90 days
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SupplierFacts:
     supplier_id: int
     code: str

@@ -13,7 +13,10 @@ from sourcing_app.domain.flags import Flag
 SUB_SCORE_KEYS = ("fill", "on_time", "lead_time", "quality", "price", "channel")
 
 
-@dataclass(frozen=True, slots=True)
+# Records below are slotted but not frozen, on purpose: a frozen dataclass sets every
+# field through object.__setattr__, and a full run builds some 200,000 of them.
+# Treat them as read-only all the same.
+@dataclass(slots=True)
 class SubScore:
     """One stability sub-score: raw measurement, the shrunk value used, and its inputs in words.
 

@@ -17,7 +17,10 @@ from sourcing_app.domain.enums import ChannelType
 SHRUNK_KEYS = ("fill", "on_time", "lead_time", "quality", "price")
 
 
-@dataclass(frozen=True, slots=True)
+# Records below are slotted but not frozen, on purpose: a frozen dataclass sets every
+# field through object.__setattr__, and a full run builds some 200,000 of them.
+# Treat them as read-only all the same.
+@dataclass(slots=True)
 class PriceMoments:
     """Unit prices in the home currency of one SKU's due lines: count, Σp and Σp²."""
 
@@ -27,7 +30,7 @@ class PriceMoments:
     total_sq: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ChannelShare:
     brand: str
     kind: ChannelType
@@ -36,7 +39,7 @@ class ChannelShare:
     ordered_qty: float  # every line ordered in the window, due or not
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StabilityEvidence:
     due_lines: int = 0
     ordered_due: float = 0.0
@@ -51,7 +54,7 @@ class StabilityEvidence:
     channels: tuple[ChannelShare, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Measure:
     """A raw sub-score: None when there is no data, with n = 0.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
@@ -177,7 +178,7 @@ def _walk(price: str = "100") -> SkuMargin:
 def _facts(code: str, evidence: StabilityEvidence, **kw: object) -> SupplierFacts:
     channel = ChannelFacts("Aurelle", ChannelTerms(2, "", None), True, 0)
     share = ChannelShare("Aurelle", ChannelType.COMPOSITE, 2, 0.7, 0)
-    evidence = StabilityEvidence(**{**evidence.__dict__, "channels": (share,)})
+    evidence = replace(evidence, channels=(share,))
     return SupplierFacts(
         supplier_id=hash(code) & 0xFFFF,
         code=code,
