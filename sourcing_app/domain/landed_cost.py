@@ -242,3 +242,86 @@ def landed_cost_walk(
 
 def _fmt(amount: Decimal, places: int) -> str:
     return f"{amount.quantize(Decimal(1).scaleb(-places)):,}"
+
+
+class QuoteWalker:
+    """`landed_cost_walk` under the quote rule for many quotes with one set of costs.
+
+    A full run walks one quote per supplier and SKU (~36,000). What depends only
+    on the costs or on the product (the revenue factor, net revenue, 1 − c) is
+    worked out once rather than per quote; every step is otherwise the same
+    Decimal arithmetic, in the same order, so the walks are identical.
+    """
+
+    __slots__ = ("_costs", "_home", "_revenue_factor", "_target", "_target_f", "_products")
+
+    def __init__(self, costs: CostSettings, home_currency: str) -> None:
+        self._costs = costs
+        self._home = home_currency
+        self._revenue_factor = ONE - costs.platform_commission - costs.payment_fee
+        self._target = costs.target_margin
+        self._target_f = float(costs.target_margin)  # margin_score, step 6
+        # product key -> (net revenue, 1 − consumption tax rate)
+        self._products: dict[object, tuple[Decimal, Decimal]] = {}
+
+    def walk(
+        self,
+        product_key: object,
+        sku: str,
+        product_name: str,
+        currency: str,
+        unit_price: Decimal,
+        freight: Decimal,
+        insurance: Decimal,
+        fx: Decimal,
+        rates: TaxRates,
+        retail_price: Decimal,
+    ) -> LandedCostWalk:
+        """The walk of one quote; `product_key` stands for (rates, retail price)."""
+        costs = self._costs
+        per_product = self._products.get(product_key)
+        if per_product is None:
+            per_product = self._products[product_key] = (
+                retail_price * self._revenue_factor,
+                ONE - rates.consumption_tax,
+            )
+        revenue, one_minus_c = per_product
+        value = (unit_price + freight + insurance) * fx  # customs_value
+        if value > costs.cbec_transaction_limit:
+            regime, over_limit = Regime.GENERAL, True
+            taxes = import_taxes(value, regime, rates, costs)
+        else:
+            regime, over_limit = Regime.CBEC, False
+            factored = costs.cbec_factor * (value / one_minus_c)  # 0.7 × base, as below
+            taxes = ImportTaxes(ZERO, factored * rates.consumption_tax, factored * rates.vat)
+        landed = (
+            (value + (taxes.duty + taxes.consumption_tax + taxes.vat))
+            + costs.clearance_fee
+            + costs.fulfilment_fee
+        )
+        margin = revenue - landed
+        pct = margin / revenue if revenue > 0 else Decimal("-1")
+        return LandedCostWalk(
+            sku,
+            product_name,
+            currency,
+            unit_price,
+            freight,
+            insurance,
+            fx,
+            value,
+            regime,
+            over_limit,
+            taxes,
+            costs.clearance_fee,
+            costs.fulfilment_fee,
+            landed,
+            retail_price,
+            revenue,
+            margin,
+            pct,
+            100.0 * min(1.0, max(0.0, float(pct) / self._target_f))
+            if self._target_f > 0
+            else margin_score(pct, self._target),
+            self._home,
+        )

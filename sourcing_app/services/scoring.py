@@ -31,7 +31,7 @@ from sourcing_app.domain.evaluation import (
 )
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.domain.flags import Flag, FlagCode
-from sourcing_app.domain.landed_cost import LandedCostWalk, TaxRates, landed_cost_walk
+from sourcing_app.domain.landed_cost import LandedCostWalk, QuoteWalker, TaxRates
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.domain.stability import (
     ChannelShare,
@@ -759,13 +759,16 @@ def _price_quotes(
     stored_as_of = date_param(dialect.name, as_of)
     products = reference.products
     fx_rates = reference.fx
-    costs = settings.costs
-    home = settings.home_currency
+    walker = QuoteWalker(settings.costs, settings.home_currency)
+    # Quotes repeat a few hundred freight and insurance figures and many prices:
+    # each distinct stored float is turned into a Decimal once.
+    decimals: dict[Any, Decimal] = {}
+    skus = {pid: product[0] for pid, product in products.items()}
     for sid, by_product in _load_quotes(conn, as_of, reference, only).items():
         walks: list[tuple[int, LandedCostWalk]] = []
         expired: list[tuple[str, dt.date]] = []
         problems: list[Flag] = []
-        for pid in sorted(by_product, key=lambda p: _sku(products, p)):
+        for pid in sorted(by_product, key=skus.__getitem__) if len(by_product) > 1 else by_product:
             rows = by_product[pid]
             sku, name, _brand, retail, rates = products[pid]
             quote = select_quote(rows, stored_as_of)
@@ -785,18 +788,17 @@ def _price_quotes(
                     )
                 )
                 continue
-            walk = landed_cost_walk(
-                sku=sku,
-                product_name=name,
-                unit_price=_dec(quote[_PRICE]),
-                freight=_dec(quote[_FREIGHT]),
-                insurance=_dec(quote[_INSURANCE]),
-                currency=currency,
-                fx=fx,
-                rates=rates,
-                retail_price=retail,
-                costs=costs,
-                home_currency=home,
+            walk = walker.walk(
+                pid,
+                sku,
+                name,
+                currency,
+                _dec_cached(quote[_PRICE], decimals),
+                _dec_cached(quote[_FREIGHT], decimals),
+                _dec_cached(quote[_INSURANCE], decimals),
+                fx,
+                rates,
+                retail,
             )
             walks.append((pid, walk))
         out[sid] = _PricedQuotes(tuple(walks), tuple(expired), tuple(problems))
@@ -841,3 +843,22 @@ def _dec(value: Any) -> Decimal:
         return value
     # SQLite hands back floats for NUMERIC columns; repr is the shortest exact-looking form.
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+
+
+def _dec_cached(value: Any, cache: dict[Any, Decimal]) -> Decimal:
+    """`_dec`, remembered per stored value.
+
+    Only ints and floats are kept, keyed by (value, class): 20 and 20.0 compare
+    equal but give Decimal("20") and Decimal("20.0"); a zero float goes through
+    `_dec` every time to keep its sign.
+    """
+    cls = value.__class__
+    if cls is not float and cls is not int:
+        return _dec(value)
+    key = (value, cls)
+    d = cache.get(key)
+    if d is None:
+        d = _dec(value)
+        if value or cls is int:
+            cache[key] = d
+    return d
