@@ -57,6 +57,12 @@ from sourcing_app.services.settings import load_settings
 #   integer key much faster (about a sixth of the statement). Ids are below
 #   2^31 (PostgreSQL integers are; on SQLite `_packable` checks), so the key
 #   is exact and splits back apart in Python.
+# - Every per-line figure (the caps, the price and its square, the spend, the
+#   price-spike buckets) is worked out at the inner level, so the outer level
+#   is plain SUMs of columns: each outer expression would read its columns
+#   back out of the sorter's records (about a tenth of the statement).
+#   The products are written in the same order as before, so the float sums
+#   are the same.
 # - A line's accepted quantity is its delivered less its rejected, so it needs
 #   no sum of its own.
 # - No COALESCE: a line without deliveries carries NULL sums, which the outer
@@ -64,26 +70,28 @@ from sourcing_app.services.settings import load_settings
 #   through to NULL, never to the ordered quantity.
 _WINDOW_SQL = """
 SELECT {group_key},
-  COUNT(*), SUM(x.ordered_qty), SUM(x.ordered_qty * x.price),
-  SUM(CASE WHEN x.delivered - x.rejected >= x.ordered_qty THEN x.ordered_qty
-      ELSE x.delivered - x.rejected END),
-  SUM(CASE WHEN x.on_time >= x.ordered_qty THEN x.ordered_qty ELSE x.on_time END),
+  COUNT(*), SUM(x.ordered_qty), SUM(x.spend), SUM(x.accepted), SUM(x.on_time),
   SUM(x.n_del), SUM(x.lead_sum), SUM(x.lead_sq), SUM(x.delivered), SUM(x.rejected),
-  SUM(x.price), SUM(x.price * x.price),
-  SUM(CASE WHEN x.order_date > :recent_start THEN 1 ELSE 0 END),
-  SUM(CASE WHEN x.order_date > :recent_start THEN x.price ELSE 0 END),
-  SUM(CASE WHEN x.order_date > :before_start AND x.order_date <= :recent_start
-      THEN 1 ELSE 0 END),
-  SUM(CASE WHEN x.order_date > :before_start AND x.order_date <= :recent_start
-      THEN x.price ELSE 0 END),
-  MAX(x.last_del), MIN(x.order_date)
+  SUM(x.price), SUM(x.price_sq), SUM(x.recent_n), SUM(x.recent_price),
+  SUM(x.before_n), SUM(x.before_price), MAX(x.last_del), MIN(x.order_date)
 FROM (
-  SELECT l.channel_id, l.product_id, l.order_date, l.ordered_qty,
+  SELECT {line_key}, l.order_date, l.ordered_qty,
     l.unit_price * l.fx_rate AS price,
-    CASE WHEN l.order_date > :start AND l.promised_date + {grace} <= :as_of
-         THEN 1 ELSE 0 END AS due,
-    SUM(CASE WHEN d.delivered_date <= l.promised_date + {grace}
-             THEN d.delivered_qty ELSE 0 END) AS on_time,
+    (l.unit_price * l.fx_rate) * (l.unit_price * l.fx_rate) AS price_sq,
+    l.ordered_qty * (l.unit_price * l.fx_rate) AS spend,
+    CASE WHEN l.order_date > :recent_start THEN 1 ELSE 0 END AS recent_n,
+    CASE WHEN l.order_date > :recent_start THEN l.unit_price * l.fx_rate ELSE 0 END
+      AS recent_price,
+    CASE WHEN l.order_date > :before_start AND l.order_date <= :recent_start
+         THEN 1 ELSE 0 END AS before_n,
+    CASE WHEN l.order_date > :before_start AND l.order_date <= :recent_start
+         THEN l.unit_price * l.fx_rate ELSE 0 END AS before_price,
+    CASE WHEN SUM(d.delivered_qty) - SUM(d.rejected_qty) >= l.ordered_qty THEN l.ordered_qty
+         ELSE SUM(d.delivered_qty) - SUM(d.rejected_qty) END AS accepted,
+    CASE WHEN SUM(CASE WHEN d.delivered_date <= l.promised_date + {grace}
+                       THEN d.delivered_qty ELSE 0 END) >= l.ordered_qty THEN l.ordered_qty
+         ELSE SUM(CASE WHEN d.delivered_date <= l.promised_date + {grace}
+                       THEN d.delivered_qty ELSE 0 END) END AS on_time,
     COUNT(d.line_id) AS n_del,
     SUM(d.delivered_date - l.order_date) AS lead_sum,
     SUM((d.delivered_date - l.order_date) * (d.delivered_date - l.order_date)) AS lead_sq,
@@ -117,7 +125,8 @@ GROUP BY x.channel_id
 """
 
 # The window statement's group key as one integer; exact while ids are in 0..2^31 - 1.
-_PACKED_KEY = "x.channel_id * 4294967296 + x.product_id * 2 + x.due"
+_DUE = "CASE WHEN l.order_date > :start AND l.promised_date + {grace} <= :as_of THEN 1 ELSE 0 END"
+_PACKED_KEY = "l.channel_id * 4294967296 + l.product_id * 2 + " + _DUE + " AS k"
 _ID_LIMIT = 2**31
 
 
@@ -356,13 +365,20 @@ class _AggregateQuery:
             scan_hint = "NOT INDEXED"
         # Grace days are an int from settings, written into the SQL so that
         # PostgreSQL sees date + integer.
-        group = _PACKED_KEY if packed else "x.channel_id, x.product_id, x.due"
+        if packed:
+            line_key, group = _PACKED_KEY, "x.k"
+        else:
+            line_key, group = (
+                f"l.channel_id, l.product_id, {_DUE} AS due",
+                ("x.channel_id, x.product_id, x.due"),
+            )
         sql = sql_template.format(
             line_filter=line_filter,
+            line_key=line_key.format(grace=self.grace),
             grace=self.grace,
             hint=scan_hint,
             group_key=group,
-            group_by="1" if packed else group,
+            group_by=group,
         )
         result = conn.execute(text(sql).bindparams(*binds), params)
         # A plain DBAPI cursor: tens of thousands of group rows, no per-row processing.
