@@ -507,7 +507,7 @@ def _facts(
     brand_flags: dict[int, tuple[Flag, ...]] = {}
     empty_acc = _Accumulator()
     empty_quotes = _PricedQuotes()
-    products = reference.products
+    skus = _SkuNames((pid, product[0]) for pid, product in reference.products.items())
     facts: dict[int, SupplierFacts] = {}
     for sid in supplier_ids:
         code, name, country, kind = reference.suppliers[sid]
@@ -549,7 +549,7 @@ def _facts(
             delivered_qty=acc.delivered,
             rejected_qty=acc.rejected,
             price_moments=tuple(
-                PriceMoments(_sku(products, pid), int(n), total, total_sq)
+                PriceMoments(skus[pid], int(n), total, total_sq)
                 for pid, (n, total, total_sq) in acc.prices.items()
             ),
             channels=tuple(shares),
@@ -565,7 +565,7 @@ def _facts(
             sku_margins=margins,
             expired_quotes=quotes.expired,
             price_changes=tuple(
-                PriceChange(_sku(products, pid), bs / bn, rs / rn)
+                PriceChange(skus[pid], bs / bn, rs / rn)
                 for pid, (rn, rs, bn, bs) in acc.moves.items()
                 if rn and bn
             ),
@@ -575,24 +575,16 @@ def _facts(
             last_delivery=as_date(acc.last_delivery),
             first_order=as_date(acc.first_order),
             spend=Decimal(str(round(acc.spend, 2))),
-            brand_flags=tuple(_dedupe(flags)),
+            brand_flags=tuple(dict.fromkeys(flags)) if flags else (),  # first of each
         )
     return facts
 
 
-def _sku(products: dict[int, tuple[str, str, int, Decimal, TaxRates]], product_id: int) -> str:
-    product = products.get(product_id)
-    return product[0] if product is not None else str(product_id)
+class _SkuNames(dict[int, str]):
+    """Product id -> SKU; an id missing from the products stands for itself."""
 
-
-def _dedupe(flags: Iterable[Flag]) -> list[Flag]:
-    seen: set[Flag] = set()
-    out: list[Flag] = []
-    for f in flags:
-        if f not in seen:
-            seen.add(f)
-            out.append(f)
-    return out
+    def __missing__(self, product_id: int) -> str:
+        return str(product_id)
 
 
 # -- reference data ----------------------------------------------------------
@@ -779,7 +771,7 @@ def _price_quotes(
     # Quotes repeat a few hundred freight and insurance figures and many prices:
     # each distinct stored float is turned into a Decimal once.
     decimals: dict[Any, Decimal] = {}
-    skus = {pid: product[0] for pid, product in products.items()}
+    skus = _SkuNames((pid, product[0]) for pid, product in products.items())
     for sid, by_product in _load_quotes(conn, as_of, reference, only).items():
         walks: list[tuple[int, LandedCostWalk]] = []
         expired: list[tuple[str, dt.date]] = []
