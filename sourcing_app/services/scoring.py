@@ -109,12 +109,14 @@ GROUP BY {group_by}
 # The previous window's fill, as it was on that window's last day (FILL_DROP):
 # lines ordered in (as_of - 2W, as_of - W] and due by then, with the
 # deliveries dated by then. Only three sums, so it costs a fraction of the
-# above; written the same way (group by the line's key, NULL for no delivery).
+# above; written the same way (group by the line's key, the cap at the inner
+# level, NULL for no delivery).
 _PREVIOUS_FILL_SQL = """
-SELECT x.channel_id, COUNT(*), SUM(x.ordered_qty),
-  SUM(CASE WHEN x.accepted >= x.ordered_qty THEN x.ordered_qty ELSE x.accepted END)
+SELECT x.channel_id, COUNT(*), SUM(x.ordered_qty), SUM(x.accepted)
 FROM (
-  SELECT l.channel_id, l.ordered_qty, SUM(d.delivered_qty - d.rejected_qty) AS accepted
+  SELECT l.channel_id, l.ordered_qty,
+    CASE WHEN SUM(d.delivered_qty - d.rejected_qty) >= l.ordered_qty THEN l.ordered_qty
+         ELSE SUM(d.delivered_qty - d.rejected_qty) END AS accepted
   FROM purchase_line l {hint}
   LEFT JOIN delivery d ON d.line_id = l.id AND d.delivered_date <= :start
   WHERE l.order_date > :prev_start AND l.order_date <= :start
