@@ -69,10 +69,18 @@ def supplier_margin_pct(margins: tuple[SkuMargin, ...]) -> float | None:
     """Mean SKU margin %, weighted by quantity ordered in the window (equal if none was)."""
     if not margins:
         return None
-    total = sum(m.ordered_qty for m in margins)
+    # One pass, adding in the same order as sum() would.
+    total = 0.0
+    weighted = 0.0
+    plain = 0.0
+    for m in margins:
+        pct = float(m.walk.margin_pct)
+        total += m.ordered_qty
+        weighted += pct * m.ordered_qty
+        plain += pct
     if total > 0:
-        return sum(float(m.walk.margin_pct) * m.ordered_qty for m in margins) / total
-    return sum(float(m.walk.margin_pct) for m in margins) / len(margins)
+        return weighted / total
+    return plain / len(margins)
 
 
 def evaluate(
@@ -122,7 +130,13 @@ def evaluate(
     if margin_pct is not None:
         margin_sc = margin_score(margin_pct, settings.costs.target_margin)
     score = sourcing_score(margin_sc, stability)
-    active_types = tuple(sorted({channel_type(c.terms, as_of) for c in facts.channels if c.active}))
+    kinds: set[ChannelType] = set()
+    brands: set[str] = set()
+    for c in facts.channels:
+        if c.active:
+            kinds.add(channel_type(c.terms, as_of))
+            brands.add(c.brand)
+    active_types = tuple(sorted(kinds))
     return SupplierScore(
         supplier_id=facts.supplier_id,
         supplier_code=facts.code,
@@ -130,7 +144,7 @@ def evaluate(
         country=facts.country,
         kind=facts.kind,
         channel_types=active_types,
-        brands=tuple(sorted({c.brand for c in facts.channels if c.active})),
+        brands=tuple(sorted(brands)),
         standing=standing(score, settings.bands),
         sourcing_score=score,
         margin_score=margin_sc,
