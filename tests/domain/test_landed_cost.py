@@ -169,3 +169,35 @@ def test_the_walk_lists_every_step_for_the_buyer() -> None:
         "Margin",
     ]
     assert "(20.0000 + 1.5000 freight + 0.5000 insurance) USD × 7.100000 CNY/USD" in walk.describe()
+
+
+def test_the_bulk_quote_walker_gives_exactly_the_walk_of_landed_cost_walk() -> None:
+    """Scoring walks tens of thousands of quotes with QuoteWalker; it must not drift."""
+    from sourcing_app.domain.landed_cost import QuoteWalker
+
+    costs = CostSettings(clearance_fee=D("3.5"), fulfilment_fee=D("6"))
+    walker = QuoteWalker(costs, "CNY")
+    rates = [
+        TaxRates(tariff=D("0.05"), consumption_tax=D("0.15"), vat=D("0.13")),
+        TaxRates(tariff=D("0.10"), consumption_tax=D("0"), vat=D("0.13")),
+        TaxRates(tariff=D("0"), consumption_tax=D("0.3"), vat=D("0.09")),
+    ]
+    for i, rate in enumerate(rates):
+        for price in (D("0.99"), D("20"), D("649.5"), D("7000")):  # the last is over the limit
+            for fx in (D("0.0483"), D("7.1"), D("7.7")):
+                expected = landed_cost_walk(
+                    sku=f"S{i}",
+                    product_name="p",
+                    unit_price=price,
+                    freight=D("1.25"),
+                    insurance=D("0.3"),
+                    currency="EUR",
+                    fx=fx,
+                    rates=rate,
+                    retail_price=D("899"),
+                    costs=costs,
+                )
+                got = walker.walk(
+                    i, f"S{i}", "p", "EUR", price, D("1.25"), D("0.3"), fx, rate, D("899")
+                )
+                assert got == expected
