@@ -157,33 +157,40 @@ def _upsert_update(column: str, how: str) -> str:
     )
 
 
-_WINDOW_CREATE = (
-    f"CREATE TEMP TABLE {_WINDOW_TABLE} (k INTEGER PRIMARY KEY, "
-    + ", ".join(name for name, _src, _how in _WINDOW_COLUMNS)
-    + ")"
-)
-_WINDOW_UPSERT = (
-    f"INSERT INTO temp.{_WINDOW_TABLE} (k, "
-    + ", ".join(name for name, _src, _how in _WINDOW_COLUMNS)
-    + ") SELECT x.k, "
-    + ", ".join(src for _name, src, _how in _WINDOW_COLUMNS)
-    + " FROM ("
-    + _WINDOW_LINES
-    # WHERE true: SQLite's rule for an upsert fed by a SELECT (parsing ambiguity).
-    + ") x WHERE 1 ON CONFLICT(k) DO UPDATE SET "
-    + ", ".join(_upsert_update(name, how) for name, _src, how in _WINDOW_COLUMNS)
-)
-_WINDOW_READ = f"SELECT * FROM temp.{_WINDOW_TABLE} ORDER BY k"
-_WINDOW_DROP = f"DROP TABLE IF EXISTS temp.{_WINDOW_TABLE}"
+@dataclass(frozen=True)
+class _Upsert:
+    """An aggregate statement as SQLite runs it for a full run: lines upserted into a temp table."""
+
+    create: str
+    fill: str
+    read: str
+    drop: str
+
+
+def _upsert(table: str, key: str, lines: str, columns: tuple[tuple[str, str, str], ...]) -> _Upsert:
+    names = ", ".join(name for name, _src, _how in columns)
+    return _Upsert(
+        f"CREATE TEMP TABLE {table} (k INTEGER PRIMARY KEY, {names})",
+        f"INSERT INTO temp.{table} (k, {names}) SELECT {key}, "
+        + ", ".join(src for _name, src, _how in columns)
+        + " FROM ("
+        + lines
+        # WHERE true: SQLite's rule for an upsert fed by a SELECT (parsing ambiguity).
+        + ") x WHERE 1 ON CONFLICT(k) DO UPDATE SET "
+        + ", ".join(_upsert_update(name, how) for name, _src, how in columns),
+        f"SELECT * FROM temp.{table} ORDER BY k",
+        f"DROP TABLE IF EXISTS temp.{table}",
+    )
+
+
+_WINDOW_UPSERT = _upsert(_WINDOW_TABLE, "x.k", _WINDOW_LINES, _WINDOW_COLUMNS)
 
 # The previous window's fill, as it was on that window's last day (FILL_DROP):
 # lines ordered in (as_of - 2W, as_of - W] and due by then, with the
 # deliveries dated by then. Only three sums, so it costs a fraction of the
 # above; written the same way (group by the line's key, the cap at the inner
 # level, NULL for no delivery).
-_PREVIOUS_FILL_SQL = """
-SELECT x.channel_id, COUNT(*), SUM(x.ordered_qty), SUM(x.accepted)
-FROM (
+_PREVIOUS_LINES = """
   SELECT l.channel_id, l.ordered_qty,
     CASE WHEN SUM(d.delivered_qty - d.rejected_qty) >= l.ordered_qty THEN l.ordered_qty
          ELSE SUM(d.delivered_qty - d.rejected_qty) END AS accepted
@@ -192,9 +199,24 @@ FROM (
   WHERE l.order_date > :prev_start AND l.order_date <= :start
     AND l.promised_date + {grace} <= :start {line_filter}
   GROUP BY l.id
-) x
+"""
+_PREVIOUS_FILL_SQL = (
+    """
+SELECT x.channel_id, COUNT(*), SUM(x.ordered_qty), SUM(x.accepted)
+FROM ("""
+    + _PREVIOUS_LINES
+    + """) x
 GROUP BY x.channel_id
 """
+)
+# Its full-run form on SQLite, keyed by channel (see _WINDOW_UPSERT).
+_PREVIOUS_UPSERT = _upsert(
+    "_scoring_previous",
+    "x.channel_id",
+    _PREVIOUS_LINES,
+    (("n", "1", "+"), ("ordered_qty", "x.ordered_qty", "+"), ("accepted", "x.accepted", "+?")),
+)
+_UPSERTS = {_WINDOW_SQL: _WINDOW_UPSERT, _PREVIOUS_FILL_SQL: _PREVIOUS_UPSERT}
 
 # The window statement's group key as one integer; exact while ids are in 0..2^31 - 1.
 _DUE = "CASE WHEN l.order_date > :start AND l.promised_date + {grace} <= :as_of THEN 1 ELSE 0 END"
@@ -444,10 +466,14 @@ class _AggregateQuery:
                 f"l.channel_id, l.product_id, {_DUE} AS due",
                 ("x.channel_id, x.product_id, x.due"),
             )
+        # A full run on SQLite adds the lines up in a temp table (see _WINDOW_UPSERT);
+        # the window statement's table is keyed by the packed key only.
         upsert = (
-            packed and sql_template is _WINDOW_SQL and self.dialect == "sqlite" and not channel_ids
+            _UPSERTS.get(sql_template)
+            if scan_hint and (packed or sql_template is not _WINDOW_SQL)
+            else None
         )
-        sql = (_WINDOW_UPSERT if upsert else sql_template).format(
+        sql = (upsert.fill if upsert is not None else sql_template).format(
             line_filter=line_filter,
             line_key=line_key.format(grace=self.grace),
             grace=self.grace,
@@ -455,15 +481,15 @@ class _AggregateQuery:
             group_key=group,
             group_by=group,
         )
-        if upsert:
-            conn.exec_driver_sql(_WINDOW_DROP)
-            conn.exec_driver_sql(_WINDOW_CREATE)
+        if upsert is not None:
+            conn.exec_driver_sql(upsert.drop)
+            conn.exec_driver_sql(upsert.create)
             try:
                 conn.execute(text(sql).bindparams(*binds), params)
-                result = conn.exec_driver_sql(_WINDOW_READ)
+                result = conn.exec_driver_sql(upsert.read)
                 return list(result.cursor.fetchall()) if result.cursor is not None else []
             finally:
-                conn.exec_driver_sql(_WINDOW_DROP)
+                conn.exec_driver_sql(upsert.drop)
         result = conn.execute(text(sql).bindparams(*binds), params)
         # A plain DBAPI cursor: tens of thousands of group rows, no per-row processing.
         return list(result.cursor.fetchall()) if result.cursor is not None else []
