@@ -208,12 +208,36 @@ def landed_cost_walk(
         )
     else:
         taxes = import_taxes(value, regime, rates, costs)
+    revenue = retail_price * (ONE - costs.platform_commission - costs.payment_fee)
+    return _finish_walk(
+        sku, product_name, currency, unit_price, freight, insurance, fx, value, regime,
+        over_limit, taxes, retail_price, revenue, costs, home_currency,
+    )  # fmt: skip
+
+
+def _finish_walk(
+    sku: str,
+    product_name: str,
+    currency: str,
+    unit_price: Decimal,
+    freight: Decimal,
+    insurance: Decimal,
+    fx: Decimal,
+    value: Decimal,
+    regime: Regime,
+    over_limit: bool,
+    taxes: ImportTaxes,
+    retail_price: Decimal,
+    revenue: Decimal,
+    costs: CostSettings,
+    home_currency: str,
+) -> LandedCostWalk:
+    """Steps 3 to 6 from the customs value and taxes: landed cost, margin, margin score."""
     landed = (
         (value + (taxes.duty + taxes.consumption_tax + taxes.vat))
         + costs.clearance_fee
         + costs.fulfilment_fee
     )
-    revenue = retail_price * (ONE - costs.platform_commission - costs.payment_fee)
     margin = revenue - landed
     pct = margin / revenue if revenue > 0 else Decimal("-1")
     return LandedCostWalk(
@@ -253,14 +277,12 @@ class QuoteWalker:
     Decimal arithmetic, in the same order, so the walks are identical.
     """
 
-    __slots__ = ("_costs", "_home", "_revenue_factor", "_target", "_target_f", "_products")
+    __slots__ = ("_costs", "_home", "_revenue_factor", "_products")
 
     def __init__(self, costs: CostSettings, home_currency: str) -> None:
         self._costs = costs
         self._home = home_currency
         self._revenue_factor = ONE - costs.platform_commission - costs.payment_fee
-        self._target = costs.target_margin
-        self._target_f = float(costs.target_margin)  # margin_score, step 6
         # product key -> (net revenue, 1 − consumption tax rate)
         self._products: dict[object, tuple[Decimal, Decimal]] = {}
 
@@ -294,34 +316,7 @@ class QuoteWalker:
             regime, over_limit = Regime.CBEC, False
             factored = costs.cbec_factor * (value / one_minus_c)  # 0.7 × base, as below
             taxes = ImportTaxes(ZERO, factored * rates.consumption_tax, factored * rates.vat)
-        landed = (
-            (value + (taxes.duty + taxes.consumption_tax + taxes.vat))
-            + costs.clearance_fee
-            + costs.fulfilment_fee
-        )
-        margin = revenue - landed
-        pct = margin / revenue if revenue > 0 else Decimal("-1")
-        return LandedCostWalk(
-            sku,
-            product_name,
-            currency,
-            unit_price,
-            freight,
-            insurance,
-            fx,
-            value,
-            regime,
-            over_limit,
-            taxes,
-            costs.clearance_fee,
-            costs.fulfilment_fee,
-            landed,
-            retail_price,
-            revenue,
-            margin,
-            pct,
-            100.0 * min(1.0, max(0.0, float(pct) / self._target_f))
-            if self._target_f > 0
-            else margin_score(pct, self._target),
-            self._home,
-        )
+        return _finish_walk(
+            sku, product_name, currency, unit_price, freight, insurance, fx, value, regime,
+            over_limit, taxes, retail_price, revenue, costs, self._home,
+        )  # fmt: skip
