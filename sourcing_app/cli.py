@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from sourcing_app.errors import BadInput, CannotFinish
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -66,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--as-of", type=_iso_date, help="last day of the demo history (default: today)"
     )
+
+    from sourcing_app.commands import register_all
+
+    register_all(commands)
     return parser
 
 
@@ -81,9 +87,12 @@ def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = No
         return EXIT_OK if exit_.code in (0, None) else EXIT_BAD_INPUT
     try:
         return _run(args, out, err)
-    except UsageError as exc:
+    except (UsageError, BadInput) as exc:
         print(f"sourcing-app: {exc}", file=err)
         return EXIT_BAD_INPUT
+    except CannotFinish as exc:
+        print(f"sourcing-app: {exc}", file=err)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("sourcing-app: interrupted; nothing was changed by the unfinished step", file=err)
         return EXIT_FAILED
@@ -139,6 +148,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return _cmd_score(engine, args, out)
         if args.command == "demo":
             return _cmd_demo(engine, args, out)
+        run = getattr(args, "run", None)
+        if run is not None:
+            return int(run(engine, args, out, err))
     finally:
         engine.dispose()
     raise UsageError(f"unknown command {args.command}")

@@ -40,6 +40,7 @@ from sourcing_app.domain.stability import (
     portfolio_priors,
     raw_measures,
 )
+from sourcing_app.errors import ProgressCallback, no_progress
 from sourcing_app.services.settings import load_settings
 
 # Per line: what its deliveries dated by `as_of` add up to; then per channel,
@@ -306,20 +307,32 @@ class ScoringService:
 
     # -- public use cases -------------------------------------------------
     def score_all(
-        self, as_of: dt.date, settings: ScoringSettings | None = None
+        self,
+        as_of: dt.date,
+        settings: ScoringSettings | None = None,
+        progress: ProgressCallback = no_progress,
     ) -> list[SupplierScore]:
-        """Score every supplier that is not archived, ordered by supplier code."""
-        with _cycle_collector_paused():
-            return self._score_all(as_of, settings)
+        """Score every supplier that is not archived, ordered by supplier code.
 
-    def _score_all(self, as_of: dt.date, settings: ScoringSettings | None) -> list[SupplierScore]:
+        `progress` hears of each step (and may raise Cancelled between them);
+        scoring only reads, so a cancelled run leaves nothing behind.
+        """
+        with _cycle_collector_paused():
+            return self._score_all(as_of, settings, progress)
+
+    def _score_all(
+        self, as_of: dt.date, settings: ScoringSettings | None, progress: ProgressCallback
+    ) -> list[SupplierScore]:
         with self.engine.connect() as conn:
             settings = settings or load_settings(conn)
             reference = _load_reference(conn, as_of, settings)
+            total = len(reference.suppliers)
+            progress(0, total, "Adding up the purchase lines of the window…")
             query = _AggregateQuery(conn.dialect.name, as_of, settings)
             packed = _packable(reference)
             rows = query.run(conn, _WINDOW_SQL, packed=packed)
             accumulators = _accumulate(rows, reference, packed=packed)
+            progress(0, total, "Pricing the quotes…")
             # The previous window only matters where the fill could have dropped:
             # scan the table once, but join and group only those channels' lines.
             suspects = _fill_drop_suspects(accumulators, reference, settings)
@@ -331,6 +344,7 @@ class ScoringService:
                 )
             priced = _price_quotes(conn, as_of, reference, settings, None)
         supplier_ids = list(reference.suppliers)
+        progress(0, total, "Scoring the suppliers…")
         facts = _facts(as_of, reference, supplier_ids, accumulators, priced, query.as_date)
         grace, home = settings.grace_days, settings.home_currency
         raws = {
@@ -344,6 +358,7 @@ class ScoringService:
             for sid in supplier_ids
         }
         self.last_run = ScoreRun(as_of, settings, priors, reference, scores)
+        progress(total, total, f"{total:,} suppliers scored.")
         return sorted(scores.values(), key=lambda s: s.supplier_code)
 
     def rescore_supplier(self, supplier_id: int) -> SupplierScore:

@@ -38,3 +38,38 @@ def save_settings(conn: Connection, settings: ScoringSettings) -> None:
             conn.execute(
                 text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": key, "v": payload}
             )
+
+
+USER_NAME_KEY = "user_name"
+
+
+def load_user_name(conn: Connection | Engine) -> str:
+    """Who the audit trail names: the name set in Settings, else the login name."""
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return load_user_name(c)
+    value = conn.execute(
+        text("SELECT value FROM setting WHERE key = :k"), {"k": USER_NAME_KEY}
+    ).scalar()
+    if value:
+        name = json.loads(value)
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "buyer"
+
+
+def save_user_name(conn: Connection, name: str) -> None:
+    payload = json.dumps(name.strip())
+    updated = conn.execute(
+        text("UPDATE setting SET value = :v WHERE key = :k"), {"k": USER_NAME_KEY, "v": payload}
+    )
+    if updated.rowcount == 0:
+        conn.execute(
+            text("INSERT INTO setting (key, value) VALUES (:k, :v)"),
+            {"k": USER_NAME_KEY, "v": payload},
+        )
