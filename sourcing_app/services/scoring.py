@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from concurrent.futures import ThreadPoolExecutor
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
