@@ -224,6 +224,8 @@ _UPSERTS = {_WINDOW_SQL: _WINDOW_UPSERT, _PREVIOUS_FILL_SQL: _PREVIOUS_UPSERT}
 _DUE = "CASE WHEN l.order_date > :start AND l.promised_date + {grace} <= :as_of THEN 1 ELSE 0 END"
 _PACKED_KEY = "l.channel_id * 4294967296 + l.product_id * 2 + " + _DUE + " AS k"
 _ID_LIMIT = 2**31
+# A full run's window statement is split over this many connections (by channel id).
+_WINDOW_SHARES = 2
 
 
 def _packable(reference: _Reference) -> bool:
@@ -331,14 +333,19 @@ class ScoringService:
             progress(0, total, "Adding up the purchase lines of the window…")
             query = _AggregateQuery(conn.dialect.name, as_of, settings)
             packed = _packable(reference)
-            # The window statement runs on a second connection while this thread
-            # prices the quotes: the database works with the GIL released, so the
-            # quote walks (a fifth of the run) cost no wall time on two cores.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                window = pool.submit(self._window_rows, query, packed)
+            # The window statement is most of the run. Two connections add up
+            # half the channels each while this thread prices the quotes: the
+            # database works with the GIL released, so on two cores the three
+            # overlap. The halves never share a group, and _accumulate adds per
+            # supplier whichever half a channel's rows come from.
+            with ThreadPoolExecutor(max_workers=_WINDOW_SHARES) as pool:
+                halves = [
+                    pool.submit(self._window_rows, query, packed, (i, _WINDOW_SHARES))
+                    for i in range(_WINDOW_SHARES)
+                ]
                 priced = _price_quotes(conn, as_of, reference, settings, None)
                 progress(0, total, "Adding up the purchase lines of the window…")
-                rows = window.result()
+                rows = [row for half in halves for row in half.result()]
             accumulators = _accumulate(rows, reference, packed=packed)
             # The previous window only matters where the fill could have dropped:
             # scan the table once, but join and group only those channels' lines.
@@ -367,9 +374,11 @@ class ScoringService:
         progress(total, total, f"{total:,} suppliers scored.")
         return sorted(scores.values(), key=lambda s: s.supplier_code)
 
-    def _window_rows(self, query: _AggregateQuery, packed: bool) -> list[Any]:
+    def _window_rows(
+        self, query: _AggregateQuery, packed: bool, share: tuple[int, int]
+    ) -> list[Any]:
         with self.engine.connect() as conn:
-            return query.run(conn, _WINDOW_SQL, packed=packed)
+            return query.run(conn, _WINDOW_SQL, packed=packed, share=share)
 
     def rescore_supplier(self, supplier_id: int) -> SupplierScore:
         """Re-score one supplier after an edit to its lines, deliveries, channels or quotes.
@@ -468,8 +477,12 @@ class _AggregateQuery:
         channel_ids: Sequence[int] = (),
         scan: bool = False,
         packed: bool = False,
+        share: tuple[int, int] | None = None,
     ) -> list[Any]:
         """Run one of the aggregate statements over all lines or some channels' lines.
+
+        With `share` = (i, n), only the channels whose id is i modulo n: n
+        connections can add up a full run side by side.
 
         With `scan`, the channels are a large share of the table: it is read in
         storage order and the ids are written into the SQL as integer literals
@@ -482,7 +495,9 @@ class _AggregateQuery:
         params = dict(self.params)
         binds = [bindparam(name, type_=DayDate()) for name in _DATE_PARAMS if name in sql_template]
         params = {k: v for k, v in params.items() if k in sql_template}
-        if channel_ids and scan:
+        if share is not None:
+            line_filter = f"AND l.channel_id % {int(share[1])} = {int(share[0])}"
+        elif channel_ids and scan:
             line_filter = f"AND l.channel_id IN ({','.join(str(int(c)) for c in channel_ids)})"
         elif channel_ids:
             line_filter = "AND l.channel_id IN :channel_ids"
@@ -641,6 +656,13 @@ def _add_previous_fill(
             acc.prev_accepted += float(accepted or 0)
 
 
+def _by_sku(by_product: dict[int, list[float]], skus: Any) -> Iterable[tuple[int, list[float]]]:
+    """A supplier's per-product figures in SKU order, whatever order the rows came in."""
+    if len(by_product) < 2:
+        return by_product.items()
+    return sorted(by_product.items(), key=lambda item: skus[item[0]])
+
+
 def _facts(
     as_of: dt.date,
     reference: _Reference,
@@ -696,7 +718,7 @@ def _facts(
             rejected_qty=acc.rejected,
             price_moments=tuple(
                 PriceMoments(skus[pid], int(n), total, total_sq)
-                for pid, (n, total, total_sq) in acc.prices.items()
+                for pid, (n, total, total_sq) in _by_sku(acc.prices, skus)
             ),
             channels=tuple(shares),
         )
@@ -712,7 +734,7 @@ def _facts(
             expired_quotes=quotes.expired,
             price_changes=tuple(
                 PriceChange(skus[pid], bs / bn, rs / rn)
-                for pid, (rn, rs, bn, bs) in acc.moves.items()
+                for pid, (rn, rs, bn, bs) in _by_sku(acc.moves, skus)
                 if rn and bn
             ),
             previous_fill=(acc.prev_accepted, acc.prev_ordered, acc.prev_lines)
