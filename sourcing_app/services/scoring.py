@@ -346,25 +346,32 @@ class ScoringService:
                 priced = _price_quotes(conn, as_of, reference, settings, None)
                 progress(0, total, "Adding up the purchase lines of the window…")
                 rows = [row for half in halves for row in half.result()]
-            accumulators = _accumulate(rows, reference, packed=packed)
-            # The previous window only matters where the fill could have dropped:
-            # scan the table once, but join and group only those channels' lines.
-            suspects = _fill_drop_suspects(accumulators, reference, settings)
-            if suspects:
-                _add_previous_fill(
-                    accumulators,
-                    query.run(conn, _PREVIOUS_FILL_SQL, channel_ids=suspects, scan=True),
-                    reference,
-                )
-        supplier_ids = list(reference.suppliers)
-        progress(0, total, "Scoring the suppliers…")
-        facts = _facts(as_of, reference, supplier_ids, accumulators, priced, query.as_date)
-        grace, home = settings.grace_days, settings.home_currency
-        raws = {
-            sid: raw_measures(f.evidence, grace_days=grace, home_currency=home)
-            for sid, f in facts.items()
-        }
-        priors = portfolio_priors(raws.values())
+                accumulators = _accumulate(rows, reference, packed=packed)
+                # The previous window only matters where the fill could have
+                # dropped: those channels' lines are read (in two halves again)
+                # while this thread assembles the facts; the previous fill feeds
+                # nothing but the FILL_DROP flag, so it is added just before
+                # the suppliers are evaluated.
+                suspects = _fill_drop_suspects(accumulators, reference, settings)
+                previous = [
+                    pool.submit(self._previous_rows, query, suspects[i::_WINDOW_SHARES])
+                    for i in range(_WINDOW_SHARES)
+                    if suspects[i::_WINDOW_SHARES]
+                ]
+                supplier_ids = list(reference.suppliers)
+                progress(0, total, "Scoring the suppliers…")
+                facts = _facts(as_of, reference, supplier_ids, accumulators, priced, query.as_date)
+                grace, home = settings.grace_days, settings.home_currency
+                raws = {
+                    sid: raw_measures(f.evidence, grace_days=grace, home_currency=home)
+                    for sid, f in facts.items()
+                }
+                priors = portfolio_priors(raws.values())
+                for part in previous:
+                    _add_previous_fill(accumulators, part.result(), reference)
+        for sid, acc in accumulators.items():
+            if acc.prev_lines and sid in facts:
+                facts[sid].previous_fill = _previous_fill(acc)
         weights = settings.normalised_weights()
         scores = {
             sid: evaluate(facts[sid], raws[sid], priors, settings, as_of, weights)
@@ -379,6 +386,10 @@ class ScoringService:
     ) -> list[Any]:
         with self.engine.connect() as conn:
             return query.run(conn, _WINDOW_SQL, packed=packed, share=share)
+
+    def _previous_rows(self, query: _AggregateQuery, channel_ids: list[int]) -> list[Any]:
+        with self.engine.connect() as conn:
+            return query.run(conn, _PREVIOUS_FILL_SQL, channel_ids=channel_ids, scan=True)
 
     def rescore_supplier(self, supplier_id: int) -> SupplierScore:
         """Re-score one supplier after an edit to its lines, deliveries, channels or quotes.
@@ -656,6 +667,11 @@ def _add_previous_fill(
             acc.prev_accepted += float(accepted or 0)
 
 
+def _previous_fill(acc: _Accumulator) -> tuple[float, float, int]:
+    """The previous window's accepted and ordered units and due lines (FILL_DROP)."""
+    return (acc.prev_accepted, acc.prev_ordered, acc.prev_lines)
+
+
 def _by_sku(by_product: dict[int, list[float]], skus: Any) -> Iterable[tuple[int, list[float]]]:
     """A supplier's per-product figures in SKU order, whatever order the rows came in."""
     if len(by_product) < 2:
@@ -737,9 +753,7 @@ def _facts(
                 for pid, (rn, rs, bn, bs) in _by_sku(acc.moves, skus)
                 if rn and bn
             ),
-            previous_fill=(acc.prev_accepted, acc.prev_ordered, acc.prev_lines)
-            if acc.prev_lines
-            else None,
+            previous_fill=_previous_fill(acc) if acc.prev_lines else None,
             last_delivery=as_date(acc.last_delivery),
             first_order=as_date(acc.first_order),
             spend=Decimal(str(round(acc.spend, 2))),
