@@ -1,15 +1,19 @@
 """Score suppliers: per-supplier aggregates from SQL, formulas from the domain.
 
-One pass over the purchase lines of the last two windows (DESIGN.md section 7:
-Python loops over suppliers, never over lines). Every line-level quantity —
-fill, on time, lead times, rejections, prices, the previous window's fill and
-the 90-day price movement — comes out of a single GROUP BY per channel and SKU.
+SQL adds the purchase lines up (DESIGN.md section 7: Python loops over
+suppliers, never over lines). Every line-level quantity of the window — fill,
+on time, lead times, rejections, prices and the 90-day price movement — comes
+out of one statement grouped per channel and SKU; a lean second one reads the
+previous window's fill where the FILL_DROP flag could fire. A full run splits
+both over two connections by channel id and prices the quotes meanwhile, so
+the database and Python overlap on two cores.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -224,8 +228,9 @@ _UPSERTS = {_WINDOW_SQL: _WINDOW_UPSERT, _PREVIOUS_FILL_SQL: _PREVIOUS_UPSERT}
 _DUE = "CASE WHEN l.order_date > :start AND l.promised_date + {grace} <= :as_of THEN 1 ELSE 0 END"
 _PACKED_KEY = "l.channel_id * 4294967296 + l.product_id * 2 + " + _DUE + " AS k"
 _ID_LIMIT = 2**31
-# A full run's window statement is split over this many connections (by channel id).
-_WINDOW_SHARES = 2
+# A full run's window statement is split over this many connections (by channel
+# id); on one core the halves would only take turns, each scanning the table.
+_WINDOW_SHARES = 2 if (os.cpu_count() or 1) > 1 else 1
 
 
 def _packable(reference: _Reference) -> bool:
