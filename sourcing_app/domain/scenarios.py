@@ -37,7 +37,7 @@ CHANGE_SYNTAX = (
     "cbec-withdrawn | tariff:CATEGORY:RATE | consumption-tax:CATEGORY:RATE | "
     "vat:CATEGORY:RATE | currency:CODE:±X% | freight:±X% | lose:CODE[,CODE…]"
 )
-NAME_PATTERN = re.compile(r"^[\w][\w .\-+()&]{0,59}$")
+NAME_PATTERN = re.compile(r"^[\w][\w .,%\-+()&]{0,59}$")
 
 
 class ChangeKind(StrEnum):
@@ -276,10 +276,11 @@ class Scenario:
 
 
 def check_name(name: str) -> str:
-    """A scenario's name: 1 to 60 letters, digits, spaces and . - + ( ) &."""
+    """A scenario's name: 1 to 60 letters, digits, spaces and . , % - + ( ) &."""
     cleaned = name.strip()
     if not NAME_PATTERN.match(cleaned):
         raise BadInput(
-            f"'{name}' cannot name a scenario: use 1 to 60 letters, digits, spaces and . - + ( ) &"
+            f"'{name}' cannot name a scenario: use 1 to 60 letters, digits, spaces and "
+            ". , % - + ( ) &"
         )
     return cleaned

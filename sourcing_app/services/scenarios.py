@@ -561,3 +561,35 @@ def write_comparison(results: Sequence[ScenarioResult], fmt: str, out: TextIO) -
         + " ".join(f"{format_money(x, cur):>28}" for x in totals)
         + "\n"
     )
+
+
+# --- what a scenario can name ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScenarioChoices:
+    """What the scenario form offers: tax categories, foreign currencies quoted, suppliers."""
+
+    categories: tuple[str, ...]
+    currencies: tuple[str, ...]
+    supplier_codes: tuple[str, ...]
+
+
+def scenario_choices(engine: Engine) -> ScenarioChoices:
+    home = load_settings(engine).home_currency
+    with engine.connect() as conn:
+        categories = [
+            r[0] for r in conn.execute(text("SELECT name FROM tax_category ORDER BY name"))
+        ]
+        currencies = [
+            r[0]
+            for r in conn.execute(text("SELECT DISTINCT currency FROM quote ORDER BY currency"))
+            if r[0] != home
+        ]
+        codes = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT code FROM supplier WHERE archived = :f ORDER BY code"), {"f": False}
+            )
+        ]
+    return ScenarioChoices(tuple(categories), tuple(currencies), tuple(codes))
