@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, bindparam, text
 
 from sourcing_app.db.types import DayDate, date_param
 from sourcing_app.domain.channels import ChannelTerms, channel_structure_value, channel_type
-from sourcing_app.domain.enums import ChannelType
+from sourcing_app.domain.enums import ChannelType, Regime
 from sourcing_app.domain.evaluation import (
     ChannelFacts,
     PriceChange,
@@ -36,7 +36,13 @@ from sourcing_app.domain.evaluation import (
 )
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.domain.flags import Flag, FlagCode
-from sourcing_app.domain.landed_cost import LandedCostWalk, QuoteWalker, TaxRates
+from sourcing_app.domain.landed_cost import (
+    LandedCostWalk,
+    QuoteWalker,
+    TaxRates,
+    landed_cost_walk,
+)
+from sourcing_app.domain.scenarios import PricingChanges
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.domain.stability import (
     ChannelShare,
@@ -319,21 +325,33 @@ class ScoringService:
         as_of: dt.date,
         settings: ScoringSettings | None = None,
         progress: ProgressCallback = no_progress,
+        *,
+        pricing: PricingChanges | None = None,
     ) -> list[SupplierScore]:
         """Score every supplier that is not archived, ordered by supplier code.
 
         `progress` hears of each step (and may raise Cancelled between them);
         scoring only reads, so a cancelled run leaves nothing behind.
+        `pricing` is a scenario's what-if (see `_apply_pricing`); such a run is
+        not kept as `last_run`, so re-scoring one supplier stays on the real data.
         """
         with _cycle_collector_paused():
-            return self._score_all(as_of, settings, progress)
+            return self._score_all(as_of, settings, progress, pricing)
 
     def _score_all(
-        self, as_of: dt.date, settings: ScoringSettings | None, progress: ProgressCallback
+        self,
+        as_of: dt.date,
+        settings: ScoringSettings | None,
+        progress: ProgressCallback,
+        pricing: PricingChanges | None = None,
     ) -> list[SupplierScore]:
         with self.engine.connect() as conn:
             settings = settings or load_settings(conn)
             reference = _load_reference(conn, as_of, settings)
+            if pricing is not None and not pricing.is_empty:
+                _apply_pricing(conn, reference, pricing)
+            else:
+                pricing = None
             total = len(reference.suppliers)
             progress(0, total, "Adding up the purchase lines of the window…")
             query = _AggregateQuery(conn.dialect.name, as_of, settings)
@@ -348,7 +366,7 @@ class ScoringService:
                     pool.submit(self._window_rows, query, packed, (i, _WINDOW_SHARES))
                     for i in range(_WINDOW_SHARES)
                 ]
-                priced = _price_quotes(conn, as_of, reference, settings, None)
+                priced = _price_quotes(conn, as_of, reference, settings, None, pricing)
                 progress(0, total, "Adding up the purchase lines of the window…")
                 rows = [row for half in halves for row in half.result()]
                 accumulators = _accumulate(rows, reference, packed=packed)
@@ -382,7 +400,8 @@ class ScoringService:
             sid: evaluate(facts[sid], raws[sid], priors, settings, as_of, weights)
             for sid in supplier_ids
         }
-        self.last_run = ScoreRun(as_of, settings, priors, reference, scores)
+        if pricing is None:
+            self.last_run = ScoreRun(as_of, settings, priors, reference, scores)
         progress(total, total, f"{total:,} suppliers scored.")
         return sorted(scores.values(), key=lambda s: s.supplier_code)
 
@@ -946,8 +965,13 @@ def _price_quotes(
     reference: _Reference,
     settings: ScoringSettings,
     only: int | None,
+    pricing: PricingChanges | None = None,
 ) -> dict[int, _PricedQuotes]:
-    """Each supplier's chosen quote per SKU walked to a margin (DESIGN.md section 3, step 7)."""
+    """Each supplier's chosen quote per SKU walked to a margin (DESIGN.md section 3, step 7).
+
+    Under a scenario's `pricing`, freight moves and a withdrawn CBEC regime
+    walks every quote as general trade (see `_apply_pricing` for the rest).
+    """
     out: dict[int, _PricedQuotes] = {}
     day = DayDate()
     dialect = conn.dialect
@@ -983,21 +1007,69 @@ def _price_quotes(
                     )
                 )
                 continue
-            walk = walker.walk(
-                pid,
-                sku,
-                name,
-                currency,
-                _dec_cached(quote[_PRICE], decimals),
-                _dec_cached(quote[_FREIGHT], decimals),
-                _dec_cached(quote[_INSURANCE], decimals),
-                fx,
-                rates,
-                retail,
-            )
+            if pricing is not None:
+                walk = _walk_under(pricing, quote, sku, name, fx, rates, retail, settings)
+            else:
+                walk = walker.walk(
+                    pid,
+                    sku,
+                    name,
+                    currency,
+                    _dec_cached(quote[_PRICE], decimals),
+                    _dec_cached(quote[_FREIGHT], decimals),
+                    _dec_cached(quote[_INSURANCE], decimals),
+                    fx,
+                    rates,
+                    retail,
+                )
             walks.append((pid, walk))
         out[sid] = _PricedQuotes(tuple(walks), tuple(expired), tuple(problems))
     return out
+
+
+# -- scenarios (DESIGN.md section 6): what-if pricing, the data untouched ------------
+
+
+def _apply_pricing(conn: Connection, reference: _Reference, pricing: PricingChanges) -> None:
+    """A scenario's tax rates and exchange rates, put into this run's reference tables."""
+    if pricing.tax_rates:
+        category = dict(
+            conn.execute(
+                text(
+                    "SELECT p.id, t.name FROM product p "
+                    "JOIN tax_category t ON t.id = p.tax_category_id"
+                )
+            ).all()
+        )
+        for pid, (sku, name, bid, retail, rates) in list(reference.products.items()):
+            reference.products[pid] = (sku, name, bid, retail, pricing.rates(category[pid], rates))
+    reference.fx = {c: pricing.fx(c, r) for c, r in reference.fx.items()}
+
+
+def _walk_under(
+    pricing: PricingChanges,
+    quote: _QuoteRow,
+    sku: str,
+    name: str,
+    fx: Decimal,
+    rates: TaxRates,
+    retail: Decimal,
+    settings: ScoringSettings,
+) -> LandedCostWalk:
+    return landed_cost_walk(
+        sku=sku,
+        product_name=name,
+        unit_price=_dec(quote[_PRICE]),
+        freight=pricing.freight(_dec(quote[_FREIGHT])),
+        insurance=_dec(quote[_INSURANCE]),
+        currency=quote[_CURRENCY],
+        fx=fx,
+        rates=rates,
+        retail_price=retail,
+        costs=settings.costs,
+        regime=Regime.GENERAL if pricing.cbec_withdrawn else None,
+        home_currency=settings.home_currency,
+    )
 
 
 def _brand_flags(reference: _Reference, brand_id: int, as_of: dt.date) -> tuple[Flag, ...]:

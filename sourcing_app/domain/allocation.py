@@ -1,0 +1,611 @@
+"""Split each brand's monthly demand across its channels (DESIGN.md section 6).
+
+Per brand the split maximises expected margin, Σ units × unit margin × expected
+fill, under these rules (all of them `PlanningSettings`):
+
+- a supplier's monthly capacity, shared by every brand it supplies: brands are
+  planned one after another and each books what it takes;
+- a maximum share of the brand's demand per supplier (60%), where two or more
+  eligible channels with capacity left exist (with one, the cap would only
+  leave demand uncovered);
+- a minimum standing (Watch): Avoid is below it, and Unrated is always out —
+  a supplier is Unrated because it has no valid quote, so it has no margin to
+  plan on. A channel whose supplier quotes none of the brand's SKUs is out for
+  the same reason;
+- a minimum vertical share of demand (30%), capped at what the vertical
+  channels can carry after capacity and the share cap: "where one is possible".
+
+Covering demand comes first and margin second: a channel that loses money on
+every unit is used only for demand the profitable channels cannot cover, last,
+and says so ("covers demand at a loss"). A category manager keeps the shelf
+stocked; the plan shows the price of doing it. `cover_at_a_loss=False` leaves
+such channels out instead.
+
+Why greedy is optimal for one brand: the constraints are per-channel bounds,
+one total (demand) and one lower bound on a subset (vertical), a laminar family,
+so the polytope is integral and filling in order of expected margin per unit,
+after first filling the floor from the best vertical channels, reaches the
+optimum of (units covered, then expected margin). tests/domain/test_allocation
+checks it against brute force.
+
+Across brands the order is a priority, not a joint optimum: hot-selling brands
+first (they are what the shelf cannot be without), then by margin at stake
+(demand × the best expected margin per unit), then by name. A manager can read
+it and predict it; a joint optimum would quietly move a hot brand's best
+supplier to a larger cold brand.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+from sourcing_app.domain.enums import Standing
+from sourcing_app.errors import BadInput
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+# Standings from best to worst; Unrated has no rank (no margin to plan on).
+STANDING_RANK = {
+    Standing.PREFERRED: 3,
+    Standing.APPROVED: 2,
+    Standing.WATCH: 1,
+    Standing.AVOID: 0,
+}
+
+
+@dataclass(frozen=True)
+class PlanningSettings:
+    """The rules of an allocation; stored as JSON under the `planning` setting key."""
+
+    max_share: float = 0.60  # of a brand's demand, per supplier
+    min_standing: Standing = Standing.WATCH
+    min_vertical_share: float = 0.30  # of a brand's demand, where vertical capacity allows
+    cover_at_a_loss: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0 < self.max_share <= 1:
+            raise BadInput(
+                f"the maximum share per supplier must be above 0% and at most 100%, "
+                f"not {self.max_share:.0%}"
+            )
+        if not 0 <= self.min_vertical_share <= 1:
+            raise BadInput(
+                f"the minimum vertical share must lie between 0% and 100%, "
+                f"not {self.min_vertical_share:.0%}"
+            )
+        if self.min_standing not in STANDING_RANK:
+            raise BadInput(
+                "the minimum standing must be Preferred, Approved, Watch or Avoid, "
+                f"not {self.min_standing}"
+            )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "max_share": self.max_share,
+            "min_standing": self.min_standing.value,
+            "min_vertical_share": self.min_vertical_share,
+            "cover_at_a_loss": self.cover_at_a_loss,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PlanningSettings:
+        base = cls()
+        try:
+            return cls(
+                max_share=float(data.get("max_share", base.max_share)),
+                min_standing=Standing(data.get("min_standing", base.min_standing.value)),
+                min_vertical_share=float(data.get("min_vertical_share", base.min_vertical_share)),
+                cover_at_a_loss=bool(data.get("cover_at_a_loss", base.cover_at_a_loss)),
+            )
+        except (TypeError, ValueError) as error:
+            raise BadInput(f"the planning settings could not be read: {error}") from None
+
+    def describe(self) -> str:
+        loss = "used last to cover demand" if self.cover_at_a_loss else "left out"
+        return (
+            f"at most {self.max_share:.0%} of demand per supplier; standing "
+            f"{self.min_standing.value} or better; at least {self.min_vertical_share:.0%} "
+            f"vertical where possible; channels that lose money {loss}"
+        )
+
+
+@dataclass(frozen=True)
+class ChannelOption:
+    """One supplier's active channel for a brand, as planning sees it."""
+
+    supplier_id: int
+    supplier_code: str
+    supplier_name: str
+    vertical: bool
+    standing: Standing
+    unit_margin: Decimal | None  # home currency per unit; None without a valid quote
+    expected_fill: float | None  # the supplier's shrunk fill rate, 0..1
+    capacity: int | None  # the supplier's monthly capacity, shared; None = none on record
+
+    @property
+    def expected_unit_margin(self) -> Decimal | None:
+        """Unit margin × expected fill: what one planned unit is expected to earn."""
+        if self.unit_margin is None or self.expected_fill is None:
+            return None
+        return self.unit_margin * Decimal(repr(self.expected_fill))
+
+
+@dataclass(frozen=True)
+class BrandDemand:
+    brand_id: int
+    name: str
+    hot_selling: bool
+    demand: int  # planned units a month
+    options: tuple[ChannelOption, ...]
+
+
+class LineStatus(StrEnum):
+    ALLOCATED = "allocated"
+    IDLE = "idle"  # eligible, but given nothing
+    EXCLUDED = "excluded"
+
+
+class Limit(StrEnum):
+    """What stopped a channel's volume where it is."""
+
+    NONE = "none"  # demand was covered before it reached a bound
+    CAPACITY = "capacity"
+    SHARE_CAP = "share cap"
+
+
+@dataclass(frozen=True)
+class AllocationLine:
+    supplier_id: int
+    supplier_code: str
+    supplier_name: str
+    vertical: bool
+    standing: Standing
+    units: int
+    unit_margin: Decimal | None
+    expected_fill: float | None
+    status: LineStatus
+    reason: str
+    limit: Limit = Limit.NONE
+    floor_units: int = 0  # units given for the vertical floor beyond what margin alone gives
+
+    @property
+    def expected_margin(self) -> Decimal:
+        """Home currency a month, unrounded; rounded to the cent where shown."""
+        unit = _expected_unit(self.unit_margin, self.expected_fill)
+        return ZERO if unit is None else unit * self.units
+
+
+@dataclass(frozen=True)
+class BrandAllocation:
+    brand_id: int
+    brand: str
+    hot_selling: bool
+    demand: int
+    lines: tuple[AllocationLine, ...]  # allocated first (most units first), then idle, excluded
+    shortfall: str = ""  # why demand is uncovered, in words; empty when it is covered
+    vertical_floor: int = 0  # units the floor asked of vertical channels
+    vertical_floor_target: int = 0  # units the settings asked for, before capping
+    order: int = 0  # 1 = planned first (capacity is booked in this order)
+
+    @property
+    def allocated(self) -> int:
+        return sum(line.units for line in self.lines)
+
+    @property
+    def uncovered(self) -> int:
+        return max(0, self.demand - self.allocated)
+
+    @property
+    def coverage(self) -> float | None:
+        return None if self.demand <= 0 else min(1.0, self.allocated / self.demand)
+
+    @property
+    def expected_margin(self) -> Decimal:
+        """Σ units × unit margin × expected fill, home currency a month, to the cent."""
+        total = sum((line.expected_margin for line in self.lines), ZERO)
+        return total.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def vertical_units(self) -> int:
+        return sum(line.units for line in self.lines if line.vertical)
+
+    @property
+    def vertical_share(self) -> float | None:
+        """Share of the allocated units that come through vertical channels."""
+        allocated = self.allocated
+        return None if allocated == 0 else self.vertical_units / allocated
+
+    @property
+    def hhi(self) -> float | None:
+        """Concentration of the planned units across suppliers: Σ share², 0..1."""
+        allocated = self.allocated
+        if allocated == 0:
+            return None
+        return sum((line.units / allocated) ** 2 for line in self.lines if line.units)
+
+    @property
+    def floor_words(self) -> str:
+        """How the vertical floor went, in words; empty when none was asked for."""
+        if self.vertical_floor_target <= 0:
+            return ""
+        if self.vertical_floor == 0:
+            return (
+                f"vertical floor of {_units(self.vertical_floor_target)} not possible: "
+                "no eligible vertical channel with capacity"
+            )
+        if self.vertical_floor < self.vertical_floor_target:
+            return (
+                f"vertical floor capped at {_units(self.vertical_floor)} (of "
+                f"{_units(self.vertical_floor_target)} asked): all the vertical channels can carry"
+            )
+        return f"vertical floor of {_units(self.vertical_floor)} met"
+
+    @property
+    def allocated_lines(self) -> tuple[AllocationLine, ...]:
+        return tuple(line for line in self.lines if line.units > 0)
+
+
+@dataclass(frozen=True)
+class PortfolioAllocation:
+    settings: PlanningSettings
+    brands: tuple[BrandAllocation, ...]  # in the order they were planned
+    capacity: Mapping[int, int | None]  # supplier id -> monthly capacity
+    booked: Mapping[int, int]  # supplier id -> units booked over all brands
+    lost: frozenset[str] = frozenset()
+
+    def by_name(self) -> dict[str, BrandAllocation]:
+        return {b.brand: b for b in self.brands}
+
+
+@dataclass
+class _Candidate:
+    option: ChannelOption
+    unit: Decimal  # expected margin per unit
+    bound: int  # most units it may take for this brand
+    limit: Limit  # which bound that is
+    units: int = 0
+    floor_units: int = 0
+
+
+@dataclass
+class _Book:
+    """Capacity left per supplier while brands are planned in turn, and who took it."""
+
+    capacity: dict[int, int | None]
+    currency: str = "CNY"  # the home currency, for the reasons' words
+    booked: dict[int, int] = field(default_factory=dict)
+    takers: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+
+    def left(self, supplier_id: int) -> int | None:
+        cap = self.capacity.get(supplier_id)
+        if cap is None:
+            return None
+        return max(0, cap - self.booked.get(supplier_id, 0))
+
+    def take(self, supplier_id: int, units: int, brand: str) -> None:
+        if units <= 0:
+            return
+        self.booked[supplier_id] = self.booked.get(supplier_id, 0) + units
+        self.takers.setdefault(supplier_id, []).append((brand, units))
+
+
+def plan_order_key(brand: BrandDemand, settings: PlanningSettings) -> tuple[Any, ...]:
+    """Hot-selling brands first, then the most margin at stake, then by name."""
+    units = [
+        u
+        for o in brand.options
+        if (u := o.expected_unit_margin) is not None and _standing_ok(o.standing, settings)
+    ]
+    stake = max(units) * brand.demand if units else None
+    return (not brand.hot_selling, stake is None, -(stake or 0), brand.name)
+
+
+def allocate_portfolio(
+    brands: Iterable[BrandDemand],
+    settings: PlanningSettings | None = None,
+    *,
+    lost: Iterable[str] = (),
+    currency: str = "CNY",
+) -> PortfolioAllocation:
+    """Plan every brand in priority order, booking shared supplier capacity as it goes.
+
+    `lost` names suppliers (by code) a scenario takes away: their channels are left out.
+    """
+    settings = settings or PlanningSettings()
+    lost_codes = frozenset(lost)
+    ordered = sorted(brands, key=lambda b: plan_order_key(b, settings))
+    capacity: dict[int, int | None] = {}
+    for brand in ordered:
+        for option in brand.options:
+            capacity.setdefault(option.supplier_id, option.capacity)
+    book = _Book(capacity, currency)
+    out = [
+        replace(allocate_brand(brand, settings, book, lost_codes), order=index)
+        for index, brand in enumerate(ordered, start=1)
+    ]
+    return PortfolioAllocation(settings, tuple(out), capacity, dict(book.booked), lost_codes)
+
+
+def allocate_brand(
+    brand: BrandDemand,
+    settings: PlanningSettings,
+    book: _Book | None = None,
+    lost: frozenset[str] = frozenset(),
+) -> BrandAllocation:
+    """The best split of one brand's demand over the capacity still left in `book`."""
+    if book is None:
+        book = _Book({o.supplier_id: o.capacity for o in brand.options})
+    demand = max(0, brand.demand)
+    excluded: list[AllocationLine] = []
+    eligible: list[ChannelOption] = []
+    for option in sorted(brand.options, key=lambda o: o.supplier_code):
+        reason = _exclusion(option, settings, lost, book.currency)
+        if reason:
+            excluded.append(_line(option, 0, LineStatus.EXCLUDED, reason))
+        else:
+            eligible.append(option)
+
+    with_room = [o for o in eligible if book.left(o.supplier_id) != 0]
+    share_units = math.floor(settings.max_share * demand + 1e-9)
+    share_cap_applies = len(with_room) >= 2
+    candidates: list[_Candidate] = []
+    for option in eligible:
+        left = book.left(option.supplier_id)
+        bound, limit = demand, Limit.NONE
+        if left is not None and left <= bound:
+            bound, limit = left, Limit.CAPACITY
+        if share_cap_applies and share_units < bound:
+            bound, limit = share_units, Limit.SHARE_CAP
+        unit = option.expected_unit_margin
+        assert unit is not None  # eligible options have both
+        candidates.append(_Candidate(option, unit, bound, limit))
+    # Best expected margin per unit first; ties to the code, so a plan is reproducible.
+    ranked = sorted(candidates, key=lambda c: (-c.unit, c.option.supplier_code))
+
+    floor_target = math.ceil(settings.min_vertical_share * demand - 1e-9)
+    vertical_room = sum(c.bound for c in ranked if c.option.vertical)
+    floor = min(floor_target, vertical_room, demand)
+
+    # Without the floor, to tell which vertical units are there because of it.
+    free = _fill(ranked, demand, {})
+    units: dict[int, int] = {}
+    need = floor
+    for c in ranked:
+        if need <= 0:
+            break
+        if c.option.vertical:
+            take = min(c.bound, need)
+            units[id(c)] = take
+            need -= take
+    total = _fill(ranked, demand, units)
+    for c in ranked:
+        c.units = total.get(id(c), 0)
+        c.floor_units = max(0, c.units - free.get(id(c), 0)) if c.option.vertical else 0
+
+    allocated = sum(c.units for c in ranked)
+    lines = [
+        _line(
+            c.option,
+            c.units,
+            LineStatus.ALLOCATED if c.units else LineStatus.IDLE,
+            _reason(c, ranked, settings, book, share_units, floor, allocated, demand),
+            c.limit if c.units and c.units == c.bound else Limit.NONE,
+            c.floor_units,
+        )
+        for c in ranked
+    ]
+    for c in ranked:
+        book.take(c.option.supplier_id, c.units, brand.name)
+    lines.sort(key=lambda line: (line.status is not LineStatus.ALLOCATED, -line.units))
+    shortfall = _shortfall(demand - allocated, ranked, excluded, settings, share_units)
+    return BrandAllocation(
+        brand.brand_id,
+        brand.name,
+        brand.hot_selling,
+        demand,
+        tuple(lines + excluded),
+        shortfall,
+        floor,
+        floor_target,
+    )
+
+
+def _fill(ranked: Sequence[_Candidate], demand: int, start: dict[int, int]) -> dict[int, int]:
+    """Top up `start` in ranked order until demand is met or every bound is reached."""
+    units = dict(start)
+    left = demand - sum(units.values())
+    for c in ranked:
+        if left <= 0:
+            break
+        have = units.get(id(c), 0)
+        take = min(c.bound - have, left)
+        if take > 0:
+            units[id(c)] = have + take
+            left -= take
+    return units
+
+
+def _standing_ok(standing: Standing, settings: PlanningSettings) -> bool:
+    rank = STANDING_RANK.get(standing)
+    return rank is not None and rank >= STANDING_RANK[settings.min_standing]
+
+
+def _exclusion(
+    option: ChannelOption, settings: PlanningSettings, lost: frozenset[str], currency: str
+) -> str:
+    if option.supplier_code in lost:
+        return "excluded: supplier lost in this scenario"
+    if option.unit_margin is None or option.expected_fill is None:
+        return "excluded: no valid quote for this brand's SKUs (no margin to plan on)"
+    if not _standing_ok(option.standing, settings):
+        return f"excluded: standing {option.standing.value} (minimum {settings.min_standing.value})"
+    unit = option.expected_unit_margin
+    if unit is not None and unit < 0 and not settings.cover_at_a_loss:
+        return f"excluded: loses {_money(-unit, currency)} a unit after expected fill"
+    return ""
+
+
+def _reason(
+    c: _Candidate,
+    ranked: Sequence[_Candidate],
+    settings: PlanningSettings,
+    book: _Book,
+    share_units: int,
+    floor: int,
+    allocated: int,
+    demand: int,
+) -> str:
+    o = c.option
+    why_unit = (
+        f"{_money(o.unit_margin, book.currency)} a unit × {o.expected_fill:.0%} expected fill"
+        if o.unit_margin is not None and o.expected_fill is not None
+        else ""
+    )
+    if c.units == 0:
+        if c.bound == 0:
+            return _no_room(c, book)
+        if c.unit < 0:
+            return f"not needed: demand covered without losing money ({why_unit})"
+        return f"not needed: demand covered by channels with a better expected margin ({why_unit})"
+    parts: list[str] = []
+    if c.unit < 0:
+        parts.append(f"covers demand at a loss ({why_unit})")
+    elif c.floor_units:
+        parts.append(
+            f"vertical floor ({settings.min_vertical_share:.0%} of demand, "
+            f"{_units(floor)}): {_units(c.floor_units)} for it ({why_unit})"
+        )
+    elif c is ranked[0]:
+        parts.append(f"best expected margin per unit ({why_unit})")
+    elif not o.vertical and any(x.floor_units for x in ranked):
+        parts.append(f"best expected margin after the vertical floor ({why_unit})")
+    else:
+        parts.append(f"next best expected margin per unit ({why_unit})")
+    if c.units == c.bound and c.units < demand:
+        if c.limit is Limit.CAPACITY:
+            parts.append(_capacity_words(c, book))
+        elif c.limit is Limit.SHARE_CAP:
+            parts.append(f"share cap ({settings.max_share:.0%} of demand: {share_units:,} units)")
+    elif allocated >= demand and c is _last_filled(ranked) and c.units < allocated:
+        parts.append(f"takes the last {_units(c.units)} of demand")
+    return "; ".join(parts)
+
+
+def _last_filled(ranked: Sequence[_Candidate]) -> _Candidate | None:
+    last = None
+    for c in ranked:
+        if c.units:
+            last = c
+    return last
+
+
+def _capacity_words(c: _Candidate, book: _Book) -> str:
+    o = c.option
+    earlier = book.takers.get(o.supplier_id, [])
+    if not earlier:
+        return f"capacity reached ({o.capacity:,} units a month)"
+    taken = sum(units for _brand, units in earlier)
+    return (
+        f"capacity reached ({o.capacity:,} units a month; {taken:,} booked first for "
+        f"{_names(earlier)})"
+    )
+
+
+def _no_room(c: _Candidate, book: _Book) -> str:
+    o = c.option
+    earlier = book.takers.get(o.supplier_id, [])
+    if not earlier:
+        return "no capacity: the supplier's monthly capacity is 0"
+    return f"no capacity left: all {o.capacity:,} units a month booked for {_names(earlier)}"
+
+
+def _names(takers: Sequence[tuple[str, int]]) -> str:
+    shown = [f"{brand} ({units:,})" for brand, units in takers[:3]]
+    more = len(takers) - len(shown)
+    return ", ".join(shown) + (f" and {more} more brand(s)" if more > 0 else "")
+
+
+def _shortfall(
+    short: int,
+    ranked: Sequence[_Candidate],
+    excluded: Sequence[AllocationLine],
+    settings: PlanningSettings,
+    share_units: int,
+) -> str:
+    if short <= 0:
+        return ""
+    bounds = []
+    at_capacity = [c.option.supplier_code for c in ranked if c.limit is Limit.CAPACITY]
+    at_share = [c.option.supplier_code for c in ranked if c.limit is Limit.SHARE_CAP]
+    if at_capacity:
+        bounds.append(f"at capacity: {_codes(at_capacity)}")
+    if at_share:
+        bounds.append(
+            f"at the share cap ({settings.max_share:.0%} = {share_units:,} units): "
+            f"{_codes(at_share)}"
+        )
+    why = "every eligible channel is " + "; ".join(bounds) if ranked else "no eligible channel"
+    if excluded:
+        why += f"; {len(excluded)} channel(s) excluded ({_exclusion_summary(excluded)})"
+    return f"short by {_units(short)}: {why}"
+
+
+def _exclusion_summary(excluded: Sequence[AllocationLine]) -> str:
+    kinds: dict[str, int] = {}
+    for line in excluded:
+        text = line.reason.removeprefix("excluded: ")
+        key = text.split(" (")[0]
+        kinds[key] = kinds.get(key, 0) + 1
+    return ", ".join(f"{n} {k}" if n > 1 else k for k, n in kinds.items())
+
+
+def _codes(codes: Sequence[str]) -> str:
+    shown = ", ".join(codes[:4])
+    return shown + (f" and {len(codes) - 4} more" if len(codes) > 4 else "")
+
+
+def _line(
+    option: ChannelOption,
+    units: int,
+    status: LineStatus,
+    reason: str,
+    limit: Limit = Limit.NONE,
+    floor_units: int = 0,
+) -> AllocationLine:
+    return AllocationLine(
+        option.supplier_id,
+        option.supplier_code,
+        option.supplier_name,
+        option.vertical,
+        option.standing,
+        units,
+        option.unit_margin,
+        option.expected_fill,
+        status,
+        reason,
+        limit,
+        floor_units,
+    )
+
+
+def _expected_unit(unit_margin: Decimal | None, fill: float | None) -> Decimal | None:
+    if unit_margin is None or fill is None:
+        return None
+    return unit_margin * Decimal(repr(fill))
+
+
+def _units(n: int) -> str:
+    return "1 unit" if n == 1 else f"{n:,} units"
+
+
+def _money(amount: Decimal | None, currency: str) -> str:
+    """Money as the app shows it: "CNY 1,234.50"."""
+    if amount is None:
+        return "—"
+    return f"{currency} {amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"

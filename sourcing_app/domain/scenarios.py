@@ -1,0 +1,286 @@
+"""What-if scenarios (DESIGN.md section 6): named sets of changes that leave the data untouched.
+
+A change is written in one short line, the same on the command line, in the
+saved scenario and on screen:
+
+    cbec-withdrawn                  CBEC lines taxed as general trade
+    tariff:CATEGORY:RATE            a tax category's tariff becomes RATE (0.10 or 10%)
+    consumption-tax:CATEGORY:RATE   its consumption tax becomes RATE
+    vat:CATEGORY:RATE               its VAT becomes RATE
+    currency:CODE:±X%               one unit of CODE costs X% more (or less) home currency
+    freight:±X%                     freight per unit rises (or falls) by X%
+    lose:CODE[,CODE…]               these suppliers can no longer supply
+
+Prices and taxes change what scoring reads (`PricingChanges`, applied while the
+quotes are walked to a margin); a lost supplier leaves the plan. The history of
+purchases and deliveries is history: fill rates, lead times and the portfolio
+priors stay as they are, so a lost supplier does not move anyone else's score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from sourcing_app.domain.codes import ISO_4217_CURRENCIES
+from sourcing_app.domain.landed_cost import TaxRates
+from sourcing_app.errors import BadInput
+
+ONE = Decimal("1")
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+CHANGE_SYNTAX = (
+    "cbec-withdrawn | tariff:CATEGORY:RATE | consumption-tax:CATEGORY:RATE | "
+    "vat:CATEGORY:RATE | currency:CODE:±X% | freight:±X% | lose:CODE[,CODE…]"
+)
+NAME_PATTERN = re.compile(r"^[\w][\w .,%\-+()&]{0,59}$")
+
+
+class ChangeKind(StrEnum):
+    CBEC_WITHDRAWN = "cbec-withdrawn"
+    TARIFF = "tariff"
+    CONSUMPTION_TAX = "consumption-tax"
+    VAT = "vat"
+    CURRENCY = "currency"
+    FREIGHT = "freight"
+    LOSE = "lose"
+
+
+TAX_FIELDS = {
+    ChangeKind.TARIFF: "tariff",
+    ChangeKind.CONSUMPTION_TAX: "consumption_tax",
+    ChangeKind.VAT: "vat",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a scenario; `text` is its canonical one-line form."""
+
+    kind: ChangeKind
+    target: str = ""  # the tax category or the currency
+    value: Decimal = ZERO  # a rate (fraction) or a move (fraction: +0.10 is +10%)
+    suppliers: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        if self.kind is ChangeKind.CBEC_WITHDRAWN:
+            return "cbec-withdrawn"
+        if self.kind in TAX_FIELDS:
+            return f"{self.kind.value}:{self.target}:{_fraction(self.value)}"
+        if self.kind is ChangeKind.CURRENCY:
+            return f"currency:{self.target}:{_percent(self.value, signed=True)}"
+        if self.kind is ChangeKind.FREIGHT:
+            return f"freight:{_percent(self.value, signed=True)}"
+        return "lose:" + ",".join(self.suppliers)
+
+    def describe(self) -> str:
+        """The change in words, for the screen and the reports."""
+        if self.kind is ChangeKind.CBEC_WITHDRAWN:
+            return "CBEC preferential tax withdrawn: CBEC lines taxed as general trade"
+        if self.kind in TAX_FIELDS:
+            name = TAX_FIELDS[self.kind].replace("_", " ")
+            return f"{name} of tax category {self.target} set to {_percent(self.value)}"
+        if self.kind is ChangeKind.CURRENCY:
+            way = "dearer" if self.value > 0 else "cheaper"
+            return f"{self.target} {_percent(abs(self.value))} {way} in the home currency"
+        if self.kind is ChangeKind.FREIGHT:
+            way = "rises" if self.value > 0 else "falls"
+            return f"freight per unit {way} by {_percent(abs(self.value))}"
+        return "supplier(s) lost: " + ", ".join(self.suppliers)
+
+
+def parse_change(text: str) -> Change:
+    """One change from its written form; BadInput says what is wrong and how to write it."""
+    raw = text.strip()
+    parts = [p.strip() for p in raw.split(":")]
+    head = parts[0].lower()
+    try:
+        kind = ChangeKind(head)
+    except ValueError:
+        raise BadInput(
+            f"'{raw}' is not a change this app knows; write one of: {CHANGE_SYNTAX}"
+        ) from None
+    if kind is ChangeKind.CBEC_WITHDRAWN:
+        _arity(raw, parts, 1, "cbec-withdrawn")
+        return Change(kind)
+    if kind in TAX_FIELDS:
+        _arity(raw, parts, 3, f"{kind.value}:CATEGORY:RATE, e.g. {kind.value}:cosmetics:0.10")
+        if not parts[1]:
+            raise BadInput(f"'{raw}' names no tax category")
+        rate = _rate(parts[2], raw)
+        if kind is ChangeKind.CONSUMPTION_TAX and rate >= ONE:
+            raise BadInput(f"'{raw}': a consumption tax must be below 100%")
+        return Change(kind, parts[1], rate)
+    if kind is ChangeKind.CURRENCY:
+        _arity(raw, parts, 3, "currency:CODE:±X%, e.g. currency:USD:+10%")
+        code = parts[1].upper()
+        if code not in ISO_4217_CURRENCIES:
+            raise BadInput(f"'{raw}': {parts[1]} is not an ISO 4217 currency code")
+        move = _move(parts[2], raw)
+        if move <= -ONE:
+            raise BadInput(f"'{raw}': a currency cannot fall by 100% or more")
+        return Change(kind, code, move)
+    if kind is ChangeKind.FREIGHT:
+        _arity(raw, parts, 2, "freight:±X%, e.g. freight:+20%")
+        move = _move(parts[1], raw)
+        if move < -ONE:
+            raise BadInput(f"'{raw}': freight cannot fall by more than 100%")
+        return Change(kind, "", move)
+    _arity(raw, parts, 2, "lose:CODE[,CODE…], e.g. lose:SUP-0012")
+    codes = tuple(dict.fromkeys(c.strip() for c in parts[1].split(",") if c.strip()))
+    if not codes:
+        raise BadInput(f"'{raw}' names no supplier; write lose:CODE[,CODE…]")
+    return Change(kind, "", ZERO, codes)
+
+
+def _arity(raw: str, parts: Sequence[str], n: int, form: str) -> None:
+    if len(parts) != n:
+        raise BadInput(f"'{raw}' is not written as {form}")
+
+
+def _number(text: str, raw: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise BadInput(f"'{raw}': '{text}' is not a number") from None
+    if not value.is_finite():
+        raise BadInput(f"'{raw}': '{text}' is not a number")
+    return value
+
+
+def _rate(text: str, raw: str) -> Decimal:
+    """A tax rate as a fraction (0.10) or a percentage (10%); never negative."""
+    if text.endswith("%"):
+        value = _number(text[:-1].strip(), raw) / HUNDRED
+    else:
+        value = _number(text, raw)
+        if value > 1:
+            raise BadInput(
+                f"'{raw}': {text} reads as {value * 100:.0f}%; write a rate as a fraction "
+                f"(0.10) or with a percent sign (10%)"
+            )
+    if value < 0:
+        raise BadInput(f"'{raw}': a tax rate cannot be negative")
+    return value.normalize() if value else ZERO
+
+
+def _move(text: str, raw: str) -> Decimal:
+    """A relative move, always a percentage with its sign optional: +10%, -5%, 10%."""
+    if not text.endswith("%"):
+        raise BadInput(f"'{raw}': write the move as a percentage, e.g. +10% or -5%")
+    return (_number(text[:-1].strip(), raw) / HUNDRED).normalize()
+
+
+def _percent(value: Decimal, *, signed: bool = False) -> str:
+    shown = (value * HUNDRED).normalize()
+    text = f"{shown:f}"
+    if signed and value >= 0:
+        text = "+" + text
+    return text + "%"
+
+
+def _fraction(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+@dataclass(frozen=True)
+class PricingChanges:
+    """What a scenario changes in the landed-cost walk of every quote (DESIGN.md section 3)."""
+
+    cbec_withdrawn: bool = False
+    fx_moves: Mapping[str, Decimal] = field(default_factory=dict)  # currency -> +0.10
+    freight_move: Decimal = ZERO
+    tax_rates: Mapping[str, Mapping[str, Decimal]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.cbec_withdrawn or self.fx_moves or self.freight_move or self.tax_rates)
+
+    def rates(self, category: str, rates: TaxRates) -> TaxRates:
+        """The category's rates under the scenario."""
+        changed = self.tax_rates.get(category)
+        return replace(rates, **changed) if changed else rates
+
+    def fx(self, currency: str, rate: Decimal) -> Decimal:
+        move = self.fx_moves.get(currency)
+        return rate if move is None else rate * (ONE + move)
+
+    def freight(self, amount: Decimal) -> Decimal:
+        return amount if not self.freight_move else amount * (ONE + self.freight_move)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    changes: tuple[Change, ...]
+
+    def __post_init__(self) -> None:
+        seen: dict[tuple[str, str], str] = {}
+        for change in self.changes:
+            if change.kind is ChangeKind.LOSE:
+                continue
+            key = (change.kind.value, change.target)
+            if key in seen:
+                raise BadInput(
+                    f"'{seen[key]}' and '{change.text}' change the same thing; keep one of them"
+                )
+            seen[key] = change.text
+
+    @classmethod
+    def from_texts(cls, name: str, texts: Iterable[str]) -> Scenario:
+        changes = tuple(parse_change(t) for t in texts)
+        if not changes:
+            raise BadInput(f"a scenario needs at least one change; write one of: {CHANGE_SYNTAX}")
+        return cls(name, changes)
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.changes]
+
+    def describe(self) -> str:
+        return "; ".join(c.describe() for c in self.changes)
+
+    @property
+    def lost(self) -> frozenset[str]:
+        return frozenset(s for c in self.changes if c.kind is ChangeKind.LOSE for s in c.suppliers)
+
+    @property
+    def pricing(self) -> PricingChanges:
+        fx: dict[str, Decimal] = {}
+        taxes: dict[str, dict[str, Decimal]] = {}
+        freight = ZERO
+        cbec = False
+        for c in self.changes:
+            if c.kind is ChangeKind.CBEC_WITHDRAWN:
+                cbec = True
+            elif c.kind is ChangeKind.CURRENCY:
+                fx[c.target] = c.value
+            elif c.kind is ChangeKind.FREIGHT:
+                freight = c.value
+            elif c.kind in TAX_FIELDS:
+                taxes.setdefault(c.target, {})[TAX_FIELDS[c.kind]] = c.value
+        return PricingChanges(cbec, fx, freight, taxes)
+
+    @property
+    def categories(self) -> set[str]:
+        return {c.target for c in self.changes if c.kind in TAX_FIELDS}
+
+    @property
+    def currencies(self) -> set[str]:
+        return {c.target for c in self.changes if c.kind is ChangeKind.CURRENCY}
+
+
+def check_name(name: str) -> str:
+    """A scenario's name: 1 to 60 letters, digits, spaces and . , % - + ( ) &."""
+    cleaned = name.strip()
+    if not NAME_PATTERN.match(cleaned):
+        raise BadInput(
+            f"'{name}' cannot name a scenario: use 1 to 60 letters, digits, spaces and "
+            ". , % - + ( ) &"
+        )
+    return cleaned

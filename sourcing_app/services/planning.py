@@ -1,0 +1,299 @@
+"""Plan every brand's supply (DESIGN.md section 6): scores → brand figures → allocation.
+
+The rules live in `domain.allocation`; this module reads what they need
+(a scoring run, each brand's channels and demand), keeps the planning
+settings in the `setting` table (key `planning`, JSON) and writes a plan out
+for `sourcing-app plan` and the desktop's exports.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from sqlalchemy import Connection, Engine, text
+
+from sourcing_app.domain.allocation import (
+    BrandAllocation,
+    BrandDemand,
+    ChannelOption,
+    PlanningSettings,
+    PortfolioAllocation,
+    allocate_portfolio,
+)
+from sourcing_app.domain.enums import ChannelType
+from sourcing_app.domain.evaluation_types import SupplierScore
+from sourcing_app.domain.scenarios import PricingChanges
+from sourcing_app.domain.settings import ScoringSettings
+from sourcing_app.errors import BadInput, ProgressCallback, no_progress
+from sourcing_app.services.brand_overview import BrandOverview, brand_overviews
+from sourcing_app.services.scoring import ScoringService
+from sourcing_app.services.settings import load_settings
+
+PLANNING_KEY = "planning"
+
+
+def load_planning_settings(conn: Connection | Engine) -> PlanningSettings:
+    """The saved planning rules, or the defaults when none were saved."""
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return load_planning_settings(c)
+    value = conn.execute(
+        text("SELECT value FROM setting WHERE key = :k"), {"k": PLANNING_KEY}
+    ).scalar()
+    if not value:
+        return PlanningSettings()
+    try:
+        data = json.loads(value)
+    except ValueError:
+        raise BadInput("the saved planning settings are not valid JSON") from None
+    if not isinstance(data, dict):
+        raise BadInput("the saved planning settings are not a JSON object")
+    return PlanningSettings.from_json(data)
+
+
+def save_planning_settings(conn: Connection, settings: PlanningSettings) -> None:
+    put_setting(conn, PLANNING_KEY, json.dumps(settings.to_json(), sort_keys=True))
+
+
+def put_setting(conn: Connection, key: str, payload: str) -> None:
+    """Insert or replace one row of the `setting` table (the caller owns the transaction)."""
+    updated = conn.execute(
+        text("UPDATE setting SET value = :v WHERE key = :k"), {"k": key, "v": payload}
+    )
+    if updated.rowcount == 0:
+        conn.execute(
+            text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": key, "v": payload}
+        )
+
+
+def brand_demands(overviews: Iterable[BrandOverview]) -> list[BrandDemand]:
+    """What the allocation needs of each brand: its demand and its active channels."""
+    return [
+        BrandDemand(
+            o.id,
+            o.name,
+            o.hot_selling,
+            o.planned_monthly_demand,
+            tuple(
+                ChannelOption(
+                    c.supplier_id,
+                    c.supplier_code,
+                    c.supplier_name,
+                    c.channel_type is ChannelType.VERTICAL,
+                    c.standing,
+                    c.unit_margin,
+                    c.fill,
+                    c.monthly_capacity,
+                )
+                for c in o.active_channels
+            ),
+        )
+        for o in overviews
+    ]
+
+
+@dataclass(frozen=True)
+class PortfolioPlan:
+    """A plan of every brand, with what it was built from."""
+
+    as_of: dt.date
+    home_currency: str
+    allocation: PortfolioAllocation
+    overviews: tuple[BrandOverview, ...]  # by brand name
+    scores: tuple[SupplierScore, ...]
+
+    @property
+    def settings(self) -> PlanningSettings:
+        return self.allocation.settings
+
+    @property
+    def brands(self) -> list[BrandAllocation]:
+        """Every brand's allocation, by brand name."""
+        return sorted(self.allocation.brands, key=lambda b: b.brand)
+
+    def brand(self, name: str) -> BrandAllocation:
+        for b in self.allocation.brands:
+            if b.brand.casefold() == name.casefold():
+                return b
+        raise BadInput(f"there is no brand named '{name}'")
+
+    def overview(self, brand_id: int) -> BrandOverview | None:
+        for o in self.overviews:
+            if o.id == brand_id:
+                return o
+        return None
+
+
+def plan_portfolio(
+    engine: Engine,
+    as_of: dt.date,
+    *,
+    scores: Sequence[SupplierScore] | None = None,
+    settings: PlanningSettings | None = None,
+    scoring_settings: ScoringSettings | None = None,
+    lost: Iterable[str] = (),
+    pricing: PricingChanges | None = None,
+    progress: ProgressCallback = no_progress,
+) -> PortfolioPlan:
+    """Score (unless `scores` are given), then plan every brand that is not archived.
+
+    `lost` and `pricing` are a scenario's changes; the data is only read.
+    """
+    scoring_settings = scoring_settings or load_settings(engine)
+    if scores is None:
+        scores = ScoringService(engine).score_all(
+            as_of, scoring_settings, progress, pricing=pricing
+        )
+    if settings is None:
+        settings = load_planning_settings(engine)
+    progress(0, 1, "Planning every brand's supply…")
+    overviews = brand_overviews(engine, scores, as_of, scoring_settings)
+    allocation = allocate_portfolio(
+        brand_demands(overviews),
+        settings,
+        lost=lost,
+        currency=scoring_settings.home_currency,
+    )
+    progress(1, 1, f"{len(overviews):,} brands planned.")
+    return PortfolioPlan(
+        as_of, scoring_settings.home_currency, allocation, tuple(overviews), tuple(scores)
+    )
+
+
+# --- output: `sourcing-app plan` and exports -----------------------------------------------
+
+
+def _r(value: float | None, places: int) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def _money(value: Any) -> float | None:
+    """Money in JSON: a number rounded to the cent, like the scores' rounded numbers."""
+    return None if value is None else round(float(value), 2)
+
+
+def allocation_record(b: BrandAllocation) -> dict[str, Any]:
+    """The documented JSON object of one brand's plan: exactly these fields."""
+    return {
+        "brand": b.brand,
+        "demand": b.demand,
+        "allocated": b.allocated,
+        "uncovered": b.uncovered,
+        "expected_margin": _money(b.expected_margin),
+        "vertical_share": _r(b.vertical_share, 4),
+        "hhi": _r(b.hhi, 4),
+        "lines": [
+            {
+                "supplier_code": line.supplier_code,
+                "units": line.units,
+                "unit_margin": _money(line.unit_margin),
+                "expected_fill": _r(line.expected_fill, 4),
+                "reason": line.reason,
+            }
+            for line in b.lines
+        ],
+    }
+
+
+PLAN_CSV_COLUMNS = (
+    "brand",
+    "demand",
+    "allocated",
+    "uncovered",
+    "expected_margin",
+    "vertical_share",
+    "hhi",
+    "supplier_code",
+    "units",
+    "unit_margin",
+    "expected_fill",
+    "reason",
+)
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def plan_csv_rows(brands: Sequence[BrandAllocation]) -> list[list[Any]]:
+    """One row per channel line, the brand's figures repeated; a brand without lines: one row."""
+    rows: list[list[Any]] = []
+    for b in brands:
+        rec = allocation_record(b)
+        head = [
+            rec["brand"],
+            rec["demand"],
+            rec["allocated"],
+            rec["uncovered"],
+            _blank(rec["expected_margin"]),
+            _blank(rec["vertical_share"]),
+            _blank(rec["hhi"]),
+        ]
+        if not rec["lines"]:
+            rows.append(head + ["", "", "", "", b.shortfall])
+        for line in rec["lines"]:
+            rows.append(
+                head
+                + [
+                    line["supplier_code"],
+                    line["units"],
+                    _blank(line["unit_margin"]),
+                    _blank(line["expected_fill"]),
+                    line["reason"],
+                ]
+            )
+    return rows
+
+
+def write_plan(
+    brands: Sequence[BrandAllocation], fmt: str, out: TextIO, *, currency: str = "CNY"
+) -> None:
+    if fmt == "json":
+        json.dump([allocation_record(b) for b in brands], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(PLAN_CSV_COLUMNS)
+        writer.writerows(plan_csv_rows(brands))
+    else:
+        _write_plan_table(brands, out, currency)
+
+
+def format_money(value: Any, currency: str) -> str:
+    return "—" if value is None else f"{currency} {float(value):,.2f}"
+
+
+def format_share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _write_plan_table(brands: Sequence[BrandAllocation], out: TextIO, currency: str) -> None:
+    for b in brands:
+        hot = " (hot-selling)" if b.hot_selling else ""
+        out.write(f"{b.brand}{hot}: demand {b.demand:,} units a month\n")
+        out.write(
+            f"  allocated {b.allocated:,}, uncovered {b.uncovered:,}; expected margin "
+            f"{format_money(b.expected_margin, currency)} a month; vertical "
+            f"{format_share(b.vertical_share)}; HHI {'—' if b.hhi is None else f'{b.hhi:.2f}'}\n"
+        )
+        if b.shortfall:
+            out.write(f"  {b.shortfall}\n")
+        header = f"  {'supplier':<12} {'units':>8} {'unit margin':>16} {'fill':>6}  reason"
+        out.write(header + "\n")
+        for line in b.lines:
+            fill = "—" if line.expected_fill is None else f"{line.expected_fill:.0%}"
+            out.write(
+                f"  {line.supplier_code:<12} {line.units:>8,} "
+                f"{format_money(line.unit_margin, currency):>16} {fill:>6}  {line.reason}\n"
+            )
+        out.write("\n")
+    total = sum((b.expected_margin for b in brands), start=0)
+    out.write(
+        f"{len(brands)} brand(s); expected margin {format_money(total, currency)} a month; "
+        f"uncovered {sum(b.uncovered for b in brands):,} units\n"
+    )

@@ -1,0 +1,595 @@
+"""Save, run, compare and export what-if scenarios (DESIGN.md section 6).
+
+A scenario is stored as JSON in the `setting` table under `scenario:<name>`:
+its name and its changes in their one-line form (see `domain.scenarios`).
+Running one never writes: prices and taxes change only in the scoring run's
+own copy of the reference tables, and lost suppliers only leave the plan.
+
+A run reuses a baseline plan when it is given one (the desktop keeps the
+plan it shows), so re-running a scenario costs one scoring pass plus the
+planning, not two.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TextIO
+
+from sqlalchemy import Engine, text
+
+from sourcing_app.domain.allocation import CENT, BrandAllocation, PlanningSettings
+from sourcing_app.domain.enums import Standing
+from sourcing_app.domain.scenarios import (
+    TAX_FIELDS,
+    ChangeKind,
+    Scenario,
+    check_name,
+    parse_change,
+)
+from sourcing_app.domain.settings import ScoringSettings
+from sourcing_app.errors import BadInput, ProgressCallback, no_progress
+from sourcing_app.services.planning import (
+    PortfolioPlan,
+    allocation_record,
+    format_money,
+    format_share,
+    plan_portfolio,
+    put_setting,
+)
+from sourcing_app.services.settings import load_settings
+
+SCENARIO_PREFIX = "scenario:"
+
+
+# --- storage -------------------------------------------------------------------------------
+
+
+def save_scenario(engine: Engine, scenario: Scenario) -> Scenario:
+    """Save (or replace) a scenario under its name, after checking it against the data.
+
+    Returns it as saved: names spelled as the data spells them.
+    """
+    name = check_name(scenario.name)
+    scenario = check_against_data(engine, scenario)
+    payload = json.dumps({"name": name, "changes": scenario.texts}, ensure_ascii=False)
+    with engine.begin() as conn:
+        put_setting(conn, SCENARIO_PREFIX + name, payload)
+    return Scenario(name, scenario.changes)
+
+
+def load_scenario(engine: Engine, name: str) -> Scenario:
+    with engine.connect() as conn:
+        value = conn.execute(
+            text("SELECT value FROM setting WHERE key = :k"), {"k": SCENARIO_PREFIX + name.strip()}
+        ).scalar()
+    if value is None:
+        known = ", ".join(s.name for s in list_scenarios(engine)) or "none saved yet"
+        raise BadInput(f"there is no scenario named '{name}' (saved: {known})")
+    return _from_json(value)
+
+
+def list_scenarios(engine: Engine) -> list[Scenario]:
+    """Every saved scenario, by name."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT value FROM setting WHERE key LIKE :p ORDER BY key"),
+            {"p": SCENARIO_PREFIX + "%"},
+        ).all()
+    return [_from_json(value) for (value,) in rows]
+
+
+def delete_scenario(engine: Engine, name: str) -> None:
+    with engine.begin() as conn:
+        deleted = conn.execute(
+            text("DELETE FROM setting WHERE key = :k"), {"k": SCENARIO_PREFIX + name.strip()}
+        )
+    if deleted.rowcount == 0:
+        raise BadInput(f"there is no scenario named '{name}'")
+
+
+def _from_json(value: str) -> Scenario:
+    try:
+        data = json.loads(value)
+        return Scenario(str(data["name"]), tuple(parse_change(t) for t in data["changes"]))
+    except (ValueError, KeyError, TypeError) as error:
+        raise BadInput(f"a saved scenario could not be read: {error}") from None
+
+
+def check_against_data(engine: Engine, scenario: Scenario) -> Scenario:
+    """Every tax category, currency and supplier a scenario names must exist.
+
+    Returns the scenario with names spelled as the data spells them (a category
+    or supplier code may be typed in any case).
+    """
+    with engine.connect() as conn:
+        categories = {r[0] for r in conn.execute(text("SELECT name FROM tax_category"))}
+        currencies = {r[0] for r in conn.execute(text("SELECT DISTINCT currency FROM quote"))}
+        lost = sorted(scenario.lost)
+        known: dict[str, str] = {}
+        if lost:
+            known = {
+                r[0].casefold(): r[0]
+                for r in conn.execute(
+                    text("SELECT code FROM supplier WHERE archived = :f"), {"f": False}
+                )
+            }
+    home = load_settings(engine).home_currency
+    by_fold = {c.casefold(): c for c in categories}
+    for category in sorted(scenario.categories):
+        if category.casefold() not in by_fold:
+            shown = ", ".join(sorted(categories)) or "none yet"
+            raise BadInput(f"there is no tax category named '{category}' (there are: {shown})")
+    for currency in sorted(scenario.currencies):
+        if currency == home:
+            raise BadInput(f"{currency} is the home currency: move the others against it instead")
+        if currency not in currencies:
+            raise BadInput(f"no quote is priced in {currency}, so moving it would change nothing")
+    missing = [code for code in lost if code.casefold() not in known]
+    if missing:
+        raise BadInput(f"no supplier (not archived) has the code {', '.join(missing)}")
+    changes = []
+    for change in scenario.changes:
+        if change.kind in TAX_FIELDS:
+            change = replace(change, target=by_fold[change.target.casefold()])
+        elif change.kind is ChangeKind.LOSE:
+            change = replace(change, suppliers=tuple(known[c.casefold()] for c in change.suppliers))
+        changes.append(change)
+    return Scenario(scenario.name, tuple(changes))
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BrandChange:
+    """One brand before and after a scenario."""
+
+    before: BrandAllocation
+    after: BrandAllocation
+    same_split_margin: Decimal  # the old split at the new margins; lost suppliers' units earn 0
+
+    @property
+    def brand(self) -> str:
+        return self.before.brand
+
+    @property
+    def margin_change(self) -> Decimal:
+        return self.after.expected_margin - self.before.expected_margin
+
+    @property
+    def became_unprofitable(self) -> bool:
+        return self.before.expected_margin > 0 >= self.after.expected_margin
+
+    @property
+    def became_uncovered(self) -> bool:
+        return self.after.uncovered > self.before.uncovered
+
+    @property
+    def lost_vertical(self) -> bool:
+        return self.after.vertical_units < self.before.vertical_units
+
+
+@dataclass(frozen=True)
+class StandingChange:
+    supplier_code: str
+    supplier_name: str
+    before: Standing
+    after: Standing
+    score_before: float | None
+    score_after: float | None
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    before: PortfolioPlan
+    after: PortfolioPlan
+    brands: tuple[BrandChange, ...]  # by brand name
+    standing_changes: tuple[StandingChange, ...]  # by supplier code
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.after.as_of
+
+    @property
+    def currency(self) -> str:
+        return self.after.home_currency
+
+    @property
+    def unprofitable(self) -> list[BrandChange]:
+        return [b for b in self.brands if b.became_unprofitable]
+
+    @property
+    def uncovered(self) -> list[BrandChange]:
+        return [b for b in self.brands if b.became_uncovered]
+
+    @property
+    def margin_before(self) -> Decimal:
+        return sum((b.before.expected_margin for b in self.brands), Decimal(0))
+
+    @property
+    def margin_after(self) -> Decimal:
+        return sum((b.after.expected_margin for b in self.brands), Decimal(0))
+
+    def brand(self, name: str) -> BrandChange:
+        for b in self.brands:
+            if b.brand.casefold() == name.casefold():
+                return b
+        raise BadInput(f"there is no brand named '{name}'")
+
+
+def baseline_plan(
+    engine: Engine,
+    as_of: dt.date,
+    *,
+    settings: PlanningSettings | None = None,
+    progress: ProgressCallback = no_progress,
+) -> PortfolioPlan:
+    """The plan on the data as it is: what every scenario is compared with."""
+    return plan_portfolio(engine, as_of, settings=settings, progress=progress)
+
+
+def run_scenario(
+    engine: Engine,
+    scenario: Scenario,
+    as_of: dt.date,
+    *,
+    baseline: PortfolioPlan | None = None,
+    settings: PlanningSettings | None = None,
+    scoring_settings: ScoringSettings | None = None,
+    progress: ProgressCallback = no_progress,
+) -> ScenarioResult:
+    """Plan under the scenario and set it beside the baseline; nothing is written."""
+    scenario = check_against_data(engine, scenario)
+    scoring_settings = scoring_settings or load_settings(engine)
+    if baseline is None:
+        baseline = plan_portfolio(
+            engine,
+            as_of,
+            settings=settings,
+            scoring_settings=scoring_settings,
+            progress=progress,
+        )
+    elif baseline.as_of != as_of:
+        raise BadInput(
+            f"the baseline plan is for {baseline.as_of.isoformat()}, not {as_of.isoformat()}"
+        )
+    pricing = scenario.pricing
+    after = plan_portfolio(
+        engine,
+        as_of,
+        # Lost suppliers alone change no price: the baseline's scores stand.
+        scores=baseline.scores if pricing.is_empty else None,
+        settings=settings or baseline.settings,
+        scoring_settings=scoring_settings,
+        lost=scenario.lost,
+        pricing=pricing,
+        progress=progress,
+    )
+    return compare_plans(scenario, baseline, after)
+
+
+def compare_plans(
+    scenario: Scenario, before: PortfolioPlan, after: PortfolioPlan
+) -> ScenarioResult:
+    after_by_id = {b.brand_id: b for b in after.allocation.brands}
+    unit_after: dict[tuple[int, int], Decimal] = {}
+    for overview in after.overviews:
+        for c in overview.active_channels:
+            if c.unit_margin is not None and c.fill is not None:
+                unit_after[(overview.id, c.supplier_id)] = c.unit_margin * Decimal(repr(c.fill))
+    lost = scenario.lost
+    brands = []
+    for b in before.brands:
+        same = Decimal(0)
+        for line in b.lines:
+            if line.units and line.supplier_code not in lost:
+                same += line.units * unit_after.get((b.brand_id, line.supplier_id), Decimal(0))
+        brands.append(
+            BrandChange(b, after_by_id[b.brand_id], same.quantize(CENT, rounding=ROUND_HALF_UP))
+        )
+    after_scores = {s.supplier_id: s for s in after.scores}
+    changes = []
+    for s in before.scores:
+        a = after_scores.get(s.supplier_id)
+        if a is not None and a.standing is not s.standing:
+            changes.append(
+                StandingChange(
+                    s.supplier_code,
+                    s.supplier_name,
+                    s.standing,
+                    a.standing,
+                    s.sourcing_score,
+                    a.sourcing_score,
+                )
+            )
+    return ScenarioResult(scenario, before, after, tuple(brands), tuple(changes))
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def _money(value: Decimal | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _side(b: BrandAllocation) -> dict[str, Any]:
+    record = allocation_record(b)
+    del record["brand"], record["demand"]
+    record["coverage"] = None if b.coverage is None else round(b.coverage, 4)
+    return record
+
+
+def result_record(result: ScenarioResult) -> dict[str, Any]:
+    """A scenario run as JSON: per brand before and after, and what turned bad."""
+    return {
+        "scenario": result.scenario.name,
+        "changes": result.scenario.texts,
+        "as_of": result.as_of.isoformat(),
+        "expected_margin_before": _money(result.margin_before),
+        "expected_margin_after": _money(result.margin_after),
+        "brands": [
+            {
+                "brand": b.brand,
+                "demand": b.before.demand,
+                "margin_change": _money(b.margin_change),
+                "same_split_margin": _money(b.same_split_margin),
+                "before": _side(b.before),
+                "after": _side(b.after),
+            }
+            for b in result.brands
+        ],
+        "unprofitable": [b.brand for b in result.unprofitable],
+        "uncovered": [
+            {"brand": b.brand, "uncovered": b.after.uncovered, "reason": b.after.shortfall}
+            for b in result.uncovered
+        ],
+        "standing_changes": [
+            {"supplier_code": c.supplier_code, "before": c.before.value, "after": c.after.value}
+            for c in result.standing_changes
+        ],
+    }
+
+
+RESULT_CSV_COLUMNS = (
+    "scenario",
+    "brand",
+    "demand",
+    "margin_before",
+    "margin_after",
+    "margin_change",
+    "same_split_margin",
+    "coverage_before",
+    "coverage_after",
+    "uncovered_before",
+    "uncovered_after",
+    "vertical_share_before",
+    "vertical_share_after",
+    "hhi_before",
+    "hhi_after",
+    "unprofitable",
+    "newly_uncovered",
+)
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def result_csv_rows(result: ScenarioResult) -> list[list[Any]]:
+    return [
+        [
+            result.scenario.name,
+            b.brand,
+            b.before.demand,
+            _money(b.before.expected_margin),
+            _money(b.after.expected_margin),
+            _money(b.margin_change),
+            _money(b.same_split_margin),
+            _blank(_r(b.before.coverage)),
+            _blank(_r(b.after.coverage)),
+            b.before.uncovered,
+            b.after.uncovered,
+            _blank(_r(b.before.vertical_share)),
+            _blank(_r(b.after.vertical_share)),
+            _blank(_r(b.before.hhi)),
+            _blank(_r(b.after.hhi)),
+            "yes" if b.became_unprofitable else "",
+            "yes" if b.became_uncovered else "",
+        ]
+        for b in result.brands
+    ]
+
+
+def write_result(result: ScenarioResult, fmt: str, out: TextIO, brand: str | None = None) -> None:
+    if fmt == "json":
+        record = result_record(result)
+        if brand:
+            record["brands"] = [
+                x for x in record["brands"] if x["brand"] == result.brand(brand).brand
+            ]
+        json.dump(record, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(RESULT_CSV_COLUMNS)
+        rows = result_csv_rows(result)
+        if brand:
+            rows = [r for r in rows if r[1] == result.brand(brand).brand]
+        writer.writerows(rows)
+        return
+    _write_result_table(result, out, brand)
+
+
+def _write_result_table(result: ScenarioResult, out: TextIO, brand: str | None) -> None:
+    cur = result.currency
+    out.write(f"Scenario {result.scenario.name} on {result.as_of:%d %b %Y}:\n")
+    for change in result.scenario.changes:
+        out.write(f"  - {change.describe()}\n")
+    out.write(
+        f"Expected margin {format_money(result.margin_before, cur)} → "
+        f"{format_money(result.margin_after, cur)} a month\n\n"
+    )
+    brands = [result.brand(brand)] if brand else list(result.brands)
+    header = (
+        f"{'brand':<28} {'demand':>8} {'margin before':>18} {'margin after':>18} "
+        f"{'cover before':>12} {'cover after':>11} {'vertical':>17}"
+    )
+    out.write(header + "\n" + "-" * len(header) + "\n")
+    for b in brands:
+        name = b.brand if len(b.brand) <= 28 else b.brand[:27] + "…"
+        vertical = (
+            f"{format_share(b.before.vertical_share)} → {format_share(b.after.vertical_share)}"
+        )
+        out.write(
+            f"{name:<28} {b.before.demand:>8,} {format_money(b.before.expected_margin, cur):>18} "
+            f"{format_money(b.after.expected_margin, cur):>18} "
+            f"{format_share(b.before.coverage):>12} {format_share(b.after.coverage):>11} "
+            f"{vertical:>17}\n"
+        )
+    if brand:
+        b = brands[0]
+        for label, side in (("before", b.before), ("after", b.after)):
+            out.write(f"\n{b.brand} {label}:\n")
+            for line in side.lines:
+                if line.units or label == "after":
+                    out.write(f"  {line.supplier_code:<12} {line.units:>8,}  {line.reason}\n")
+            if side.shortfall:
+                out.write(f"  {side.shortfall}\n")
+    out.write("\n")
+    unprofitable = result.unprofitable
+    uncovered = result.uncovered
+    out.write(
+        "Brands that turn unprofitable: "
+        + (", ".join(b.brand for b in unprofitable) if unprofitable else "none")
+        + "\n"
+    )
+    out.write("Brands that lose coverage: " + ("none" if not uncovered else "") + "\n")
+    for b in uncovered:
+        out.write(f"  {b.brand}: {b.after.shortfall}\n")
+    out.write(
+        "Suppliers whose standing changes: "
+        + ("none" if not result.standing_changes else "")
+        + "\n"
+    )
+    for c in result.standing_changes:
+        out.write(f"  {c.supplier_code} {c.supplier_name}: {c.before.value} → {c.after.value}\n")
+
+
+def write_comparison(results: Sequence[ScenarioResult], fmt: str, out: TextIO) -> None:
+    """Several scenarios side by side, per brand: expected margin and coverage in each."""
+    if not results:
+        raise BadInput("name at least one scenario to compare")
+    base = results[0]
+    if fmt == "json":
+        json.dump(
+            {
+                "as_of": base.as_of.isoformat(),
+                "scenarios": [
+                    {"scenario": r.scenario.name, "changes": r.scenario.texts} for r in results
+                ],
+                "brands": [
+                    {
+                        "brand": b.brand,
+                        "demand": b.before.demand,
+                        "baseline": {
+                            "expected_margin": _money(b.before.expected_margin),
+                            "coverage": _r(b.before.coverage),
+                        },
+                        **{
+                            r.scenario.name: {
+                                "expected_margin": _money(r.brands[i].after.expected_margin),
+                                "coverage": _r(r.brands[i].after.coverage),
+                            }
+                            for r in results
+                        },
+                    }
+                    for i, b in enumerate(base.brands)
+                ],
+            },
+            out,
+            ensure_ascii=False,
+            indent=2,
+        )
+        out.write("\n")
+        return
+    columns = ["brand", "demand", "baseline margin", "baseline coverage"]
+    for r in results:
+        columns += [f"{r.scenario.name} margin", f"{r.scenario.name} coverage"]
+    rows = []
+    for i, b in enumerate(base.brands):
+        row: list[Any] = [b.brand, b.before.demand, _money(b.before.expected_margin)]
+        row.append(_blank(_r(b.before.coverage)))
+        for r in results:
+            row += [
+                _money(r.brands[i].after.expected_margin),
+                _blank(_r(r.brands[i].after.coverage)),
+            ]
+        rows.append(row)
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
+    cur = base.currency
+    names = ["baseline"] + [r.scenario.name for r in results]
+    out.write(f"{'':<28} {'':>8} " + " ".join(f"{n[:28]:>28}" for n in names) + "\n")
+    out.write(
+        f"{'brand':<28} {'demand':>8} "
+        + " ".join(f"{'margin':>18} {'cover':>9}" for _ in names)
+        + "\n"
+    )
+    for row in rows:
+        cells = [f"{str(row[0])[:28]:<28}", f"{row[1]:>8,}"]
+        for k in range(2, len(row), 2):
+            cover = None if row[k + 1] == "" else row[k + 1]
+            cells.append(f"{format_money(row[k], cur):>18} {format_share(cover):>9}")
+        out.write(" ".join(cells) + "\n")
+    totals = [base.margin_before] + [r.margin_after for r in results]
+    out.write(
+        f"{'total expected margin':<37} "
+        + " ".join(f"{format_money(x, cur):>28}" for x in totals)
+        + "\n"
+    )
+
+
+# --- what a scenario can name ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScenarioChoices:
+    """What the scenario form offers: tax categories, foreign currencies quoted, suppliers."""
+
+    categories: tuple[str, ...]
+    currencies: tuple[str, ...]
+    supplier_codes: tuple[str, ...]
+
+
+def scenario_choices(engine: Engine) -> ScenarioChoices:
+    home = load_settings(engine).home_currency
+    with engine.connect() as conn:
+        categories = [
+            r[0] for r in conn.execute(text("SELECT name FROM tax_category ORDER BY name"))
+        ]
+        currencies = [
+            r[0]
+            for r in conn.execute(text("SELECT DISTINCT currency FROM quote ORDER BY currency"))
+            if r[0] != home
+        ]
+        codes = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT code FROM supplier WHERE archived = :f ORDER BY code"), {"f": False}
+            )
+        ]
+    return ScenarioChoices(tuple(categories), tuple(currencies), tuple(codes))

@@ -1,0 +1,197 @@
+"""The Planning screen on a small demo portfolio: real widgets, work off the UI thread."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine
+
+from sourcing_app.db.migrate import prepare_database
+from sourcing_app.domain.allocation import PlanningSettings
+from sourcing_app.domain.enums import Standing
+from sourcing_app.services.demo import build_demo
+from sourcing_app.services.planning import load_planning_settings, plan_portfolio
+from sourcing_app.services.scenarios import list_scenarios
+from sourcing_app.ui.planning_screen import PlanningScreen
+from sourcing_app.ui.workspace import Workspace
+
+AS_OF = dt.date(2026, 11, 27)
+WAIT = 30_000
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("planning-ui") / "demo.sqlite"
+    engine = prepare_database(f"sqlite:///{path}")
+    build_demo(engine, suppliers=60, lines=3_000, as_of=AS_OF)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo(demo_file: Path, tmp_path: Path) -> Iterator[Engine]:
+    copy = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_file, copy)
+    engine = prepare_database(f"sqlite:///{copy}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, demo: Engine) -> Iterator[PlanningScreen]:
+    workspace = Workspace(demo, "demo")
+    workspace.as_of = AS_OF
+    widget = PlanningScreen(workspace)
+    qtbot.addWidget(widget)
+    widget.resize(1600, 1000)
+    widget.show()
+    with qtbot.waitSignal(widget.planned, timeout=WAIT):
+        widget.refresh()
+    yield widget
+    workspace.wait_for_tasks()
+
+
+def cell(model, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
+    return model.index(row, column).data()
+
+
+def test_every_brand_is_listed_with_its_plan_and_the_first_is_explained(
+    screen: PlanningScreen, demo: Engine, qtmodeltester
+) -> None:  # type: ignore[no-untyped-def]
+    expected = plan_portfolio(demo, AS_OF)
+    model = screen.brand_model
+    assert model.rowCount() == len(expected.brands) == 40
+    by_name = {b.brand: b for b in expected.brands}
+    for row in range(model.rowCount()):
+        name = cell(model, row, 0).removesuffix("  ★")
+        plan = by_name[name]
+        assert cell(model, row, 1) == f"{plan.demand:,} units"
+        assert cell(model, row, 6) == f"CNY {float(plan.expected_margin):,.2f}"
+    qtmodeltester.check(model)
+
+    # The first brand (by name) is chosen: its lines, reasons and chart are on screen.
+    first = screen.brand_model.row(0).plan
+    lines = screen.lines_model
+    assert lines.rowCount() == len(first.lines)
+    allocated = [line for line in first.lines if line.units]
+    assert cell(lines, 0, 0).startswith(allocated[0].supplier_code)
+    assert cell(lines, 0, 3) == f"{allocated[0].units:,} units"
+    assert cell(lines, 0, 7) and "CNY" not in cell(
+        lines, 0, 7
+    )  # the reason, its numbers in columns
+    assert lines.index(0, 7).data(Qt.ItemDataRole.ToolTipRole).endswith(allocated[0].reason)
+    qtmodeltester.check(lines)
+    assert screen.allocation_chart.series_count() == 1
+    assert f"<b>{first.brand}</b>" in screen.brand_summary.text()
+    assert screen.status.text().startswith("40 brands planned as of 27 Nov 2026")
+
+
+def test_sorting_the_brands_by_demand(screen: PlanningScreen) -> None:
+    screen.brand_table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    demands = [screen.brand_model.row(r).plan.demand for r in range(40)]
+    assert demands == sorted(demands, reverse=True)
+
+
+def test_a_scenario_built_in_the_form_shows_before_and_after(
+    qtbot: QtBot, screen: PlanningScreen, qtmodeltester
+) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(screen.cbec_box, Qt.MouseButton.LeftButton)
+    assert screen.cbec_box.isChecked()
+    qtbot.keyClicks(screen.scenario_name, "No CBEC")
+    with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
+        qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+    (result,) = screen.results
+    assert result.scenario.texts == ["cbec-withdrawn"]
+    model = screen.comparison_model
+    assert model.rowCount() == 40
+    assert model.columnCount() == 6  # brand, demand, today and the scenario: margin, coverage
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "No CBEC: margin / month"
+    first = result.brands[0]
+    assert cell(model, 0, 2) == f"CNY {float(first.before.expected_margin):,.2f}"
+    assert cell(model, 0, 4) == f"CNY {float(first.after.expected_margin):,.2f}"
+    qtmodeltester.check(model)
+    assert screen.margin_chart.series_count() == 1
+    assert "No CBEC" in screen.result_summary.text()
+    assert f"{result.margin_after:,.2f}" in screen.result_summary.text()
+    # The chosen brand's allocation now has a bar for today and one under the scenario.
+    assert [label for label, _plan in screen.selected_plans()] == ["Today", "No CBEC"]
+    assert screen.lines_under.count() == 2
+    screen.lines_under.setCurrentIndex(1)
+    after = screen.selected_plans()[1][1]
+    assert screen.lines_model.rowCount() == len(after.lines)
+    assert screen.export_button.isEnabled()
+
+
+def test_scenarios_are_saved_compared_exported_and_deleted(
+    qtbot: QtBot, screen: PlanningScreen, demo: Engine, tmp_path: Path
+) -> None:
+    # Nothing ticked: refused in words, nothing saved.
+    qtbot.keyClicks(screen.scenario_name, "Empty")
+    with qtbot.waitSignal(screen.failed) as failed:
+        qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert "needs at least one change" in failed.args[0]
+    assert list_scenarios(demo) == []
+
+    screen.freight_move.setValue(25)  # editing a change ticks its box
+    assert screen.freight_box.isChecked()
+    screen.scenario_name.setText("Freight +25%")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    screen.fill_form(list_scenarios(demo)[0])
+    screen.freight_box.setChecked(False)
+    screen.lose_codes.setText("sup-0001, SUP-0002")
+    screen.lose_box.setChecked(True)
+    screen.scenario_name.setText("Two lost")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert screen.saved_model.stringList() == ["Freight +25%", "Two lost"]
+    assert [s.texts for s in list_scenarios(demo)] == [["freight:+25%"], ["lose:SUP-0001,SUP-0002"]]
+
+    screen.select_saved(["Freight +25%", "Two lost"])
+    with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT) as ran:
+        qtbot.mouseClick(screen.compare_button, Qt.MouseButton.LeftButton)
+    assert ran.args == [2]
+    assert screen.comparison_model.columnCount() == 8
+
+    out = tmp_path / "compare.csv"
+    screen.export_results(out)
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0][:4] == ["brand", "demand", "baseline margin", "baseline coverage"]
+    assert rows[0][4:] == [
+        "Freight +25% margin", "Freight +25% coverage", "Two lost margin", "Two lost coverage"
+    ]  # fmt: skip
+    assert len(rows) == 41
+    json_out = tmp_path / "compare.json"
+    screen.export_results(json_out)
+    assert len(json.loads(json_out.read_text(encoding="utf-8"))["brands"]) == 40
+
+    screen.select_saved(["Two lost"])
+    screen.load_into_form()
+    assert screen.lose_box.isChecked() and not screen.freight_box.isChecked()
+    assert screen.lose_codes.text() == "SUP-0001, SUP-0002"
+    qtbot.mouseClick(screen.delete_button, Qt.MouseButton.LeftButton)
+    assert screen.saved_model.stringList() == ["Freight +25%"]
+
+
+def test_rules_are_saved_and_the_brands_planned_again(
+    qtbot: QtBot, screen: PlanningScreen, demo: Engine
+) -> None:
+    screen.max_share.setValue(100)
+    screen.min_standing.setCurrentIndex(screen.min_standing.findData("Approved"))
+    screen.vertical_floor.setValue(0)
+    with qtbot.waitSignal(screen.planned, timeout=WAIT):
+        qtbot.mouseClick(screen.save_rules_button, Qt.MouseButton.LeftButton)
+    assert load_planning_settings(demo) == PlanningSettings(
+        max_share=1.0, min_standing=Standing.APPROVED, min_vertical_share=0.0
+    )
+    assert screen.plan is not None
+    for brand in screen.plan.brands:
+        for line in brand.lines:
+            if line.units:
+                assert line.standing in (Standing.PREFERRED, Standing.APPROVED)
