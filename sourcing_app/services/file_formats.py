@@ -595,3 +595,22 @@ def _cell_text(value: Any) -> str:
         # 0.13, and repr() gives its shortest form, "0.13", for Decimal to read.
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
+
+
+def guess_kind(header: list[str]) -> str | None:
+    """The file kind a header row most likely belongs to, or None if no kind fits.
+
+    A kind fits when every one of its required columns is in the header and
+    every header is one of its columns; among those, the one that explains
+    the most columns wins (deliveries and purchases both start with line_ref).
+    """
+    names = {name.strip() for name in header if name.strip()}
+    best: tuple[int, str] | None = None
+    for kind in FILE_KINDS.values():
+        columns = set(kind.headers)
+        if not set(kind.required) <= names or not names <= columns:
+            continue
+        score = len(names & columns)
+        if best is None or score > best[0]:
+            best = (score, kind.name)
+    return None if best is None else best[1]
