@@ -79,7 +79,11 @@ class RatesBanner(QFrame):
             self.hide()
         else:
             self.setStyleSheet(_OLD_STYLE)
-            self.label.setText(self.age.describe() + " Scores use them until they are updated.")
+            if self.age.last_feed_day is None:
+                then = " Scores use the rates entered by hand or imported."
+            else:
+                then = " Scores use them until they are updated."
+            self.label.setText(self.age.describe() + then)
             self.update_button.setText("Update now")
             self.show()
 

@@ -141,6 +141,7 @@ class RatesDialog(QDialog):
         self.table.setObjectName("rates_table")
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         for column in range(4):
