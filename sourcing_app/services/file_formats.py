@@ -420,6 +420,30 @@ def read_table(path: str | Path, *, keep_blank_rows: bool = False) -> tuple[list
     return header, _csv_rows(reader)
 
 
+def estimate_rows(path: str | Path) -> int:
+    """About how many data rows the file holds, for a progress bar; 0 if unknown.
+
+    A CSV counts its line breaks (quoted cells with breaks inside make it an
+    overestimate); a workbook reads the size its sheet declares.
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            try:
+                rows = workbook.worksheets[0].max_row or 0
+            finally:
+                workbook.close()
+            return max(0, rows - 1)
+        data = path.read_bytes()
+    except Exception:  # the import itself reports an unreadable file in words
+        return 0
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return max(0, lines - 1)
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -571,3 +595,22 @@ def _cell_text(value: Any) -> str:
         # 0.13, and repr() gives its shortest form, "0.13", for Decimal to read.
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
+
+
+def guess_kind(header: list[str]) -> str | None:
+    """The file kind a header row most likely belongs to, or None if no kind fits.
+
+    A kind fits when every one of its required columns is in the header and
+    every header is one of its columns; among those, the one that explains
+    the most columns wins (deliveries and purchases both start with line_ref).
+    """
+    names = {name.strip() for name in header if name.strip()}
+    best: tuple[int, str] | None = None
+    for kind in FILE_KINDS.values():
+        columns = set(kind.headers)
+        if not set(kind.required) <= names or not names <= columns:
+            continue
+        score = len(names & columns)
+        if best is None or score > best[0]:
+            best = (score, kind.name)
+    return None if best is None else best[1]

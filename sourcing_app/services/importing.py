@@ -43,6 +43,7 @@ from sqlmodel import SQLModel
 
 from sourcing_app.db import models  # noqa: F401  (registers the tables in the metadata)
 from sourcing_app.db.types import date_param, from_day_number
+from sourcing_app.errors import ProgressCallback
 from sourcing_app.services.file_formats import (
     FILE_KINDS,
     IMPORT_ORDER,
@@ -51,6 +52,7 @@ from sourcing_app.services.file_formats import (
     FileKind,
     Rows,
     TableError,
+    estimate_rows,
     read_table,
 )
 from sourcing_app.services.file_formats import text as text_cell
@@ -62,6 +64,8 @@ _MAX_PARAMETERS = 999
 # Small-domain columns remember at most this many distinct cells, so a file
 # with a million distinct prices cannot grow the memo without bound.
 _MEMO_LIMIT = 100_000
+# Rows between two progress reports (and chances to cancel).
+_PROGRESS_STEP = 5_000
 
 
 @dataclass(frozen=True)
@@ -84,16 +88,31 @@ class Problem:
 
 @dataclass
 class ImportResult:
-    """`added` rows are new; `updated` rows matched an existing natural key and were rewritten."""
+    """`added` rows are new; `updated` rows matched an existing natural key.
+
+    `unchanged` counts the updated rows whose stored values already equalled
+    the file's: they were left as they were (their version does not move), so
+    a buyer re-importing the same file reads "0 changed, N unchanged".
+    """
 
     rows: int = 0
     added: int = 0
     updated: int = 0
     problems: list[Problem] = field(default_factory=list)
+    unchanged: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def changed(self) -> int:
+        """Matched rows whose values the file really changed."""
+        return self.updated - self.unchanged
+
+    def summary(self) -> str:
+        """The counts in words, e.g. "3 added, 1 changed, 40 unchanged"."""
+        return f"{self.added} added, {self.changed} changed, {self.unchanged} unchanged"
 
 
 class ImportFailure(Exception):
@@ -285,12 +304,16 @@ def import_file(
     *,
     dry_run: bool = False,
     who: str = "",
+    progress: ProgressCallback | None = None,
 ) -> ImportResult:
     """Check a file of `kind` and, unless anything is wrong or this is a dry run, write it.
 
     Problems with the file come back in `ImportResult.problems`, never as
     exceptions. ImportFailure means the import could not run at all: an
     unknown kind, or a database that is busy, read-only or unreachable.
+    `progress(done, total, text)` is told every few thousand rows; when it
+    raises `Cancelled`, the transaction is rolled back (nothing imported)
+    and Cancelled goes on to the caller.
     """
     file_kind = FILE_KINDS.get(kind)
     if file_kind is None:
@@ -303,6 +326,11 @@ def import_file(
         return ImportResult(problems=[Problem(exc.line, "", exc.reason)])
     try:
         job = _Import(engine, file_kind, _TARGETS[kind], path, header, rows)
+        if progress is not None and not job.problems:
+            total = estimate_rows(path)
+            verb = "Checking" if dry_run else "Importing"
+            progress(0, total, f"{verb} {path.name}")
+            job.rows_in = _reporting(rows, total, progress, f"{verb} {path.name}")
         if job.problems:  # the header is wrong: reading rows against it would only add noise
             return ImportResult(problems=job.problems)
         return job.run(dry_run=dry_run, who=who)
@@ -314,6 +342,32 @@ def import_file(
         close = getattr(rows, "close", None)
         if close is not None:
             close()  # an .xlsx workbook holds its file open until then
+
+
+def _reporting(rows: Rows, total: int, progress: ProgressCallback, text: str) -> Rows:
+    """The rows as they come, telling `progress` every _PROGRESS_STEP rows.
+
+    A Cancelled raised by `progress` travels up through the import's loop and
+    its executemany to `_Import.run`, which rolls the transaction back.
+    """
+    done = 0
+    iterator = iter(rows)
+    while True:
+        chunk = []
+        try:
+            for item in iterator:
+                chunk.append(item)
+                if len(chunk) == _PROGRESS_STEP:
+                    break
+        except Exception:
+            yield from chunk  # the rows read before the file turned unreadable still count
+            raise
+        if not chunk:
+            progress(max(total, done), max(total, done), f"{text}: checked {done:,} rows")
+            return
+        yield from chunk
+        done += len(chunk)
+        progress(min(done, total) if total else done, total, f"{text}: {done:,} rows")
 
 
 def _database_trouble(exc: BaseException) -> str:
@@ -456,6 +510,9 @@ class _Import:
         self.rate_table: dict[str, tuple[list[Any], list[Any]]] = {}
         self.rate_memo: dict[tuple[str, Any], Any] = {}
         self.home_currency = DEFAULT_HOME_CURRENCY
+        self.written = 0  # rows the driver reports inserted or updated (PostgreSQL)
+        # fx-rates: (currency, day) -> the stored feed rate, where no manual rate is stored.
+        self.feed_only: dict[tuple[str, Any], Any] = {}
 
     # --- the header -------------------------------------------------------
 
@@ -547,6 +604,7 @@ class _Import:
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         before = cursor.fetchone()[0]
         checked = self._checked_rows()
+        changes_before = self._changes(cursor)
         try:
             self._write(cursor, checked)
         except self.engine.dialect.loaded_dbapi.IntegrityError as exc:
@@ -563,9 +621,11 @@ class _Import:
         result = ImportResult(rows=self.rows, problems=self.problems)
         if self.problems:
             return result
+        changed_rows = self._changes(cursor) - changes_before
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         result.added = cursor.fetchone()[0] - before
         result.updated = self.rows - result.added
+        result.unchanged = max(0, result.updated - (changed_rows - result.added))
         if not dry_run:
             self._write_audit(cursor, who, result)
         return result
@@ -592,11 +652,24 @@ class _Import:
                 yield batch
 
         cursor.executemany(self._upsert_sql(per_statement), batches())
+        self.written += max(cursor.rowcount, 0)
         if leftover and not self.problems:
             cursor.executemany(
                 self._upsert_sql(1),
                 [tuple(leftover[i : i + width]) for i in range(0, len(leftover), width)],
             )
+            self.written += max(cursor.rowcount, 0)
+
+    def _changes(self, cursor: Any) -> int:
+        """Rows inserted or really updated so far in this transaction.
+
+        The upsert skips a matched row whose values are all the same already,
+        so this tells changed rows from unchanged ones without reading them.
+        """
+        if self.sqlite:
+            cursor.execute("SELECT total_changes()")
+            return int(cursor.fetchone()[0])
+        return self.written
 
     def _checked_rows(self) -> Iterator[tuple[Any, ...]]:
         """Driver-ready tuples of the good rows; problems collect in self.problems.
@@ -849,6 +922,13 @@ class _Import:
             self.channels = {(s, b): i for s, b, i in cursor.fetchall()}
             cursor.execute("SELECT id, name FROM brand")
             self.brand_names = dict(cursor.fetchall())
+        if self.kind.name == "fx-rates":
+            cursor.execute("SELECT currency, rate_date, kind, rate_to_home FROM exchange_rate")
+            stored = cursor.fetchall()
+            manual = {(c, d) for c, d, k, _r in stored if k == "manual"}
+            self.feed_only = {
+                (c, d): r for c, d, k, r in stored if k == "feed" and (c, d) not in manual
+            }
         if self.kind.name == "purchases":
             # Loaded up front: the builders run inside executemany, when the
             # connection is busy with the insert.
@@ -1016,6 +1096,12 @@ class _Import:
 
     def _build_fx_rate(self, v: list[Any], line: int) -> tuple[Any, ...] | None:
         currency, day, rate = v
+        feed = self.feed_only.get((currency, day))
+        if feed is not None and feed == rate:
+            # The feed already gives this very rate for the day (an exported
+            # file coming back): storing a manual copy would change nothing
+            # the scores see, so the row counts as unchanged.
+            return None
         return (currency, day, rate, "manual", f"file:{self.path.name}"[:300])
 
     # --- writing --------------------------------------------------------------
@@ -1041,11 +1127,23 @@ class _Import:
             for name, source in target.fields
             if name not in target.conflict and (source is None or source in present)
         ]
+        # A matched row whose values are already the file's is left alone: it
+        # counts as unchanged, and an editor holding it gets no needless conflict.
+        differs = "IS NOT" if self.sqlite else "IS DISTINCT FROM"
+        where = " OR ".join(
+            f"{target.table}.{update.split(' = ')[0]} {differs} {update.split(' = ')[1]}"
+            for update in updates
+            # A manual rate's source names the file it came in; the same rate
+            # from another file is still the same rate.
+            if not update.startswith("source = ")
+        )
         if "version" in self.table.c:
             # Optimistic locking (DESIGN.md section 9): an editor holding the old
             # version gets a conflict instead of silently undoing the import.
             updates.append(f"version = {target.table}.version + 1")
         action = "DO UPDATE SET " + ", ".join(updates) if updates else "DO NOTHING"
+        if where:
+            action += f" WHERE {where}"
         group = f"({', '.join(values)})"
         return (
             f"INSERT INTO {target.table} ({', '.join(names)}) VALUES {', '.join([group] * rows)} "

@@ -1,0 +1,373 @@
+"""Export every exchange format (DESIGN.md section 10) as CSV or .xlsx, and blank templates.
+
+An export is the mirror of an import: the same nine kinds, the exact headers
+in the documented order, references written as the natural keys a file uses
+(supplier code, brand name, SKU, line_ref), dates as ISO `YYYY-MM-DD`, rates
+as fractions. Importing an export changes nothing (the round-trip tests hold
+this for every kind).
+
+Exact values: SQLite stores Numeric columns as doubles, so a number is written
+as the shortest text that reads back to the same double (`repr`), never
+rounded to the column's scale; PostgreSQL's Decimals are written as they are.
+
+Big tables stream: rows are fetched a few thousand at a time through a raw
+cursor and written straight out (csv.writer, or openpyxl's write-only mode),
+so a million purchase lines never sit in memory at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from sourcing_app.db.types import from_day_number
+from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback, no_progress
+from sourcing_app.services import file_formats as ff
+from sourcing_app.services.file_formats import FILE_KINDS, IMPORT_ORDER
+
+# Rows fetched from the database per round trip, and between progress reports.
+FETCH_ROWS = 5_000
+# An Excel sheet holds at most this many rows, the header included.
+XLSX_MAX_ROWS = 1_048_576
+
+# One SELECT per kind, its columns in FILE_KINDS header order, rows in the order
+# they were stored: imported into an empty database, they get the same ids in
+# the same order, so everything listed by id (flags, say) reads the same.
+_QUERIES: dict[str, str] = {
+    "suppliers": (
+        "SELECT code, name, country, kind, monthly_capacity, contact, notes "
+        "FROM supplier ORDER BY id"
+    ),
+    "brands": (
+        "SELECT name, origin_country, category, hot_selling, planned_monthly_demand, "
+        "target_retail_price FROM brand ORDER BY id"
+    ),
+    "products": (
+        "SELECT p.sku, b.name, p.name, t.name, p.retail_price, p.unit_weight_kg "
+        "FROM product p JOIN brand b ON b.id = p.brand_id "
+        "JOIN tax_category t ON t.id = p.tax_category_id ORDER BY p.id"
+    ),
+    "tax-categories": (
+        "SELECT name, tariff, consumption_tax, vat, postal_rate FROM tax_category ORDER BY id"
+    ),
+    "channels": (
+        "SELECT s.code, b.name, c.tier, c.authorization_ref, c.authorized_until, "
+        "c.contract_start, c.contract_end, c.exclusive, c.active "
+        "FROM channel c JOIN supplier s ON s.id = c.supplier_id "
+        "JOIN brand b ON b.id = c.brand_id ORDER BY c.id"
+    ),
+    "quotes": (
+        "SELECT s.code, p.sku, q.unit_price, q.currency, q.incoterm, q.min_qty, "
+        "q.lead_time_days, q.freight_per_unit, q.insurance_per_unit, q.valid_from, q.valid_to "
+        "FROM quote q JOIN channel c ON c.id = q.channel_id "
+        "JOIN supplier s ON s.id = c.supplier_id JOIN product p ON p.id = q.product_id "
+        "ORDER BY q.id"
+    ),
+    "purchases": (
+        "SELECT l.line_ref, s.code, p.sku, l.order_date, l.promised_date, l.ordered_qty, "
+        "l.unit_price, l.currency, l.fx_rate, l.regime "
+        "FROM purchase_line l JOIN channel c ON c.id = l.channel_id "
+        "JOIN supplier s ON s.id = c.supplier_id JOIN product p ON p.id = l.product_id "
+        "ORDER BY l.id"
+    ),
+    "deliveries": (
+        "SELECT l.line_ref, d.delivered_date, d.delivered_qty, d.rejected_qty, d.clearance_days "
+        "FROM delivery d JOIN purchase_line l ON l.id = d.line_id "
+        "ORDER BY d.id"
+    ),
+    # The rate the scores use for each currency and day: a manual rate where
+    # one is stored, else the feed's (DESIGN.md section 2). Importing it back
+    # leaves both kinds as they were (the importer skips a row equal to a
+    # feed-only rate).
+    "fx-rates": (
+        "SELECT r.currency, r.rate_date, r.rate_to_home FROM exchange_rate r "
+        "WHERE r.kind = 'manual' OR NOT EXISTS (SELECT 1 FROM exchange_rate m "
+        "WHERE m.currency = r.currency AND m.rate_date = r.rate_date AND m.kind = 'manual') "
+        "ORDER BY r.id"
+    ),
+}
+
+_COUNTS: dict[str, str] = {
+    "suppliers": "SELECT COUNT(*) FROM supplier",
+    "brands": "SELECT COUNT(*) FROM brand",
+    "products": "SELECT COUNT(*) FROM product",
+    "tax-categories": "SELECT COUNT(*) FROM tax_category",
+    "channels": "SELECT COUNT(*) FROM channel",
+    "quotes": "SELECT COUNT(*) FROM quote",
+    "purchases": "SELECT COUNT(*) FROM purchase_line",
+    "deliveries": "SELECT COUNT(*) FROM delivery",
+    "fx-rates": (
+        "SELECT COUNT(*) FROM exchange_rate r WHERE r.kind = 'manual' OR NOT EXISTS "
+        "(SELECT 1 FROM exchange_rate m WHERE m.currency = r.currency "
+        "AND m.rate_date = r.rate_date AND m.kind = 'manual')"
+    ),
+}
+
+# What a cell holds, worked out from how the importer reads the column.
+DATE, WHOLE, NUMBER, YES_NO, TEXT = "date", "whole", "number", "yes/no", "text"
+_NUMBER_PARSERS = (ff.money, ff.fraction, ff.consumption_tax, ff.postal_rate, ff.exchange_rate)
+
+
+def column_type(column: ff.Column) -> str:
+    parse = column.parse
+    if parse is ff.iso_date:
+        return DATE
+    if parse is ff.boolean:
+        return YES_NO
+    if parse in _NUMBER_PARSERS:
+        return NUMBER
+    if getattr(parse, "__qualname__", "").startswith("whole."):
+        return WHOLE
+    return TEXT
+
+
+def export_kinds() -> tuple[str, ...]:
+    """The kinds in the order a full set of files must be imported."""
+    return IMPORT_ORDER
+
+
+def file_format(path: str | Path) -> str:
+    """'csv' or 'xlsx' from the file's extension; BadInput for anything else."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix == ".xlsx":
+        return "xlsx"
+    raise BadInput(f"cannot tell the format of '{Path(path).name}': name the file .csv or .xlsx")
+
+
+def _check_kind(kind: str) -> ff.FileKind:
+    file_kind = FILE_KINDS.get(kind)
+    if file_kind is None:
+        raise BadInput(f"unknown file kind '{kind}'; use one of {', '.join(IMPORT_ORDER)}")
+    return file_kind
+
+
+# --- cell values ------------------------------------------------------------------
+
+
+def plain_number(value: Any) -> str:
+    """A stored number as text that reads back to exactly the same stored value."""
+    if isinstance(value, float):
+        number = Decimal(repr(value))  # the shortest text giving this very double
+    elif isinstance(value, Decimal):
+        number = value
+    else:
+        number = Decimal(int(value))
+    number = number.normalize()
+    if number == 0:
+        return "0"
+    return format(number, "f")
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return from_day_number(int(value))  # SQLite stores days since 1970-01-01
+
+
+def _text_converter(kind: str) -> Callable[[Any], str]:
+    if kind == DATE:
+
+        def date_text(value: Any) -> str:
+            day = _as_date(value)
+            return "" if day is None else day.isoformat()
+
+        return date_text
+    if kind == YES_NO:
+        return lambda value: "" if value is None else ("true" if value else "false")
+    if kind == WHOLE:
+        return lambda value: "" if value is None else str(int(value))
+    if kind == NUMBER:
+        return lambda value: "" if value is None else plain_number(value)
+    return lambda value: "" if value is None else str(value)
+
+
+def _cell_converter(kind: str) -> Callable[[Any], Any]:
+    """Values for an .xlsx cell: real dates, numbers and booleans, so Excel can sort and sum."""
+    if kind == DATE:
+        return _as_date
+    if kind == YES_NO:
+        return lambda value: None if value is None else bool(value)
+    if kind == WHOLE:
+        return lambda value: None if value is None else int(value)
+    if kind == NUMBER:
+
+        def number(value: Any) -> Any:
+            if value is None or isinstance(value, int):
+                return value
+            # openpyxl writes numbers with 16 significant digits ("%.16g"); the
+            # rare value that needs more (0.1 + 0.2) goes in as exact text.
+            as_float = float(value)
+            exact = isinstance(value, float) or Decimal(repr(as_float)) == value
+            if exact and float(f"{as_float:.16g}") == as_float:
+                return as_float
+            return plain_number(value)
+
+        return number
+    return lambda value: None if value is None or value == "" else str(value)
+
+
+# --- reading the rows -------------------------------------------------------------
+
+
+def count_rows(engine: Engine, kind: str) -> int:
+    _check_kind(kind)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(_COUNTS[kind])
+        return int(cursor.fetchone()[0])
+    finally:
+        raw.close()
+
+
+def _rows(engine: Engine, kind: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The kind's rows in chunks of FETCH_ROWS, read in one transaction (one snapshot)."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(_QUERIES[kind])
+        while True:
+            chunk = cursor.fetchmany(FETCH_ROWS)
+            if not chunk:
+                return
+            yield chunk
+    finally:
+        try:
+            raw.rollback()
+        finally:
+            raw.close()
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+def export_table(
+    engine: Engine,
+    kind: str,
+    path: str | Path,
+    *,
+    progress: ProgressCallback = no_progress,
+) -> int:
+    """Write every stored row of `kind` to `path` (.csv or .xlsx); returns the row count.
+
+    The file is written next to its destination and moved into place at the
+    end, so a cancelled or failed export never leaves half a file behind
+    (nor spoils an older export of the same name).
+    """
+    file_kind = _check_kind(kind)
+    path = Path(path)
+    fmt = file_format(path)
+    total = count_rows(engine, kind)
+    if fmt == "xlsx" and total + 1 > XLSX_MAX_ROWS:
+        raise BadInput(
+            f"{total:,} {kind} rows do not fit in one Excel sheet "
+            f"(at most {XLSX_MAX_ROWS - 1:,}); export them as .csv instead"
+        )
+    if not path.parent.is_dir():
+        raise BadInput(f"the folder {path.parent} does not exist")
+    progress(0, total, f"Exporting {kind}")
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
+    )
+    os.close(handle)
+    try:
+        writer = _write_csv if fmt == "csv" else _write_xlsx
+        written = writer(engine, file_kind, Path(temporary), total, progress)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _write_csv(
+    engine: Engine, kind: ff.FileKind, path: Path, total: int, progress: ProgressCallback
+) -> int:
+    converters = [_text_converter(column_type(c)) for c in kind.columns]
+    written = 0
+    try:
+        # UTF-8 with BOM: Excel on Windows then opens Chinese names correctly,
+        # and the importer reads the BOM as well as without.
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            out = csv.writer(fh, lineterminator="\n")
+            out.writerow(kind.headers)
+            for chunk in _rows(engine, kind.name):
+                out.writerows(
+                    [conv(value) for conv, value in zip(converters, row, strict=True)]
+                    for row in chunk
+                )
+                written += len(chunk)
+                progress(written, total, f"Exporting {kind.name}: {written:,} rows")
+    except OSError as exc:
+        raise CannotFinish(f"the file {path.name} could not be written: {exc.strerror}") from None
+    return written
+
+
+def _write_xlsx(
+    engine: Engine, kind: ff.FileKind, path: Path, total: int, progress: ProgressCallback
+) -> int:
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+
+    types = [column_type(c) for c in kind.columns]
+    converters = [_cell_converter(t) for t in types]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(kind.name)
+    _size_columns(sheet, kind, types)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in kind.headers:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    text_columns = [i for i, t in enumerate(types) if t == TEXT]
+    written = 0
+    for chunk in _rows(engine, kind.name):
+        for row in chunk:
+            values = [conv(value) for conv, value in zip(converters, row, strict=True)]
+            for index in text_columns:
+                value = values[index]
+                if value is not None and value.startswith("="):
+                    # openpyxl would store it as a formula; it is a name or a note.
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"
+                    values[index] = cell
+            sheet.append(values)
+        written += len(chunk)
+        progress(written, total, f"Exporting {kind.name}: {written:,} rows")
+    try:
+        workbook.save(path)
+    except OSError as exc:
+        raise CannotFinish(f"the file {path.name} could not be written: {exc.strerror}") from None
+    return written
+
+
+_WIDTHS = {DATE: 12, WHOLE: 10, NUMBER: 12, YES_NO: 8, TEXT: 18}
+
+
+def _size_columns(sheet: Any, kind: ff.FileKind, types: list[str]) -> None:
+    # Date cells get openpyxl's yyyy-mm-dd format from their value; only widths here.
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+    for index, (name, kind_of_cell) in enumerate(zip(kind.headers, types, strict=True), start=1):
+        width = max(len(name) + 2, _WIDTHS[kind_of_cell])
+        if name in ("name", "notes", "contact"):
+            width = 30
+        sheet.column_dimensions[get_column_letter(index)].width = width

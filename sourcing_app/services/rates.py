@@ -1,0 +1,538 @@
+"""Exchange rates: the ECB daily feed over requests, manual rates, and how old they are.
+
+DESIGN.md sections 2 and 8. The feed (ECB's daily reference XML by default,
+the address is the setting `rates_feed_url`) gives rates per EUR; each is
+turned into a rate to the home currency: rate_to_home(X) = home per EUR / X
+per EUR, and EUR itself is home per EUR. They are stored with kind 'feed',
+the feed's date and its address, all in one transaction.
+
+Nothing here trusts the network: explicit connect and read timeouts, a
+bounded retry with backoff on connection errors and 5xx answers, a size cap,
+and defusedxml, which refuses entity declarations (XML bombs). Every failure
+is a CannotFinish (BadInput for an address that is not a web address) with a
+message in words, and leaves every stored rate as it was, so scoring carries
+on with the last known rates.
+
+A manual rate wins over the feed's for its date (scoring's `_load_fx` and
+the importer's `_stored_rate` both prefer it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from sqlalchemy import Connection, Engine, text
+
+from sourcing_app import __version__
+from sourcing_app.db.types import date_param, from_day_number
+from sourcing_app.domain.codes import ISO_4217_CURRENCIES
+from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback, no_progress
+from sourcing_app.services.settings import load_settings, load_user_name
+
+DEFAULT_FEED_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+FEED_URL_KEY = "rates_feed_url"
+USER_AGENT = f"sourcing-desk/{__version__} (exchange rates; +https://github.com/sourcing-desk)"
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 20.0
+TRIES = 3
+BACKOFF_SECONDS = 0.5  # waits 0.5 s, then 1 s, between tries
+MAX_FEED_BYTES = 2_000_000  # the daily file is about 1.5 kB
+# The ECB publishes on working days only: a Friday rate is 3 days old on
+# Monday morning, 5 after an Easter weekend. Older than this, the banner shows.
+FRESH_DAYS = 5
+FEED = "feed"
+MANUAL = "manual"
+# Stored rates keep ten decimal places (db.types.fx_rate).
+_PLACES = Decimal("0.0000000001")
+
+
+def day_text(day: dt.date) -> str:
+    """27 Nov 2026, the way the app shows dates."""
+    return f"{day.day} {day:%b %Y}"
+
+
+# --- the feed address ---------------------------------------------------------------
+
+
+def load_feed_url(conn: Connection | Engine) -> str:
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return load_feed_url(c)
+    value = conn.execute(
+        text("SELECT value FROM setting WHERE key = :k"), {"k": FEED_URL_KEY}
+    ).scalar()
+    if value:
+        url = json.loads(value)
+        if isinstance(url, str) and url.strip():
+            return url.strip()
+    return DEFAULT_FEED_URL
+
+
+def save_feed_url(conn: Connection, url: str) -> None:
+    check_url(url)
+    payload = json.dumps(url.strip())
+    updated = conn.execute(
+        text("UPDATE setting SET value = :v WHERE key = :k"), {"k": FEED_URL_KEY, "v": payload}
+    )
+    if updated.rowcount == 0:
+        conn.execute(
+            text("INSERT INTO setting (key, value) VALUES (:k, :v)"),
+            {"k": FEED_URL_KEY, "v": payload},
+        )
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadInput(f"'{url}' is not a web address; it must start with https:// or http://")
+    return url.strip()
+
+
+def source_label(url: str) -> str:
+    """ECB for the ECB's own feed, else the feed's host name."""
+    host = urlsplit(url).hostname or url
+    return "ECB" if host.endswith("ecb.europa.eu") else host
+
+
+# --- fetching -------------------------------------------------------------------------
+
+
+def fetch_feed(
+    url: str,
+    *,
+    timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+    tries: int = TRIES,
+    backoff: float = BACKOFF_SECONDS,
+    progress: ProgressCallback = no_progress,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bytes:
+    """The feed's bytes. Retries connection errors and 5xx answers `tries` times in all,
+    waiting backoff, 2 × backoff, … between them; raises CannotFinish in words."""
+    url = check_url(url)
+    host = urlsplit(url).hostname
+    last = ""
+    with requests.Session() as session:
+        session.headers["User-Agent"] = USER_AGENT
+        session.headers["Accept"] = "application/xml, text/xml;q=0.9"
+        for attempt in range(tries):
+            if attempt:
+                progress(attempt, tries, f"Trying the rate feed again ({attempt + 1} of {tries})")
+                sleep(backoff * 2 ** (attempt - 1))
+            else:
+                progress(0, tries, f"Fetching exchange rates from {host}")
+            try:
+                response = session.get(url, timeout=timeout, stream=True)
+            except requests.exceptions.ConnectTimeout:
+                last = f"the rate feed at {host} did not answer within {timeout[0]:g} s"
+                continue
+            except requests.exceptions.ReadTimeout:
+                raise CannotFinish(
+                    f"the rate feed at {host} stopped answering for more than {timeout[1]:g} s"
+                ) from None
+            except requests.exceptions.SSLError:
+                raise CannotFinish(
+                    f"the secure connection to the rate feed at {host} failed "
+                    "(its certificate could not be checked)"
+                ) from None
+            except requests.exceptions.ConnectionError:
+                last = f"could not reach the rate feed at {host} (no network, or a wrong address)"
+                continue
+            except requests.exceptions.RequestException as exc:
+                raise CannotFinish(f"the rate feed at {host} could not be read: {exc}") from None
+            with response:
+                if response.status_code >= 500:
+                    last = (
+                        f"the rate feed at {host} failed with HTTP {response.status_code} "
+                        f"({response.reason or 'server error'})"
+                    )
+                    continue
+                if response.status_code >= 400:
+                    raise CannotFinish(
+                        f"the rate feed at {host} answered HTTP {response.status_code} "
+                        f"({response.reason or 'error'}); check the feed address"
+                    )
+                return _read_capped(response, host or url, timeout[1])
+        raise CannotFinish(f"{last}; tried {tries} times" if tries > 1 else last)
+
+
+def _read_capped(response: requests.Response, host: str, read_timeout: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > MAX_FEED_BYTES:
+                raise CannotFinish(
+                    f"the rate feed at {host} sent more than {MAX_FEED_BYTES // 1_000_000} MB; "
+                    "that is not the daily rates file"
+                )
+            chunks.append(chunk)
+    except requests.exceptions.ConnectionError:  # also a read timeout while streaming
+        raise CannotFinish(
+            f"the rate feed at {host} stopped answering for more than {read_timeout:g} s"
+        ) from None
+    except requests.exceptions.RequestException as exc:
+        raise CannotFinish(f"the rate feed at {host} broke off: {exc}") from None
+    return b"".join(chunks)
+
+
+# --- parsing --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedRates:
+    """One day of the feed: units of each currency per EUR."""
+
+    day: dt.date
+    per_eur: dict[str, Decimal]
+
+
+def parse_feed(content: bytes) -> FeedRates:
+    """The ECB reference XML read safely; CannotFinish in words for anything else."""
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml.ElementTree as safe_xml
+    from defusedxml import DefusedXmlException
+
+    head = content.lstrip()[:200].lower()
+    if not head:
+        raise CannotFinish("the rate feed sent an empty answer")
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        raise CannotFinish(
+            "the rate feed sent a web page (HTML), not the rates XML; check the feed address"
+        )
+    try:
+        root = safe_xml.fromstring(content)
+    except DefusedXmlException:
+        raise CannotFinish(
+            "the rate feed's XML was refused: it declares entities or a DTD, which a rates "
+            "file never needs (a possible XML bomb)"
+        ) from None
+    except ParseError as exc:
+        raise CannotFinish(f"the rate feed's answer is not well-formed XML ({exc})") from None
+    for cube in root.iter():
+        if not cube.tag.endswith("Cube") or "time" not in cube.attrib:
+            continue
+        try:
+            day = dt.date.fromisoformat(cube.attrib["time"])
+        except ValueError:
+            raise CannotFinish(
+                f"the rate feed's date '{cube.attrib['time']}' is not a YYYY-MM-DD date"
+            ) from None
+        per_eur: dict[str, Decimal] = {}
+        for entry in cube:
+            code = entry.attrib.get("currency", "").strip().upper()
+            raw = entry.attrib.get("rate", "").strip()
+            if not code:
+                continue
+            if code not in ISO_4217_CURRENCIES:
+                raise CannotFinish(f"the rate feed lists '{code}', which is not a currency code")
+            try:
+                rate = Decimal(raw)
+            except InvalidOperation:
+                rate = Decimal("NaN")
+            if not rate.is_finite() or rate <= 0:
+                raise CannotFinish(f"the rate feed gives {code} the rate '{raw}', not a number")
+            per_eur[code] = rate
+        if not per_eur:
+            raise CannotFinish(f"the rate feed for {day_text(day)} lists no rates")
+        return FeedRates(day, per_eur)
+    raise CannotFinish(
+        "the rate feed's XML holds no dated rates (no Cube with a time); "
+        "is the address the ECB daily reference rates?"
+    )
+
+
+def rates_to_home(feed: FeedRates, home: str) -> dict[str, Decimal]:
+    """Each currency's rate to the home currency: home per EUR / currency per EUR."""
+    per_eur = {"EUR": Decimal(1), **feed.per_eur}
+    home_per_eur = per_eur.get(home)
+    if home_per_eur is None:
+        raise CannotFinish(
+            f"the rate feed has no {home} rate, so no rate to {home} (the home currency) "
+            "can be worked out"
+        )
+    with localcontext() as context:
+        context.prec = 28
+        return {
+            code: (home_per_eur / rate).quantize(_PLACES)
+            for code, rate in sorted(per_eur.items())
+            if code != home
+        }
+
+
+# --- storing --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatesUpdate:
+    day: dt.date
+    source: str
+    rates: dict[str, Decimal]
+    new: int  # currencies that had no feed rate stored for that day
+
+    def summary(self) -> str:
+        home_note = (
+            f"{len(self.rates)} rates for {day_text(self.day)} from {source_label(self.source)}"
+        )
+        if self.new == 0:
+            return f"{home_note}: already stored, nothing changed"
+        return f"stored {home_note}"
+
+
+def update_rates(
+    engine: Engine,
+    url: str | None = None,
+    *,
+    timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+    tries: int = TRIES,
+    backoff: float = BACKOFF_SECONDS,
+    who: str = "",
+    progress: ProgressCallback = no_progress,
+) -> RatesUpdate:
+    """Fetch the feed, work out rates to the home currency, store them all or none."""
+    address = check_url(url) if url else load_feed_url(engine)
+    home = load_settings(engine).home_currency
+    content = fetch_feed(address, timeout=timeout, tries=tries, backoff=backoff, progress=progress)
+    feed = parse_feed(content)
+    rates = rates_to_home(feed, home)
+    progress(tries, tries, f"Storing {len(rates)} exchange rates")
+    new = 0
+    try:
+        with engine.begin() as conn:
+            dialect = conn.dialect.name
+            day = date_param(dialect, feed.day)
+            for currency, rate in rates.items():
+                params = {"c": currency, "d": day, "r": _rate_param(dialect, rate), "s": address}
+                updated = conn.execute(
+                    text(
+                        "UPDATE exchange_rate SET rate_to_home = :r, source = :s "
+                        "WHERE currency = :c AND rate_date = :d AND kind = 'feed'"
+                    ),
+                    params,
+                )
+                if updated.rowcount == 0:
+                    new += 1
+                    conn.execute(
+                        text(
+                            "INSERT INTO exchange_rate (currency, rate_date, rate_to_home, kind, "
+                            "source) VALUES (:c, :d, :r, 'feed', :s)"
+                        ),
+                        params,
+                    )
+            _audit(
+                conn,
+                who or load_user_name(conn),
+                "feed",
+                f"{source_label(address)} {feed.day.isoformat()}",
+                "rates update",
+                {"rates": len(rates), "new": new, "source": address},
+            )
+    except Exception as exc:
+        if isinstance(exc, BadInput | CannotFinish):
+            raise
+        raise CannotFinish(
+            f"the rates could not be stored ({_first_line(exc)}); none were"
+        ) from exc
+    return RatesUpdate(feed.day, address, rates, new)
+
+
+def set_manual_rate(
+    engine: Engine, currency: str, day: dt.date, rate: Decimal, *, who: str = ""
+) -> Decimal | None:
+    """Store a rate typed in by hand; it wins over the feed for `day`.
+
+    Returns the manual rate it replaced, if any.
+    """
+    code = currency.strip().upper()
+    if code not in ISO_4217_CURRENCIES:
+        raise BadInput(f"'{currency}' is not an ISO 4217 currency code")
+    if not rate.is_finite() or rate <= 0:
+        raise BadInput(f"{rate} is not a usable exchange rate; it must be more than 0")
+    home = load_settings(engine).home_currency
+    if code == home:
+        raise BadInput(f"{code} is the home currency; its rate is always 1")
+    with engine.begin() as conn:
+        dialect = conn.dialect.name
+        name = who or load_user_name(conn)
+        params = {
+            "c": code,
+            "d": date_param(dialect, day),
+            "r": _rate_param(dialect, rate),
+            "s": f"manual: {name}"[:300],
+        }
+        old = conn.execute(
+            text(
+                "SELECT rate_to_home FROM exchange_rate "
+                "WHERE currency = :c AND rate_date = :d AND kind = 'manual'"
+            ),
+            params,
+        ).scalar()
+        if old is None:
+            conn.execute(
+                text(
+                    "INSERT INTO exchange_rate (currency, rate_date, rate_to_home, kind, source) "
+                    "VALUES (:c, :d, :r, 'manual', :s)"
+                ),
+                params,
+            )
+        else:
+            conn.execute(
+                text(
+                    "UPDATE exchange_rate SET rate_to_home = :r, source = :s "
+                    "WHERE currency = :c AND rate_date = :d AND kind = 'manual'"
+                ),
+                params,
+            )
+        old_rate = None if old is None else _decimal(old)
+        _audit(
+            conn,
+            name,
+            "exchange_rate",
+            f"{code} {day.isoformat()}",
+            "set manual rate",
+            {"old": None if old_rate is None else str(old_rate), "new": str(rate)},
+        )
+    return old_rate
+
+
+def _rate_param(dialect: str, rate: Decimal) -> Any:
+    # SQLite has no decimal type; the ORM binds Numeric as float there too.
+    return float(rate) if dialect == "sqlite" else rate
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value).normalize() if isinstance(value, Decimal) else Decimal(value)
+
+
+def _first_line(exc: BaseException) -> str:
+    words = str(exc).strip()
+    return words.splitlines()[0] if words else type(exc).__name__
+
+
+def _audit(
+    conn: Connection, who: str, entity: str, key: str, action: str, changes: dict[str, Any]
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    at: Any = now
+    if conn.dialect.name == "sqlite":  # sqlmodel's UTC text, as the importer writes it
+        at = now.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    conn.execute(
+        text(
+            "INSERT INTO audit_entry (at, who, entity, entity_key, action, changes) "
+            "VALUES (:at, :who, :entity, :key, :action, :changes)"
+        ),
+        {
+            "at": at,
+            "who": who[:120],
+            "entity": entity[:40],
+            "key": key[:200],
+            "action": action[:40],
+            "changes": json.dumps(changes),
+        },
+    )
+
+
+# --- reading what is stored ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredRate:
+    """The rate scoring uses for a currency on a date, and where it came from."""
+
+    currency: str
+    day: dt.date
+    rate_to_home: Decimal
+    kind: str
+    source: str
+    overruled_feed_rate: Decimal | None = None  # the feed's rate a manual one beat that day
+
+
+def list_rates(engine: Engine, on: dt.date) -> list[StoredRate]:
+    """Per currency, the latest stored rate on or before `on`; on that day manual wins."""
+    with engine.connect() as conn:
+        dialect = conn.dialect.name
+        rows = conn.execute(
+            text(
+                "SELECT r.currency, r.rate_date, r.kind, r.rate_to_home, r.source "
+                "FROM exchange_rate r WHERE r.rate_date = (SELECT MAX(r2.rate_date) "
+                "FROM exchange_rate r2 WHERE r2.currency = r.currency AND r2.rate_date <= :on) "
+                "ORDER BY r.currency, r.kind"
+            ),
+            {"on": date_param(dialect, on)},
+        ).all()
+    by_currency: dict[str, dict[str, tuple[Any, ...]]] = {}
+    for currency, day, kind, rate, source in rows:
+        by_currency.setdefault(currency, {})[kind] = (day, rate, source)
+    listed = []
+    for currency, kinds in sorted(by_currency.items()):
+        kind = MANUAL if MANUAL in kinds else FEED
+        day, rate, source = kinds[kind]
+        feed = kinds.get(FEED) if kind == MANUAL else None
+        listed.append(
+            StoredRate(
+                currency,
+                _as_date(day),
+                _decimal(rate),
+                kind,
+                source,
+                None if feed is None else _decimal(feed[1]),
+            )
+        )
+    return listed
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else from_day_number(int(value))
+
+
+@dataclass(frozen=True)
+class RatesAge:
+    """How old the newest feed rates are, for the desktop banner."""
+
+    today: dt.date
+    last_feed_day: dt.date | None
+    last_source: str
+
+    @property
+    def days_old(self) -> int | None:
+        return None if self.last_feed_day is None else (self.today - self.last_feed_day).days
+
+    @property
+    def fresh(self) -> bool:
+        days = self.days_old
+        return days is not None and days <= FRESH_DAYS
+
+    def describe(self) -> str:
+        """ "Exchange rates are 6 days old (ECB, 21 Nov 2026)." in words."""
+        days = self.days_old
+        if days is None or self.last_feed_day is None:
+            return "No exchange rates have come from the rate feed yet."
+        where = f"{source_label(self.last_source)}, {day_text(self.last_feed_day)}"
+        if days <= 0:
+            return f"Exchange rates are from today ({where})."
+        unit = "day" if days == 1 else "days"
+        return f"Exchange rates are {days} {unit} old ({where})."
+
+
+def rates_age(engine: Engine, today: dt.date) -> RatesAge:
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT rate_date, source FROM exchange_rate WHERE kind = 'feed' "
+                "ORDER BY rate_date DESC, id DESC LIMIT 1"
+            )
+        ).first()
+    if row is None:
+        return RatesAge(today, None, "")
+    return RatesAge(today, _as_date(row[0]), row[1] or "")

@@ -1,0 +1,219 @@
+"""Blank templates: the header of a file kind and one example row (DESIGN.md section 10).
+
+The example rows fit together (the quote's supplier and SKU are the ones the
+other templates create), so a buyer who fills the templates in IMPORT_ORDER
+sees every reference resolve. An .xlsx template carries a second sheet that
+says, per column, whether it is required, what it holds and its default; the
+importer reads only the first sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.services.exporting import (
+    DATE,
+    NUMBER,
+    WHOLE,
+    YES_NO,
+    column_type,
+    file_format,
+)
+from sourcing_app.services.file_formats import FILE_KINDS, IMPORT_ORDER
+
+EXAMPLE_ROWS: dict[str, dict[str, str]] = {
+    "tax-categories": {
+        "name": "Cosmetics",
+        "tariff": "0.05",
+        "consumption_tax": "0.15",
+        "vat": "0.13",
+        "postal_rate": "0.50",
+    },
+    "suppliers": {
+        "code": "TK01",
+        "name": "Tokyo Beauty Trading",
+        "country": "JP",
+        "kind": "trader",
+        "monthly_capacity": "5000",
+        "contact": "sato@example.jp",
+        "notes": "Osaka office",
+    },
+    "brands": {
+        "name": "Shiseido",
+        "origin_country": "JP",
+        "category": "Cosmetics",
+        "hot_selling": "true",
+        "planned_monthly_demand": "1200",
+        "target_retail_price": "399",
+    },
+    "products": {
+        "sku": "SK-100",
+        "brand": "Shiseido",
+        "name": "Ultimune serum 50 ml",
+        "tax_category": "Cosmetics",
+        "retail_price": "399",
+        "unit_weight_kg": "0.12",
+    },
+    "channels": {
+        "supplier_code": "TK01",
+        "brand": "Shiseido",
+        "tier": "1",
+        "authorization_ref": "SHI-AUTH-2026-014",
+        "authorized_until": "2027-03-31",
+        "contract_start": "2026-01-01",
+        "contract_end": "",
+        "exclusive": "false",
+        "active": "true",
+    },
+    "quotes": {
+        "supplier_code": "TK01",
+        "sku": "SK-100",
+        "unit_price": "4200",
+        "currency": "JPY",
+        "incoterm": "CIF",
+        "min_qty": "1",
+        "lead_time_days": "21",
+        "freight_per_unit": "150",
+        "insurance_per_unit": "20",
+        "valid_from": "2026-01-01",
+        "valid_to": "2026-12-31",
+    },
+    "purchases": {
+        "line_ref": "PO-1001",
+        "supplier_code": "TK01",
+        "sku": "SK-100",
+        "order_date": "2026-01-05",
+        "promised_date": "2026-01-26",
+        "ordered_qty": "100",
+        "unit_price": "4200",
+        "currency": "JPY",
+        "fx_rate": "0.048",
+        "regime": "cbec",
+    },
+    "deliveries": {
+        "line_ref": "PO-1001",
+        "delivered_date": "2026-01-24",
+        "delivered_qty": "100",
+        "rejected_qty": "2",
+        "clearance_days": "4",
+    },
+    "fx-rates": {"currency": "JPY", "date": "2026-01-02", "rate_to_home": "0.048"},
+}
+
+_WHAT = {
+    DATE: "a date, YYYY-MM-DD",
+    WHOLE: "a whole number",
+    NUMBER: "a number (rates as fractions: 0.13 for 13%)",
+    YES_NO: "true or false",
+}
+
+
+def column_notes(kind: str) -> list[tuple[str, str, str, str]]:
+    """(column, required or optional, what it holds, default when blank) for each column."""
+    notes = []
+    for column in FILE_KINDS[kind].columns:
+        what = _WHAT.get(column_type(column), "text")
+        if column.required:
+            notes.append((column.name, "required", what, ""))
+            continue
+        default = column.default
+        if default is None or default == "":
+            shown = "blank"
+        elif isinstance(default, bool):
+            shown = "true" if default else "false"
+        elif hasattr(default, "value"):
+            shown = str(default.value)
+        else:
+            shown = str(default)
+        notes.append((column.name, "optional", what, shown))
+    return notes
+
+
+def write_template(kind: str, path: str | Path) -> None:
+    """A blank template for `kind` at `path` (.csv or .xlsx): the header and one example row."""
+    file_kind = FILE_KINDS.get(kind)
+    if file_kind is None:
+        raise BadInput(f"unknown file kind '{kind}'; use one of {', '.join(IMPORT_ORDER)}")
+    path = Path(path)
+    fmt = file_format(path)
+    if not path.parent.is_dir():
+        raise BadInput(f"the folder {path.parent} does not exist")
+    example = EXAMPLE_ROWS[kind]
+    row = [example.get(name, "") for name in file_kind.headers]
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
+    )
+    os.close(handle)
+    try:
+        if fmt == "csv":
+            with open(temporary, "w", encoding="utf-8-sig", newline="") as fh:
+                out = csv.writer(fh, lineterminator="\n")
+                out.writerow(file_kind.headers)
+                out.writerow(row)
+        else:
+            _write_xlsx_template(kind, Path(temporary), row)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise CannotFinish(
+            f"the template {path.name} could not be written: {exc.strerror}"
+        ) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _typed(kind: str, row: list[str]) -> list[Any]:
+    """The example row as real Excel values: dates, numbers and booleans, not text."""
+    values: list[Any] = []
+    for column, cell in zip(FILE_KINDS[kind].columns, row, strict=True):
+        kind_of_cell = column_type(column)
+        if not cell:
+            values.append(None)
+        elif kind_of_cell == DATE:
+            values.append(dt.date.fromisoformat(cell))
+        elif kind_of_cell == WHOLE:
+            values.append(int(cell))
+        elif kind_of_cell == NUMBER:
+            values.append(Decimal(cell))
+        elif kind_of_cell == YES_NO:
+            values.append(cell == "true")
+        else:
+            values.append(cell)
+    return values
+
+
+def _write_xlsx_template(kind: str, path: Path, row: list[str]) -> None:
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = kind
+    sheet.append(list(FILE_KINDS[kind].headers))
+    sheet.append(_typed(kind, row))
+    bold = Font(bold=True)
+    for index, name in enumerate(FILE_KINDS[kind].headers, start=1):
+        sheet.cell(row=1, column=index).font = bold
+        sheet.column_dimensions[get_column_letter(index)].width = max(len(name) + 2, 14)
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("How to fill")
+    notes.append(["column", "required?", "what it holds", "default when blank"])
+    for cell in notes[1]:
+        cell.font = bold
+    for line in column_notes(kind):
+        notes.append(list(line))
+    notes.append([])
+    notes.append(["Line 1 holds the headers exactly as written; the example row may be replaced."])
+    notes.append(["Only the first sheet is imported. Dates are YYYY-MM-DD; rates are fractions."])
+    for letter, width in zip("ABCD", (22, 12, 44, 20), strict=True):
+        notes.column_dimensions[letter].width = width
+    workbook.save(path)

@@ -1,0 +1,228 @@
+"""A4 pages from a rich-text body: margins, a running header and footer, page numbers.
+
+The body is a QTextDocument (HTML), laid out against the PDF writer so that
+fonts measure as they print, and cut into pages of the body's height. Charts
+come in as images (drawn at three times their printed size, so they stay
+sharp). Everything is black on white: the reports must read the same when
+printed in black and white, so nothing relies on colour.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextDocument,
+)
+
+from sourcing_app.errors import CannotFinish
+
+DPI = 96  # CSS pixels: the HTML's widths mean what they say
+MM = DPI / 25.4
+PAGE_WIDTH = round(210 * MM)
+PAGE_HEIGHT = round(297 * MM)
+MARGIN_X = round(16 * MM)
+MARGIN_TOP = round(22 * MM)  # the running header sits in the top margin
+MARGIN_BOTTOM = round(20 * MM)  # the footer in the bottom one
+BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+BODY_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+FONT_FAMILY = "DejaVu Sans"
+
+STYLE = """
+body { color: #000; }
+h1 { font-size: 17pt; font-weight: bold; margin: 0 0 2px 0; }
+h2 { font-size: 12pt; font-weight: bold; margin: 14px 0 4px 0;
+     border-bottom: 1px solid #000; }
+h3 { font-size: 10pt; font-weight: bold; margin: 10px 0 3px 0; }
+p { margin: 2px 0 4px 0; }
+.sub { font-size: 9pt; color: #333; }
+.note { font-size: 7.5pt; color: #333; }
+.big { font-size: 13pt; font-weight: bold; }
+table.grid { border-collapse: collapse; }
+table.grid th { font-weight: bold; background: #e6e6e6; border: 1px solid #555;
+                padding: 3px; text-align: left; }
+table.grid td { border: 1px solid #999; padding: 3px; vertical-align: top; }
+td.num, th.num { text-align: right; }
+td.total { font-weight: bold; border-top: 2px solid #000; }
+"""
+
+
+def ensure_gui() -> None:
+    """Qt's fonts and PDF writer need a QGuiApplication; a headless CLI runs offscreen."""
+    if QGuiApplication.instance() is not None:
+        return
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    global _APP
+    _APP = QGuiApplication(["sourcing-app"])
+
+
+_APP: QGuiApplication | None = None
+
+
+@dataclass
+class Report:
+    """What goes on the pages: the running header and footer, the body, its images."""
+
+    title: str  # the PDF's title, and the header's left side
+    header_right: str
+    footer_left: str
+    body_html: str
+    images: dict[str, QImage] = field(default_factory=dict)
+
+
+def write_pdf(report: Report, path: str | Path) -> int:
+    """Lay the report out on A4 pages and write it to `path`; returns the page count.
+
+    Written to a temporary file beside `path` and moved into place, so a
+    failure never leaves half a PDF (nor spoils an older one).
+    """
+    ensure_gui()
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise CannotFinish(f"the folder {path.parent} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
+    os.close(handle)
+    try:
+        pages = _paint(report, temporary)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise CannotFinish(f"the report {path.name} could not be written: {exc.strerror}") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return pages
+
+
+def _paint(report: Report, filename: str) -> int:
+    writer = QPdfWriter(filename)
+    writer.setResolution(DPI)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
+    writer.setTitle(report.title)
+    writer.setCreator("Sourcing desk")
+
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(writer)
+    document.setDefaultFont(body_font(9))
+    document.setDefaultStyleSheet(STYLE)
+    document.setDocumentMargin(0)
+    for name, image in report.images.items():
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+    document.setHtml(report.body_html)
+    document.setPageSize(QSizeF(BODY_WIDTH, BODY_HEIGHT))
+    pages = max(1, document.pageCount())
+
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise CannotFinish(f"the PDF file {filename} could not be opened for writing")
+    try:
+        for page in range(pages):
+            if page:
+                writer.newPage()
+            _header_and_footer(painter, report, page + 1, pages)
+            painter.save()
+            painter.translate(MARGIN_X, MARGIN_TOP - page * BODY_HEIGHT)
+            document.drawContents(painter, QRectF(0, page * BODY_HEIGHT, BODY_WIDTH, BODY_HEIGHT))
+            painter.restore()
+    finally:
+        painter.end()
+    return pages
+
+
+def body_font(points: float) -> QFont:
+    font = QFont(FONT_FAMILY)
+    font.setPointSizeF(points)
+    # No "fi" ligatures: text copied out of the PDF (or searched) reads as typed.
+    font.setFeature(QFont.Tag("liga"), 0)
+    return font
+
+
+def _header_and_footer(painter: QPainter, report: Report, page: int, pages: int) -> None:
+    painter.save()
+    painter.setPen(QPen(Qt.GlobalColor.black, 0.8))
+    small = body_font(7)
+    painter.setFont(small)
+    top = round(10 * MM)
+    header = QRectF(MARGIN_X, top, BODY_WIDTH, 14)
+    painter.drawText(
+        header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, report.title
+    )
+    painter.drawText(
+        header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, report.header_right
+    )
+    line_y = top + 17
+    painter.drawLine(MARGIN_X, line_y, MARGIN_X + BODY_WIDTH, line_y)
+    bottom = PAGE_HEIGHT - round(12 * MM)
+    painter.drawLine(MARGIN_X, bottom - 4, MARGIN_X + BODY_WIDTH, bottom - 4)
+    footer = QRectF(MARGIN_X, bottom, BODY_WIDTH, 14)
+    left = painter.fontMetrics().elidedText(
+        report.footer_left, Qt.TextElideMode.ElideMiddle, round(BODY_WIDTH - 90)
+    )
+    painter.drawText(footer, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, left)
+    painter.drawText(
+        footer,
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        f"Page {page} of {pages}",
+    )
+    painter.restore()
+
+
+# --- small HTML helpers ---------------------------------------------------------------
+
+
+def table(
+    headers: list[str],
+    rows: list[list[str]],
+    *,
+    numeric: set[int] | None = None,
+    widths: list[int] | None = None,
+    total_rows: set[int] | None = None,
+    font_pt: float | None = None,
+) -> str:
+    """An HTML table; cells are already-escaped HTML. `numeric` columns align right."""
+    numeric = numeric or set()
+    total_rows = total_rows or set()
+    size = f' style="font-size: {font_pt:g}pt"' if font_pt else ""
+    parts = [f'<table class="grid" width="100%" cellspacing="0" cellpadding="3"{size}><thead><tr>']
+    for index, name in enumerate(headers):
+        width = f' width="{widths[index]}%"' if widths else ""
+        cls = ' class="num"' if index in numeric else ""
+        parts.append(f"<th{cls}{width}>{name}</th>")
+    parts.append("</tr></thead><tbody>")
+    for row_index, row in enumerate(rows):
+        parts.append("<tr>")
+        for index, cell in enumerate(row):
+            classes = []
+            if index in numeric:
+                classes.append("num")
+            if row_index in total_rows:
+                classes.append("total")
+            cls = f' class="{" ".join(classes)}"' if classes else ""
+            parts.append(f"<td{cls}>{cell}</td>")
+        parts.append("</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def text(value: object) -> str:
+    return escape(str(value))
