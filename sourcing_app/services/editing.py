@@ -34,6 +34,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import SQLModel
 
@@ -341,6 +342,36 @@ class EditingService:
         if row is None:
             raise Conflict(f"The {spec.label} #{entity_id} is no longer in the database.")
         return row
+
+    def choices(self, entity: str, *, supplier_id: int | None = None) -> list[tuple[int, str]]:
+        """(id, words) of the rows a form may pick, archived ones left out.
+
+        Products with a `supplier_id` are those of the brands the supplier has
+        a channel for: the only SKUs it can quote or be bought from.
+        """
+        queries = {
+            "supplier": "SELECT id, code || ' · ' || name FROM supplier "
+            "WHERE archived = :f ORDER BY code",
+            "brand": "SELECT id, name FROM brand WHERE archived = :f ORDER BY name",
+            "tax_category": "SELECT id, name FROM tax_category ORDER BY name",
+            "product": "SELECT id, sku || ' · ' || name FROM product "
+            "WHERE archived = :f ORDER BY sku",
+        }
+        sql = queries[entity]
+        params: dict[str, Any] = {"f": False}
+        if entity == "product" and supplier_id is not None:
+            sql = (
+                "SELECT p.id, p.sku || ' · ' || p.name FROM product p "
+                "JOIN channel c ON c.brand_id = p.brand_id AND c.supplier_id = :sid "
+                "WHERE p.archived = :f ORDER BY p.sku"
+            )
+            params["sid"] = supplier_id
+        with self.engine.connect() as conn:
+            return [(int(i), str(words)) for i, words in conn.execute(sql_text(sql), params)]
+
+    def home_currency(self) -> str:
+        with self.engine.connect() as conn:
+            return load_settings(conn).home_currency
 
     def check(
         self, entity: str, values: Mapping[str, Any], *, entity_id: int | None = None
