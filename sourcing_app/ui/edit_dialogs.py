@@ -357,8 +357,9 @@ class EditDialog(QDialog):
         self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.reload_button = QPushButton("Reload latest", self)
-        self.reload_button.setVisible(False)
         self.buttons.addButton(self.reload_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.reload_button.setVisible(False)  # after addButton, which shows it
+        self.conflicted = False
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(lambda: self.save())
@@ -377,7 +378,7 @@ class EditDialog(QDialog):
         return self.service.check(self.entity, {**values, **self.fixed}, entity_id=self.entity_id)
 
     def _validity(self, valid: bool) -> None:
-        self.save_button.setEnabled(valid and not self.reload_button.isVisible())
+        self.save_button.setEnabled(valid and not self.conflicted)
         if valid:
             self.summary.setText("")
             return
@@ -448,6 +449,7 @@ class EditDialog(QDialog):
             return None
         except Conflict as conflict:
             self._show_refusal(str(conflict))
+            self.conflicted = True
             self.reload_button.setVisible(True)
             self.save_button.setEnabled(False)
             return None
@@ -482,6 +484,7 @@ class EditDialog(QDialog):
             return
         self.version = current["version"]
         self.form.set_values(current)
+        self.conflicted = False
         self.reload_button.setVisible(False)
         self.banner.setVisible(False)
         self.form.validate()

@@ -249,3 +249,27 @@ def test_undoing_a_recorded_delivery_removes_it_and_redo_brings_it_back(
     workspace.undo_stack.redo()
     assert _scalar(engine, count) == 1
     assert [a[2] for a in _audit(engine)] == ["created", "undone", "created"]
+
+
+def test_saving_over_someone_elses_edit_says_so_and_offers_the_latest_values(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    dialog = EditDialog(workspace, "supplier", portfolio["S-VERT"])
+    qtbot.addWidget(dialog)
+    opened = EditingService(engine).load("supplier", portfolio["S-VERT"])
+    EditingService(engine, who=lambda: "jun").edit(
+        "supplier", opened["id"], opened["version"], {"monthly_capacity": 6000}
+    )
+    _type(qtbot, dialog.form.editor("monthly_capacity").input, "5500")
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+
+    assert dialog.save() is None
+
+    assert "Someone else saved the supplier S-VERT after you opened it (jun," in (
+        dialog.banner.text()
+    )
+    assert not dialog.save_button.isEnabled()
+    assert _scalar(engine, "SELECT monthly_capacity FROM supplier WHERE code = 'S-VERT'") == 6000
+    qtbot.mouseClick(dialog.reload_button, Qt.MouseButton.LeftButton)
+    assert dialog.form.editor("monthly_capacity").value() == "6000"
+    assert dialog.save_button.isEnabled()
