@@ -45,6 +45,7 @@ from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import BadInput, CannotFinish
 from sourcing_app.services import field_checks
 from sourcing_app.services import file_formats as cells
+from sourcing_app.services.audit import write_entry
 from sourcing_app.services.settings import load_settings, load_user_name
 
 _REQUIRED = "a value is required"
@@ -995,16 +996,13 @@ class EditingService:
             record["reason"] = reason.strip()
         if warning:
             record["warning"] = warning
-        audit = _table_named("audit_entry")
-        conn.execute(
-            insert(audit).values(
-                at=dt.datetime.now(dt.UTC),
-                who=self.who(conn)[:120],
-                entity=saved.entity,
-                entity_key=_key_of(saved.label),
-                action=saved.action,
-                changes=json.dumps(record, ensure_ascii=False),
-            )
+        write_entry(
+            conn,
+            who=self.who(conn),
+            entity=saved.entity,
+            key=_key_of(saved.label),
+            action=saved.action,
+            record=record,
         )
 
 
