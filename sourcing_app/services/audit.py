@@ -45,15 +45,22 @@ class AuditLine:
     action: str
     record: dict[str, Any]
 
-    def change_words(self) -> str:
-        """What changed, in one line: "name: 'A' → 'B'; reason: …"."""
+    def change_words(self, labels: dict[str, str] | None = None) -> str:
+        """What changed, in one line: "Name: 'A' → 'B'; reason: …".
+
+        `labels` names the fields as the forms do ("Monthly capacity").
+        """
+        labels = labels or {}
         record = self.record
         if self.action == "import":
             return f"{record.get('added', 0):,} added, {record.get('updated', 0):,} updated"
+        if "fields" not in record:  # another writer's record (the demo's counts, say)
+            return "; ".join(f"{k.replace('_', ' ')} {_count(v)}" for k, v in record.items())
         fields = record.get("fields") or {}
         removed = bool(fields) and all(pair[1] is None for pair in fields.values())
         parts = []
-        for name, (old, new) in fields.items():
+        for key, (old, new) in fields.items():
+            name = labels.get(key, key.replace("_", " "))
             if self.action == "created":
                 parts.append(f"{name} {_shown(new)}")
             elif removed:
@@ -63,6 +70,13 @@ class AuditLine:
         if record.get("reason"):
             parts.append(f"reason: {record['reason']}")
         return "; ".join(parts)
+
+
+def _count(value: Any) -> str:
+    # Counts get separators; a seed or a year-like code stays as written.
+    if isinstance(value, int) and not isinstance(value, bool) and value < 10_000_000:
+        return f"{value:,}"
+    return str(value)
 
 
 def _shown(value: Any) -> str:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcing_app.services.audit import AuditLine, latest_entries
+from sourcing_app.services.editing import ENTITIES
 from sourcing_app.ui.workspace import Workspace
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -91,7 +92,9 @@ class AuditTableModel(QAbstractTableModel):
                 return f"{_WHAT.get(line.entity, line.entity)} {line.key}".strip()
             if column == 3:
                 return line.action
-            return line.change_words()
+            spec = ENTITIES.get(line.entity)
+            labels = {f.name: f.label for f in spec.fields} if spec is not None else {}
+            return line.change_words(labels)
         return None
 
 
@@ -133,7 +136,8 @@ class AuditView(QWidget):
         rows = latest_entries(self.workspace.engine, LATEST, entity=entity)
         self.model.set_rows(rows)
         latest = "the latest " if len(rows) == LATEST else ""
-        self.count_label.setText(f"{latest}{len(rows):,} changes, newest first")
+        noun = "change" if len(rows) == 1 else "changes"
+        self.count_label.setText(f"{latest}{len(rows):,} {noun}, newest first")
         self.table.resizeColumnsToContents()
         for column in (2, 4):
             if self.table.columnWidth(column) > 420:

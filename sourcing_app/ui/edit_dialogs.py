@@ -415,7 +415,7 @@ class EditDialog(QDialog):
             self.banner.setStyleSheet(WARNING_STYLE)
         else:
             self.banner.setText(
-                f"⛔ {standing_words(score)}. A purchase with it is refused unless you give "
+                f"{standing_words(score)}. A purchase with it is refused unless you give "
                 "a reason, which goes into the audit trail."
             )
             self.banner.setStyleSheet(REFUSAL_STYLE)

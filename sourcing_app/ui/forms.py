@@ -323,8 +323,14 @@ class EntityForm(QWidget):
             label = QLabel(spec.label + ":", self)
             label.setBuddy(editor.input)
             # Line the label up with the input, not with the message under it.
-            label.setMinimumHeight(editor.input.sizeHint().height())
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if spec.kind is not FieldKind.LONG_TEXT:
+                label.setMinimumHeight(editor.input.sizeHint().height())
+            vertical = (
+                Qt.AlignmentFlag.AlignTop
+                if spec.kind is FieldKind.LONG_TEXT
+                else Qt.AlignmentFlag.AlignVCenter
+            )
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | vertical)
             layout.addRow(label, editor)
             self.editors[spec.name] = editor
         for spec in fields:

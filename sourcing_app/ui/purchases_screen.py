@@ -76,7 +76,7 @@ _LINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Promised", "promised_date"),
     ("Ordered", "ordered_qty"),
     ("Unit price", ""),
-    ("Rate", ""),
+    ("Rate to home", ""),
     ("Regime", ""),
     ("Delivered", ""),
     ("Accepted", ""),
@@ -103,6 +103,7 @@ class PurchaseTableModel(QAbstractTableModel):
         self.descending = True
         self.as_of = dt.date.today()
         self.grace_days = 2
+        self.home_currency = "CNY"
 
     # --- loading -------------------------------------------------------------------
 
@@ -164,8 +165,10 @@ class PurchaseTableModel(QAbstractTableModel):
             return None
         header, key = _LINE_COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return header
+            return f"{self.home_currency} per unit" if section == 8 else header
         if role == Qt.ItemDataRole.ToolTipRole:
+            if section == 8:
+                return "The exchange rate frozen on the line when it was ordered"
             return f"Sort by {header.lower()}" if key else "This column does not sort"
         return None
 
@@ -387,6 +390,14 @@ class PurchasesScreen(QWidget):
         workspace.data_changed.connect(self._data_changed)
         workspace.scores_changed.connect(self._scores_changed)
         self.model.as_of = workspace.as_of
+        # Off until ticked; when ticked, the last quarter is the usual question.
+        for dates, day in (
+            (self.from_filter, workspace.as_of - dt.timedelta(days=90)),
+            (self.to_filter, workspace.as_of),
+        ):
+            with QSignalBlocker(dates.edit):
+                dates.edit.setDate(qdate(day))
+        self.model.home_currency = self.session.service.home_currency()
         self.model.grace_days = load_settings(workspace.engine).grace_days
         workspace.settings_changed.connect(self._settings_changed)
         self.apply_filter()

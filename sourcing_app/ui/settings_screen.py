@@ -264,10 +264,10 @@ class SettingsScreen(QWidget):
         grid.addWidget(self._you_box(), 3, 0)
         grid.addWidget(self._fees_box(), 0, 1)
         grid.addWidget(self._cbec_box(), 1, 1)
-        grid.addWidget(self._tax_box(), 2, 1, 2, 1)
+        grid.addWidget(self._tax_box(), 2, 1, 3, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(4, 1)
+        grid.setRowStretch(4, 1)  # the tax table takes the height left over
 
         self.banner = QLabel(self)
         self.banner.setObjectName("banner")
@@ -343,11 +343,12 @@ class SettingsScreen(QWidget):
         box.setAlignment(Qt.AlignmentFlag.AlignRight)
         box.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
         box.setKeyboardTracking(True)
+        box.setGroupSeparatorShown(True)
         box.setMinimumWidth(self.fontMetrics().horizontalAdvance("000,000,000.00 CNY") + 30)
         return box
 
     def _weights_box(self) -> QGroupBox:
-        box, form = self._form_box("Stability weights (DESIGN.md section 4)")
+        box, form = self._form_box("Stability weights")
         for key in SUB_SCORE_KEYS:
             spin = self._number(0, 1000, 1, step=5)
             self._add(form, f"weights.{key}", WEIGHT_LABELS[key], spin, note="= 0.0%")
@@ -379,7 +380,7 @@ class SettingsScreen(QWidget):
         return box
 
     def _fees_box(self) -> QGroupBox:
-        box, form = self._form_box("Margin and fees (DESIGN.md section 3)")
+        box, form = self._form_box("Margin and fees")
         self._add(
             form,
             "costs.target_margin",

@@ -24,7 +24,7 @@ def test_an_edit_and_an_import_read_as_words(
     qtbot.addWidget(view)
 
     first = [view.model.index(0, c).data() for c in range(1, 5)]
-    assert first == ["mei", "supplier S-COMP", "edited", "monthly_capacity: 2000 → 2500"]
+    assert first == ["mei", "supplier S-COMP", "edited", "Monthly capacity: 2000 → 2500"]
     last = view.model.rowCount() - 1
     assert view.model.index(last, 4).data() == "1 added, 0 updated"  # the tax-categories file
     assert view.count_label.text() == "10 changes, newest first"
