@@ -33,7 +33,17 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import SQLModel
@@ -454,7 +464,7 @@ class EditingService:
             if "supplier_id" in changed or "product_id" in changed:
                 warning = self._standing_rule(conn, spec, parsed, before, standing, reason)
             self._write(conn, spec, entity_id, before, self._row_values(conn, spec, parsed))
-            after = self._read(conn, spec, entity_id) or {}
+            after = self._after(spec, before, parsed)
             saved = Saved(
                 entity,
                 entity_id,
@@ -584,15 +594,13 @@ class EditingService:
         return self._who() if self._who is not None else load_user_name(conn)
 
     def _read(self, conn: Connection, spec: EntitySpec, entity_id: int) -> dict[str, Any] | None:
-        table = _table(spec)
-        row = conn.execute(select(table).where(table.c.id == entity_id)).mappings().one_or_none()
+        row = conn.execute(_by_id(spec.table), {"rid": entity_id}).mappings().one_or_none()
         if row is None:
             return None
         values = dict(row)
         if spec.name in _VIA_CHANNEL:
-            channels = _table(ENTITIES["channel"])
             values["supplier_id"] = conn.execute(
-                select(channels.c.supplier_id).where(channels.c.id == values["channel_id"])
+                _column_by_id("channel", "supplier_id"), {"rid": values["channel_id"]}
             ).scalar()
         if not spec.versioned:
             values["version"] = fingerprint({k: values[k] for k in spec.names})
@@ -615,6 +623,17 @@ class EditingService:
         if version is not None and current["version"] != version:
             raise Conflict(self._conflict_words(conn, spec, current))
         return current
+
+    def _after(
+        self, spec: EntitySpec, before: dict[str, Any], parsed: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The row as just written, without reading it back."""
+        after = {**before, **{k: v for k, v in parsed.items() if k in before or k == "channel_id"}}
+        if spec.versioned:
+            after["version"] = before["version"] + 1
+        else:
+            after["version"] = fingerprint({k: after[k] for k in spec.names})
+        return after
 
     def _conflict_words(self, conn: Connection, spec: EntitySpec, current: dict[str, Any]) -> str:
         label = self._label(conn, spec, current)
@@ -749,6 +768,11 @@ class EditingService:
             if limit is not None and isinstance(value, str) and len(value) > limit:
                 problems[f.name] = f"is {len(value)} characters long; at most {limit} fit"
                 continue
+            scale = getattr(getattr(column, "type", None), "scale", None)
+            if isinstance(value, Decimal) and scale is not None and value != round(value, scale):
+                # Stored to `scale` places: say so rather than round the buyer's number.
+                problems[f.name] = f"{text} has more than {scale} decimal places"
+                continue
             parsed[f.name] = value
         self._references(conn, spec, parsed, problems, current)
         self._across(conn, spec, parsed, problems, current)
@@ -766,14 +790,14 @@ class EditingService:
         for f in spec.fields:
             if not f.reference or f.name not in parsed:
                 continue
+            if current is not None and current.get(f.name) == parsed[f.name]:
+                continue  # kept as it was: the foreign key vouches for it
             target = ENTITIES[f.reference]
-            table = _table(target)
-            row = conn.execute(select(table).where(table.c.id == parsed[f.name])).mappings().first()
+            row = conn.execute(_by_id(target.table), {"rid": parsed[f.name]}).mappings().first()
             if row is None:
                 problems[f.name] = f"the {target.label} chosen is no longer in the database"
                 continue
-            unchanged = current is not None and current.get(f.name) == parsed[f.name]
-            if "archived" in row and row["archived"] and not unchanged:
+            if "archived" in row and row["archived"]:
                 name = row.get("code") or row.get("sku") or row.get("name")
                 problems[f.name] = f"the {target.label} '{name}' is archived; restore it first"
 
@@ -791,7 +815,12 @@ class EditingService:
             _put(problems, "contract_end", field_checks.contract_end_problem(
                 p("contract_start"), p("contract_end"), show_date))  # fmt: skip
         elif name in _VIA_CHANNEL:
-            if "supplier_id" in parsed and "product_id" in parsed:
+            kept = current is not None and all(
+                parsed.get(k) == current.get(k) for k in ("supplier_id", "product_id")
+            )
+            if kept and current is not None:
+                parsed["channel_id"] = current["channel_id"]
+            elif "supplier_id" in parsed and "product_id" in parsed:
                 channel = self._channel_for(conn, parsed["supplier_id"], parsed["product_id"])
                 if isinstance(channel, str):
                     problems["supplier_id"] = channel
@@ -803,7 +832,10 @@ class EditingService:
             else:
                 self._purchase_rules(conn, parsed, problems, current)
         elif name == "delivery":
-            if "line_id" in parsed:
+            moved = current is None or any(
+                parsed.get(k) != current.get(k) for k in ("line_id", "delivered_date")
+            )
+            if "line_id" in parsed and moved:
                 lines = _table_named("purchase_line")
                 ordered = conn.execute(
                     select(lines.c.order_date).where(lines.c.id == parsed["line_id"])
@@ -833,7 +865,7 @@ class EditingService:
                 )
             else:
                 parsed["fx_rate"] = rate
-        if current is not None and ordered is not None:
+        if current is not None and ordered is not None and ordered != current["order_date"]:
             deliveries = _table_named("delivery")
             first = conn.execute(
                 select(func.min(deliveries.c.delivered_date)).where(
@@ -888,6 +920,8 @@ class EditingService:
             return
         query = select(table).where(*(table.c[k] == parsed[k] for k in keys))
         if current is not None:
+            if all(parsed[k] == current.get(k) for k in keys):
+                return  # the row keeps its own key
             query = query.where(table.c.id != current["id"])
         other = conn.execute(query.limit(1)).mappings().first()
         if other is None:
@@ -1033,6 +1067,26 @@ def _database_trouble(error: DBAPIError) -> str:
     if "readonly" in text or "read-only" in text:
         return "The database is read-only, so nothing could be saved."
     return f"The database would not take the change ({text}). Nothing was saved."
+
+
+_STATEMENTS: dict[tuple[str, ...], Any] = {}
+
+
+def _by_id(table_name: str) -> Any:
+    """SELECT * by id, built once: building a statement costs more than running it."""
+    key = ("row", table_name)
+    if key not in _STATEMENTS:
+        table = _table_named(table_name)
+        _STATEMENTS[key] = select(table).where(table.c.id == bindparam("rid"))
+    return _STATEMENTS[key]
+
+
+def _column_by_id(table_name: str, column: str) -> Any:
+    key = ("column", table_name, column)
+    if key not in _STATEMENTS:
+        table = _table_named(table_name)
+        _STATEMENTS[key] = select(table.c[column]).where(table.c.id == bindparam("rid"))
+    return _STATEMENTS[key]
 
 
 def _put(problems: dict[str, str], name: str, problem: str | None) -> None:

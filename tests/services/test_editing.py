@@ -363,3 +363,12 @@ def test_edit_and_audit_on_postgresql(pg_engine: Engine, tmp_path: Path) -> None
     ]
     assert audit[0][4]["fields"] == {"monthly_capacity": [2000, 2500]}
     assert audit[2][4]["fields"] == {"rejected_qty": [0, 4]}
+
+
+def test_a_price_with_more_places_than_are_stored_is_refused_not_rounded(
+    engine: Engine, portfolio: dict[str, int]
+) -> None:
+    service = EditingService(engine, who=lambda: "mei")
+    assert service.check("quote", _quote(portfolio, unit_price="18.123456")) == {
+        "unit_price": "18.123456 has more than 4 decimal places"
+    }
