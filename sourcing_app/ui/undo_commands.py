@@ -66,6 +66,38 @@ class EditSession(QObject):
         if saved.changed:
             self.workspace.undo_stack.push(SavedChangeCommand(self, saved))
 
+    def archive(self, entity: str, entity_id: int) -> Saved | None:
+        """Archive (supplier, brand, product), end (channel) or withdraw (quote), with undo.
+
+        A quote is withdrawn as of the workspace's evaluation date. None, with
+        `problem` emitted, when it could not be done.
+        """
+        return self._change(
+            lambda version: self.service.archive(
+                entity, entity_id, version, as_of=self.workspace.as_of
+            ),
+            entity,
+            entity_id,
+        )
+
+    def restore(self, entity: str, entity_id: int) -> Saved | None:
+        """Bring an archived supplier, brand or product (or an ended channel) back, with undo."""
+        return self._change(
+            lambda version: self.service.restore(entity, entity_id, version), entity, entity_id
+        )
+
+    def _change(
+        self, step: Callable[[int | str | None], Saved], entity: str, entity_id: int
+    ) -> Saved | None:
+        try:
+            version = self.service.load(entity, entity_id)["version"]
+            saved = step(version)
+        except (BadInput, CannotFinish) as error:
+            self.problem.emit(str(error))
+            return None
+        self.push(saved)
+        return saved
+
     def rescore_everyone(self) -> None:
         workspace = self.workspace
         as_of = workspace.as_of
