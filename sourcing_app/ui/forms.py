@@ -198,6 +198,7 @@ class FieldEditor(QWidget):
 
     def set_value(self, value: Any) -> None:
         w = self.input
+        kind = self.spec.kind
         blockers = [QSignalBlocker(w)]
         if self.blank_box is not None:
             blockers.append(QSignalBlocker(self.blank_box))
@@ -209,6 +210,10 @@ class FieldEditor(QWidget):
                 # Decimals and enums from the database against the list's plain values.
                 wanted = _text(value)
                 index = next((i for i in range(w.count()) if _text(w.itemData(i)) == wanted), -1)
+            if index < 0 and value is not None and kind is FieldKind.CHOICE:
+                # A row kept pointing at something archived since: still shown, by id.
+                w.addItem(f"#{value} (archived)", value)
+                index = w.count() - 1
             if index >= 0:
                 w.setCurrentIndex(index)
             elif w.isEditable():

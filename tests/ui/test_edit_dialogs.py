@@ -273,3 +273,18 @@ def test_saving_over_someone_elses_edit_says_so_and_offers_the_latest_values(
     qtbot.mouseClick(dialog.reload_button, Qt.MouseButton.LeftButton)
     assert dialog.form.editor("monthly_capacity").value() == "6000"
     assert dialog.save_button.isEnabled()
+
+
+def test_a_line_of_an_archived_supplier_can_still_be_edited(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    service = EditingService(engine, who=lambda: "mei")
+    supplier = service.load("supplier", portfolio["S-COMP"])
+    service.archive("supplier", supplier["id"], supplier["version"])
+    dialog = EditDialog(workspace, "purchase", portfolio["M2"])
+    qtbot.addWidget(dialog)
+    assert dialog.form.editor("supplier_id").value() == portfolio["S-COMP"]
+    _type(qtbot, dialog.form.editor("ordered_qty").input, "90")
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    assert dialog.save() is not None
+    assert _scalar(engine, "SELECT ordered_qty FROM purchase_line WHERE line_ref = 'M2'") == 90
