@@ -544,9 +544,24 @@ class PurchasesScreen(QWidget):
         shown = "line" if total == 1 else "lines"
         self.count_label.setText(f"{total:,} purchase {shown}")
 
+    # The widest text each column can hold, so later pages never clip it.
+    _WIDEST = {
+        6: "999,999 units",
+        7: "KRW 999,999.00",
+        8: "0.00000000",
+        10: "999,999 units",
+        11: "999,999 (100%)",
+        12: "Late: nothing delivered",
+    }
+
     def _size_columns(self) -> None:
         if self.model.rows and not getattr(self, "_sized", False):
             self.table.resizeColumnsToContents()
+            metrics = self.table.fontMetrics()
+            for column, widest in self._WIDEST.items():
+                wanted = metrics.horizontalAdvance(widest) + 16
+                if self.table.columnWidth(column) < wanted:
+                    self.table.setColumnWidth(column, wanted)
             self._sized = True
 
     # --- selection -----------------------------------------------------------------------
