@@ -56,6 +56,14 @@ from sourcing_app.errors import BadInput, CannotFinish
 from sourcing_app.services import field_checks
 from sourcing_app.services import file_formats as cells
 from sourcing_app.services.audit import write_entry
+from sourcing_app.services.entities import (
+    ENTITIES,
+    KEY_FIELD,
+    NATURAL_KEYS,
+    UNIQUE_WORDS,
+    VIA_CHANNEL,
+    EntitySpec,
+)
 from sourcing_app.services.settings import load_settings, load_user_name
 
 _REQUIRED = "a value is required"
@@ -101,184 +109,6 @@ class Saved:
     @property
     def changed(self) -> bool:
         return self.action != "unchanged"
-
-
-# --- what each entity holds -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: str
-    parse: cells.CellParser | None = None  # None: a reference to another row's id
-    required: bool = False
-    default: Any = None
-    reference: str = ""  # the entity an id field points at
-
-
-@dataclass(frozen=True)
-class EntitySpec:
-    name: str
-    table: str
-    label: str  # the buyer's word
-    fields: tuple[FieldSpec, ...]
-    archive_column: str = ""  # "archived" (True when archived) or "active" (False)
-    versioned: bool = True
-
-    def field(self, name: str) -> FieldSpec:
-        return next(f for f in self.fields if f.name == name)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
-
-
-def _ref(name: str, label: str, entity: str) -> FieldSpec:
-    return FieldSpec(name, label, None, True, None, entity)
-
-
-ENTITIES: dict[str, EntitySpec] = {
-    spec.name: spec
-    for spec in (
-        EntitySpec(
-            "supplier",
-            "supplier",
-            "supplier",
-            (
-                FieldSpec("code", "Code", cells.text, True),
-                FieldSpec("name", "Name", cells.text, True),
-                FieldSpec("country", "Country", cells.country, False, ""),
-                FieldSpec("kind", "Kind", cells.supplier_kind, True),
-                FieldSpec("monthly_capacity", "Monthly capacity", cells.whole("capacities")),
-                FieldSpec("contact", "Contact", cells.text, False, ""),
-                FieldSpec("notes", "Notes", cells.text, False, ""),
-            ),
-            archive_column="archived",
-        ),
-        EntitySpec(
-            "brand",
-            "brand",
-            "brand",
-            (
-                FieldSpec("name", "Name", cells.text, True),
-                FieldSpec("origin_country", "Origin country", cells.country, False, ""),
-                FieldSpec("category", "Category", cells.text, False, ""),
-                FieldSpec("hot_selling", "Hot-selling", cells.boolean, False, False),
-                FieldSpec(
-                    "planned_monthly_demand",
-                    "Planned monthly demand",
-                    cells.whole("quantities"),
-                    False,
-                    0,
-                ),
-                FieldSpec("target_retail_price", "Target retail price", cells.money),
-            ),
-            archive_column="archived",
-        ),
-        EntitySpec(
-            "product",
-            "product",
-            "product",
-            (
-                FieldSpec("sku", "SKU", cells.text, True),
-                _ref("brand_id", "Brand", "brand"),
-                FieldSpec("name", "Name", cells.text, True),
-                _ref("tax_category_id", "Tax category", "tax_category"),
-                FieldSpec("retail_price", "Retail price", cells.money, True),
-                FieldSpec("unit_weight_kg", "Unit weight", cells.money),
-            ),
-            archive_column="archived",
-        ),
-        EntitySpec(
-            "tax_category",
-            "tax_category",
-            "tax category",
-            (
-                FieldSpec("name", "Name", cells.text, True),
-                FieldSpec("tariff", "Tariff", cells.fraction, False, Decimal("0")),
-                FieldSpec(
-                    "consumption_tax", "Consumption tax", cells.consumption_tax, False, Decimal(0)
-                ),
-                FieldSpec("vat", "VAT", cells.fraction, False, Decimal("0.13")),
-                FieldSpec("postal_rate", "Postal rate", cells.postal_rate, False, Decimal("0.13")),
-            ),
-        ),
-        EntitySpec(
-            "channel",
-            "channel",
-            "channel",
-            (
-                _ref("supplier_id", "Supplier", "supplier"),
-                _ref("brand_id", "Brand", "brand"),
-                FieldSpec("tier", "Tier", cells.whole("tiers"), True),
-                FieldSpec("authorization_ref", "Authorization", cells.text, False, ""),
-                FieldSpec("authorized_until", "Authorized until", cells.iso_date),
-                FieldSpec("contract_start", "Contract start", cells.iso_date),
-                FieldSpec("contract_end", "Contract end", cells.iso_date),
-                FieldSpec("exclusive", "Exclusive", cells.boolean, False, False),
-                FieldSpec("active", "Active", cells.boolean, False, True),
-            ),
-            archive_column="active",
-        ),
-        EntitySpec(
-            "quote",
-            "quote",
-            "quote",
-            (
-                # Stored as the supplier's channel for the SKU's brand, as in the importer.
-                _ref("supplier_id", "Supplier", "supplier"),
-                _ref("product_id", "SKU", "product"),
-                FieldSpec("unit_price", "Unit price", cells.money, True),
-                FieldSpec("currency", "Currency", cells.currency, True),
-                FieldSpec("incoterm", "Incoterm", cells.incoterm, False, ""),
-                FieldSpec(
-                    "min_qty", "Minimum quantity", cells.whole("minimum quantities", 1), False, 1
-                ),
-                FieldSpec("lead_time_days", "Lead time", cells.whole("days")),
-                FieldSpec("freight_per_unit", "Freight per unit", cells.money, False, Decimal(0)),
-                FieldSpec(
-                    "insurance_per_unit", "Insurance per unit", cells.money, False, Decimal(0)
-                ),
-                FieldSpec("valid_from", "Valid from", cells.iso_date, True),
-                FieldSpec("valid_to", "Valid to", cells.iso_date),
-            ),
-        ),
-        EntitySpec(
-            "purchase",
-            "purchase_line",
-            "purchase line",
-            (
-                FieldSpec("line_ref", "Line reference", cells.text, True),
-                _ref("supplier_id", "Supplier", "supplier"),
-                _ref("product_id", "SKU", "product"),
-                FieldSpec("order_date", "Order date", cells.iso_date, True),
-                FieldSpec("promised_date", "Promised date", cells.iso_date, True),
-                FieldSpec("ordered_qty", "Ordered quantity", cells.whole("quantities"), True),
-                FieldSpec("unit_price", "Unit price", cells.money, True),
-                FieldSpec("currency", "Currency", cells.currency, True),
-                # Blank: the stored rate on or before the order date, as in the importer.
-                FieldSpec("fx_rate", "Exchange rate", cells.exchange_rate),
-                FieldSpec("regime", "Import regime", cells.regime, False, "cbec"),
-            ),
-        ),
-        EntitySpec(
-            "delivery",
-            "delivery",
-            "delivery",
-            (
-                _ref("line_id", "Purchase line", "purchase"),
-                FieldSpec("delivered_date", "Delivered on", cells.iso_date, True),
-                FieldSpec("delivered_qty", "Delivered quantity", cells.whole("quantities"), True),
-                FieldSpec("rejected_qty", "Rejected quantity", cells.whole("quantities"), False, 0),
-                FieldSpec("clearance_days", "Customs clearance", cells.whole("days")),
-            ),
-            versioned=False,
-        ),
-    )
-}
-
-# Fields kept on the channel rather than on the row itself.
-_VIA_CHANNEL = ("quote", "purchase")
 
 
 def _table(spec: EntitySpec) -> Table:
@@ -598,7 +428,7 @@ class EditingService:
         if row is None:
             return None
         values = dict(row)
-        if spec.name in _VIA_CHANNEL:
+        if spec.name in VIA_CHANNEL:
             values["supplier_id"] = conn.execute(
                 _column_by_id("channel", "supplier_id"), {"rid": values["channel_id"]}
             ).scalar()
@@ -814,7 +644,7 @@ class EditingService:
         if name == "channel":
             _put(problems, "contract_end", field_checks.contract_end_problem(
                 p("contract_start"), p("contract_end"), show_date))  # fmt: skip
-        elif name in _VIA_CHANNEL:
+        elif name in VIA_CHANNEL:
             kept = current is not None and all(
                 parsed.get(k) == current.get(k) for k in ("supplier_id", "product_id")
             )
@@ -915,7 +745,7 @@ class EditingService:
     ) -> None:
         """Natural keys (DESIGN.md section 10) are unique: say which row already has it."""
         table = _table(spec)
-        keys = _NATURAL_KEYS[spec.name]
+        keys = NATURAL_KEYS[spec.name]
         if not all(k in parsed for k in keys) or any(k in problems for k in keys):
             return
         query = select(table).where(*(table.c[k] == parsed[k] for k in keys))
@@ -928,8 +758,8 @@ class EditingService:
             return
         archived = " (archived; restore it instead)" if other.get("archived") else ""
         inactive = " (inactive; make it active instead)" if other.get("active") is False else ""
-        field_name = _KEY_FIELD[spec.name]
-        problems[field_name] = _UNIQUE_WORDS[spec.name] + archived + inactive
+        field_name = KEY_FIELD[spec.name]
+        problems[field_name] = UNIQUE_WORDS[spec.name] + archived + inactive
 
     def _standing_rule(
         self,
@@ -968,7 +798,7 @@ class EditingService:
 
     def _clash(self, spec: EntitySpec, exc: IntegrityError) -> dict[str, str]:
         # Someone saved the same natural key between the check and the insert.
-        return {_KEY_FIELD[spec.name]: _UNIQUE_WORDS[spec.name] + " (saved just now by someone)"}
+        return {KEY_FIELD[spec.name]: UNIQUE_WORDS[spec.name] + " (saved just now by someone)"}
 
     # --- internals: what is written besides the row ----------------------------------
 
@@ -1120,39 +950,6 @@ def _supplier_of_line(conn: Connection, line_id: int) -> int:
             .where(lines.c.id == line_id)
         ).scalar_one()
     )
-
-
-_NATURAL_KEYS: dict[str, tuple[str, ...]] = {
-    "supplier": ("code",),
-    "brand": ("name",),
-    "product": ("sku",),
-    "tax_category": ("name",),
-    "channel": ("supplier_id", "brand_id"),
-    "quote": ("channel_id", "product_id", "min_qty", "valid_from"),
-    "purchase": ("line_ref",),
-    "delivery": ("line_id", "delivered_date"),
-}
-# Where a clash is shown in the form.
-_KEY_FIELD: dict[str, str] = {
-    "supplier": "code",
-    "brand": "name",
-    "product": "sku",
-    "tax_category": "name",
-    "channel": "brand_id",
-    "quote": "valid_from",
-    "purchase": "line_ref",
-    "delivery": "delivered_date",
-}
-_UNIQUE_WORDS: dict[str, str] = {
-    "supplier": "another supplier already has this code",
-    "brand": "another brand already has this name",
-    "product": "another product already has this SKU",
-    "tax_category": "another tax category already has this name",
-    "channel": "this supplier already has a channel for this brand",
-    "quote": "this supplier already quotes this SKU at this minimum quantity from this date",
-    "purchase": "another purchase line already has this reference",
-    "delivery": "this line already has a delivery on this date; edit that one instead",
-}
 
 
 def _describe(conn: Connection, entity: str, row: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcing_app.services.audit import AuditLine, latest_entries
-from sourcing_app.services.editing import ENTITIES
+from sourcing_app.services.entities import ENTITIES
 from sourcing_app.ui.workspace import Workspace
 
 ModelIndex = QModelIndex | QPersistentModelIndex

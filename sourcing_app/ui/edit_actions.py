@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from sourcing_app.services.editing import ENTITIES
+from sourcing_app.services.entities import ENTITIES
 from sourcing_app.ui.edit_dialogs import EditDialog, open_editor
 from sourcing_app.ui.undo_commands import EditSession
 from sourcing_app.ui.workspace import Workspace
