@@ -288,3 +288,45 @@ def test_a_line_of_an_archived_supplier_can_still_be_edited(
     qtbot.waitUntil(dialog.save_button.isEnabled)
     assert dialog.save() is not None
     assert _scalar(engine, "SELECT ordered_qty FROM purchase_line WHERE line_ref = 'M2'") == 90
+
+
+def test_undoing_a_new_supplier_archives_it_and_redo_restores_it(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    dialog = EditDialog(workspace, "supplier")
+    qtbot.addWidget(dialog)
+    _type(qtbot, dialog.form.editor("code").input, "JP-SAKURA")
+    _type(qtbot, dialog.form.editor("name").input, "Sakura Cosmetics KK")
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    assert dialog.save() is not None
+    archived = "SELECT archived FROM supplier WHERE code = 'JP-SAKURA'"
+    assert _scalar(engine, archived) == 0
+
+    workspace.undo_stack.undo()
+    assert _scalar(engine, archived) == 1  # kept, archived: the audit trail still names it
+    workspace.undo_stack.redo()
+    assert _scalar(engine, archived) == 0
+    assert [a[2] for a in _audit(engine)] == ["created", "archived", "restored"]
+
+
+def test_withdrawing_a_quote_ends_it_and_undo_reopens_it(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    workspace.as_of = dt.date(2026, 6, 30)
+    quote_id = int(
+        _scalar(  # type: ignore[arg-type]
+            engine,
+            "SELECT q.id FROM quote q JOIN channel c ON c.id = q.channel_id "
+            f"WHERE c.supplier_id = {portfolio['S-COMP']}",
+        )
+    )
+    saved = EditSession.of(workspace).archive("quote", quote_id)
+    assert saved is not None and saved.action == "withdrawn"
+    assert workspace.undo_stack.undoText() == (
+        "Withdraw quote S-COMP / AUR-SERUM from 2026-01-01 (min 1)"
+    )
+    valid_to = f"SELECT valid_to FROM quote WHERE id = {quote_id}"
+    assert _scalar(engine, valid_to) == (dt.date(2026, 6, 29) - dt.date(1970, 1, 1)).days
+
+    workspace.undo_stack.undo()
+    assert _scalar(engine, valid_to) == (dt.date(2026, 12, 31) - dt.date(1970, 1, 1)).days
