@@ -44,6 +44,7 @@ from sqlmodel import SQLModel
 from sourcing_app.db import models  # noqa: F401  (registers the tables in the metadata)
 from sourcing_app.db.types import date_param, from_day_number
 from sourcing_app.errors import ProgressCallback
+from sourcing_app.services import field_checks
 from sourcing_app.services.file_formats import (
     FILE_KINDS,
     IMPORT_ORDER,
@@ -957,8 +958,9 @@ class _Import:
             self._problem(
                 line,
                 "supplier_code",
-                f"supplier '{code}' has no channel for brand '{brand}' "
-                f"(the brand of SKU '{sku}'); import a channels row for them first",
+                field_checks.no_channel_problem(
+                    code, brand, sku, "import a channels row for them first"
+                ),
             )
         return channel_id
 
@@ -996,13 +998,9 @@ class _Import:
         return tuple(v)
 
     def _build_channel(self, v: list[Any], line: int) -> tuple[Any, ...] | None:
-        start, end = v[5], v[6]
-        if start is not None and end is not None and end < start:
-            self._problem(
-                line,
-                "contract_end",
-                f"{self._iso(end)} is before the contract start {self._iso(start)}",
-            )
+        problem = field_checks.contract_end_problem(v[5], v[6], self._iso)
+        if problem:
+            self._problem(line, "contract_end", problem)
             return None
         return tuple(v)
 
@@ -1011,12 +1009,9 @@ class _Import:
         valid_from, valid_to = v[9], v[10]
         channel_id = self._channel(line, supplier_id, product)
         good = channel_id is not None
-        if valid_to is not None and valid_to < valid_from:
-            self._problem(
-                line,
-                "valid_to",
-                f"{self._iso(valid_to)} is before valid_from {self._iso(valid_from)}",
-            )
+        problem = field_checks.valid_to_problem(valid_from, valid_to, self._iso)
+        if problem:
+            self._problem(line, "valid_to", problem)
             good = False
         if not good:
             return None
@@ -1038,12 +1033,9 @@ class _Import:
         line_ref, supplier_id, product, ordered, promised, qty, price, currency, fx, regime = v
         channel_id = self._channel(line, supplier_id, product)
         good = channel_id is not None
-        if promised < ordered:
-            self._problem(
-                line,
-                "promised_date",
-                f"{self._iso(promised)} is before the order date {self._iso(ordered)}",
-            )
+        problem = field_checks.promised_date_problem(ordered, promised, self._iso)
+        if problem:
+            self._problem(line, "promised_date", problem)
             good = False
         if fx is None:
             if currency == self.home_currency:
@@ -1054,8 +1046,12 @@ class _Import:
                     self._problem(
                         line,
                         "fx_rate",
-                        f"blank, and no {currency} exchange rate is stored on or before "
-                        f"{self._iso(ordered)}; fill in fx_rate or import fx-rates first",
+                        field_checks.missing_rate_problem(
+                            currency,
+                            ordered,
+                            "fill in fx_rate or import fx-rates first",
+                            self._iso,
+                        ),
                     )
                     good = False
         if not good:
@@ -1078,19 +1074,12 @@ class _Import:
         # to its stored (line_ref, id, order_date) row; keep the rest to comparisons.
         purchase, delivered_date, delivered, rejected, clearance = v
         if delivered_date < purchase[2] or rejected > delivered:
-            if delivered_date < purchase[2]:
-                self._problem(
-                    line,
-                    "delivered_date",
-                    f"{self._iso(delivered_date)} is before the line's order date "
-                    f"{self._iso(purchase[2])}",
-                )
-            if rejected > delivered:
-                self._problem(
-                    line,
-                    "rejected_qty",
-                    f"{rejected} rejected is more than the {delivered} delivered",
-                )
+            late = field_checks.delivered_date_problem(purchase[2], delivered_date, self._iso)
+            if late:
+                self._problem(line, "delivered_date", late)
+            too_many = field_checks.rejected_problem(delivered, rejected)
+            if too_many:
+                self._problem(line, "rejected_qty", too_many)
             return None
         return (purchase[1], delivered_date, delivered, rejected, clearance)
 

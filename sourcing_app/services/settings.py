@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
+from sourcing_app.domain.codes import ISO_4217_CURRENCIES
 from sourcing_app.domain.settings import ScoringSettings
+from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.services.audit import write_entry
 
 SCORING_KEY = "scoring"
 HOME_CURRENCY_KEY = "home_currency"
@@ -73,3 +78,151 @@ def save_user_name(conn: Connection, name: str) -> None:
             text("INSERT INTO setting (key, value) VALUES (:k, :v)"),
             {"k": USER_NAME_KEY, "v": payload},
         )
+
+
+# --- checking and saving from the settings screen ---------------------------------------
+
+# Where each problem is shown: the dotted path of the setting (weights.fill, costs.vat…).
+SettingProblems = dict[str, str]
+
+
+def settings_problems(settings: ScoringSettings, user_name: str = "") -> SettingProblems:
+    """Every reason these settings cannot be saved, keyed by the setting's dotted path."""
+    problems: SettingProblems = {}
+    for key, weight in settings.weights.items():
+        if weight < 0:
+            problems[f"weights.{key}"] = f"{weight:g} is negative; weights are 0 or more"
+    if not problems and sum(settings.weights.values()) <= 0:
+        problems["weights"] = "at least one weight must be above 0"
+    bands = settings.bands
+    for name, value in (
+        ("preferred", bands.preferred),
+        ("approved", bands.approved),
+        ("watch", bands.watch),
+    ):
+        if not 0 <= value <= 100:
+            problems[f"bands.{name}"] = f"{value:g} is outside 0..100, the scale of the score"
+    if "bands.approved" not in problems and bands.approved >= bands.preferred:
+        problems["bands.approved"] = (
+            f"Approved starts at {bands.approved:g}, which must be below Preferred "
+            f"({bands.preferred:g})"
+        )
+    if "bands.watch" not in problems and bands.watch >= bands.approved:
+        problems["bands.watch"] = (
+            f"Watch starts at {bands.watch:g}, which must be below Approved ({bands.approved:g})"
+        )
+    if settings.window_days < 1:
+        problems["window_days"] = "the window must be at least 1 day"
+    if settings.grace_days < 0:
+        problems["grace_days"] = "grace days cannot be negative"
+    elif settings.grace_days >= settings.window_days:
+        problems["grace_days"] = "grace days must be shorter than the window"
+    costs = settings.costs
+    one = Decimal(1)
+    for name in ("platform_commission", "payment_fee", "cbec_factor"):
+        value = getattr(costs, name)
+        if not 0 <= value <= one:
+            problems[f"costs.{name}"] = f"{value * 100:g}% is outside 0%..100%"
+    if not 0 < costs.target_margin <= one:
+        problems["costs.target_margin"] = "the target margin must be above 0% and at most 100%"
+    if costs.platform_commission + costs.payment_fee >= one:
+        problems["costs.payment_fee"] = (
+            "commission and payment fee together take the whole retail price; "
+            "they must add up to less than 100%"
+        )
+    for name in ("clearance_fee", "fulfilment_fee"):
+        if getattr(costs, name) < 0:
+            problems[f"costs.{name}"] = "fees cannot be negative"
+    if costs.cbec_transaction_limit <= 0:
+        problems["costs.cbec_transaction_limit"] = "the limit must be above 0"
+    if costs.cbec_annual_limit < costs.cbec_transaction_limit:
+        problems["costs.cbec_annual_limit"] = (
+            "the annual limit cannot be below the single-transaction limit"
+        )
+    currency = settings.home_currency.strip().upper()
+    if currency not in ISO_4217_CURRENCIES:
+        problems["home_currency"] = f"'{settings.home_currency}' is not an ISO 4217 currency code"
+    if len(user_name.strip()) > 120:
+        problems["user_name"] = f"is {len(user_name.strip())} characters long; at most 120 fit"
+    return problems
+
+
+def _flat(settings: ScoringSettings) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in settings.to_json().items():
+        if isinstance(value, dict):
+            out.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def settings_changes(before: ScoringSettings, after: ScoringSettings) -> dict[str, list[Any]]:
+    """Dotted path -> [old, new] for every setting that differs."""
+    old, new = _flat(before), _flat(after)
+    return {k: [old.get(k), new[k]] for k in new if _differs(old.get(k), new[k])}
+
+
+def _differs(a: Any, b: Any) -> bool:
+    try:
+        return Decimal(str(a)) != Decimal(str(b))
+    except ArithmeticError:
+        return a != b
+    except ValueError:
+        return a != b
+
+
+def save_from_screen(
+    engine: Engine,
+    settings: ScoringSettings,
+    user_name: str,
+    *,
+    opened: ScoringSettings,
+    opened_user_name: str,
+    who: str,
+) -> dict[str, list[Any]]:
+    """Save what the settings screen shows, audited, in one transaction; the changes made.
+
+    `opened` is what the screen loaded: if someone else saved different
+    settings since (team mode), nothing is written and CannotFinish says so.
+    """
+    settings = replace(settings, home_currency=settings.home_currency.strip().upper())
+    problems = settings_problems(settings, user_name)
+    if problems:
+        raise BadInput("Nothing was saved. " + "; ".join(f"{k}: {v}" for k, v in problems.items()))
+    with engine.begin() as conn:
+        stored = load_settings(conn)
+        stored_user = stored_user_name(conn)
+        if settings_changes(opened, stored) or stored_user != opened_user_name.strip():
+            raise CannotFinish(
+                "Someone else saved the settings after you opened them. Nothing was saved; "
+                "reopen Settings to see theirs."
+            )
+        changes = settings_changes(stored, settings)
+        if user_name.strip() != stored_user:
+            changes["user_name"] = [stored_user, user_name.strip()]
+        if not changes:
+            return {}
+        save_settings(conn, settings)
+        if "user_name" in changes:
+            save_user_name(conn, user_name)
+        write_entry(
+            conn,
+            who=user_name.strip() or who,
+            entity="settings",
+            key="scoring",
+            action="edited",
+            record={"fields": changes},
+        )
+        return changes
+
+
+def stored_user_name(conn: Connection) -> str:
+    """The name set in Settings, or "" when none is (the login name is used then)."""
+    value = conn.execute(
+        text("SELECT value FROM setting WHERE key = :k"), {"k": USER_NAME_KEY}
+    ).scalar()
+    if not value:
+        return ""
+    name = json.loads(value)
+    return name.strip() if isinstance(name, str) else ""

@@ -1,0 +1,119 @@
+"""The audit trail (DESIGN.md section 9): who changed what, when, from which value to which.
+
+Written in the same transaction as the change it records; read back, newest
+first, by the audit view. An entry's `changes` is JSON: for hand edits
+`{"id": …, "fields": {name: [old, new]}, "reason": …, "warning": …}`; for
+imports `{"added": n, "updated": n}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+from sqlmodel import SQLModel
+
+from sourcing_app.db import models  # noqa: F401  (registers the tables in the metadata)
+
+
+def write_entry(
+    conn: Connection, *, who: str, entity: str, key: str, action: str, record: dict[str, Any]
+) -> None:
+    audit = SQLModel.metadata.tables["audit_entry"]
+    conn.execute(
+        insert(audit).values(
+            at=dt.datetime.now(dt.UTC),
+            who=who[:120],
+            entity=entity,
+            entity_key=key[:200],
+            action=action,
+            changes=json.dumps(record, ensure_ascii=False),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    id: int
+    at: dt.datetime  # UTC
+    who: str
+    entity: str
+    key: str
+    action: str
+    record: dict[str, Any]
+
+    def change_words(self, labels: dict[str, str] | None = None) -> str:
+        """What changed, in one line: "Name: 'A' → 'B'; reason: …".
+
+        `labels` names the fields as the forms do ("Monthly capacity").
+        """
+        labels = labels or {}
+        record = self.record
+        if self.action == "import":
+            return f"{record.get('added', 0):,} added, {record.get('updated', 0):,} updated"
+        if "fields" not in record:  # another writer's record (the demo's counts, say)
+            return "; ".join(f"{k.replace('_', ' ')} {_count(v)}" for k, v in record.items())
+        fields = record.get("fields") or {}
+        removed = bool(fields) and all(pair[1] is None for pair in fields.values())
+        parts = []
+        for key, (old, new) in fields.items():
+            name = labels.get(key, key.replace("_", " "))
+            if self.action == "created":
+                parts.append(f"{name} {_shown(new)}")
+            elif removed:
+                parts.append(f"{name} was {_shown(old)}")
+            else:
+                parts.append(f"{name}: {_shown(old)} → {_shown(new)}")
+        if record.get("reason"):
+            parts.append(f"reason: {record['reason']}")
+        return "; ".join(parts)
+
+
+def _count(value: Any) -> str:
+    # Counts get separators; a seed or a year-like code stays as written.
+    if isinstance(value, int) and not isinstance(value, bool) and value < 10_000_000:
+        return f"{value:,}"
+    return str(value)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "blank"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)
+
+
+def latest_entries(engine: Engine, limit: int = 500, *, entity: str = "") -> list[AuditLine]:
+    audit = SQLModel.metadata.tables["audit_entry"]
+    query = select(audit).order_by(audit.c.id.desc()).limit(limit)
+    if entity:
+        query = query.where(audit.c.entity == entity)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    out = []
+    for row in rows:
+        try:
+            record = json.loads(row["changes"]) if row["changes"] else {}
+        except ValueError:
+            record = {"text": row["changes"]}
+        at = row["at"]
+        if isinstance(at, str):
+            at = dt.datetime.fromisoformat(at)
+        out.append(
+            AuditLine(
+                int(row["id"]),
+                at,
+                row["who"],
+                row["entity"],
+                row["entity_key"],
+                row["action"],
+                record if isinstance(record, dict) else {"text": str(record)},
+            )
+        )
+    return out

@@ -1,0 +1,63 @@
+"""Checks that span two values of a row, shared by the importer and the editing forms.
+
+DESIGN.md section 9: a delivery cannot come before its order, a quote cannot end
+before it starts, and so on. The importer compares driver-level values (integer
+days on SQLite) and the editor compares dates; both are ordered the same way, so
+each rule takes whatever it is given plus a `show` that writes a value in words.
+One wording, one rule, wherever the value came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Show = Callable[[Any], str]
+
+
+def _plain(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def contract_end_problem(start: Any, end: Any, show: Show = _plain) -> str | None:
+    if start is not None and end is not None and end < start:
+        return f"{show(end)} is before the contract start {show(start)}"
+    return None
+
+
+def valid_to_problem(valid_from: Any, valid_to: Any, show: Show = _plain) -> str | None:
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        return f"{show(valid_to)} is before valid_from {show(valid_from)}"
+    return None
+
+
+def promised_date_problem(ordered: Any, promised: Any, show: Show = _plain) -> str | None:
+    if ordered is not None and promised is not None and promised < ordered:
+        return f"{show(promised)} is before the order date {show(ordered)}"
+    return None
+
+
+def delivered_date_problem(ordered: Any, delivered: Any, show: Show = _plain) -> str | None:
+    if ordered is not None and delivered is not None and delivered < ordered:
+        return f"{show(delivered)} is before the line's order date {show(ordered)}"
+    return None
+
+
+def rejected_problem(delivered: Any, rejected: Any) -> str | None:
+    if delivered is not None and rejected is not None and rejected > delivered:
+        return f"{rejected} rejected is more than the {delivered} delivered"
+    return None
+
+
+def no_channel_problem(supplier_code: str, brand: str, sku: str, remedy: str) -> str:
+    """Quotes and purchases go through the supplier's channel for the SKU's brand."""
+    return (
+        f"supplier '{supplier_code}' has no channel for brand '{brand}' "
+        f"(the brand of SKU '{sku}'); {remedy}"
+    )
+
+
+def missing_rate_problem(currency: str, ordered: Any, remedy: str, show: Show = _plain) -> str:
+    return (
+        f"blank, and no {currency} exchange rate is stored on or before {show(ordered)}; {remedy}"
+    )

@@ -1,0 +1,192 @@
+"""The purchases screen on the hand portfolio: lines, deliveries, recording, the standing rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+from sqlalchemy import Engine
+
+from sourcing_app.domain.enums import Standing
+from sourcing_app.services.purchase_list import PurchaseList
+from sourcing_app.ui.purchases_screen import (
+    DeliveryTableModel,
+    PurchasesScreen,
+    PurchaseTableModel,
+)
+from sourcing_app.ui.workspace import Workspace
+from tests.services.hand_portfolio_db import ids, load_hand_portfolio
+from tests.ui.scores import scored
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def portfolio(engine: Engine, tmp_path: Path) -> dict[str, int]:
+    load_hand_portfolio(engine, tmp_path)
+    return ids(engine)
+
+
+@pytest.fixture
+def screen(qtbot, engine: Engine, portfolio: dict[str, int]) -> PurchasesScreen:
+    workspace = Workspace(engine, "test.sqlite")
+    workspace.as_of = AS_OF
+    screen = PurchasesScreen(workspace)
+    qtbot.addWidget(screen)
+    screen.resize(1400, 800)
+    return screen
+
+
+def _column(model: PurchaseTableModel, column: int) -> list[str]:
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def test_the_lines_show_newest_reference_first_with_what_was_delivered(
+    screen: PurchasesScreen,
+) -> None:
+    model = screen.model
+    assert _column(model, 0) == ["M2", "M1", "L3", "L2", "L1", "L0"]
+    assert screen.count_label.text() == "6 purchase lines"
+    m1 = model.rows.index(next(r for r in model.rows if r.line_ref == "M1"))
+    row = [model.index(m1, c).data() for c in range(model.columnCount())]
+    assert row == [
+        "M1",
+        "S-COMP",
+        "Aurelle",
+        "AUR-SERUM",
+        "1 Feb 2026",
+        "1 Mar 2026",
+        "100 units",
+        "EUR 19.00",
+        "7.5",
+        "CBEC",
+        "110 units",
+        "105 (100%)",
+        "Delivered",
+    ]
+    m2 = [model.index(0, c).data() for c in (10, 11, 12)]
+    assert m2 == ["—", "—", "Late: nothing delivered"]
+
+
+def test_choosing_a_line_lists_its_deliveries(qtbot, screen: PurchasesScreen) -> None:
+    screen.table.selectRow(1)  # M1: 60 on 2 Mar, 50 with 5 rejected on 20 Mar
+    deliveries = screen.delivery_model
+    rows = [[deliveries.index(r, c).data() for c in range(6)] for r in range(2)]
+    assert rows == [
+        ["2 Mar 2026", "60 units", "0 units", "60 units", "29 days", "6 days"],
+        ["20 Mar 2026", "50 units", "5 units", "45 units", "47 days", "6 days"],
+    ]
+    assert screen.delivery_heading.text() == (
+        "Deliveries of line M1 (S-COMP, AUR-SERUM): 110 delivered, 105 accepted of 100 ordered"
+    )
+
+
+def test_filters_and_sorting_run_in_the_database(
+    qtbot, screen: PurchasesScreen, portfolio: dict[str, int]
+) -> None:
+    screen.supplier_filter.setCurrentIndex(screen.supplier_filter.findData(portfolio["S-VERT"]))
+    screen.apply_filter()
+    assert _column(screen.model, 0) == ["L3", "L2", "L1", "L0"]
+    screen.from_filter.set_value(dt.date(2026, 1, 1))
+    screen.apply_filter()
+    assert _column(screen.model, 0) == ["L3", "L2", "L1"]
+
+    screen.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)  # ordered quantity
+    assert _column(screen.model, 6) == ["50 units", "100 units", "100 units"]
+    screen.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # supplier: not sortable
+    assert _column(screen.model, 6) == ["50 units", "100 units", "100 units"]
+    assert screen.table.horizontalHeader().sortIndicatorSection() == 6
+
+
+def test_pages_arrive_as_the_buyer_scrolls(engine: Engine, portfolio: dict[str, int]) -> None:
+    purchases = PurchaseList(engine)
+    model = PurchaseTableModel(purchases)
+    model.reload()
+    first = [row.line_ref for row in purchases.page(model.where, sort="line_ref", limit=4)]
+    rest = purchases.page(model.where, sort="line_ref", limit=4, after=model.rows[3])
+    assert first == ["M2", "M1", "L3", "L2"]
+    assert [row.line_ref for row in rest] == ["L1", "L0"]
+
+
+def test_models_pass_the_model_tester(qtmodeltester, screen: PurchasesScreen) -> None:
+    qtmodeltester.check(screen.model, force_py=True)
+    screen.table.selectRow(1)
+    qtmodeltester.check(screen.delivery_model, force_py=True)
+    qtmodeltester.check(DeliveryTableModel(), force_py=True)
+
+
+def _type(qtbot, widget: QLineEdit, text: str) -> None:
+    widget.selectAll()
+    qtbot.keyClick(widget, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(widget, text)
+
+
+def test_recording_a_purchase_with_an_avoid_supplier_asks_for_a_reason(
+    qtbot, screen: PurchasesScreen, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    avoid = scored(
+        portfolio["S-COMP"],
+        "S-COMP",
+        "Golden Bridge Trading",
+        standing=Standing.AVOID,
+        sourcing_score=28.4,
+        margin_pct=0.1,
+        stability=30.0,
+        confidence=0.3,
+    )
+    screen.workspace.set_scores([avoid], AS_OF)
+    screen.supplier_filter.setCurrentIndex(screen.supplier_filter.findData(portfolio["S-COMP"]))
+    screen.apply_filter()
+
+    screen.record_purchase_action.trigger()
+    dialog = screen.open_dialog
+    assert dialog is not None
+    assert dialog.form.editor("supplier_id").value() == portfolio["S-COMP"]
+    form = dialog.form
+    _type(qtbot, form.editor("line_ref").input, "M3")
+    _type(qtbot, form.editor("ordered_qty").input, "40")
+    _type(qtbot, form.editor("unit_price").input, "19")
+    form.editor("currency").set_value("EUR")
+    _type(qtbot, form.editor("fx_rate").input, "7.7")
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.reason_dialog is not None
+    assert screen.model.rowCount() == 2  # refused: nothing recorded yet
+
+    qtbot.keyClicks(dialog.reason_dialog.reason_edit, "Sole stock of the serum before 11.11")
+    qtbot.mouseClick(dialog.reason_dialog.record_button, Qt.MouseButton.LeftButton)
+
+    assert _column(screen.model, 0) == ["M3", "M2", "M1"]
+    with engine.connect() as conn:
+        changes = conn.exec_driver_sql(
+            "SELECT changes FROM audit_entry WHERE entity = 'purchase'"
+        ).scalar()
+    assert json.loads(changes)["reason"] == "Sole stock of the serum before 11.11"
+
+
+def test_recording_a_delivery_updates_the_line_and_undo_takes_it_back(
+    qtbot, screen: PurchasesScreen
+) -> None:
+    screen.table.selectRow(0)  # M2: nothing came
+    screen.record_delivery_action.trigger()
+    dialog = screen.open_dialog
+    assert dialog is not None
+    assert dialog.form.editor("delivered_qty").value() == "100"  # the rest of the line
+    dialog.form.editor("delivered_date").set_value(dt.date(2026, 5, 3))
+    dialog.form.validate()
+    assert dialog.save() is not None
+
+    assert [screen.model.index(0, c).data() for c in (10, 11, 12)] == [
+        "100 units",
+        "100 (100%)",
+        "Delivered",
+    ]
+    assert screen.delivery_model.rowCount() == 1
+    screen.workspace.undo_stack.undo()
+    QApplication.processEvents()
+    assert screen.model.index(0, 12).data() == "Late: nothing delivered"
+    assert screen.delivery_model.rowCount() == 0

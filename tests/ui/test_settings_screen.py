@@ -1,0 +1,141 @@
+"""The settings screen: units a buyer reads, checks as they type, save audits and re-scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import Engine
+
+from sourcing_app.services.settings import load_settings, save_from_screen
+from sourcing_app.ui.settings_screen import SettingsScreen
+from sourcing_app.ui.workspace import Workspace
+from tests.services.hand_portfolio import expected
+from tests.services.hand_portfolio_db import load_hand_portfolio
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def workspace(engine: Engine, tmp_path: Path) -> Workspace:
+    load_hand_portfolio(engine, tmp_path)
+    workspace = Workspace(engine, "test.sqlite")
+    workspace.set_scores(workspace.scoring.score_all(AS_OF), AS_OF)
+    return workspace
+
+
+@pytest.fixture
+def screen(qtbot, workspace: Workspace) -> SettingsScreen:
+    screen = SettingsScreen(workspace)
+    qtbot.addWidget(screen)
+    screen.resize(1500, 950)
+    return screen
+
+
+def test_weights_show_their_sum_and_their_shares(screen: SettingsScreen) -> None:
+    assert screen.weight_sum.text().startswith("100;")
+    screen._spin("weights.channel").setValue(50)
+    assert screen.weight_sum.text().startswith("140;")
+    note = screen.findChild(type(screen.weight_sum), "weights.channel.note")
+    assert note is not None and note.text() == "= 35.7% of the stability score"  # 50 / 140
+
+
+def test_bands_out_of_order_are_explained_and_block_saving(screen: SettingsScreen) -> None:
+    screen._spin("bands.approved").setValue(80)
+    assert screen.messages["bands.approved"].text() == (
+        "⚠ Approved starts at 80, which must be below Preferred (75)"
+    )
+    assert not screen.save_button.isEnabled()
+    screen._spin("bands.approved").setValue(60)
+    assert screen.messages["bands.approved"].text() == ""
+    assert screen.save_button.isEnabled()
+
+
+def test_a_heavier_channel_weight_re_scores_the_suppliers_in_place(
+    qtbot, screen: SettingsScreen, workspace: Workspace, engine: Engine
+) -> None:
+    before = workspace.score_for(2)
+    assert before is not None and before.supplier_code == "S-COMP"
+    assert before.stability_score == pytest.approx(expected()["S-COMP"]["stability_score"])
+    screen._spin("weights.channel").setValue(50)
+
+    with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
+        qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+
+    # By hand: the shrunk sub-scores of the portfolio, weighted 25/25/15/15/10/50 over 140.
+    subs = expected()["S-COMP"]
+    weights = {
+        "fill": 25,
+        "on_time": 25,
+        "lead_time": 15,
+        "quality": 15,
+        "price": 10,
+        "channel": 50,
+    }
+    by_hand = 100 * sum(w * subs[f"sub.{k}"] for k, w in weights.items()) / 140
+    after = workspace.score_for(2)
+    assert after is not None
+    assert after.stability_score == pytest.approx(by_hand)
+    assert after.stability_score < before.stability_score  # tier 3 scores 0.5 on channel
+    assert load_settings(engine).weights["channel"] == 50
+    with engine.connect() as conn:
+        who, changes = conn.exec_driver_sql(
+            "SELECT who, changes FROM audit_entry WHERE entity = 'settings'"
+        ).one()
+    assert json.loads(changes)["fields"] == {"weights.channel": [10.0, 50.0]}
+
+
+def test_fees_are_percentages_and_money_in_the_home_currency(screen: SettingsScreen) -> None:
+    assert screen._spin("costs.platform_commission").text() == "5.00%"
+    assert screen._spin("costs.clearance_fee").suffix() == " CNY"
+    assert screen._spin("costs.target_margin").value() == 35.0
+    screen._spin("costs.platform_commission").setValue(60)
+    screen._spin("costs.payment_fee").setValue(40)
+    assert "must add up to less than 100%" in screen.messages["costs.payment_fee"].text()
+    assert not screen.save_button.isEnabled()
+
+
+def test_a_tax_rate_is_typed_in_percent_and_saved_as_a_fraction(
+    qtbot, screen: SettingsScreen, engine: Engine
+) -> None:
+    model = screen.tax_model
+    vat = model.index(0, 3)
+    assert (model.index(0, 0).data(), vat.data()) == ("cosmetics", "13%")
+    model.setData(model.index(0, 4), "30")
+    assert model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole) == (
+        "0.3 is not a postal-article tax tier; use 0.13, 0.20 or 0.50 (13%, 20%, 50%)"
+    )
+    assert not screen.save_button.isEnabled()
+    model.setData(model.index(0, 4), "20")
+    model.setData(vat, "9")
+    assert screen.save_button.isEnabled()
+
+    with qtbot.waitSignal(screen.workspace.scores_changed, timeout=20000):
+        screen.save()
+
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql("SELECT vat, postal_rate FROM tax_category").one()
+    assert (Decimal(str(row[0])), Decimal(str(row[1]))) == (Decimal("0.09"), Decimal("0.2"))
+
+
+def test_settings_saved_by_someone_else_meanwhile_are_not_overwritten(
+    screen: SettingsScreen, engine: Engine
+) -> None:
+    theirs = load_settings(engine)
+    save_from_screen(
+        engine, theirs.__class__(grace_days=5), "jun", opened=theirs, opened_user_name="", who="jun"
+    )
+    screen._int("grace_days").setValue(3)
+
+    assert screen.save() is None
+
+    assert "Someone else saved the settings after you opened them" in screen.banner.text()
+    assert load_settings(engine).grace_days == 5
+
+
+def test_the_tax_model_passes_the_model_tester(qtmodeltester, screen: SettingsScreen) -> None:
+    qtmodeltester.check(screen.tax_model, force_py=True)
