@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("Sidebar")
-        self.sidebar.setFixedWidth(190)
+        self.sidebar.setFixedWidth(170)
         self.sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sidebar.currentRowChanged.connect(self._sidebar_moved)
         self.stack = QStackedWidget()
@@ -309,8 +309,13 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.workspace is not None:
             self.save_layout()
-            # A worker still scoring would outlive the engine it reads from.
+            # A worker still scoring (or reading for a screen) would outlive the engine
+            # it reads from, and emit into deleted screens.
             self.workspace.wait_for_tasks()
+            from sourcing_app.ui.background import BackgroundRunner
+
+            for runner in self.findChildren(BackgroundRunner):
+                runner.wait_for_done()
         super().closeEvent(event)
 
     # --- building -------------------------------------------------------------------------

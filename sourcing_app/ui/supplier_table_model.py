@@ -176,19 +176,57 @@ class SupplierFilter:
 
 @dataclass
 class PreparedRows:
-    """Everything the model shows and searches, as flat arrays indexed like `scores`."""
+    """Everything the model shows and searches, as flat arrays indexed like `scores`.
+
+    The filter arrays are built on first use: opening the table needs only the
+    sort keys of one column.
+    """
 
     scores: list[SupplierScore]
-    search: list[str]  # code, name and brands, casefolded, for the search box
-    channel_bits: list[int]
-    standings: list[Standing]
-    countries: list[str]
     sort_keys: dict[Column, list[SortKey]] = field(default_factory=dict)
     sort_column: Column | None = None
     sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
     sorted_all: list[int] = field(default_factory=list)  # every row in sort order
     order: list[int] = field(default_factory=list)  # the rows passing the filter, in order
     filter: SupplierFilter = field(default_factory=SupplierFilter)
+    _search: list[str] | None = None
+    _channel_bits: list[int] | None = None
+
+    @property
+    def search(self) -> list[str]:
+        """Code, name and brands, casefolded, for the search box."""
+        if self._search is None:
+            self._search = [_search_key(s) for s in self.scores]
+        return self._search
+
+    @property
+    def channel_bits(self) -> list[int]:
+        if self._channel_bits is None:
+            self._channel_bits = [_bits(s) for s in self.scores]
+        return self._channel_bits
+
+    def forget_filter_arrays(self) -> None:
+        self._search = None
+        self._channel_bits = None
+
+
+DROP_OFF_THREAD_FROM = 20_000
+
+
+def drop_in_pieces(items: list[Any]) -> None:
+    """Free a big list of scores on a helper thread, a slice at a time.
+
+    Freeing 100k scores (a million small objects) in one go holds the GIL for
+    most of a second; whichever thread drops the last reference pays for it.
+    Slices of 2,000 let the UI thread in between (DESIGN.md 11: no stall).
+    """
+    import threading
+
+    def run() -> None:
+        while items:
+            del items[-2_000:]
+
+    threading.Thread(target=run, name="drop-old-scores", daemon=True).start()
 
 
 def _search_key(score: SupplierScore) -> str:
@@ -213,10 +251,6 @@ def prepare_rows(
     scores = list(scores)
     rows = PreparedRows(
         scores=scores,
-        search=[_search_key(s) for s in scores],
-        channel_bits=[_bits(s) for s in scores],
-        standings=[s.standing for s in scores],
-        countries=[s.country for s in scores],
         sort_column=sort_column,
         sort_order=sort_order,
         filter=filter_ or SupplierFilter(),
@@ -251,13 +285,13 @@ def filtered_order(rows: PreparedRows, order: list[int], filter_: SupplierFilter
     if needle:
         search = rows.search
         keep = [i for i in order if needle in search[i]]
+    scores = rows.scores
     if filter_.standing:
-        standings = rows.standings
         wanted = Standing(filter_.standing)
-        keep = [i for i in (order if keep is None else keep) if standings[i] is wanted]
+        keep = [i for i in (order if keep is None else keep) if scores[i].standing is wanted]
     if filter_.country:
-        countries = rows.countries
-        keep = [i for i in (order if keep is None else keep) if countries[i] == filter_.country]
+        country = filter_.country
+        keep = [i for i in (order if keep is None else keep) if scores[i].country == country]
     if filter_.channel_type:
         bits = rows.channel_bits
         if filter_.channel_type == ChannelType.VERTICAL.value:
@@ -273,7 +307,7 @@ class SupplierTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows = prepare_rows([])
-        self._index_of_supplier: dict[int, int] = {}
+        self._supplier_index: dict[int, int] | None = None
 
     # --- reading -------------------------------------------------------------------
 
@@ -307,7 +341,14 @@ class SupplierTableModel(QAbstractTableModel):
         return self._rows.scores
 
     def countries(self) -> list[str]:
-        return sorted(set(self._rows.countries))
+        return sorted({s.country for s in self._rows.scores})
+
+    @property
+    def _index_of_supplier(self) -> dict[int, int]:
+        """Supplier id → index into scores, built when first asked (not on open)."""
+        if self._supplier_index is None:
+            self._supplier_index = {s.supplier_id: i for i, s in enumerate(self._rows.scores)}
+        return self._supplier_index
 
     def row_of_supplier(self, supplier_id: int) -> int | None:
         """The view row of a supplier, None when it is filtered out or unknown."""
@@ -375,9 +416,11 @@ class SupplierTableModel(QAbstractTableModel):
     def install(self, rows: PreparedRows) -> None:
         """Swap in arrays built by `prepare_rows` (on any thread): no work on the UI thread."""
         self.beginResetModel()
-        self._rows = rows
-        self._index_of_supplier = {s.supplier_id: i for i, s in enumerate(rows.scores)}
+        old, self._rows = self._rows, rows
+        self._supplier_index = None
         self.endResetModel()
+        if len(old.scores) >= DROP_OFF_THREAD_FROM:
+            drop_in_pieces(old.scores)
 
     def set_filter(self, filter_: SupplierFilter) -> None:
         if filter_ == self._rows.filter:
@@ -400,15 +443,12 @@ class SupplierTableModel(QAbstractTableModel):
             if index is None:
                 continue
             rows.scores[index] = score
-            rows.search[index] = _search_key(score)
-            rows.channel_bits[index] = _bits(score)
-            rows.standings[index] = score.standing
-            rows.countries[index] = score.country
             for column, keys in rows.sort_keys.items():
                 keys[index] = SORT_KEY[column](score)
             positions.append(index)
         if not positions:
             return
+        rows.forget_filter_arrays()
         wanted = set(positions)
         shown = [row for row, index in enumerate(rows.order) if index in wanted]
         if shown:

@@ -42,9 +42,9 @@ PREPARE_OFF_THREAD_FROM = 20_000
 SEARCH_DELAY_MS = 120
 MAX_TEXT_COLUMN_WIDTH = 240
 DEFAULT_WIDTHS = {
-    Column.CODE: 110, Column.NAME: 220, Column.COUNTRY: 64, Column.CHANNEL_TYPES: 130,
-    Column.BRANDS: 180, Column.MARGIN: 80, Column.STABILITY: 120, Column.SOURCING_SCORE: 150,
-    Column.STANDING: 100, Column.CONFIDENCE: 100, Column.FLAGS: 220,
+    Column.CODE: 84, Column.NAME: 170, Column.COUNTRY: 60, Column.CHANNEL_TYPES: 86,
+    Column.BRANDS: 120, Column.MARGIN: 74, Column.STABILITY: 118, Column.SOURCING_SCORE: 160,
+    Column.STANDING: 96, Column.CONFIDENCE: 104, Column.FLAGS: 160,
 }  # fmt: skip
 
 CHANNEL_CHOICES = (
@@ -120,7 +120,8 @@ class SuppliersScreen(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in DEFAULT_WIDTHS.items():
-            self.table.setColumnWidth(column, width)
+            # Never narrower than the header text (bold, with its unit).
+            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column) + 6))
         # Best suppliers first: what a buyer opens the app to see.
         header.setSortIndicator(Column.SOURCING_SCORE, Qt.SortOrder.DescendingOrder)
         self.model.sort(Column.SOURCING_SCORE, Qt.SortOrder.DescendingOrder)
@@ -133,7 +134,7 @@ class SuppliersScreen(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([820, 640])
+        self.splitter.setSizes([800, 760])
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
 
@@ -287,6 +288,8 @@ class SuppliersScreen(QWidget):
 
     def _reselect(self) -> None:
         if self._selected_id is None:
+            if self.model.rowCount():  # never an empty pane: show the top supplier
+                self._select_row(0)
             return
         row = self.model.row_of_supplier(self._selected_id)
         if row is not None:
