@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QWidget
     from sqlalchemy import Engine
 
-    from sourcing_app.domain.evaluation_types import SupplierScore
+    from sourcing_app.errors import ProgressCallback
     from sourcing_app.ui.main_window import MainWindow
 
 EXIT_OK = 0
@@ -27,20 +27,86 @@ DEMO_SEED = 20261127
 
 
 def run_desktop(url: str, *, demo: bool = False) -> int:
-    """Open the database (asking the buyer when it can't be), show the window, run Qt."""
+    """Paint the window, open the database (asking the buyer when it can't be), then score.
+
+    DESIGN.md section 11: the window paints before sqlmodel is imported or the
+    database opened; the screens and the first scoring run come after.
+    """
     from PySide6.QtWidgets import QApplication
 
+    from sourcing_app.ui.main_window import MainWindow
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    engine = open_database(url)
+    apply_style(app)  # type: ignore[arg-type]
+    label = database_label(url) + (" (demo portfolio)" if demo else "")
+    window = MainWindow(label)
+    window.show()
+    _mark("first-paint")
+    engine = open_database(url, window)
     if engine is None:
+        window.close()
         return EXIT_FAILED
     try:
-        window = build_main_window(engine, url, demo=demo)
-        window.show()
-        window.refresh()
+        build_main_window(engine, url, demo=demo, window=window)
+        _probe_data_on_screen(window)
+        start_scoring(window, demo=demo)
         return int(app.exec())
     finally:
+        if window.workspace is not None:
+            window.workspace.wait_for_tasks()
         engine.dispose()
+
+
+def _mark(event: str) -> None:
+    """Tell the cold-start benchmark when a milestone is reached (tests/benchmarks)."""
+    import os
+
+    if os.environ.get("SOURCING_STARTUP_PROBE"):
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()  # the paint itself, before the clock is read
+        import time
+
+        print(f"startup {event} {time.time():.6f}", flush=True)
+
+
+def _probe_data_on_screen(window: MainWindow) -> None:
+    """For the cold-start benchmark: mark when the screen in front first shows data."""
+    import os
+
+    probe = os.environ.get("SOURCING_STARTUP_PROBE")
+    key = window.current_screen_key()
+    if not probe or key is None:
+        return
+    screen = window.screen(key)
+    done = False
+
+    def shown(*args: object) -> None:
+        nonlocal done
+        if done or (args and args[0] == 0):
+            return  # an empty table is not data on screen
+        done = True
+        _mark("data-on-screen")
+        if probe == "quit":
+            window.close()
+
+    for name in ("figures_shown", "rows_shown", "brands_shown"):
+        signal = getattr(screen, name, None)
+        if signal is not None:
+            signal.connect(shown)
+            return
+    window.scores_shown.connect(shown)
+
+
+def apply_style(app: QApplication) -> None:
+    """The app's restrained style sheet from resources/ (one place resolves resources)."""
+    from importlib.resources import files
+
+    try:
+        sheet = files("sourcing_app.resources").joinpath("style.qss").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return  # an unstyled window still works
+    app.setStyleSheet(sheet)
 
 
 def open_database(url: str, parent: QWidget | None = None) -> Engine | None:
@@ -70,49 +136,55 @@ def open_database(url: str, parent: QWidget | None = None) -> Engine | None:
                     report_restore_failure(str(error), parent)
 
 
-def build_main_window(engine: Engine, url: str, *, demo: bool = False) -> MainWindow:
-    from sourcing_app.services.scoring import ScoringService
+def build_main_window(
+    engine: Engine,
+    url: str,
+    *,
+    demo: bool = False,
+    window: MainWindow | None = None,
+    settings: QSettings | None = None,
+) -> MainWindow:
+    """The workspace over `engine`, attached to a (new or already painted) main window."""
     from sourcing_app.ui.main_window import MainWindow
-
-    scoring = ScoringService(engine)
-    build_demo_first = demo and _holds_no_suppliers(engine)
-
-    def load_scores(as_of: dt.date) -> Sequence[SupplierScore]:
-        nonlocal build_demo_first
-        if build_demo_first:
-            from sourcing_app.services.demo import build_demo
-
-            build_demo(
-                engine,
-                suppliers=DEMO_SUPPLIERS,
-                lines=DEMO_LINES,
-                seed=DEMO_SEED,
-                as_of=dt.date.today(),
-            )
-            build_demo_first = False
-        return scoring.score_all(as_of)
+    from sourcing_app.ui.workspace import Workspace
 
     label = database_label(url) + (" (demo portfolio)" if demo else "")
-    return MainWindow(
-        database_label=label,
-        load_scores=load_scores,
-        loading_message=(
-            "Building the demo portfolio (first start only) and scoring it…"
-            if build_demo_first
-            else "Scoring suppliers…"
-        ),
-    )
+    if window is None:
+        window = MainWindow(label, settings=settings)
+    workspace = Workspace(engine, label, window)
+    window.attach(workspace)
+    window.demo_pending = demo and _holds_no_suppliers(engine)  # type: ignore[attr-defined]
+    return window
+
+
+def start_scoring(window: MainWindow, *, demo: bool = False, as_of: dt.date | None = None) -> int:
+    """The first scoring run; on an empty demo database, build the demo portfolio first."""
+    engine = window.workspace.engine if window.workspace else None
+    if not (demo and getattr(window, "demo_pending", False)) or engine is None:
+        return window.rescore(as_of)
+
+    def build_first(progress: ProgressCallback) -> None:
+        from sourcing_app.services.demo import build_demo
+
+        progress(0, 0, "Building the demo portfolio (first start only)…")
+        build_demo(
+            engine, suppliers=DEMO_SUPPLIERS, lines=DEMO_LINES, seed=DEMO_SEED,
+            as_of=dt.date.today(),
+        )  # fmt: skip
+        window.demo_pending = False  # type: ignore[attr-defined]
+
+    return window.rescore(as_of, before=build_first)
 
 
 def database_label(url: str) -> str:
     """The file path, or the server address without its password."""
-    from sqlalchemy import make_url
-
     from sourcing_app.config import sqlite_path
 
     path = sqlite_path(url)
     if path is not None:
         return str(path)
+    from sqlalchemy import make_url  # only for a server: keeps the first paint light
+
     return make_url(url).render_as_string(hide_password=True)
 
 

@@ -108,6 +108,7 @@ class LeadTimePoint:
     late_days: int  # days after the promised date, 0 when on time (before grace)
     delivered_qty: int
     rejected_qty: int
+    promised_days: int = 0  # promised date − order date: the lead the supplier promised
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,7 @@ def _lead_times(
             max(0, (delivered - promised).days),
             delivered_qty,
             rejected_qty,
+            (promised - ordered).days,
         )
         for delivered, sku, ref, ordered, promised, delivered_qty, rejected_qty in rows
     )

@@ -1,13 +1,16 @@
 """The supplier table: one row per scored supplier, in the buyer's words.
 
-DESIGN.md sections 7 and 11: a QAbstractTableModel that sorts in its own arrays
-(a QSortFilterProxyModel over 100k Python rows takes seconds), repaints an
-update with one ranged dataChanged, and never does work in flags().
+DESIGN.md sections 7 and 11: a QAbstractTableModel that sorts and filters in
+its own arrays (a QSortFilterProxyModel over 100k Python rows takes seconds),
+repaints an update with one ranged dataChanged, and never does work in flags().
+The arrays are built by `prepare_rows`, pure Python that a worker can run off
+the UI thread; `install` then only swaps them in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -23,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor
 from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.domain.flags import FlagCode
+from sourcing_app.ui.formatting import percent, points
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SUPPLIER_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -51,11 +55,18 @@ HEADERS: dict[Column, str] = {
     Column.CHANNEL_TYPES: "Channels",
     Column.BRANDS: "Brands",
     Column.MARGIN: "Margin %",
-    Column.STABILITY: "Stability",
-    Column.SOURCING_SCORE: "Sourcing score",
+    Column.STABILITY: "Stability (0–100)",
+    Column.SOURCING_SCORE: "Sourcing score (0–100)",
     Column.STANDING: "Standing",
-    Column.CONFIDENCE: "Confidence",
+    Column.CONFIDENCE: "Confidence %",
     Column.FLAGS: "Flags",
+}
+
+HEADER_TIPS: dict[Column, str] = {
+    Column.MARGIN: "Margin after landing costs, as a share of net revenue (DESIGN.md 3)",
+    Column.STABILITY: "Weighted supply-stability sub-scores, 0 to 100 points",
+    Column.SOURCING_SCORE: "Geometric mean of margin score and stability score, 0 to 100",
+    Column.CONFIDENCE: "n / (n + 5), n = due purchase lines in the window",
 }
 
 NUMERIC_COLUMNS = frozenset(
@@ -71,14 +82,26 @@ STANDING_RANK = {
     Standing.UNRATED: 4,
 }
 
-STANDING_COLOURS = {
-    Standing.PREFERRED: QColor("#1b7f3b"),
-    Standing.AVOID: QColor("#b3261e"),
+# One palette for chips, chart points and badges everywhere.
+STANDING_HEX = {
+    Standing.PREFERRED: "#1b7f3b",
+    Standing.APPROVED: "#4f8fcc",
+    Standing.WATCH: "#d08a00",
+    Standing.AVOID: "#b3261e",
+    Standing.UNRATED: "#8a8f98",
 }
-
-NO_VALUE = "—"
+STANDING_COLOURS = {standing: QColor(hex_) for standing, hex_ in STANDING_HEX.items()}
+_STANDING_TEXT = {
+    Standing.PREFERRED: QBrush(QColor("#1b7f3b")),
+    Standing.AVOID: QBrush(QColor("#b3261e")),
+    Standing.WATCH: QBrush(QColor("#9a6500")),
+}
+_ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 SortKey = str | float | int | None
+
+VERTICAL_BIT = 1
+COMPOSITE_BIT = 2
 
 
 def channel_types_text(score: SupplierScore) -> str:
@@ -107,25 +130,17 @@ def flags_text(score: SupplierScore) -> str:
     return ", ".join(FLAG_LABELS.get(flag.code, flag.code.value) for flag in score.flags)
 
 
-def _percent(value: float | None, places: int) -> str:
-    return NO_VALUE if value is None else f"{value * 100:.{places}f} %"
-
-
-def _points(value: float | None) -> str:
-    return NO_VALUE if value is None else f"{value:.1f}"
-
-
 DISPLAY: dict[Column, Callable[[SupplierScore], str]] = {
     Column.CODE: lambda s: s.supplier_code,
     Column.NAME: lambda s: s.supplier_name,
     Column.COUNTRY: lambda s: s.country,
     Column.CHANNEL_TYPES: channel_types_text,
     Column.BRANDS: lambda s: ", ".join(s.brands),
-    Column.MARGIN: lambda s: _percent(s.margin_pct, 1),
-    Column.STABILITY: lambda s: _points(s.stability_score),
-    Column.SOURCING_SCORE: lambda s: _points(s.sourcing_score),
+    Column.MARGIN: lambda s: percent(s.margin_pct, 1),
+    Column.STABILITY: lambda s: points(s.stability_score),
+    Column.SOURCING_SCORE: lambda s: points(s.sourcing_score),
     Column.STANDING: lambda s: s.standing.value,
-    Column.CONFIDENCE: lambda s: _percent(s.confidence, 0),
+    Column.CONFIDENCE: lambda s: percent(s.confidence, 0),
     Column.FLAGS: flags_text,
 }
 
@@ -145,50 +160,228 @@ SORT_KEY: dict[Column, Callable[[SupplierScore], SortKey]] = {
 }
 
 
+@dataclass(frozen=True)
+class SupplierFilter:
+    """What the buyer narrowed the table to; blank fields let everything through."""
+
+    text: str = ""  # part of the code, name or a brand, any case
+    channel_type: str = ""  # "vertical": has a vertical channel; "composite": composite only
+    standing: str = ""  # a Standing value
+    country: str = ""  # ISO code
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text.strip() or self.channel_type or self.standing or self.country)
+
+
+@dataclass
+class PreparedRows:
+    """Everything the model shows and searches, as flat arrays indexed like `scores`.
+
+    The filter arrays are built on first use: opening the table needs only the
+    sort keys of one column.
+    """
+
+    scores: list[SupplierScore]
+    sort_keys: dict[Column, list[SortKey]] = field(default_factory=dict)
+    sort_column: Column | None = None
+    sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
+    sorted_all: list[int] = field(default_factory=list)  # every row in sort order
+    order: list[int] = field(default_factory=list)  # the rows passing the filter, in order
+    filter: SupplierFilter = field(default_factory=SupplierFilter)
+    _search: list[str] | None = None
+    _channel_bits: list[int] | None = None
+
+    @property
+    def search(self) -> list[str]:
+        """Code, name and brands, casefolded, for the search box."""
+        if self._search is None:
+            self._search = [_search_key(s) for s in self.scores]
+        return self._search
+
+    @property
+    def channel_bits(self) -> list[int]:
+        if self._channel_bits is None:
+            self._channel_bits = [_bits(s) for s in self.scores]
+        return self._channel_bits
+
+    def forget_filter_arrays(self) -> None:
+        self._search = None
+        self._channel_bits = None
+
+
+DROP_OFF_THREAD_FROM = 20_000
+
+
+def drop_in_pieces(items: list[Any]) -> None:
+    """Free a big list of scores on a helper thread, a slice at a time.
+
+    Freeing 100k scores (a million small objects) in one go holds the GIL for
+    most of a second; whichever thread drops the last reference pays for it.
+    Slices of 2,000 let the UI thread in between (DESIGN.md 11: no stall).
+    """
+    import threading
+
+    def run() -> None:
+        while items:
+            del items[-2_000:]
+
+    threading.Thread(target=run, name="drop-old-scores", daemon=True).start()
+
+
+def _search_key(score: SupplierScore) -> str:
+    # Tabs keep a search from matching across the end of one field and the start of the next.
+    return "\t".join((score.supplier_code, score.supplier_name, *score.brands)).casefold()
+
+
+def _bits(score: SupplierScore) -> int:
+    bits = 0
+    for kind in score.channel_types:
+        bits |= VERTICAL_BIT if kind is ChannelType.VERTICAL else COMPOSITE_BIT
+    return bits
+
+
+def prepare_rows(
+    scores: Sequence[SupplierScore],
+    sort_column: Column | None = None,
+    sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
+    filter_: SupplierFilter | None = None,
+) -> PreparedRows:
+    """Build the arrays, sorted and filtered; safe to run on a worker thread."""
+    scores = list(scores)
+    rows = PreparedRows(
+        scores=scores,
+        sort_column=sort_column,
+        sort_order=sort_order,
+        filter=filter_ or SupplierFilter(),
+    )
+    rows.sorted_all = sorted_order(rows, sort_column, sort_order)
+    rows.order = filtered_order(rows, rows.sorted_all, rows.filter)
+    return rows
+
+
+def sorted_order(rows: PreparedRows, column: Column | None, order: Qt.SortOrder) -> list[int]:
+    if column is None:
+        return list(range(len(rows.scores)))
+    keys = rows.sort_keys.get(column)
+    if keys is None:
+        keys = [SORT_KEY[column](score) for score in rows.scores]
+        rows.sort_keys[column] = keys
+    # Blanks (no margin, so no score) go last in either direction: a buyer
+    # sorting by score wants the rated suppliers first.
+    known = [i for i, key in enumerate(keys) if key is not None]
+    blank = [i for i, key in enumerate(keys) if key is None] if len(known) < len(keys) else []
+    by_key: Callable[[int], Any] = keys.__getitem__  # one column holds one type
+    known.sort(key=by_key, reverse=order == Qt.SortOrder.DescendingOrder)
+    return known + blank
+
+
+def filtered_order(rows: PreparedRows, order: list[int], filter_: SupplierFilter) -> list[int]:
+    """The rows of `order` that pass the filter, in the same order: one pass per condition."""
+    if filter_.is_empty:
+        return list(order)
+    keep: list[int] | None = None
+    needle = filter_.text.strip().casefold()
+    if needle:
+        search = rows.search
+        keep = [i for i in order if needle in search[i]]
+    scores = rows.scores
+    if filter_.standing:
+        wanted = Standing(filter_.standing)
+        keep = [i for i in (order if keep is None else keep) if scores[i].standing is wanted]
+    if filter_.country:
+        country = filter_.country
+        keep = [i for i in (order if keep is None else keep) if scores[i].country == country]
+    if filter_.channel_type:
+        bits = rows.channel_bits
+        if filter_.channel_type == ChannelType.VERTICAL.value:
+            keep = [i for i in (order if keep is None else keep) if bits[i] & VERTICAL_BIT]
+        else:
+            keep = [i for i in (order if keep is None else keep) if bits[i] == COMPOSITE_BIT]
+    return list(order) if keep is None else keep
+
+
 class SupplierTableModel(QAbstractTableModel):
-    """Scores in arrival order plus a view order; sorting permutes only the view order."""
+    """Scores in arrival order plus a view order; sorting and filtering permute the view order."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._scores: list[SupplierScore] = []
-        self._order: list[int] = []  # view row -> index into _scores
-        self._index_of_supplier: dict[int, int] = {}
-        self._sort_keys: dict[Column, list[SortKey]] = {}
-        self._sort_column: Column | None = None
-        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._rows = prepare_rows([])
+        self._supplier_index: dict[int, int] | None = None
 
     # --- reading -------------------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._order)
+        return 0 if parent.isValid() else len(self._rows.order)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
     def score_at(self, row: int) -> SupplierScore:
-        return self._scores[self._order[row]]
+        return self._rows.scores[self._rows.order[row]]
+
+    @property
+    def total_count(self) -> int:
+        return len(self._rows.scores)
+
+    @property
+    def filter(self) -> SupplierFilter:
+        return self._rows.filter
+
+    @property
+    def sort_column(self) -> Column | None:
+        return self._rows.sort_column
+
+    @property
+    def sort_order(self) -> Qt.SortOrder:
+        return self._rows.sort_order
+
+    @property
+    def scores(self) -> list[SupplierScore]:
+        return self._rows.scores
+
+    def countries(self) -> list[str]:
+        return sorted({s.country for s in self._rows.scores})
+
+    @property
+    def _index_of_supplier(self) -> dict[int, int]:
+        """Supplier id → index into scores, built when first asked (not on open)."""
+        if self._supplier_index is None:
+            self._supplier_index = {s.supplier_id: i for i, s in enumerate(self._rows.scores)}
+        return self._supplier_index
+
+    def row_of_supplier(self, supplier_id: int) -> int | None:
+        """The view row of a supplier, None when it is filtered out or unknown."""
+        index = self._index_of_supplier.get(supplier_id)
+        if index is None:
+            return None
+        try:
+            return self._rows.order.index(index)
+        except ValueError:
+            return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        score = self._scores[self._order[index.row()]]
-        column = Column(index.column())
+        score = self._rows.scores[self._rows.order[index.row()]]
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return DISPLAY[column](score)
+            return DISPLAY[Column(column)](score)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _ALIGN_RIGHT if column in NUMERIC_COLUMNS else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return STANDING_COLOURS[score.standing] if column == Column.STANDING else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _STANDING_TEXT.get(score.standing) if column == Column.STANDING else None
         if role == SORT_ROLE:
-            return SORT_KEY[column](score)
+            return SORT_KEY[Column(column)](score)
         if role == SUPPLIER_ID_ROLE:
             return score.supplier_id
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC_COLUMNS:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.FLAGS:
                 return "\n".join(flag.message for flag in score.flags) or None
             if column in (Column.NAME, Column.BRANDS):
-                return DISPLAY[column](score)
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.STANDING:
-            colour = STANDING_COLOURS.get(score.standing)
-            return QBrush(colour) if colour is not None else None
+                return DISPLAY[Column(column)](score)
         return None
 
     def headerData(
@@ -201,8 +394,10 @@ class SupplierTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(Column(section))
         if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC_COLUMNS:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            return _ALIGN_RIGHT
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -213,12 +408,26 @@ class SupplierTableModel(QAbstractTableModel):
     # --- changing ------------------------------------------------------------------
 
     def set_scores(self, scores: Sequence[SupplierScore]) -> None:
-        """Show a fresh set of scores, keeping the column the buyer sorted by."""
+        """Show a fresh set of scores, keeping the sort and the filter the buyer chose."""
+        self.install(
+            prepare_rows(scores, self._rows.sort_column, self._rows.sort_order, self._rows.filter)
+        )
+
+    def install(self, rows: PreparedRows) -> None:
+        """Swap in arrays built by `prepare_rows` (on any thread): no work on the UI thread."""
         self.beginResetModel()
-        self._scores = list(scores)
-        self._index_of_supplier = {s.supplier_id: i for i, s in enumerate(self._scores)}
-        self._sort_keys.clear()
-        self._order = self._sorted_order(self._sort_column, self._sort_order)
+        old, self._rows = self._rows, rows
+        self._supplier_index = None
+        self.endResetModel()
+        if len(old.scores) >= DROP_OFF_THREAD_FROM:
+            drop_in_pieces(old.scores)
+
+    def set_filter(self, filter_: SupplierFilter) -> None:
+        if filter_ == self._rows.filter:
+            return
+        self.beginResetModel()
+        self._rows.filter = filter_
+        self._rows.order = filtered_order(self._rows, self._rows.sorted_all, filter_)
         self.endResetModel()
 
     def update_scores(self, changed: Iterable[SupplierScore]) -> None:
@@ -227,47 +436,39 @@ class SupplierTableModel(QAbstractTableModel):
         Rows stay where they are until the buyer sorts again, so a row being
         edited does not jump away. Suppliers not in the table are ignored.
         """
+        rows = self._rows
         positions: list[int] = []
         for score in changed:
             index = self._index_of_supplier.get(score.supplier_id)
             if index is None:
                 continue
-            self._scores[index] = score
-            for column, keys in self._sort_keys.items():
+            rows.scores[index] = score
+            for column, keys in rows.sort_keys.items():
                 keys[index] = SORT_KEY[column](score)
             positions.append(index)
         if not positions:
             return
+        rows.forget_filter_arrays()
         wanted = set(positions)
-        rows = [row for row, index in enumerate(self._order) if index in wanted]
-        self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(Column) - 1))
+        shown = [row for row, index in enumerate(rows.order) if index in wanted]
+        if shown:
+            self.dataChanged.emit(
+                self.index(min(shown), 0), self.index(max(shown), len(Column) - 1)
+            )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):
             return
+        rows = self._rows
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        held = [(self._order[index.row()], index.column()) for index in persistent]
-        self._sort_column = Column(column)
-        self._sort_order = order
-        self._order = self._sorted_order(self._sort_column, order)
+        held = [(rows.order[index.row()], index.column()) for index in persistent]
+        rows.sort_column = Column(column)
+        rows.sort_order = order
+        rows.sorted_all = sorted_order(rows, rows.sort_column, order)
+        rows.order = filtered_order(rows, rows.sorted_all, rows.filter)
         if persistent:
-            row_of = {score_index: row for row, score_index in enumerate(self._order)}
+            row_of = {score_index: row for row, score_index in enumerate(rows.order)}
             moved = [self.index(row_of[score_index], col) for score_index, col in held]
             self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
-
-    def _sorted_order(self, column: Column | None, order: Qt.SortOrder) -> list[int]:
-        if column is None:
-            return list(range(len(self._scores)))
-        keys = self._sort_keys.get(column)
-        if keys is None:
-            keys = [SORT_KEY[column](score) for score in self._scores]
-            self._sort_keys[column] = keys
-        # Blanks (no margin, so no score) go last in either direction: a buyer
-        # sorting by score wants the rated suppliers first.
-        known = [i for i, key in enumerate(keys) if key is not None]
-        blank = [i for i, key in enumerate(keys) if key is None]
-        by_key: Callable[[int], Any] = keys.__getitem__  # one column holds one type
-        known.sort(key=by_key, reverse=order == Qt.SortOrder.DescendingOrder)
-        return known + blank

@@ -10,7 +10,13 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from sourcing_app.domain.enums import Standing
-from sourcing_app.ui.supplier_table_model import SORT_ROLE, Column, SupplierTableModel
+from sourcing_app.ui.supplier_table_model import (
+    SORT_ROLE,
+    Column,
+    SupplierFilter,
+    SupplierTableModel,
+    prepare_rows,
+)
 from tests.ui.scores import three_suppliers
 
 
@@ -25,6 +31,8 @@ def test_the_model_passes_qt_model_checks_empty_and_filled(qtmodeltester: ModelT
     qtmodeltester.check(model)
     model.sort(Column.SOURCING_SCORE, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
+    model.set_filter(SupplierFilter(text="harbour"))
+    qtmodeltester.check(model)
 
 
 def test_each_supplier_reads_in_the_buyers_words() -> None:
@@ -37,11 +45,11 @@ def test_each_supplier_reads_in_the_buyers_words() -> None:
         "HK",
         "vertical, composite",
         "Aptamil",
-        "45.5 %",
+        "45.5%",
         "78.3",
         "81.2",
         "Preferred",
-        "83 %",
+        "83%",
         "",
     ]
     sakura = [model.index(2, column).data() for column in Column]
@@ -55,7 +63,8 @@ def test_each_supplier_reads_in_the_buyers_words() -> None:
     )
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
     assert headers[Column.MARGIN] == "Margin %"
-    assert headers[Column.SOURCING_SCORE] == "Sourcing score"
+    assert headers[Column.SOURCING_SCORE] == "Sourcing score (0–100)"
+    assert headers[Column.STABILITY] == "Stability (0–100)"
 
 
 def test_the_sort_role_gives_the_unrounded_number() -> None:
@@ -146,3 +155,54 @@ def test_a_rescored_supplier_repaints_with_one_ranged_update() -> None:
     assert _column(model, Column.STANDING) == ["Approved", "Watch", "Unrated"]
     model.sort(Column.SOURCING_SCORE, Qt.SortOrder.AscendingOrder)
     assert _column(model, Column.SOURCING_SCORE) == ["52.5", "70.4", "—"]
+
+
+def test_filters_narrow_the_rows_and_keep_the_sort() -> None:
+    model = SupplierTableModel()
+    model.set_scores(three_suppliers())
+    model.sort(Column.SOURCING_SCORE, Qt.SortOrder.DescendingOrder)
+    model.set_filter(SupplierFilter(text="APTAMIL"))  # a brand, any case
+    assert _column(model, Column.CODE) == ["HK-HARBOUR", "DE-RHEIN"]
+    model.set_filter(SupplierFilter(text="aptamil", country="DE"))
+    assert _column(model, Column.CODE) == ["DE-RHEIN"]
+    model.set_filter(SupplierFilter(channel_type="vertical"))
+    assert _column(model, Column.CODE) == ["HK-HARBOUR"]
+    model.set_filter(SupplierFilter(channel_type="composite"))
+    assert _column(model, Column.CODE) == ["DE-RHEIN", "JP-SAKURA"]
+    model.set_filter(SupplierFilter(standing="Unrated"))
+    assert _column(model, Column.CODE) == ["JP-SAKURA"]
+    model.set_filter(SupplierFilter(text="rhein pharma"))
+    model.sort(Column.CODE, Qt.SortOrder.AscendingOrder)
+    assert _column(model, Column.CODE) == ["DE-RHEIN"]
+    assert model.total_count == 3
+    # A search never matches across the end of one field and the start of the next.
+    model.set_filter(SupplierFilter(text="rheinrhein"))
+    assert model.rowCount() == 0
+
+
+def test_rows_prepared_on_a_worker_are_installed_as_they_are() -> None:
+    model = SupplierTableModel()
+    rows = prepare_rows(
+        three_suppliers(), Column.MARGIN, Qt.SortOrder.AscendingOrder, SupplierFilter(country="HK")
+    )
+    model.install(rows)
+    assert _column(model, Column.CODE) == ["HK-HARBOUR"]
+    assert model.row_of_supplier(2) == 0
+    assert model.row_of_supplier(1) is None  # filtered out
+
+
+def test_the_small_record_tables_pass_qt_model_checks(qtmodeltester: ModelTester) -> None:
+    from sourcing_app.ui.dashboard import FLAG_COLUMNS, FlagRow
+    from sourcing_app.ui.record_table_model import RecordTableModel
+
+    model = RecordTableModel(FLAG_COLUMNS)
+    qtmodeltester.check(model)
+    scores = three_suppliers()
+    model.set_rows(
+        [FlagRow(s.supplier_id, s.supplier_code, s.supplier_name, s.standing, f)
+         for s in scores for f in s.flags]
+    )  # fmt: skip
+    qtmodeltester.check(model)
+    model.sort(2, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
+    assert [model.index(r, 2).data() for r in range(2)] == ["Thin history", "No valid quote"]

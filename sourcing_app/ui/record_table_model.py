@@ -1,0 +1,160 @@
+"""A read-only table of records (sub-scores, walk steps, channels, brands, flags).
+
+The small tables of the detail panes and the Brands screen share this model:
+each column says how a record reads, sorts, aligns and colours. The tables are
+small (tens to a few thousand rows), so sorting a Python list is enough here;
+the 100k-row supplier table has its own model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+Row = TypeVar("Row")
+AnyIndex = QModelIndex | QPersistentModelIndex
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 10
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass(frozen=True)
+class RecordColumn(Generic[Row]):
+    title: str
+    text: Callable[[Row], str]
+    sort_key: Callable[[Row], Any] | None = None  # None: sorts by the text
+    numeric: bool = False  # right-aligned
+    tooltip: Callable[[Row], str | None] | None = None
+    colour: Callable[[Row], str | None] | None = None  # text colour, "#rrggbb"
+    chip: Callable[[Row], str | None] | None = None  # a colour square before the text
+    bold: Callable[[Row], bool] | None = None
+    header_tip: str | None = None
+
+
+class RecordTableModel(QAbstractTableModel, Generic[Row]):
+    def __init__(self, columns: Sequence[RecordColumn[Row]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._rows: list[Row] = []
+        self._brushes: dict[str, QBrush] = {}
+        self._colours: dict[str, QColor] = {}
+
+    @property
+    def rows(self) -> list[Row]:
+        return self._rows
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(record)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column.numeric else _LEFT
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(record)
+        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
+            hex_ = column.colour(record)
+            return None if not hex_ else self._brush(hex_)
+        if role == Qt.ItemDataRole.DecorationRole and column.chip is not None:
+            hex_ = column.chip(record)
+            return None if not hex_ else self._colour(hex_)
+        if role == Qt.ItemDataRole.FontRole and column.bold is not None and column.bold(record):
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == RECORD_ROLE:
+            return record
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column.numeric else _LEFT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.header_tip
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        spec = self.columns[column]
+        key = spec.sort_key or spec.text
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        held = [(id(self._rows[i.row()]), i.column()) for i in persistent]
+        known = [r for r in self._rows if key(r) is not None]
+        blank = [r for r in self._rows if key(r) is None]
+        known.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows = known + blank
+        if persistent:
+            where = {id(r): n for n, r in enumerate(self._rows)}
+            self.changePersistentIndexList(
+                persistent, [self.index(where[ident], c) for ident, c in held]
+            )
+        self.layoutChanged.emit()
+
+    def _brush(self, hex_: str) -> QBrush:
+        brush = self._brushes.get(hex_)
+        if brush is None:
+            brush = self._brushes[hex_] = QBrush(QColor(hex_))
+        return brush
+
+    def _colour(self, hex_: str) -> QColor:
+        colour = self._colours.get(hex_)
+        if colour is None:
+            colour = self._colours[hex_] = QColor(hex_)
+        return colour
+
+
+def record_view(model: QAbstractTableModel, *, sortable: bool = True, stretch_last: bool = True):  # type: ignore[no-untyped-def]
+    """A read-only, row-selecting table view in the app's style, for `model`."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+    view = QTableView()
+    view.setModel(model)
+    model.setParent(view)  # the view must not outlive its model
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.horizontalHeader().setStretchLastSection(stretch_last)
+    view.horizontalHeader().setHighlightSections(False)
+    view.setSortingEnabled(sortable)
+    return view
