@@ -143,6 +143,7 @@ def build_main_window(
     demo: bool = False,
     window: MainWindow | None = None,
     settings: QSettings | None = None,
+    extras: bool = True,
 ) -> MainWindow:
     """The workspace over `engine`, attached to a (new or already painted) main window."""
     from sourcing_app.ui.main_window import MainWindow
@@ -153,6 +154,10 @@ def build_main_window(
         window = MainWindow(label, settings=settings)
     workspace = Workspace(engine, label, window)
     window.attach(workspace)
+    if extras:
+        from sourcing_app.ui.extensions import install
+
+        install(window)
     window.demo_pending = demo and _holds_no_suppliers(engine)  # type: ignore[attr-defined]
     return window
 

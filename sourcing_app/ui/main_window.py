@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         self._rescore_action.setEnabled(False)
         self.add_action("Data", self._rescore_action)
         self._as_of_action = QAction("Evaluation &date…", self)
-        self._as_of_action.setShortcut(QKeySequence("Ctrl+E"))
+        self._as_of_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self._as_of_action.triggered.connect(self._ask_as_of)
         self._as_of_action.setEnabled(False)
         self.add_action("Data", self._as_of_action)

@@ -283,24 +283,25 @@ def test_another_screen_plugs_in_with_its_shortcut(qtbot: QtBot, hand_window: Ma
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QLabel
 
-    planning = QLabel("planning")
-    hand_window.add_screen("planning", "Planning", planning)
-    hand_window.add_screen("purchases", "Purchases", QLabel("purchases"))
-    assert hand_window.screen_keys() == [
+    # The full window already has every planned screen; a further one goes last.
+    scratch = QLabel("scratch")
+    hand_window.add_screen("scratch", "Scratch pad", scratch, shortcut="Ctrl+9")
+    assert hand_window.screen_keys()[:5] == [
         "dashboard",
         "suppliers",
         "brands",
         "purchases",
         "planning",
     ]
-    qtbot.keyClick(hand_window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
-    assert hand_window.stack.currentWidget() is planning
+    assert hand_window.screen_keys()[-1] == "scratch"
+    qtbot.keyClick(hand_window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    assert hand_window.stack.currentWidget() is scratch
     action = QAction("Run a scenario…", hand_window)
-    action.setShortcut("Ctrl+Shift+S")
+    action.setShortcut("Ctrl+Alt+S")
     hand_window.add_action("Planning", action)
     names = [m.title().replace("&", "") for m in hand_window._menus.values()]
     assert names.index("Planning") < names.index("Help")
-    assert ("Planning", "Run a scenario…", "Ctrl+Shift+S") in hand_window.all_actions()
+    assert ("Planning", "Run a scenario…", "Ctrl+Alt+S") in hand_window.all_actions()
 
 
 def test_a_team_database_is_named_without_its_password() -> None:

@@ -1,0 +1,204 @@
+"""The rest of the workspace, put into the main window: screens, menus and the rates banner.
+
+The main window builds its own screens (Dashboard, Suppliers, Brands); this
+adds Purchases, Planning, Settings and the Audit trail, the editing actions,
+import and export, the reports and the exchange rates. Each piece takes the
+Workspace and knows nothing of the others; only this module knows them all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from sourcing_app.ui.main_window import MainWindow
+    from sourcing_app.ui.workspace import Workspace
+
+# The screen on show → the entity its rows are (what Edit and Archive act on).
+SCREEN_ENTITY = {"suppliers": "supplier", "brands": "brand", "purchases": "purchase"}
+
+
+def install(window: MainWindow) -> None:
+    """Add the screens and actions of editing, data exchange, reports, rates and planning."""
+    from sourcing_app.ui.audit_view import AuditView
+    from sourcing_app.ui.planning_screen import PlanningScreen
+    from sourcing_app.ui.purchases_screen import PurchasesScreen
+    from sourcing_app.ui.settings_screen import SettingsScreen
+
+    workspace = window.workspace
+    assert workspace is not None, "attach the workspace first"
+    purchases = PurchasesScreen(workspace)
+    # Record purchase is in the Edit menu with the same keys; one owner per shortcut.
+    purchases.record_purchase_action.setShortcut(QKeySequence())
+    window.add_screen("purchases", "Purchases", purchases)
+    window.add_screen("planning", "Planning", PlanningScreen(workspace))
+    window.add_screen("settings", "Settings", SettingsScreen(workspace))
+    window.add_screen("audit", "Audit trail", AuditView(workspace), shortcut="Ctrl+7")
+    _install_editing(window, workspace)
+    _install_data(window, workspace)
+    _install_reports(window, workspace)
+    _install_rates_banner(window, workspace)
+
+
+def selected_id(window: MainWindow, entity: str) -> int | None:
+    """The id of the selected row of `entity` on its screen, or None."""
+    keys = window.screen_keys()
+    if entity == "supplier" and "suppliers" in keys:
+        return window.screen("suppliers").selected_supplier_id()  # type: ignore[attr-defined]
+    if entity == "brand" and "brands" in keys:
+        screen = window.screen("brands")
+        return screen.selected_brand_id() if hasattr(screen, "selected_brand_id") else None
+    if entity in ("purchase", "delivery") and "purchases" in keys:
+        screen = window.screen("purchases")
+        row = screen.current_line() if entity == "purchase" else screen.current_delivery()  # type: ignore[attr-defined]
+        return None if row is None else int(row.id)
+    return None
+
+
+def _install_editing(window: MainWindow, workspace: Workspace) -> None:
+    from sourcing_app.ui.edit_actions import EditActions
+
+    actions = EditActions(
+        workspace,
+        window,
+        current=lambda entity: selected_id(window, entity),
+        current_entity=lambda: SCREEN_ENTITY.get(window.current_screen_key() or "", "supplier"),
+    )
+    # The window already has Undo and Redo (Edit menu) on the same stack and keys.
+    window.removeAction(actions.undo)
+    window.removeAction(actions.redo)
+    edit = window.menu("Edit")
+    edit.addSeparator()
+    for action in (*actions.new.values(), actions.edit, actions.archive, actions.restore):
+        window.add_action("Edit", action)
+    window.edit_actions = actions  # type: ignore[attr-defined]
+
+
+def _install_data(window: MainWindow, workspace: Workspace) -> None:
+    from sourcing_app.ui.import_wizard import ImportWizard
+    from sourcing_app.ui.rates_dialog import RatesDialog
+
+    def import_file() -> None:
+        wizard = ImportWizard(workspace, window)
+        wizard.open()
+
+    def rates() -> None:
+        RatesDialog(workspace, window).open()
+
+    _action(window, "File", "&Import a file…", "Ctrl+I", import_file)
+    _action(window, "File", "&Export…", "Ctrl+Shift+X", lambda: export_dialog(workspace, window))
+    _action(window, "Data", "E&xchange rates…", "Ctrl+Shift+R", rates)
+
+
+def _install_reports(window: MainWindow, workspace: Workspace) -> None:
+    from sourcing_app.ui.reports.desktop import export_brand_report, export_supplier_report
+
+    def supplier_report() -> None:
+        supplier_id = selected_id(window, "supplier")
+        if supplier_id is None:
+            _tell(window, "Choose a supplier on the Suppliers screen first.")
+            return
+        export_supplier_report(workspace, supplier_id, window)
+
+    def brand_report() -> None:
+        brand_id = selected_id(window, "brand")
+        if brand_id is None:
+            _tell(window, "Choose a brand on the Brands screen first.")
+            return
+        export_brand_report(workspace, brand_id, window)
+
+    _action(window, "Reports", "&Supplier evaluation (PDF)…", "Ctrl+P", supplier_report)
+    _action(window, "Reports", "&Brand sourcing (PDF)…", "Ctrl+Shift+B", brand_report)
+
+
+def _install_rates_banner(window: MainWindow, workspace: Workspace) -> None:
+    """The banner above the screens: how old the exchange rates are, or why they are."""
+    from sourcing_app.ui.rates_banner import RatesBanner
+
+    body = window.centralWidget()
+    stack = window.stack
+    holder = QWidget(body)
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    banner = RatesBanner(workspace, holder)
+    body.layout().replaceWidget(stack, holder)
+    column.addWidget(banner)
+    column.addWidget(stack, 1)
+    window.rates_banner = banner  # type: ignore[attr-defined]
+
+
+def export_dialog(workspace: Workspace, parent: QWidget) -> int | None:
+    """Pick a kind and a file, then export it off the UI thread. The job number, or None."""
+    from sourcing_app.services.exporting import export_table
+    from sourcing_app.services.file_formats import FILE_KINDS
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Export")
+    form = QFormLayout(dialog)
+    kinds = QComboBox(dialog)
+    kinds.addItems(list(FILE_KINDS))
+    form.addRow("What to export:", kinds)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose a file…")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    kind = kinds.currentText()
+    path, _filter = QFileDialog.getSaveFileName(
+        parent,
+        f"Export {kind}",
+        str(Path.home() / f"{kind}.xlsx"),
+        "Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)",
+    )
+    if not path:
+        return None
+
+    def done(rows: object) -> None:
+        _tell(parent, f"{rows:,} {kind} row(s) exported to {path}.")
+
+    def failed(error: Exception) -> None:
+        _tell(parent, f"The export did not finish: {error}. No file was left behind.")
+
+    return workspace.run_task(
+        f"Exporting {kind}",
+        lambda progress: export_table(workspace.engine, kind, path, progress=progress),
+        done,
+        failed,
+    )
+
+
+def _action(window: MainWindow, menu: str, text: str, keys: str, slot) -> QAction:  # type: ignore[no-untyped-def]
+    action = QAction(text, window)
+    if keys:
+        action.setShortcut(QKeySequence(keys))
+    action.triggered.connect(lambda _checked=False: slot())
+    return window.add_action(menu, action)
+
+
+def _tell(parent: QWidget, message: str) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        "Sourcing desk",
+        message,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.open()

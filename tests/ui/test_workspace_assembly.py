@@ -1,0 +1,107 @@
+"""The whole workspace in one window: every screen, every action, no shortcut twice."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QWizard
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from sourcing_app.app import build_main_window, start_scoring
+from sourcing_app.db.models import Supplier
+from sourcing_app.ui.edit_dialogs import EditDialog
+from sourcing_app.ui.main_window import MainWindow
+from sourcing_app.ui.planning_screen import PlanningScreen
+from sourcing_app.ui.purchases_screen import PurchasesScreen
+from tests.services.test_scoring_service import AS_OF, build_hand_portfolio
+
+
+def _shown(kind: type):  # type: ignore[no-untyped-def]
+    return next(
+        (w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None
+    )
+
+
+@pytest.fixture
+def window(qtbot: QtBot, engine: Engine, db_url: str, window_settings: QSettings):
+    build_hand_portfolio(engine)
+    window = build_main_window(engine, db_url, settings=window_settings)
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.scores_shown, timeout=20_000):
+        start_scoring(window, as_of=AS_OF)
+    yield window
+    window.close()
+
+
+def test_every_screen_is_in_the_sidebar_in_order(window: MainWindow) -> None:
+    assert window.screen_keys() == [
+        "dashboard",
+        "suppliers",
+        "brands",
+        "purchases",
+        "planning",
+        "settings",
+        "audit",
+    ]
+
+
+def test_no_shortcut_is_given_to_two_actions(window: MainWindow) -> None:
+    seen: dict[str, str] = {}
+    for menu, action, keys in window.all_actions():
+        if not keys:
+            continue
+        assert keys not in seen, f"{keys} is both {seen[keys]} and {menu} ▸ {action}"
+        seen[keys] = f"{menu} ▸ {action}"
+    # What a buyer reaches for most has keys.
+    for wanted in ("Ctrl+I", "Ctrl+N", "Ctrl+E", "Ctrl+Z", "Ctrl+P", "F5", "Ctrl+F"):
+        assert wanted in seen, wanted
+
+
+def test_the_screen_shortcuts_bring_the_screens_forward(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.stack.currentWidget(), PurchasesScreen)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.stack.currentWidget(), PlanningScreen)
+
+
+def test_edit_opens_the_selected_supplier(qtbot: QtBot, window: MainWindow, engine) -> None:
+    with Session(engine) as s:
+        vert_id = s.exec(select(Supplier.id).where(Supplier.code == "S-VERT")).one()[0]
+    window.workspace.open_supplier(vert_id)
+    qtbot.waitUntil(lambda: window.current_screen_key() == "suppliers")
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, EditDialog) and w.isVisible() for w in QApplication.topLevelWidgets()
+        )
+    )
+    dialog = _shown(EditDialog)
+    assert dialog.windowTitle() == "Edit supplier"
+    texts = {field.text() for field in dialog.findChildren(QLineEdit)}
+    assert {"S-VERT", "Aurelle Paris SAS"} <= texts
+    dialog.reject()
+
+
+def test_import_opens_the_wizard(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, QWizard) and w.isVisible() for w in QApplication.topLevelWidgets()
+        )
+    )
+    wizard = _shown(QWizard)
+    wizard.reject()
+
+
+def test_the_rates_banner_sits_above_the_screens(window: MainWindow) -> None:
+    banner = window.rates_banner
+    assert banner.parentWidget() is window.stack.parentWidget()
+    # The hand portfolio's feed rate is from 1 June 2026, long before today: the banner says so.
+    assert banner.isVisible()
+    assert "days old" in banner.label.text()
+    assert "1 Jun 2026" in banner.label.text()
