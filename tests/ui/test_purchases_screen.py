@@ -38,6 +38,8 @@ def screen(qtbot, engine: Engine, portfolio: dict[str, int]) -> PurchasesScreen:
     screen = PurchasesScreen(workspace)
     qtbot.addWidget(screen)
     screen.resize(1400, 800)
+    assert screen.model.rowCount() == 0  # nothing is read before the screen is shown
+    screen.show()
     return screen
 
 
@@ -88,8 +90,7 @@ def test_choosing_a_line_lists_its_deliveries(qtbot, screen: PurchasesScreen) ->
 def test_filters_and_sorting_run_in_the_database(
     qtbot, screen: PurchasesScreen, portfolio: dict[str, int]
 ) -> None:
-    screen.supplier_filter.setCurrentIndex(screen.supplier_filter.findData(portfolio["S-VERT"]))
-    screen.apply_filter()
+    screen.show_supplier(portfolio["S-VERT"])
     assert _column(screen.model, 0) == ["L3", "L2", "L1", "L0"]
     screen.from_filter.set_value(dt.date(2026, 1, 1))
     screen.apply_filter()
@@ -139,8 +140,7 @@ def test_recording_a_purchase_with_an_avoid_supplier_asks_for_a_reason(
         confidence=0.3,
     )
     screen.workspace.set_scores([avoid], AS_OF)
-    screen.supplier_filter.setCurrentIndex(screen.supplier_filter.findData(portfolio["S-COMP"]))
-    screen.apply_filter()
+    screen.show_supplier(portfolio["S-COMP"])
 
     screen.record_purchase_action.trigger()
     dialog = screen.open_dialog
