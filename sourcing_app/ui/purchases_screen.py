@@ -49,6 +49,7 @@ from sourcing_app.services.purchase_list import (
     PurchaseRow,
 )
 from sourcing_app.services.settings import load_settings
+from sourcing_app.ui.background import BackgroundRunner
 from sourcing_app.ui.edit_dialogs import WARNING_STYLE, EditDialog
 from sourcing_app.ui.forms import DATE_FORMAT, fill_combo, pydate, qdate
 from sourcing_app.ui.undo_commands import EditSession
@@ -89,6 +90,8 @@ class PurchaseTableModel(QAbstractTableModel):
     """Purchase lines, fetched a page at a time in the order SQL sorts them."""
 
     loaded = Signal(int)  # the number of lines matching the filter
+    loading = Signal()  # a slow query started off the UI thread
+    failed = Signal(str)  # a query failed, in words
 
     def __init__(self, purchases: PurchaseList, parent: Any = None) -> None:
         super().__init__(parent)
@@ -104,6 +107,15 @@ class PurchaseTableModel(QAbstractTableModel):
         self.as_of = dt.date.today()
         self.grace_days = 2
         self.home_currency = "CNY"
+        self.generation = 0  # bumped by each reload; late answers to older ones are dropped
+        self.fetching = False
+        self.runner: BackgroundRunner | None = None
+
+    def use_background(self, runner: BackgroundRunner) -> None:
+        """Run slow queries on `runner`'s threads (the screen does; tests of the model may not)."""
+        self.runner = runner
+        runner.succeeded.connect(self._arrived)
+        runner.failed.connect(self._failed)
 
     # --- loading -------------------------------------------------------------------
 
@@ -111,29 +123,95 @@ class PurchaseTableModel(QAbstractTableModel):
         self.where = where
         self.reload()
 
+    def slow(self) -> bool:
+        """Whether the query must scan every line, no index serving it (0.2-0.7 s on a
+        million lines): such queries run off the UI thread when a runner is set."""
+        w = self.where
+        narrowed = (
+            w.supplier_id is not None
+            or w.brand_id is not None
+            or w.line_id is not None
+            or bool(w.line_ref_prefix.strip())
+        )
+        dated = w.ordered_from is not None or w.ordered_to is not None
+        return not narrowed and (self.sort_key != "line_ref" or dated)
+
     def reload(self) -> None:
-        self.beginResetModel()
-        self.total = self.purchases.count(self.where)
-        self.rows = self.purchases.page(self.where, sort=self.sort_key, descending=self.descending)
-        self.endResetModel()
-        self.loaded.emit(self.total)
+        self.generation += 1
+        generation, where, sort, descending = (
+            self.generation,
+            self.where,
+            self.sort_key,
+            self.descending,
+        )
+
+        def read() -> tuple[str, int, int, list[PurchaseRow]]:
+            total = self.purchases.count(where)
+            return (
+                "first",
+                generation,
+                total,
+                self.purchases.page(where, sort=sort, descending=descending),
+            )
+
+        if self.runner is None or not self.slow():
+            self._arrived(0, read())
+            return
+        self.fetching = True
+        self.loading.emit()
+        self.runner.start(read)
 
     def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and len(self.rows) < self.total and not self.fetching
 
     def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or not self.rows:
+        if parent.isValid() or not self.rows or self.fetching:
             return
-        more = self.purchases.page(
-            self.where, sort=self.sort_key, descending=self.descending, after=self.rows[-1]
+        generation, where, sort, descending, after = (
+            self.generation,
+            self.where,
+            self.sort_key,
+            self.descending,
+            self.rows[-1],
         )
-        if not more:
+
+        def read() -> tuple[str, int, int, list[PurchaseRow]]:
+            return (
+                "more",
+                generation,
+                0,
+                self.purchases.page(where, sort=sort, descending=descending, after=after),
+            )
+
+        if self.runner is None or not self.slow():
+            self._arrived(0, read())
+            return
+        self.fetching = True
+        self.runner.start(read)
+
+    def _arrived(self, _job: int, result: object) -> None:
+        kind, generation, total, rows = result  # type: ignore[misc]
+        if generation != self.generation:
+            return  # the filter or order changed while this was being read
+        self.fetching = False
+        if kind == "first":
+            self.beginResetModel()
+            self.total = total
+            self.rows = rows
+            self.endResetModel()
+            self.loaded.emit(self.total)
+            return
+        if not rows:
             self.total = len(self.rows)  # lines removed since the count
             return
         first = len(self.rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self.rows.extend(more)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self.rows.extend(rows)
         self.endInsertRows()
+
+    def _failed(self, _job: int, error: object) -> None:
+        self.fetching = False
+        self.failed.emit(str(error) or type(error).__name__)
 
     def refresh_line(self, line_id: int) -> None:
         """One line re-read after an edit or a delivery: one ranged dataChanged."""
@@ -344,6 +422,8 @@ class PurchasesScreen(QWidget):
         self.session = EditSession.of(workspace)
         self.purchases = PurchaseList(workspace.engine)
         self.model = PurchaseTableModel(self.purchases, self)
+        self.runner = BackgroundRunner(self)
+        self.model.use_background(self.runner)
         self.delivery_model = DeliveryTableModel(self)
         self.open_dialog: EditDialog | None = None
         self._choice_values: dict[QComboBox, list[int | None]] = {}
@@ -390,6 +470,12 @@ class PurchasesScreen(QWidget):
             lambda *_: self._update_actions()
         )
         self.model.loaded.connect(self._show_count)
+        self.model.loaded.connect(lambda _total: self._after_load())
+        self.model.loading.connect(lambda: self.count_label.setText("Reading purchase lines…"))
+        self.model.failed.connect(
+            lambda reason: self.count_label.setText(f"The lines could not be read: {reason}")
+        )
+        self._keep_line: int | None = None
         self.session.saved.connect(self._after_save)
         workspace.data_changed.connect(self._data_changed)
         workspace.scores_changed.connect(self._scores_changed)
@@ -559,9 +645,16 @@ class PurchasesScreen(QWidget):
             self.ensure_loaded()  # which applies the filter
             return
         self._filter_timer.stop()
+        self._keep_line = None
         self.model.set_filter(self.current_filter())
+
+    def _after_load(self) -> None:
+        """Lines arrived (at once, or from the background): size, then select."""
         self._size_columns()
-        if self.model.rows:
+        row = self.model.row_of(self._keep_line) if self._keep_line is not None else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        elif self.model.rows:
             self.table.selectRow(0)
         else:
             self._line_changed(QModelIndex(), QModelIndex())
@@ -712,15 +805,12 @@ class PurchasesScreen(QWidget):
                 self._show_deliveries(fresh)
             self._update_actions()
             return
-        keep = current.id if current is not None else None
-        self.model.reload()
-        row = self.model.row_of(keep) if keep is not None else -1
-        if row >= 0:
-            self.table.selectRow(row)
-        elif self.model.rows:
-            self.table.selectRow(0)
-        else:
-            self._line_changed(QModelIndex(), QModelIndex())
+        self._keep_line = current.id if current is not None else None
+        self.model.reload()  # `_after_load` selects the same line again
+
+    def wait_for_loading(self) -> None:
+        """Before the database closes: let a query in the background finish."""
+        self.runner.wait_for_done()
 
     def _settings_changed(self) -> None:
         self.model.grace_days = load_settings(self.workspace.engine).grace_days

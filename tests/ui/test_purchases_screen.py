@@ -190,3 +190,27 @@ def test_recording_a_delivery_updates_the_line_and_undo_takes_it_back(
     QApplication.processEvents()
     assert screen.model.index(0, 12).data() == "Late: nothing delivered"
     assert screen.delivery_model.rowCount() == 0
+
+
+def test_a_sort_that_must_scan_every_line_runs_off_the_ui_thread(
+    qtbot, screen: PurchasesScreen
+) -> None:
+    with qtbot.waitSignal(screen.model.loading):
+        screen.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)  # order date, no filter
+    assert screen.count_label.text() == "Reading purchase lines…"
+    with qtbot.waitSignal(screen.model.loaded):
+        pass
+    assert _column(screen.model, 0) == ["L3", "M2", "L2", "M1", "L1", "L0"]
+    assert screen.current_line() is not None and screen.current_line().line_ref == "L3"
+
+
+def test_a_late_answer_to_an_older_question_is_dropped(
+    qtbot, screen: PurchasesScreen, portfolio: dict[str, int]
+) -> None:
+    with qtbot.waitSignal(screen.model.loading):
+        screen.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    screen.show_supplier(portfolio["S-COMP"])  # narrowed: read at once
+    assert _column(screen.model, 0) == ["M2", "M1"]
+    screen.wait_for_loading()
+    QApplication.processEvents()
+    assert _column(screen.model, 0) == ["M2", "M1"]  # the unfiltered answer came, and was ignored
