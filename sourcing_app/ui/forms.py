@@ -62,6 +62,7 @@ class FormField:
     choices: Sequence[tuple[Any, str]] = ()
     suffix: str = ""  # the unit shown after the value: "units/month", "days", "CNY"
     currency_field: str = ""  # MONEY: the field holding its currency, shown as the unit
+    unit_template: str = "{currency}"  # how that currency is shown: "CNY per {currency}"
     placeholder: str = ""
     hint: str = ""  # a tooltip saying what the field means
     blank_label: str = "none"  # OPTIONAL_DATE: what an unset date means
@@ -433,5 +434,6 @@ class EntityForm(QWidget):
     def _show_currency(self, money: str, currency: str) -> None:
         source = self.editors.get(currency)
         if source is not None:
-            value = source.value()
-            self.editors[money].set_unit(str(value or "").upper())
+            code = str(source.value() or "").upper() or "?"
+            editor = self.editors[money]
+            editor.set_unit(editor.spec.unit_template.format(currency=code))

@@ -151,6 +151,8 @@ def _fill_purchase(qtbot, dialog: EditDialog, supplier_id: int, ref: str) -> Non
     currency = form.editor("currency").input
     assert isinstance(currency, QComboBox)
     _type(qtbot, currency.lineEdit(), "EUR")
+    assert form.editor("fx_rate").unit.text() == "CNY per EUR"
+    assert form.editor("unit_price").unit.text() == "EUR"
     _type(qtbot, form.editor("fx_rate").input, "7.7")
     qtbot.waitUntil(lambda: dialog.save_button.isEnabled())
 
