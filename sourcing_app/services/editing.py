@@ -208,7 +208,8 @@ class EditingService:
             )
             params["sid"] = supplier_id
         with self.engine.connect() as conn:
-            return [(int(i), str(words)) for i, words in conn.execute(sql_text(sql), params)]
+            rows = conn.execute(sql_text(sql), params).all()  # one fetch, not one per row
+        return [(int(i), str(words)) for i, words in rows]
 
     def home_currency(self) -> str:
         with self.engine.connect() as conn:

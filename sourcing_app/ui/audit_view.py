@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -127,11 +128,23 @@ class AuditView(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         layout.addWidget(self.table)
-        workspace.data_changed.connect(lambda _kind: self.refresh())
-        workspace.settings_changed.connect(self.refresh)
-        self.refresh()
+        workspace.data_changed.connect(lambda _kind: self._changed())
+        workspace.settings_changed.connect(self._changed)
+        self.stale = True  # read when first shown, and again when shown after a change
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.stale:
+            self.refresh()
+        super().showEvent(event)
+
+    def _changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self.stale = True
 
     def refresh(self) -> None:
+        self.stale = False
         entity = str(self.entity_filter.currentData() or "")
         rows = latest_entries(self.workspace.engine, LATEST, entity=entity)
         self.model.set_rows(rows)

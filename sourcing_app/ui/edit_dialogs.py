@@ -184,6 +184,8 @@ def form_fields(
                 "Exchange rate",
                 K.NUMBER,
                 suffix=f"{home} per unit",
+                currency_field="currency",
+                unit_template=f"{home} per {{currency}}",
                 placeholder="stored rate",
                 hint="Blank: the stored rate on or before the order date",
             ),

@@ -62,6 +62,7 @@ class FormField:
     choices: Sequence[tuple[Any, str]] = ()
     suffix: str = ""  # the unit shown after the value: "units/month", "days", "CNY"
     currency_field: str = ""  # MONEY: the field holding its currency, shown as the unit
+    unit_template: str = "{currency}"  # how that currency is shown: "CNY per {currency}"
     placeholder: str = ""
     hint: str = ""  # a tooltip saying what the field means
     blank_label: str = "none"  # OPTIONAL_DATE: what an unset date means
@@ -86,6 +87,7 @@ class FieldEditor(QWidget):
         super().__init__(parent)
         self.spec = spec
         self.touched = False
+        self.choice_values: list[Any] = []  # a list's values, by item row
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
@@ -131,10 +133,9 @@ class FieldEditor(QWidget):
             return box
         if kind in (FieldKind.CHOICE, FieldKind.TYPED_CHOICE):
             combo = QComboBox(self)
-            for value, words in spec.choices:
-                combo.addItem(words, value)
             many = len(spec.choices) > 12
             if kind is FieldKind.TYPED_CHOICE or many:
+                # Editable before the items go in: afterwards it costs 90 ms per 10,000.
                 combo.setEditable(True)
                 combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
                 completer = combo.completer()
@@ -146,6 +147,7 @@ class FieldEditor(QWidget):
                 if line is not None:
                     line.textEdited.connect(self._changed)
                     line.editingFinished.connect(self._left)
+            self.choice_values = fill_combo(combo, spec.choices)
             combo.currentIndexChanged.connect(self._changed)
             combo.setMinimumContentsLength(6 if kind is FieldKind.TYPED_CHOICE else 28)
             combo.setSizeAdjustPolicy(
@@ -186,7 +188,8 @@ class FieldEditor(QWidget):
                 return w.currentText().strip()
             if w.isEditable() and w.currentText() != w.itemText(w.currentIndex()):
                 return None  # typed text that names nothing in the list
-            return w.currentData()
+            index = w.currentIndex()
+            return self.choice_values[index] if 0 <= index < len(self.choice_values) else None
         if isinstance(w, QDateEdit):
             if self.blank_box is not None and self.blank_box.isChecked():
                 return None
@@ -205,14 +208,11 @@ class FieldEditor(QWidget):
         if isinstance(w, QPlainTextEdit):
             w.setPlainText("" if value is None else str(value))
         elif isinstance(w, QComboBox):
-            index = w.findData(value)
-            if index < 0 and value is not None:
-                # Decimals and enums from the database against the list's plain values.
-                wanted = _text(value)
-                index = next((i for i in range(w.count()) if _text(w.itemData(i)) == wanted), -1)
+            index = _index_of(self.choice_values, value)
             if index < 0 and value is not None and kind is FieldKind.CHOICE:
                 # A row kept pointing at something archived since: still shown, by id.
-                w.addItem(f"#{value} (archived)", value)
+                w.addItem(f"#{value} (archived)")
+                self.choice_values.append(value)
                 index = w.count() - 1
             if index >= 0:
                 w.setCurrentIndex(index)
@@ -240,12 +240,11 @@ class FieldEditor(QWidget):
         """New items for a list (SKUs of the chosen supplier, say), keeping the pick if listed."""
         combo = self.input
         assert isinstance(combo, QComboBox)
-        keep = combo.currentData()
+        keep = self.value()
         with QSignalBlocker(combo):
             combo.clear()
-            for value, words in choices:
-                combo.addItem(words, value)
-            index = combo.findData(keep)
+            self.choice_values = fill_combo(combo, choices)
+            index = _index_of(self.choice_values, keep) if keep is not None else -1
             combo.setCurrentIndex(index if index >= 0 else (0 if choices else -1))
         self._changed()
 
@@ -283,6 +282,26 @@ class FieldEditor(QWidget):
 
 
 _WIDE = (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.CHOICE)
+
+
+def fill_combo(combo: QComboBox, choices: Sequence[tuple[Any, str]]) -> list[Any]:
+    """Add the items in one call and return their values by row.
+
+    One `addItems` instead of an `addItem` with data per item: 10,000
+    suppliers go in in a few milliseconds instead of a tenth of a second.
+    """
+    combo.addItems([words for _value, words in choices])
+    return [value for value, _words in choices]
+
+
+def _index_of(values: list[Any], value: Any) -> int:
+    try:
+        return values.index(value)
+    except ValueError:
+        pass
+    # Decimals and enums from the database against the list's plain values.
+    wanted = _text(value)
+    return next((i for i, v in enumerate(values) if _text(v) == wanted), -1)
 
 
 def _text(value: Any) -> str:
@@ -415,5 +434,6 @@ class EntityForm(QWidget):
     def _show_currency(self, money: str, currency: str) -> None:
         source = self.editors.get(currency)
         if source is not None:
-            value = source.value()
-            self.editors[money].set_unit(str(value or "").upper())
+            code = str(source.value() or "").upper() or "?"
+            editor = self.editors[money]
+            editor.set_unit(editor.spec.unit_template.format(currency=code))

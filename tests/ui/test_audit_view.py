@@ -22,6 +22,7 @@ def test_an_edit_and_an_import_read_as_words(
     workspace = Workspace(engine, "test.sqlite")
     view = AuditView(workspace)
     qtbot.addWidget(view)
+    view.show()
 
     first = [view.model.index(0, c).data() for c in range(1, 5)]
     assert first == ["mei", "supplier S-COMP", "edited", "Monthly capacity: 2000 → 2500"]

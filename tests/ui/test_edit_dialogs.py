@@ -145,12 +145,14 @@ def _fill_purchase(qtbot, dialog: EditDialog, supplier_id: int, ref: str) -> Non
     _type(qtbot, form.editor("line_ref").input, ref)
     supplier = form.editor("supplier_id").input
     assert isinstance(supplier, QComboBox)
-    supplier.setCurrentIndex(supplier.findData(supplier_id))
+    supplier.setCurrentIndex(form.editor("supplier_id").choice_values.index(supplier_id))
     _type(qtbot, form.editor("ordered_qty").input, "40")
     _type(qtbot, form.editor("unit_price").input, "19")
     currency = form.editor("currency").input
     assert isinstance(currency, QComboBox)
     _type(qtbot, currency.lineEdit(), "EUR")
+    assert form.editor("fx_rate").unit.text() == "CNY per EUR"
+    assert form.editor("unit_price").unit.text() == "EUR"
     _type(qtbot, form.editor("fx_rate").input, "7.7")
     qtbot.waitUntil(lambda: dialog.save_button.isEnabled())
 

@@ -38,6 +38,8 @@ def screen(qtbot, engine: Engine, portfolio: dict[str, int]) -> PurchasesScreen:
     screen = PurchasesScreen(workspace)
     qtbot.addWidget(screen)
     screen.resize(1400, 800)
+    assert screen.model.rowCount() == 0  # nothing is read before the screen is shown
+    screen.show()
     return screen
 
 
@@ -88,8 +90,7 @@ def test_choosing_a_line_lists_its_deliveries(qtbot, screen: PurchasesScreen) ->
 def test_filters_and_sorting_run_in_the_database(
     qtbot, screen: PurchasesScreen, portfolio: dict[str, int]
 ) -> None:
-    screen.supplier_filter.setCurrentIndex(screen.supplier_filter.findData(portfolio["S-VERT"]))
-    screen.apply_filter()
+    screen.show_supplier(portfolio["S-VERT"])
     assert _column(screen.model, 0) == ["L3", "L2", "L1", "L0"]
     screen.from_filter.set_value(dt.date(2026, 1, 1))
     screen.apply_filter()
@@ -139,8 +140,7 @@ def test_recording_a_purchase_with_an_avoid_supplier_asks_for_a_reason(
         confidence=0.3,
     )
     screen.workspace.set_scores([avoid], AS_OF)
-    screen.supplier_filter.setCurrentIndex(screen.supplier_filter.findData(portfolio["S-COMP"]))
-    screen.apply_filter()
+    screen.show_supplier(portfolio["S-COMP"])
 
     screen.record_purchase_action.trigger()
     dialog = screen.open_dialog
@@ -190,3 +190,27 @@ def test_recording_a_delivery_updates_the_line_and_undo_takes_it_back(
     QApplication.processEvents()
     assert screen.model.index(0, 12).data() == "Late: nothing delivered"
     assert screen.delivery_model.rowCount() == 0
+
+
+def test_a_sort_that_must_scan_every_line_runs_off_the_ui_thread(
+    qtbot, screen: PurchasesScreen
+) -> None:
+    with qtbot.waitSignal(screen.model.loading):
+        screen.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)  # order date, no filter
+    assert screen.count_label.text() == "Reading purchase lines…"
+    with qtbot.waitSignal(screen.model.loaded):
+        pass
+    assert _column(screen.model, 0) == ["L3", "M2", "L2", "M1", "L1", "L0"]
+    assert screen.current_line() is not None and screen.current_line().line_ref == "L3"
+
+
+def test_a_late_answer_to_an_older_question_is_dropped(
+    qtbot, screen: PurchasesScreen, portfolio: dict[str, int]
+) -> None:
+    with qtbot.waitSignal(screen.model.loading):
+        screen.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    screen.show_supplier(portfolio["S-COMP"])  # narrowed: read at once
+    assert _column(screen.model, 0) == ["M2", "M1"]
+    screen.wait_for_loading()
+    QApplication.processEvents()
+    assert _column(screen.model, 0) == ["M2", "M1"]  # the unfiltered answer came, and was ignored
