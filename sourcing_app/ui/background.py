@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -106,6 +107,13 @@ class _Job(QRunnable):
         try:
             result = self._work(self._reporter)
         except Exception as error:  # handed to the UI thread, which says it in words
+            # The traceback's frames hold the work's locals (a run's worth of scores, say)
+            # in a reference cycle: kept, they would wait for a full collection of the
+            # cycle collector, which then frees millions of objects in one go while
+            # holding the GIL. The text is kept for the error log instead.
+            error.details = "".join(traceback.format_exception(error))  # type: ignore[attr-defined]
+            error.__traceback__ = None
             self._runner.failed.emit(self._number, error)
+            del error
         else:
             self._runner.succeeded.emit(self._number, result)
