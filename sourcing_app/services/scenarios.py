@@ -269,6 +269,7 @@ def run_scenario(
         scoring_settings=scoring_settings,
         lost=scenario.lost,
         pricing=pricing,
+        baseline=baseline,
         progress=progress,
     )
     return compare_plans(scenario, baseline, after)
