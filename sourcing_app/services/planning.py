@@ -476,8 +476,9 @@ def _write_plan_table(brands: Sequence[BrandAllocation], out: TextIO, currency: 
             f"{format_money(b.expected_margin, currency)} a month; vertical "
             f"{format_share(b.vertical_share)}; HHI {'—' if b.hhi is None else f'{b.hhi:.2f}'}\n"
         )
-        if b.shortfall:
-            out.write(f"  {b.shortfall}\n")
+        for note in (b.shortfall, b.floor_words):
+            if note:
+                out.write(f"  {note}\n")
         header = f"  {'supplier':<12} {'units':>8} {'unit margin':>16} {'fill':>6}  reason"
         out.write(header + "\n")
         for line in b.lines:
