@@ -326,8 +326,8 @@ class PlanningScreen(QWidget):
         saved_layout.addLayout(buttons)
 
         top = QHBoxLayout()
-        top.addWidget(form_box, 3)
-        top.addWidget(saved_box, 2)
+        top.addWidget(form_box, 3, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(saved_box, 2, Qt.AlignmentFlag.AlignTop)
         for box in (form_box, saved_box):
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         grid.setVerticalSpacing(4)
