@@ -103,6 +103,9 @@ def test_the_brand_figures_are_those_of_brand_overviews(
 
 def test_every_allocation_respects_every_rule(baseline: PortfolioPlan) -> None:
     assert_every_rule_holds(baseline)
+    # Hot-selling brands book shared capacity first.
+    hot = [b.hot_selling for b in baseline.allocation.brands]
+    assert hot == sorted(hot, reverse=True) and any(hot) and not all(hot)
     # The plan is more than trivially constrained: the rules bite somewhere.
     reasons = " ".join(line.reason for b in baseline.brands for line in b.lines)
     for words in ("share cap (60%", "capacity reached", "excluded: standing Avoid", "not needed"):
