@@ -101,6 +101,11 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
+def _unbroken(text: str, currency: str) -> str:
+    """Keep "CNY 1,234.50" and "60.0 %" on one line when a summary wraps."""
+    return text.replace(" %", "\u00a0%").replace(f"{currency} ", f"{currency}\u00a0")
+
+
 class PlanningScreen(QWidget):
     planned = Signal(int)  # a new plan is on screen: the number of brands
     scenarios_ran = Signal(int)  # scenario results are on screen: how many scenarios
@@ -554,7 +559,7 @@ class PlanningScreen(QWidget):
             parts.append(_sentence(shown.floor_words))
         if overview is not None and overview.flags:
             parts.append("Flags: " + "; ".join(f.message for f in overview.flags) + ".")
-        self.brand_summary.setText("<br>".join(parts))
+        self.brand_summary.setText(_unbroken("<br>".join(parts), currency))
 
     # --- scenarios -----------------------------------------------------------------------
 
@@ -758,7 +763,7 @@ class PlanningScreen(QWidget):
                 )
                 + f" Standings changing: {shown or 'none'}."
             )
-        self.result_summary.setText("<br>".join(parts))
+        self.result_summary.setText(_unbroken("<br>".join(parts), results[0].currency))
 
     def export_results(self, path: Path | str, fmt: str | None = None) -> None:
         """Write the scenario results on screen as CSV or JSON (by the file's extension)."""
