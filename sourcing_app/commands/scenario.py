@@ -9,7 +9,7 @@ from typing import TextIO
 from sqlalchemy import Engine
 
 from sourcing_app.commands.plan import add_rule_options, iso_date, planning_rules
-from sourcing_app.domain.scenarios import CHANGE_SYNTAX, Scenario, check_name, parse_change
+from sourcing_app.domain.scenarios import CHANGE_SYNTAX, Scenario, check_name
 from sourcing_app.errors import BadInput
 
 CHANGE_HELP = (
@@ -94,4 +94,4 @@ def run(engine: Engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     return 0
 
 
-__all__ = ["parse_change", "register", "run"]
+__all__ = ["register", "run"]

@@ -389,12 +389,23 @@ def allocate_brand(
         c.floor_units = max(0, c.units - free.get(id(c), 0)) if c.option.vertical else 0
 
     allocated = sum(c.units for c in ranked)
+    context = _Context(
+        ranked[0] if ranked else None,
+        _last_filled(ranked),
+        any(c.floor_units for c in ranked),
+        settings,
+        book,
+        share_units,
+        floor,
+        allocated,
+        demand,
+    )
     lines = [
         _line(
             c.option,
             c.units,
             LineStatus.ALLOCATED if c.units else LineStatus.IDLE,
-            _reason(c, ranked, settings, book, share_units, floor, allocated, demand),
+            _reason(c, context),
             c.limit if c.units and c.units == c.bound else Limit.NONE,
             c.floor_units,
         )
@@ -451,17 +462,24 @@ def _exclusion(
     return ""
 
 
-def _reason(
-    c: _Candidate,
-    ranked: Sequence[_Candidate],
-    settings: PlanningSettings,
-    book: _Book,
-    share_units: int,
-    floor: int,
-    allocated: int,
-    demand: int,
-) -> str:
+@dataclass(frozen=True)
+class _Context:
+    """What every line's reason is told about the brand's split (worked out once)."""
+
+    best: _Candidate | None
+    last: _Candidate | None
+    floor_binds: bool
+    settings: PlanningSettings
+    book: _Book
+    share_units: int
+    floor: int
+    allocated: int
+    demand: int
+
+
+def _reason(c: _Candidate, ctx: _Context) -> str:
     o = c.option
+    settings, book, share_units, floor = ctx.settings, ctx.book, ctx.share_units, ctx.floor
     why_unit = (
         f"{_money(o.unit_margin, book.currency)} a unit × {o.expected_fill:.0%} expected fill"
         if o.unit_margin is not None and o.expected_fill is not None
@@ -481,18 +499,18 @@ def _reason(
             f"vertical floor ({settings.min_vertical_share:.0%} of demand, "
             f"{_units(floor)}): {_units(c.floor_units)} for it ({why_unit})"
         )
-    elif c is ranked[0]:
+    elif c is ctx.best:
         parts.append(f"best expected margin per unit ({why_unit})")
-    elif not o.vertical and any(x.floor_units for x in ranked):
+    elif not o.vertical and ctx.floor_binds:
         parts.append(f"best expected margin after the vertical floor ({why_unit})")
     else:
         parts.append(f"next best expected margin per unit ({why_unit})")
-    if c.units == c.bound and c.units < demand:
+    if c.units == c.bound and c.units < ctx.demand:
         if c.limit is Limit.CAPACITY:
             parts.append(_capacity_words(c, book))
         elif c.limit is Limit.SHARE_CAP:
             parts.append(f"share cap ({settings.max_share:.0%} of demand: {share_units:,} units)")
-    elif allocated >= demand and c is _last_filled(ranked) and c.units < allocated:
+    elif ctx.allocated >= ctx.demand and c is ctx.last and c.units < ctx.allocated:
         parts.append(f"takes the last {_units(c.units)} of demand")
     return "; ".join(parts)
 

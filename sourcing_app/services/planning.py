@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
+from sourcing_app.db.types import DayDate
 from sourcing_app.domain.allocation import (
     BrandAllocation,
     BrandDemand,
@@ -25,12 +30,15 @@ from sourcing_app.domain.allocation import (
     PortfolioAllocation,
     allocate_portfolio,
 )
-from sourcing_app.domain.enums import ChannelType
+from sourcing_app.domain.channels import ChannelTerms, channel_type
+from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
+from sourcing_app.domain.flags import Flag, FlagCode
+from sourcing_app.domain.landed_cost import LandedCostWalk
 from sourcing_app.domain.scenarios import PricingChanges
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput, ProgressCallback, no_progress
-from sourcing_app.services.brand_overview import BrandOverview, brand_overviews
+from sourcing_app.services.brand_overview import BRAND_FLAG_CODES, BrandChannel, BrandOverview
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_settings
 
@@ -138,11 +146,14 @@ def plan_portfolio(
     scoring_settings: ScoringSettings | None = None,
     lost: Iterable[str] = (),
     pricing: PricingChanges | None = None,
+    baseline: PortfolioPlan | None = None,
     progress: ProgressCallback = no_progress,
 ) -> PortfolioPlan:
     """Score (unless `scores` are given), then plan every brand that is not archived.
 
-    `lost` and `pricing` are a scenario's changes; the data is only read.
+    `lost` and `pricing` are a scenario's changes; the data is only read. With a
+    `baseline` plan of the same day, its channels, capacities and window units
+    are reused (a scenario changes none of them), so only the scores are new.
     """
     scoring_settings = scoring_settings or load_settings(engine)
     if scores is None:
@@ -152,17 +163,201 @@ def plan_portfolio(
     if settings is None:
         settings = load_planning_settings(engine)
     progress(0, 1, "Planning every brand's supply…")
-    overviews = brand_overviews(engine, scores, as_of, scoring_settings)
-    allocation = allocate_portfolio(
-        brand_demands(overviews),
-        settings,
-        lost=lost,
-        currency=scoring_settings.home_currency,
-    )
+    with _collector_paused():
+        if baseline is not None and baseline.as_of == as_of:
+            overviews = rescored_overviews(engine, baseline.overviews, scores)
+        else:
+            overviews = load_overviews(engine, scores, as_of, scoring_settings)
+        allocation = allocate_portfolio(
+            brand_demands(overviews),
+            settings,
+            lost=lost,
+            currency=scoring_settings.home_currency,
+        )
     progress(1, 1, f"{len(overviews):,} brands planned.")
     return PortfolioPlan(
         as_of, scoring_settings.home_currency, allocation, tuple(overviews), tuple(scores)
     )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold the cycle collector off while tens of thousands of records are built.
+
+    After a scoring run the heap holds millions of objects; each collection set
+    off by building the brand figures walked all of them (seconds on a million
+    lines). Nothing built here is in a cycle; reference counting frees it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load_overviews(
+    engine: Engine,
+    scores: Sequence[SupplierScore],
+    as_of: dt.date,
+    settings: ScoringSettings,
+) -> list[BrandOverview]:
+    """`brand_overviews` for planning, read with plain SQL rather than ORM objects.
+
+    The same records in the same order (tests/services/test_planning_demo checks
+    that they are equal); building 20,000 ORM channels took most of a plan's
+    time over a million lines.
+    """
+    day = DayDate()
+    window_start = as_of - dt.timedelta(days=settings.window_days)
+    with engine.connect() as conn:
+        dialect = conn.dialect
+        brands = conn.execute(
+            text(
+                "SELECT id, name, category, origin_country, hot_selling, planned_monthly_demand "
+                "FROM brand WHERE archived = :f ORDER BY name"
+            ),
+            {"f": False},
+        ).all()
+        channel_rows = conn.execute(
+            text(
+                "SELECT c.id, c.supplier_id, c.brand_id, c.tier, c.authorization_ref, "
+                "c.authorized_until, c.active, s.code, s.name, s.monthly_capacity "
+                "FROM channel c JOIN supplier s ON s.id = c.supplier_id"
+            )
+        ).all()
+        # Most of the table is in the window: on SQLite a scan in storage order
+        # beats walking the (channel, date) index, a random read per line (4x).
+        hint = "NOT INDEXED" if dialect.name == "sqlite" else ""
+        units = dict(
+            conn.execute(
+                text(
+                    f"SELECT channel_id, SUM(ordered_qty) FROM purchase_line {hint} "
+                    "WHERE order_date > :start AND order_date <= :as_of GROUP BY channel_id"
+                ).bindparams(
+                    bindparam("start", type_=DayDate()), bindparam("as_of", type_=DayDate())
+                ),
+                {"start": window_start, "as_of": as_of},
+            ).all()
+        )
+        skus_by_brand: dict[int, set[str]] = defaultdict(set)
+        for brand_id, sku in conn.execute(text("SELECT brand_id, sku FROM product")):
+            skus_by_brand[brand_id].add(sku)
+    by_supplier = {s.supplier_id: s for s in scores}
+    channels_by_brand: dict[int, list[BrandChannel]] = defaultdict(list)
+    for cid, sid, bid, tier, ref, until, active, code, name, capacity in channel_rows:
+        score = by_supplier.get(sid)
+        until_date = day.process_result_value(until, dialect)
+        terms = ChannelTerms(int(tier), ref, until_date)
+        margin_pct, unit_margin = _brand_margins(score, skus_by_brand.get(bid, set()))
+        channels_by_brand[bid].append(
+            BrandChannel(
+                cid,
+                sid,
+                code,
+                name,
+                channel_type(terms, as_of),
+                int(tier),
+                bool(active),
+                until_date,
+                capacity,
+                int(units.get(cid) or 0),
+                score.standing if score else Standing.UNRATED,
+                score.sourcing_score if score else None,
+                score.stability_score if score else None,
+                score.sub_scores["fill"].value if score and "fill" in score.sub_scores else None,
+                margin_pct,
+                unit_margin,
+            )
+        )
+    out = []
+    for bid, name, category, origin, hot, demand in brands:
+        channels = sorted(
+            channels_by_brand.get(bid, []),
+            key=lambda c: (not c.active, -(c.sourcing_score or -1.0), c.supplier_code),
+        )
+        out.append(
+            BrandOverview(
+                bid,
+                name,
+                category,
+                origin,
+                bool(hot),
+                demand,
+                tuple(channels),
+                _brand_flags(name, channels, by_supplier),
+            )
+        )
+    return out
+
+
+def _brand_margins(
+    score: SupplierScore | None, skus: set[str]
+) -> tuple[float | None, Decimal | None]:
+    """A supplier's mean margin % and mean unit margin over the brand's SKUs it quotes."""
+    walks = [
+        w
+        for w in (score.sku_margins if score else ())
+        if isinstance(w, LandedCostWalk) and w.sku in skus
+    ]
+    if not walks:
+        return None, None
+    pct = sum(float(w.margin_pct) for w in walks) / len(walks)
+    unit = (sum((w.margin for w in walks), Decimal(0)) / len(walks)).quantize(Decimal("0.01"))
+    return pct, unit
+
+
+def _brand_flags(
+    brand: str, channels: list[BrandChannel], by_supplier: dict[int, SupplierScore]
+) -> tuple[Flag, ...]:
+    """The brand-level flags scoring attached to the brand's suppliers, once each."""
+    seen: dict[tuple[FlagCode, str], Flag] = {}
+    for channel in channels:
+        score = by_supplier.get(channel.supplier_id)
+        for flag in score.flags if score else ():
+            if flag.code in BRAND_FLAG_CODES and f"brand {brand} " in flag.message:
+                seen.setdefault((flag.code, flag.message), flag)
+    return tuple(seen.values())
+
+
+def rescored_overviews(
+    engine: Engine, overviews: Sequence[BrandOverview], scores: Sequence[SupplierScore]
+) -> list[BrandOverview]:
+    """`overviews` with every channel's supplier figures taken from `scores` instead.
+
+    The same figures, worked out the same way, as `brand_overviews` gives for
+    these scores (tests/services/test_planning_demo checks that they are equal):
+    it saves reading every channel and the window's units again for a scenario.
+    """
+    by_supplier = {s.supplier_id: s for s in scores}
+    skus_by_brand: dict[int, set[str]] = defaultdict(set)
+    with engine.connect() as conn:
+        for brand_id, sku in conn.execute(text("SELECT brand_id, sku FROM product")):
+            skus_by_brand[brand_id].add(sku)
+    out = []
+    for o in overviews:
+        skus = skus_by_brand.get(o.id, set())
+        channels = []
+        for c in o.channels:
+            score = by_supplier.get(c.supplier_id)
+            margin_pct, unit_margin = _brand_margins(score, skus)
+            channels.append(
+                replace(
+                    c,
+                    standing=score.standing if score else Standing.UNRATED,
+                    sourcing_score=score.sourcing_score if score else None,
+                    stability_score=score.stability_score if score else None,
+                    fill=score.sub_scores["fill"].value
+                    if score and "fill" in score.sub_scores
+                    else None,
+                    margin_pct=margin_pct,
+                    unit_margin=unit_margin,
+                )
+            )
+        channels.sort(key=lambda c: (not c.active, -(c.sourcing_score or -1.0), c.supplier_code))
+        out.append(replace(o, channels=tuple(channels)))
+    return out
 
 
 # --- output: `sourcing-app plan` and exports -----------------------------------------------
@@ -281,8 +476,9 @@ def _write_plan_table(brands: Sequence[BrandAllocation], out: TextIO, currency: 
             f"{format_money(b.expected_margin, currency)} a month; vertical "
             f"{format_share(b.vertical_share)}; HHI {'—' if b.hhi is None else f'{b.hhi:.2f}'}\n"
         )
-        if b.shortfall:
-            out.write(f"  {b.shortfall}\n")
+        for note in (b.shortfall, b.floor_words):
+            if note:
+                out.write(f"  {note}\n")
         header = f"  {'supplier':<12} {'units':>8} {'unit margin':>16} {'fill':>6}  reason"
         out.write(header + "\n")
         for line in b.lines:

@@ -269,6 +269,7 @@ def run_scenario(
         scoring_settings=scoring_settings,
         lost=scenario.lost,
         pricing=pricing,
+        baseline=baseline,
         progress=progress,
     )
     return compare_plans(scenario, baseline, after)
@@ -474,14 +475,11 @@ def _write_result_table(result: ScenarioResult, out: TextIO, brand: str | None) 
         + (", ".join(b.brand for b in unprofitable) if unprofitable else "none")
         + "\n"
     )
-    out.write("Brands that lose coverage: " + ("none" if not uncovered else "") + "\n")
+    out.write("Brands that lose coverage:" + ("" if uncovered else " none") + "\n")
     for b in uncovered:
         out.write(f"  {b.brand}: {b.after.shortfall}\n")
-    out.write(
-        "Suppliers whose standing changes: "
-        + ("none" if not result.standing_changes else "")
-        + "\n"
-    )
+    changes = result.standing_changes
+    out.write("Suppliers whose standing changes:" + ("" if changes else " none") + "\n")
     for c in result.standing_changes:
         out.write(f"  {c.supplier_code} {c.supplier_name}: {c.before.value} → {c.after.value}\n")
 

@@ -1008,7 +1008,7 @@ def _price_quotes(
                 )
                 continue
             if pricing is not None:
-                walk = _walk_under(pricing, quote, sku, name, fx, rates, retail, settings)
+                walk = _walk_under(pricing, quote, sku, name, fx, rates, retail, settings, decimals)
             else:
                 walk = walker.walk(
                     pid,
@@ -1055,13 +1055,15 @@ def _walk_under(
     rates: TaxRates,
     retail: Decimal,
     settings: ScoringSettings,
+    decimals: dict[Any, Decimal],
 ) -> LandedCostWalk:
+    """One quote's walk under a scenario: freight moved; CBEC as general trade if withdrawn."""
     return landed_cost_walk(
         sku=sku,
         product_name=name,
-        unit_price=_dec(quote[_PRICE]),
-        freight=pricing.freight(_dec(quote[_FREIGHT])),
-        insurance=_dec(quote[_INSURANCE]),
+        unit_price=_dec_cached(quote[_PRICE], decimals),
+        freight=pricing.freight(_dec_cached(quote[_FREIGHT], decimals)),
+        insurance=_dec_cached(quote[_INSURANCE], decimals),
         currency=quote[_CURRENCY],
         fx=fx,
         rates=rates,

@@ -96,6 +96,16 @@ def _table(parent: QWidget) -> QTableView:
     return table
 
 
+def _sentence(text: str) -> str:
+    """A reason as a sentence: first letter up (codes keep their case), a full stop."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _unbroken(text: str, currency: str) -> str:
+    """Keep "CNY 1,234.50" and "60.0 %" on one line when a summary wraps."""
+    return text.replace(" %", "\u00a0%").replace(f"{currency} ", f"{currency}\u00a0")
+
+
 class PlanningScreen(QWidget):
     planned = Signal(int)  # a new plan is on screen: the number of brands
     scenarios_ran = Signal(int)  # scenario results are on screen: how many scenarios
@@ -200,6 +210,8 @@ class PlanningScreen(QWidget):
         self.lines_table = _table(tab)
         self.lines_table.setModel(self.lines_model)
         self.lines_table.setSortingEnabled(False)  # the plan's own order: allocated first
+        self.lines_table.setWordWrap(True)
+        self.lines_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         pick = QHBoxLayout()
         pick.addWidget(QLabel("Lines of:", tab))
         pick.addWidget(self.lines_under)
@@ -319,8 +331,8 @@ class PlanningScreen(QWidget):
         saved_layout.addLayout(buttons)
 
         top = QHBoxLayout()
-        top.addWidget(form_box, 3)
-        top.addWidget(saved_box, 2)
+        top.addWidget(form_box, 3, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(saved_box, 2, Qt.AlignmentFlag.AlignTop)
         for box in (form_box, saved_box):
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         grid.setVerticalSpacing(4)
@@ -523,9 +535,16 @@ class PlanningScreen(QWidget):
         k = min(max(0, self.lines_under.currentIndex()), len(plans) - 1)
         label, shown = plans[k]
         self.lines_model.set_rows([LineRow(line, currency) for line in shown.lines])
-        self.lines_table.resizeColumnsToContents()
-        # Long names are cut (the whole name is one hover away) so the reasons show.
-        self.lines_table.setColumnWidth(0, min(self.lines_table.columnWidth(0), 210))
+        table = self.lines_table
+        table.resizeColumnsToContents()
+        # Long names are cut (the whole name is one hover away) and the reasons
+        # wrap in the width left, so every reason can be read whole.
+        table.setColumnWidth(0, min(table.columnWidth(0), 210))
+        used = sum(table.columnWidth(c) for c in range(self.lines_model.columnCount() - 1))
+        table.setColumnWidth(
+            self.lines_model.columnCount() - 1, max(260, table.viewport().width() - used)
+        )
+        table.resizeRowsToContents()
         overview = self._plan.overview(shown.brand_id)
         parts = [
             f"<b>{shown.brand}</b>{' (hot-selling, planned first)' if shown.hot_selling else ''}"
@@ -535,12 +554,12 @@ class PlanningScreen(QWidget):
             f"{'—' if shown.hhi is None else f'{shown.hhi:.2f}'}."
         ]
         if shown.shortfall:
-            parts.append(f"<span style='{ERROR_STYLE}'>{shown.shortfall.capitalize()}.</span>")
+            parts.append(f"<span style='{ERROR_STYLE}'>{_sentence(shown.shortfall)}</span>")
         if shown.floor_words:
-            parts.append(shown.floor_words.capitalize() + ".")
+            parts.append(_sentence(shown.floor_words))
         if overview is not None and overview.flags:
             parts.append("Flags: " + "; ".join(f.message for f in overview.flags) + ".")
-        self.brand_summary.setText("<br>".join(parts))
+        self.brand_summary.setText(_unbroken("<br>".join(parts), currency))
 
     # --- scenarios -----------------------------------------------------------------------
 
@@ -744,7 +763,7 @@ class PlanningScreen(QWidget):
                 )
                 + f" Standings changing: {shown or 'none'}."
             )
-        self.result_summary.setText("<br>".join(parts))
+        self.result_summary.setText(_unbroken("<br>".join(parts), results[0].currency))
 
     def export_results(self, path: Path | str, fmt: str | None = None) -> None:
         """Write the scenario results on screen as CSV or JSON (by the file's extension)."""
@@ -778,7 +797,7 @@ class PlanningScreen(QWidget):
 
     def _fail(self, reason: str) -> None:
         self.status.setStyleSheet(ERROR_STYLE)
-        self.status.setText(reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else "."))
+        self.status.setText(_sentence(reason))
         self.failed.emit(reason)
 
 

@@ -20,6 +20,7 @@ from sourcing_app.domain.allocation import PlanningSettings
 from sourcing_app.domain.enums import Standing
 from sourcing_app.domain.scenarios import Scenario
 from sourcing_app.errors import BadInput
+from sourcing_app.services.brand_overview import brand_overviews
 from sourcing_app.services.planning import (
     load_planning_settings,
     plan_portfolio,
@@ -215,3 +216,20 @@ def test_the_as_of_date_of_a_baseline_must_match(hand: Engine) -> None:
             AS_OF + dt.timedelta(days=1),
             baseline=baseline,
         )
+
+
+def test_the_same_plan_and_scenario_on_postgresql(pg_engine: Engine) -> None:
+    build_hand_portfolio(pg_engine)
+    plan = plan_portfolio(pg_engine, AS_OF)
+    assert list(plan.overviews) == brand_overviews(pg_engine, plan.scores, AS_OF)
+    assert plan.brand("Aurelle").expected_margin == D("26734.43")
+    result = run_scenario(
+        pg_engine, Scenario.from_texts("t", ["tariff:cosmetics:0.10", "cbec-withdrawn"]), AS_OF
+    )
+    lines = {line.supplier_code: line for line in result.brand("Aurelle").after.lines}
+    v = V["S-COMP"]
+    duty = v * D("0.10")
+    ctax = (v + duty) * D("0.15") / D("0.85")
+    assert lines["S-COMP"].unit_margin == cents(
+        NET - v - (duty + ctax + (v + duty + ctax) * D("0.13"))
+    )

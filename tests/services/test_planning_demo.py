@@ -21,6 +21,7 @@ from sourcing_app.domain.allocation import STANDING_RANK, PlanningSettings
 from sourcing_app.domain.enums import ChannelType, Regime, Standing
 from sourcing_app.domain.landed_cost import LandedCostWalk
 from sourcing_app.domain.scenarios import Scenario
+from sourcing_app.services.brand_overview import brand_overviews
 from sourcing_app.services.demo import build_demo
 from sourcing_app.services.planning import PortfolioPlan, plan_portfolio
 from sourcing_app.services.scenarios import run_scenario
@@ -94,8 +95,17 @@ def assert_every_rule_holds(plan: PortfolioPlan, lost: frozenset[str] = frozense
     assert min(left.values()) >= 0  # no supplier booked beyond its capacity, over all brands
 
 
+def test_the_brand_figures_are_those_of_brand_overviews(
+    demo: Engine, baseline: PortfolioPlan
+) -> None:
+    assert list(baseline.overviews) == brand_overviews(demo, baseline.scores, AS_OF)
+
+
 def test_every_allocation_respects_every_rule(baseline: PortfolioPlan) -> None:
     assert_every_rule_holds(baseline)
+    # Hot-selling brands book shared capacity first.
+    hot = [b.hot_selling for b in baseline.allocation.brands]
+    assert hot == sorted(hot, reverse=True) and any(hot) and not all(hot)
     # The plan is more than trivially constrained: the rules bite somewhere.
     reasons = " ".join(line.reason for b in baseline.brands for line in b.lines)
     for words in ("share cap (60%", "capacity reached", "excluded: standing Avoid", "not needed"):
@@ -138,6 +148,8 @@ def test_withdrawing_cbec_lowers_every_cbec_brand_by_the_formulas(
         brand_skus: dict[int, set[str]] = {}
         for bid, sku in conn.execute(text("SELECT brand_id, sku FROM product")):
             brand_skus.setdefault(bid, set()).add(sku)
+    # The scenario's brand figures are those brand_overviews gives for its scores.
+    assert list(result.after.overviews) == brand_overviews(demo, result.after.scores, AS_OF)
     scores = {s.supplier_id: s for s in baseline.scores}
     after = {o.id: {c.supplier_id: c for c in o.active_channels} for o in result.after.overviews}
     checked_brands = 0

@@ -195,3 +195,22 @@ def test_rules_are_saved_and_the_brands_planned_again(
         for line in brand.lines:
             if line.units:
                 assert line.standing in (Standing.PREFERRED, Standing.APPROVED)
+
+
+def test_planning_runs_as_a_workspace_task_and_a_failure_is_said_in_words(
+    qtbot: QtBot, screen: PlanningScreen
+) -> None:
+    with (
+        qtbot.waitSignal(screen.workspace.task_started) as started,
+        qtbot.waitSignal(screen.planned, timeout=WAIT),
+    ):
+        qtbot.mouseClick(screen.replan_button, Qt.MouseButton.LeftButton)
+    assert started.args[1] == "Planning brands"
+    # A scenario naming a supplier the data does not have fails in the worker, in words.
+    screen.lose_codes.setText("SUP-9999")
+    screen.lose_box.setChecked(True)
+    with qtbot.waitSignal(screen.failed, timeout=WAIT) as failed:
+        qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+    assert failed.args == ["no supplier (not archived) has the code SUP-9999"]
+    assert screen.status.text() == "No supplier (not archived) has the code SUP-9999."
+    assert screen.results == []
