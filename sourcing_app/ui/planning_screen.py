@@ -145,8 +145,11 @@ class PlanningScreen(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
 
-        workspace.scores_changed.connect(self.refresh)
-        workspace.data_changed.connect(lambda _kind: self.refresh())
+        # Planning is re-run when the screen is in front, or as soon as it comes
+        # forward: a re-score elsewhere never sets it off in the background.
+        self._stale = True
+        workspace.scores_changed.connect(self._inputs_changed)
+        workspace.data_changed.connect(lambda _kind: self._inputs_changed())
         workspace.settings_changed.connect(self._settings_changed)
         self._load_rules()
         self._load_saved()
@@ -393,7 +396,7 @@ class PlanningScreen(QWidget):
 
     def _settings_changed(self) -> None:
         self._load_rules()
-        self.refresh()
+        self._inputs_changed()
 
     # --- planning ------------------------------------------------------------------------
 
@@ -405,8 +408,19 @@ class PlanningScreen(QWidget):
     def results(self) -> list[ScenarioResult]:
         return list(self._results)
 
+    def _inputs_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def screen_shown(self) -> None:
+        """The main window brought the screen forward: plan if anything changed since."""
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
         """Plan every brand again, off the UI thread; `planned` says when it is on screen."""
+        self._stale = False
         workspace = self.workspace
         as_of = workspace.as_of
         scores = workspace.scores if workspace.scores else None

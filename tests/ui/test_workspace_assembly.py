@@ -65,8 +65,15 @@ def test_no_shortcut_is_given_to_two_actions(window: MainWindow) -> None:
 def test_the_screen_shortcuts_bring_the_screens_forward(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.stack.currentWidget(), PurchasesScreen)
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    planning = window.screen("planning")
+    # Scoring ran while Planning was out of sight: it plans when it comes forward.
+    assert planning.plan is None
+    with qtbot.waitSignal(planning.planned, timeout=20_000):
+        qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.stack.currentWidget(), PlanningScreen)
+    (aurelle,) = planning.plan.allocation.brands
+    assert aurelle.brand == "Aurelle"
+    assert aurelle.demand == 400
 
 
 def test_edit_opens_the_selected_supplier(qtbot: QtBot, window: MainWindow, engine) -> None:
