@@ -133,13 +133,20 @@ def build_supplier_report(
         f"{settings.bands.preferred:g}, Approved ≥ {settings.bands.approved:g}, Watch ≥ "
         f"{settings.bands.watch:g}, else Avoid.</p>"
     )
-    quoted = sorted(
-        {
-            (f"{q.sku}: quoted {q.lead_time_days} days", q.lead_time_days)
-            for q in detail.quotes
-            if q.valid_on_as_of and q.lead_time_days is not None
-        }
-    )
+    # One reference line per quoted lead time, naming its SKUs (or how many).
+    skus_by_days: dict[int, set[str]] = {}
+    for q in detail.quotes:
+        if q.valid_on_as_of and q.lead_time_days is not None:
+            skus_by_days.setdefault(q.lead_time_days, set()).add(q.sku)
+    quoted = [
+        (
+            f"quoted {days} days ("
+            + (next(iter(skus)) if len(skus) == 1 else f"{len(skus)} SKUs")
+            + ")",
+            days,
+        )
+        for days, skus in sorted(skus_by_days.items())
+    ]
     images = {
         "chart:price": price_chart(
             [(p.order_date, p.sku, p.unit_price_home) for p in detail.prices],
@@ -327,7 +334,7 @@ def _quotes(detail: SupplierDetail) -> str:
          "Valid", "On the date"],
         rows,
         numeric={1, 2, 4},
-        widths=[14, 12, 12, 9, 8, 10, 23, 12],
+        widths=[14, 12, 12, 10, 7, 10, 23, 12],
         font_pt=8,
     )  # fmt: skip
     return "<h2>Quotes</h2>" + body
