@@ -436,12 +436,32 @@ def estimate_rows(path: str | Path) -> int:
                 rows = workbook.worksheets[0].max_row or 0
             finally:
                 workbook.close()
+            if rows <= 1:  # an unsized sheet (openpyxl's own write-only files): count rows
+                rows = _count_sheet_rows(path)
             return max(0, rows - 1)
         data = path.read_bytes()
     except Exception:  # the import itself reports an unreadable file in words
         return 0
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     return max(0, lines - 1)
+
+
+def _count_sheet_rows(path: Path) -> int:
+    """Rows in the first sheet's XML, read in chunks, for a workbook that does not say."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+        if not names:
+            return 0
+        count = 0
+        tail = b""
+        with archive.open(names[0]) as sheet:
+            while chunk := sheet.read(1 << 20):
+                data = tail + chunk
+                count += data.count(b"<row ")
+                tail = data[-4:]  # a tag split across chunks is counted once
+        return count
 
 
 def _read_bytes(path: Path) -> bytes:
