@@ -363,6 +363,36 @@ def _write_xlsx(
     sheet.append(header)
     text_columns = [i for i, t in enumerate(types) if t == TEXT]
     written = 0
+    try:
+        written = _append_rows(engine, sheet, kind, converters, text_columns, total, progress)
+    except BaseException:
+        # Cancelled or failed part-way: finish openpyxl's half-written sheet stream
+        # and remove its temporary file, so nothing is left open or behind.
+        try:
+            sheet.close()
+            sheet._writer.cleanup()
+        except Exception:  # noqa: S110 (best effort while another error goes up)
+            pass
+        raise
+    try:
+        workbook.save(path)
+    except OSError as exc:
+        raise CannotFinish(f"the file {path.name} could not be written: {exc.strerror}") from None
+    return written
+
+
+def _append_rows(
+    engine: Engine,
+    sheet: Any,
+    kind: ff.FileKind,
+    converters: list[Callable[[Any], Any]],
+    text_columns: list[int],
+    total: int,
+    progress: ProgressCallback,
+) -> int:
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
+    written = 0
     for chunk in _rows(engine, kind.name):
         for row in chunk:
             values = [conv(value) for conv, value in zip(converters, row, strict=True)]
@@ -376,10 +406,6 @@ def _write_xlsx(
             sheet.append(values)
         written += len(chunk)
         progress(written, total, f"Exporting {kind.name}: {written:,} rows")
-    try:
-        workbook.save(path)
-    except OSError as exc:
-        raise CannotFinish(f"the file {path.name} could not be written: {exc.strerror}") from None
     return written
 
 

@@ -331,11 +331,12 @@ def test_export_refuses_an_unknown_extension_or_kind(engine: Engine, tmp_path: P
         export_table(engine, "suppliers", tmp_path / "nowhere" / "s.csv")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_a_cancelled_export_leaves_no_file_and_keeps_an_older_one(
-    engine: Engine, tmp_path: Path
+    engine: Engine, tmp_path: Path, suffix: str
 ) -> None:
     load_hand_portfolio(engine, tmp_path)
-    path = tmp_path / "deliveries.csv"
+    path = tmp_path / f"deliveries{suffix}"
     path.write_text("an older export\n", encoding="utf-8")
 
     def cancel_after_start(done: int, total: int, what: str) -> None:
