@@ -248,7 +248,13 @@ def _rows(engine: Engine, kind: str) -> Iterator[list[tuple[Any, ...]]]:
     """The kind's rows in chunks of FETCH_ROWS, read in one transaction (one snapshot)."""
     raw = engine.raw_connection()
     try:
-        cursor = raw.cursor()
+        if engine.dialect.name == "postgresql":
+            # A server-side cursor: psycopg would otherwise fetch the whole
+            # result into memory before the first fetchmany.
+            cursor = raw.driver_connection.cursor(name="sourcing_export")  # type: ignore[union-attr]
+            cursor.itersize = FETCH_ROWS
+        else:
+            cursor = raw.cursor()
         cursor.execute(_QUERIES[kind])
         while True:
             chunk = cursor.fetchmany(FETCH_ROWS)
