@@ -420,6 +420,33 @@ def read_table(path: str | Path, *, keep_blank_rows: bool = False) -> tuple[list
     return header, _csv_rows(reader)
 
 
+def read_header(path: str | Path) -> list[str]:
+    """Just the header row, reading only the start of a CSV (the wizard guesses the kind
+    from it as the buyer picks a file). TableError as for read_table."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".txt"):
+        header, rows = read_table(path)
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+        return header
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(65_536)
+            more = bool(fh.read(1))
+    except OSError:
+        _read_bytes(path)  # raises the same words read_table would
+        raise
+    if more and b"\n" in start:
+        start = start[: start.rindex(b"\n") + 1]  # never cut a character in two
+    content = decode_text(start).lstrip("\ufeff")
+    try:
+        first = next(csv.reader(io.StringIO(content, newline="")), None)
+    except csv.Error as exc:
+        raise TableError(f"the header cannot be read as CSV: {exc}") from None
+    return _clean_header(first)
+
+
 def estimate_rows(path: str | Path) -> int:
     """About how many data rows the file holds, for a progress bar; 0 if unknown.
 
