@@ -60,3 +60,18 @@ def test_an_xlsx_import_reports_progress_against_the_sheet_size(
         engine, "suppliers", tmp_path / "s.xlsx", progress=lambda d, t, _w: seen.append((d, t))
     )
     assert (result.unchanged, seen[0], seen[-1]) == (ROWS, (0, ROWS), (ROWS, ROWS))
+
+
+def test_changed_and_unchanged_are_counted_across_batches_on_postgresql(
+    pg_engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "s.csv"
+    rows = [f"C{i:04d},Supplier {i},CN,trader" for i in range(250)]
+    path.write_text("code,name,country,kind\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert import_file(pg_engine, "suppliers", path).added == 250
+    # 120 renamed, spread over the 100-row statements; 130 as they were.
+    renamed = [r.replace("Supplier", "Vendor") if i % 2 == 0 and i < 240 else r
+               for i, r in enumerate(rows)]  # fmt: skip
+    path.write_text("code,name,country,kind\n" + "\n".join(renamed) + "\n", encoding="utf-8")
+    result = import_file(pg_engine, "suppliers", path)
+    assert (result.added, result.changed, result.unchanged) == (0, 120, 130)
