@@ -86,7 +86,13 @@ def write_supplier_report(
     settings = load_settings(engine)
     if score is None:
         scores = ScoringService(engine).score_all(as_of, settings=settings)
-        score = next(s for s in scores if s.supplier_id == supplier_id)
+        found = next((s for s in scores if s.supplier_id == supplier_id), None)
+        if found is None:  # scoring leaves archived suppliers out
+            raise BadInput(
+                f"supplier '{supplier_code}' is archived, so it is not scored; "
+                "restore it to report on it"
+            )
+        score = found
     detail = load_supplier_detail(engine, supplier_id, as_of, settings)
     report = build_supplier_report(
         detail, score, settings, database or database_label(engine), made_on or dt.date.today()
