@@ -195,6 +195,16 @@ def _text_converter(kind: str) -> Callable[[Any], str]:
     return lambda value: "" if value is None else str(value)
 
 
+class _DateTexts(dict[Any, str]):
+    """Stored date (day number or date) -> "YYYY-MM-DD", worked out once per distinct day."""
+
+    def __missing__(self, value: Any) -> str:
+        day = _as_date(value)
+        shown = "" if day is None else day.isoformat()
+        self[value] = shown
+        return shown
+
+
 def _cell_converter(kind: str) -> Callable[[Any], Any]:
     """Values for an .xlsx cell: real dates, numbers and booleans, so Excel can sort and sum."""
     if kind == DATE:
@@ -238,7 +248,13 @@ def _rows(engine: Engine, kind: str) -> Iterator[list[tuple[Any, ...]]]:
     """The kind's rows in chunks of FETCH_ROWS, read in one transaction (one snapshot)."""
     raw = engine.raw_connection()
     try:
-        cursor = raw.cursor()
+        if engine.dialect.name == "postgresql":
+            # A server-side cursor: psycopg would otherwise fetch the whole
+            # result into memory before the first fetchmany.
+            cursor = raw.driver_connection.cursor(name="sourcing_export")  # type: ignore[union-attr]
+            cursor.itersize = FETCH_ROWS
+        else:
+            cursor = raw.cursor()
         cursor.execute(_QUERIES[kind])
         while True:
             chunk = cursor.fetchmany(FETCH_ROWS)
@@ -297,8 +313,25 @@ def export_table(
 def _write_csv(
     engine: Engine, kind: ff.FileKind, path: Path, total: int, progress: ProgressCallback
 ) -> int:
-    converters = [_text_converter(column_type(c)) for c in kind.columns]
+    # csv.writer already writes text and whole numbers as they are, and None as
+    # an empty cell: only dates, yes/no and decimals need converting. Dates go
+    # through a memo (a window has a few hundred distinct days, not a million).
+    converters: list[tuple[int, Callable[[Any], str]]] = []
+    for index, column in enumerate(kind.columns):
+        kind_of_cell = column_type(column)
+        if kind_of_cell == DATE:
+            converters.append((index, _DateTexts().__getitem__))
+        elif kind_of_cell in (YES_NO, NUMBER):
+            converters.append((index, _text_converter(kind_of_cell)))
     written = 0
+
+    def converted(chunk: list[tuple[Any, ...]]) -> Iterator[list[Any]]:
+        for row in chunk:
+            cells = list(row)
+            for index, convert in converters:
+                cells[index] = convert(cells[index])
+            yield cells
+
     try:
         # UTF-8 with BOM: Excel on Windows then opens Chinese names correctly,
         # and the importer reads the BOM as well as without.
@@ -306,10 +339,7 @@ def _write_csv(
             out = csv.writer(fh, lineterminator="\n")
             out.writerow(kind.headers)
             for chunk in _rows(engine, kind.name):
-                out.writerows(
-                    [conv(value) for conv, value in zip(converters, row, strict=True)]
-                    for row in chunk
-                )
+                out.writerows(converted(chunk) if converters else chunk)
                 written += len(chunk)
                 progress(written, total, f"Exporting {kind.name}: {written:,} rows")
     except OSError as exc:
@@ -339,6 +369,36 @@ def _write_xlsx(
     sheet.append(header)
     text_columns = [i for i, t in enumerate(types) if t == TEXT]
     written = 0
+    try:
+        written = _append_rows(engine, sheet, kind, converters, text_columns, total, progress)
+    except BaseException:
+        # Cancelled or failed part-way: finish openpyxl's half-written sheet stream
+        # and remove its temporary file, so nothing is left open or behind.
+        try:
+            sheet.close()
+            sheet._writer.cleanup()
+        except Exception:  # noqa: S110 (best effort while another error goes up)
+            pass
+        raise
+    try:
+        workbook.save(path)
+    except OSError as exc:
+        raise CannotFinish(f"the file {path.name} could not be written: {exc.strerror}") from None
+    return written
+
+
+def _append_rows(
+    engine: Engine,
+    sheet: Any,
+    kind: ff.FileKind,
+    converters: list[Callable[[Any], Any]],
+    text_columns: list[int],
+    total: int,
+    progress: ProgressCallback,
+) -> int:
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
+    written = 0
     for chunk in _rows(engine, kind.name):
         for row in chunk:
             values = [conv(value) for conv, value in zip(converters, row, strict=True)]
@@ -352,10 +412,6 @@ def _write_xlsx(
             sheet.append(values)
         written += len(chunk)
         progress(written, total, f"Exporting {kind.name}: {written:,} rows")
-    try:
-        workbook.save(path)
-    except OSError as exc:
-        raise CannotFinish(f"the file {path.name} could not be written: {exc.strerror}") from None
     return written
 
 

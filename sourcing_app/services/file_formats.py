@@ -420,6 +420,33 @@ def read_table(path: str | Path, *, keep_blank_rows: bool = False) -> tuple[list
     return header, _csv_rows(reader)
 
 
+def read_header(path: str | Path) -> list[str]:
+    """Just the header row, reading only the start of a CSV (the wizard guesses the kind
+    from it as the buyer picks a file). TableError as for read_table."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".txt"):
+        header, rows = read_table(path)
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+        return header
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(65_536)
+            more = bool(fh.read(1))
+    except OSError:
+        _read_bytes(path)  # raises the same words read_table would
+        raise
+    if more and b"\n" in start:
+        start = start[: start.rindex(b"\n") + 1]  # never cut a character in two
+    content = decode_text(start).lstrip("\ufeff")
+    try:
+        first = next(csv.reader(io.StringIO(content, newline="")), None)
+    except csv.Error as exc:
+        raise TableError(f"the header cannot be read as CSV: {exc}") from None
+    return _clean_header(first)
+
+
 def estimate_rows(path: str | Path) -> int:
     """About how many data rows the file holds, for a progress bar; 0 if unknown.
 
@@ -436,12 +463,32 @@ def estimate_rows(path: str | Path) -> int:
                 rows = workbook.worksheets[0].max_row or 0
             finally:
                 workbook.close()
+            if rows <= 1:  # an unsized sheet (openpyxl's own write-only files): count rows
+                rows = _count_sheet_rows(path)
             return max(0, rows - 1)
         data = path.read_bytes()
     except Exception:  # the import itself reports an unreadable file in words
         return 0
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     return max(0, lines - 1)
+
+
+def _count_sheet_rows(path: Path) -> int:
+    """Rows in the first sheet's XML, read in chunks, for a workbook that does not say."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+        if not names:
+            return 0
+        count = 0
+        tail = b""
+        with archive.open(names[0]) as sheet:
+            while chunk := sheet.read(1 << 20):
+                data = tail + chunk
+                count += data.count(b"<row ")
+                tail = data[-4:]  # a tag split across chunks is counted once
+        return count
 
 
 def _read_bytes(path: Path) -> bytes:

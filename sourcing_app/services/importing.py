@@ -992,7 +992,8 @@ class _Import:
 
     # --- one row per kind ---------------------------------------------------
     # Each gets the row's checked values in FILE_KINDS column order and returns
-    # the tuple for the target's fields, or None after reporting problems.
+    # the tuple for the target's fields, or None to skip the row: after reporting
+    # its problems, or (fx-rates) when storing it would change nothing.
 
     def _build_as_is(self, v: list[Any], line: int) -> tuple[Any, ...]:
         return tuple(v)
@@ -1111,20 +1112,21 @@ class _Import:
                 names.append(column.name)
                 values.append(_sql_literal(default.arg))
         present = set(self.positions)
-        updates = [
-            f"{name} = excluded.{name}"
+        rewritten = [
+            name
             for name, source in target.fields
             if name not in target.conflict and (source is None or source in present)
         ]
+        updates = [f"{name} = excluded.{name}" for name in rewritten]
         # A matched row whose values are already the file's is left alone: it
         # counts as unchanged, and an editor holding it gets no needless conflict.
+        # (A manual rate's source names the file it came in; the same rate from
+        # another file is still the same rate.)
         differs = "IS NOT" if self.sqlite else "IS DISTINCT FROM"
         where = " OR ".join(
-            f"{target.table}.{update.split(' = ')[0]} {differs} {update.split(' = ')[1]}"
-            for update in updates
-            # A manual rate's source names the file it came in; the same rate
-            # from another file is still the same rate.
-            if not update.startswith("source = ")
+            f"{target.table}.{name} {differs} excluded.{name}"
+            for name in rewritten
+            if name != "source"
         )
         if "version" in self.table.c:
             # Optimistic locking (DESIGN.md section 9): an editor holding the old

@@ -54,6 +54,7 @@ from sourcing_app.services.file_formats import (
     IMPORT_ORDER,
     TableError,
     guess_kind,
+    read_header,
     read_table,
 )
 from sourcing_app.services.importing import ImportFailure, ImportResult, Problem, import_file
@@ -302,13 +303,10 @@ class FilePage(QWizardPage):
             self.kind_note.setText("")
             return
         try:
-            header, rows = read_table(path)
+            header = read_header(path)
         except TableError as exc:
             self.kind_note.setText(f"This file cannot be read: {exc.reason}.")
             return
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()
         guessed = guess_kind(header)
         if guessed is None:
             self.kind_note.setText(

@@ -331,11 +331,12 @@ def test_export_refuses_an_unknown_extension_or_kind(engine: Engine, tmp_path: P
         export_table(engine, "suppliers", tmp_path / "nowhere" / "s.csv")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_a_cancelled_export_leaves_no_file_and_keeps_an_older_one(
-    engine: Engine, tmp_path: Path
+    engine: Engine, tmp_path: Path, suffix: str
 ) -> None:
     load_hand_portfolio(engine, tmp_path)
-    path = tmp_path / "deliveries.csv"
+    path = tmp_path / f"deliveries{suffix}"
     path.write_text("an older export\n", encoding="utf-8")
 
     def cancel_after_start(done: int, total: int, what: str) -> None:
@@ -386,3 +387,22 @@ def test_an_xlsx_template_explains_its_columns_on_a_second_sheet(tmp_path: Path)
     notes = [[c.value for c in row] for row in book["How to fill"].iter_rows(max_row=6)]
     assert [v or "" for v in notes[1]] == ["line_ref", "required", "text", ""]
     assert notes[4] == ["rejected_qty", "optional", "a whole number", "0"]
+
+
+def test_every_kind_is_told_by_its_header() -> None:
+    from sourcing_app.services.file_formats import guess_kind
+
+    for kind in IMPORT_ORDER:
+        assert guess_kind(list(FILE_KINDS[kind].headers)) == kind
+        assert guess_kind(list(FILE_KINDS[kind].required)) in (kind, "brands")
+    assert guess_kind(["line_ref", "delivered_date", "delivered_qty"]) == "deliveries"
+    assert guess_kind(["code", "name", "kind", "vendor_rating"]) is None
+
+
+def test_the_header_is_read_from_the_start_of_a_big_gb18030_file(tmp_path: Path) -> None:
+    from sourcing_app.services.file_formats import read_header
+
+    path = tmp_path / "suppliers.csv"
+    row = "SH01,上海保税贸易有限公司,CN,trader\r\n"
+    path.write_bytes(("code,name,country,kind\r\n" + row * 20_000).encode("gb18030"))
+    assert read_header(path) == ["code", "name", "country", "kind"]

@@ -265,3 +265,18 @@ def test_rates_age_says_how_old_the_feed_rates_are(engine: Engine, feed_server: 
     assert age.describe() == "Exchange rates are 6 days old (127.0.0.1, 21 Nov 2026)."
     monday = rates_age(engine, dt.date(2026, 11, 24))
     assert (monday.days_old, monday.fresh) == (3, True)
+
+
+def test_rates_update_list_and_manual_on_postgresql(
+    pg_engine: Engine, feed_server: FeedServer
+) -> None:
+    url = feed_server.serve(PATH, Reply(body=ecb_xml("2026-11-26")))
+    assert update_rates(pg_engine, url, **FAST).new == 30
+    set_manual_rate(pg_engine, "USD", dt.date(2026, 11, 26), D("7.05"), who="li.wei")
+    listed = {r.currency: r for r in list_rates(pg_engine, dt.date(2026, 11, 27))}
+    assert (listed["USD"].rate_to_home, listed["USD"].overruled_feed_rate) == (
+        D("7.05"),
+        D("7.0910111389"),
+    )
+    assert listed["EUR"].rate_to_home == D("8.2121")
+    assert rates_age(pg_engine, dt.date(2026, 11, 27)).days_old == 1

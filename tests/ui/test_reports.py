@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QImage
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from sourcing_app.cli import main
 from sourcing_app.errors import BadInput
@@ -124,6 +124,10 @@ def test_the_brand_report_puts_the_channels_side_by_side(hand: Engine, tmp_path:
 def test_unknown_supplier_or_brand_is_bad_input(hand: Engine, tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="no supplier with code 's-vert' \\(did you mean 'S-VERT'"):
         write_supplier_report(hand, "s-vert", tmp_path / "x.pdf", AS_OF)
+    with hand.begin() as conn:
+        conn.execute(text("UPDATE supplier SET archived = 1 WHERE code = 'S-COMP'"))
+    with pytest.raises(BadInput, match="supplier 'S-COMP' is archived, so it is not scored"):
+        write_supplier_report(hand, "S-COMP", tmp_path / "x.pdf", AS_OF)
     with pytest.raises(BadInput, match="no brand named 'Aurel'"):
         write_brand_report(hand, "Aurel", tmp_path / "x.pdf", AS_OF)
     assert not (tmp_path / "x.pdf").exists()

@@ -190,18 +190,31 @@ def _empty(painter: QPainter, area: QRectF, words: str) -> None:
 
 
 def _legend(
-    painter: QPainter, x: float, y: float, entries: list[tuple[str, str, bool, Qt.PenStyle | None]]
-) -> None:
-    """Entries of (label, marker, filled, line style or None), laid out left to right."""
+    painter: QPainter,
+    x: float,
+    y: float,
+    entries: list[tuple[str, str, bool, Qt.PenStyle | None]],
+    right: float = 10_000.0,
+) -> tuple[int, float]:
+    """Entries of (label, marker, filled, line style or None), left to right up to `right`.
+
+    Returns how many were drawn and where the next would start.
+    """
     painter.setFont(_font(6.8))
+    drawn = 0
     for label, shape, filled, dash in entries:
+        width = 34 + painter.fontMetrics().horizontalAdvance(label)
+        if x + width > right:
+            break
         painter.setPen(QPen(Qt.GlobalColor.black, 1.0, dash or Qt.PenStyle.SolidLine))
         if dash is not None:
             painter.drawLine(QPointF(x, y), QPointF(x + 22, y))
         painter.setPen(QPen(Qt.GlobalColor.black, 1.0))
         _marker(painter, QPointF(x + 11, y), shape, filled, 3.0)
         painter.drawText(QPointF(x + 27, y + 3.5), label)
-        x += 34 + painter.fontMetrics().horizontalAdvance(label)
+        x += width
+        drawn += 1
+    return drawn, x
 
 
 def price_chart(
@@ -242,9 +255,12 @@ def price_chart(
         for when, value in series:
             _marker(p, QPointF(frame.x(when), frame.y(value)), shape, True)
         legend.append((sku, shape, True, dash))
-    _legend(p, area.left(), height - 10, legend[:6])
-    if len(legend) > 6:
-        p.drawText(QPointF(area.right() - 90, height - 6), f"+ {len(legend) - 6} more SKUs")
+    # Leave room for "+ N more SKUs" when they do not all fit on the line.
+    room = area.right() if len(legend) <= 6 else area.right() - 80
+    drawn, x = _legend(p, area.left(), height - 10, legend, room)
+    if drawn < len(legend):
+        p.setPen(Qt.GlobalColor.black)
+        p.drawText(QPointF(x + 4, height - 6.5), f"+ {len(legend) - drawn} more SKUs")
     p.end()
     return image
 
@@ -272,11 +288,17 @@ def lead_time_chart(
     frame = _Frame(p, area, start, end, _y_range(values, floor_zero=True))
     frame.draw_axes("days", "{:,.0f}")
     p.setFont(_font(6.5))
-    for label, days in quoted:
+    last_label_y: float | None = None
+    for label, days in sorted(quoted, key=lambda q: -q[1]):
         y = frame.y(days)
         p.setPen(QPen(Qt.GlobalColor.black, 0.9, Qt.PenStyle.DashLine))
         p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
-        p.drawText(QRectF(area.right() - 200, y - 13, 196, 12), Qt.AlignmentFlag.AlignRight, label)
+        # Labels above their line; one too close to the previous goes below its line.
+        label_y = y - 13
+        if last_label_y is not None and label_y < last_label_y + 12:
+            label_y = y + 2
+        p.drawText(QRectF(area.right() - 200, label_y, 196, 12), Qt.AlignmentFlag.AlignRight, label)
+        last_label_y = label_y
     p.setPen(QPen(Qt.GlobalColor.black, 1.0))
     for when, days, late in points:
         _marker(p, QPointF(frame.x(when), frame.y(days)), "circle", not late)

@@ -86,7 +86,13 @@ def write_supplier_report(
     settings = load_settings(engine)
     if score is None:
         scores = ScoringService(engine).score_all(as_of, settings=settings)
-        score = next(s for s in scores if s.supplier_id == supplier_id)
+        found = next((s for s in scores if s.supplier_id == supplier_id), None)
+        if found is None:  # scoring leaves archived suppliers out
+            raise BadInput(
+                f"supplier '{supplier_code}' is archived, so it is not scored; "
+                "restore it to report on it"
+            )
+        score = found
     detail = load_supplier_detail(engine, supplier_id, as_of, settings)
     report = build_supplier_report(
         detail, score, settings, database or database_label(engine), made_on or dt.date.today()
@@ -133,13 +139,20 @@ def build_supplier_report(
         f"{settings.bands.preferred:g}, Approved ≥ {settings.bands.approved:g}, Watch ≥ "
         f"{settings.bands.watch:g}, else Avoid.</p>"
     )
-    quoted = sorted(
-        {
-            (f"{q.sku}: quoted {q.lead_time_days} days", q.lead_time_days)
-            for q in detail.quotes
-            if q.valid_on_as_of and q.lead_time_days is not None
-        }
-    )
+    # One reference line per quoted lead time, naming its SKUs (or how many).
+    skus_by_days: dict[int, set[str]] = {}
+    for q in detail.quotes:
+        if q.valid_on_as_of and q.lead_time_days is not None:
+            skus_by_days.setdefault(q.lead_time_days, set()).add(q.sku)
+    quoted = [
+        (
+            f"quoted {days} days ("
+            + (next(iter(skus)) if len(skus) == 1 else f"{len(skus)} SKUs")
+            + ")",
+            days,
+        )
+        for days, skus in sorted(skus_by_days.items())
+    ]
     images = {
         "chart:price": price_chart(
             [(p.order_date, p.sku, p.unit_price_home) for p in detail.prices],
@@ -327,7 +340,7 @@ def _quotes(detail: SupplierDetail) -> str:
          "Valid", "On the date"],
         rows,
         numeric={1, 2, 4},
-        widths=[14, 12, 12, 9, 8, 10, 23, 12],
+        widths=[14, 12, 12, 10, 7, 10, 23, 12],
         font_pt=8,
     )  # fmt: skip
     return "<h2>Quotes</h2>" + body
