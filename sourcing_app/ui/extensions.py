@@ -8,16 +8,10 @@ Workspace and knows nothing of the others; only this module knows them all.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -88,6 +82,7 @@ def _install_editing(window: MainWindow, workspace: Workspace) -> None:
 
 
 def _install_data(window: MainWindow, workspace: Workspace) -> None:
+    from sourcing_app.ui.export_dialog import ExportDialog
     from sourcing_app.ui.import_wizard import ImportWizard
     from sourcing_app.ui.rates_dialog import RatesDialog
 
@@ -99,7 +94,9 @@ def _install_data(window: MainWindow, workspace: Workspace) -> None:
         RatesDialog(workspace, window).open()
 
     _action(window, "File", "&Import a file…", "Ctrl+I", import_file)
-    _action(window, "File", "&Export…", "Ctrl+Shift+X", lambda: export_dialog(workspace, window))
+    _action(
+        window, "File", "&Export…", "Ctrl+Shift+X", lambda: ExportDialog(workspace, window).open()
+    )
     _action(window, "Data", "E&xchange rates…", "Ctrl+Shift+R", rates)
 
 
@@ -139,50 +136,6 @@ def _install_rates_banner(window: MainWindow, workspace: Workspace) -> None:
     column.addWidget(banner)
     column.addWidget(stack, 1)
     window.rates_banner = banner  # type: ignore[attr-defined]
-
-
-def export_dialog(workspace: Workspace, parent: QWidget) -> int | None:
-    """Pick a kind and a file, then export it off the UI thread. The job number, or None."""
-    from sourcing_app.services.exporting import export_table
-    from sourcing_app.services.file_formats import FILE_KINDS
-
-    dialog = QDialog(parent)
-    dialog.setWindowTitle("Export")
-    form = QFormLayout(dialog)
-    kinds = QComboBox(dialog)
-    kinds.addItems(list(FILE_KINDS))
-    form.addRow("What to export:", kinds)
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose a file…")
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    form.addRow(buttons)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    kind = kinds.currentText()
-    path, _filter = QFileDialog.getSaveFileName(
-        parent,
-        f"Export {kind}",
-        str(Path.home() / f"{kind}.xlsx"),
-        "Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)",
-    )
-    if not path:
-        return None
-
-    def done(rows: object) -> None:
-        _tell(parent, f"{rows:,} {kind} row(s) exported to {path}.")
-
-    def failed(error: Exception) -> None:
-        _tell(parent, f"The export did not finish: {error}. No file was left behind.")
-
-    return workspace.run_task(
-        f"Exporting {kind}",
-        lambda progress: export_table(workspace.engine, kind, path, progress=progress),
-        done,
-        failed,
-    )
 
 
 def _action(window: MainWindow, menu: str, text: str, keys: str, slot) -> QAction:  # type: ignore[no-untyped-def]
