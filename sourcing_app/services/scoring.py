@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import os
+import sys
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -286,6 +289,15 @@ class _Reference:
     channels_by_supplier: dict[int, list[int]] = field(default_factory=dict)
     channels_by_brand: dict[int, list[int]] = field(default_factory=dict)
 
+    def tables(self) -> tuple[dict[Any, Any], ...]:
+        return (
+            self.suppliers,
+            self.channels,
+            self.products,
+            self.channels_by_supplier,
+            self.channels_by_brand,
+        )
+
     def index_channels(self) -> None:
         self.channels_by_supplier = defaultdict(list)
         self.channels_by_brand = defaultdict(list)
@@ -369,6 +381,7 @@ class ScoringService:
                 priced = _price_quotes(conn, as_of, reference, settings, None, pricing)
                 progress(0, total, "Adding up the purchase lines of the window…")
                 rows = [row for half in halves for row in half.result()]
+                del halves  # `rows` holds the only reference to each row now
                 accumulators = _accumulate(rows, reference, packed=packed)
                 # The previous window only matters where the fill could have
                 # dropped: those channels' lines are read (in two halves again)
@@ -400,10 +413,26 @@ class ScoringService:
             sid: evaluate(facts[sid], raws[sid], priors, settings, as_of, weights)
             for sid in supplier_ids
         }
+        old_run = self.last_run
         if pricing is None:
             self.last_run = ScoreRun(as_of, settings, priors, reference, scores)
+        ordered = sorted(scores.values(), key=lambda s: s.supplier_code)
+        # The run's scaffolding (a row per group, facts and measures per supplier,
+        # the last run's tables) is millions of small objects on a big portfolio.
+        # Freed all at once when this frame ends, they would hold the GIL for
+        # most of a second, and the desktop's UI thread with it.
+        _free_gradually(rows, accumulators, facts, raws, priced)
+        # The previous run's tables go the same way, unless a re-score of one
+        # supplier (on another thread) still works from them: nobody can pick the
+        # old run up any more, so the reference count says it all.
+        if (
+            old_run is not None
+            and old_run is not self.last_run
+            and sys.getrefcount(old_run) == _ONLY_HERE
+        ):
+            _free_gradually(old_run.scores, *old_run.reference.tables())
         progress(total, total, f"{total:,} suppliers scored.")
-        return sorted(scores.values(), key=lambda s: s.supplier_code)
+        return ordered
 
     def _window_rows(
         self, query: _AggregateQuery, packed: bool, share: tuple[int, int]
@@ -448,6 +477,31 @@ class ScoringService:
         score = evaluate(facts, raw, run.priors, run.settings, run.as_of)
         run.scores[supplier_id] = score
         return score
+
+
+# sys.getrefcount of an object only a local variable holds: the variable and the call's argument.
+_ONLY_HERE = 2
+# Objects freed per piece by _free_gradually: a few milliseconds' work each.
+_FREE_PIECE = 2_000
+
+
+def _free_gradually(*containers: list[Any] | dict[Any, Any]) -> None:
+    """Empty big lists and dicts a piece at a time, letting other threads in between.
+
+    Whichever thread drops the last reference to a container pays for freeing
+    everything in it, in one stretch of C holding the GIL; emptied a piece at
+    a time with a pause after each, the UI thread gets the GIL in between.
+    """
+    for container in containers:
+        if isinstance(container, list):
+            while container:
+                del container[-_FREE_PIECE:]
+                time.sleep(0)
+        else:
+            while container:
+                for key in list(itertools.islice(container, _FREE_PIECE)):
+                    del container[key]
+                time.sleep(0)
 
 
 @contextmanager
