@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -357,9 +358,23 @@ class ScoringService:
             sid: evaluate(facts[sid], raws[sid], priors, settings, as_of, weights)
             for sid in supplier_ids
         }
-        self.last_run = ScoreRun(as_of, settings, priors, reference, scores)
+        previous, self.last_run = (
+            self.last_run,
+            ScoreRun(as_of, settings, priors, reference, scores),
+        )
+        ranked = sorted(scores.values(), key=lambda s: s.supplier_code)
+        # What the run built and no longer needs is freed here a slice at a time,
+        # not in one cascade when this frame ends: a cascade over 100k suppliers
+        # holds the GIL for over a second and freezes a desktop window waiting on
+        # this worker (DESIGN.md 11: no UI-thread stall over 100 ms).
+        _free_gradually(facts, raws, accumulators, priced, rows)
+        # The previous run too, unless someone else still holds it (2: ours and getrefcount's).
+        if previous is not None and sys.getrefcount(previous) == 2:
+            if sys.getrefcount(previous.reference) == 2:
+                _free_gradually(*vars(previous.reference).values())
+            _free_gradually(previous.scores)
         progress(total, total, f"{total:,} suppliers scored.")
-        return sorted(scores.values(), key=lambda s: s.supplier_code)
+        return ranked
 
     def rescore_supplier(self, supplier_id: int) -> SupplierScore:
         """Re-score one supplier after an edit to its lines, deliveries, channels or quotes.
@@ -394,6 +409,18 @@ class ScoringService:
         score = evaluate(facts, raw, run.priors, run.settings, run.as_of)
         run.scores[supplier_id] = score
         return score
+
+
+def _free_gradually(*containers: object) -> None:
+    """Empty big dicts and lists in slices, so other threads get the GIL in between."""
+    for container in containers:
+        if isinstance(container, dict):
+            while container:
+                for _ in range(min(len(container), 500)):
+                    container.popitem()
+        elif isinstance(container, list):
+            while container:
+                del container[-500:]
 
 
 @contextmanager

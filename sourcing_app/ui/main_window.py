@@ -50,6 +50,7 @@ from sourcing_app.ui.formatting import day
 if TYPE_CHECKING:
     from sourcing_app.domain.evaluation_types import SupplierScore
     from sourcing_app.errors import ProgressCallback
+    from sourcing_app.ui.score_cache import ScoreCache
     from sourcing_app.ui.workspace import Workspace
 
 WINDOW_TITLE = "Sourcing desk"
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self._tasks: dict[int, str] = {}  # running jobs and their titles, oldest first
         self._rescore_job = 0
         self._restored = False
+        self.score_cache: ScoreCache | None = None  # set by app.py; tests leave it off
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("Sidebar")
@@ -247,16 +249,34 @@ class MainWindow(QMainWindow):
         workspace = self._require_workspace()
         when = as_of or workspace.as_of
         scoring = workspace.scoring
+        cache = self.score_cache
 
         def work(progress: ProgressCallback) -> tuple[dt.date, Sequence[SupplierScore]]:
             if before is not None:
                 before(progress)
-            return when, scoring.score_all(when, progress=progress)
+            scores = scoring.score_all(when, progress=progress)
+            if cache is not None:
+                cache.save(when, scores)
+            return when, scores
 
         self._rescore_job = workspace.run_task(
             "Scoring suppliers", work, self._scored, self._scoring_failed
         )
         return self._rescore_job
+
+    def show_cached_scores(self) -> bool:
+        """Show the last session's scores while the first run works (cold start)."""
+        workspace = self._require_workspace()
+        cached = self.score_cache.load() if self.score_cache is not None else None
+        if cached is None or not cached.scores:
+            return False
+        workspace.set_scores(cached.scores, cached.as_of)
+        self.as_of_label.setText(f"Scores as of {day(cached.as_of)} (last session; re-scoring)")
+        self.statusBar().showMessage(
+            f"Showing the {len(cached.scores):,} scores of the last session, saved "
+            f"{day(cached.saved_at.date())} {cached.saved_at:%H:%M}; re-scoring now…"
+        )
+        return True
 
     def set_as_of(self, as_of: dt.date) -> None:
         """Evaluate on another day: re-score everything as of it."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSizePolicy,
     QSplitter,
@@ -25,13 +26,15 @@ from PySide6.QtWidgets import (
 
 from sourcing_app.domain.enums import SupplierKind
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SubScore, SupplierScore
-from sourcing_app.services.supplier_detail import ChannelInfo, QuoteInfo, SupplierDetail
 from sourcing_app.ui.background import BackgroundRunner
 from sourcing_app.ui.formatting import NO_VALUE, day, money, percent, points, units
 from sourcing_app.ui.record_table_model import RecordColumn, RecordTableModel, record_view
 from sourcing_app.ui.supplier_table_model import FLAG_LABELS, STANDING_HEX
 
 if TYPE_CHECKING:
+    # Imported for the types only: the service pulls in the ORM models (sqlmodel),
+    # which the window must not wait for before it shows data (DESIGN.md 11).
+    from sourcing_app.services.supplier_detail import ChannelInfo, QuoteInfo, SupplierDetail
     from sourcing_app.ui.workspace import Workspace
 
 SUB_SCORE_LABELS = {
@@ -250,6 +253,16 @@ class SupplierDetailPane(QWidget):
         score_layout.setContentsMargins(0, 8, 0, 0)
         self.breakdown_model: RecordTableModel[BreakdownRow] = RecordTableModel(BREAKDOWN_COLUMNS)
         self.breakdown = record_view(self.breakdown_model, sortable=False)
+        # The inputs in words wrap inside the pane rather than run off its edge.
+        self.breakdown.setWordWrap(True)
+        self.breakdown.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        columns = self.breakdown.horizontalHeader()
+        for column in range(len(BREAKDOWN_COLUMNS) - 1):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        columns.setSectionResizeMode(len(BREAKDOWN_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.breakdown.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.breakdown.setMinimumHeight(
             self.breakdown.verticalHeader().defaultSectionSize() * 7 + 8
         )
@@ -282,6 +295,13 @@ class SupplierDetailPane(QWidget):
         walk_layout.addLayout(pick)
         self.walk_model: RecordTableModel[WalkRow] = RecordTableModel(WALK_COLUMNS)
         self.walk = record_view(self.walk_model, sortable=False)
+        self.walk.setWordWrap(True)
+        self.walk.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        walk_columns = self.walk.horizontalHeader()
+        walk_columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        walk_columns.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        walk_columns.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.walk.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         walk_layout.addWidget(self.walk, 1)
         self.walk_note = QLabel("")
         self.walk_note.setObjectName("Muted")
@@ -379,7 +399,6 @@ class SupplierDetailPane(QWidget):
         total = sum(s.weight for s in subs)
         rows = [BreakdownRow(sub, total) for sub in subs]
         self.breakdown_model.set_rows(rows)
-        self.breakdown.resizeColumnsToContents()
         if rows:
             added = " + ".join(f"{r.points:.1f}" for r in rows)
             self.stability_sum.setText(
@@ -432,7 +451,6 @@ class SupplierDetailPane(QWidget):
             )
             return
         self.walk_model.set_rows(walk_rows(walk))
-        self.walk.resizeColumnsToContents()
         self.walk_note.setText(
             f"Every amount is per unit in {walk.home_currency}, rounded to the cent for display; "
             "the sums use the unrounded values (DESIGN.md section 3)."

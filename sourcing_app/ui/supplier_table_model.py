@@ -9,6 +9,7 @@ the UI thread; `install` then only swaps them in.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -189,6 +190,7 @@ class PreparedRows:
     sorted_all: list[int] = field(default_factory=list)  # every row in sort order
     order: list[int] = field(default_factory=list)  # the rows passing the filter, in order
     filter: SupplierFilter = field(default_factory=SupplierFilter)
+    country_list: list[str] | None = None  # distinct countries, when built on a worker
     _search: list[str] | None = None
     _channel_bits: list[int] | None = None
 
@@ -246,8 +248,14 @@ def prepare_rows(
     sort_column: Column | None = None,
     sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
     filter_: SupplierFilter | None = None,
+    *,
+    in_pieces: bool = False,
 ) -> PreparedRows:
-    """Build the arrays, sorted and filtered; safe to run on a worker thread."""
+    """Build the arrays, sorted and filtered; safe to run on a worker thread.
+
+    `in_pieces`: built on a worker next to a live UI thread, so no single long
+    C call holds the GIL (see `sorted_order`).
+    """
     scores = list(scores)
     rows = PreparedRows(
         scores=scores,
@@ -255,12 +263,19 @@ def prepare_rows(
         sort_order=sort_order,
         filter=filter_ or SupplierFilter(),
     )
-    rows.sorted_all = sorted_order(rows, sort_column, sort_order)
+    rows.sorted_all = sorted_order(rows, sort_column, sort_order, in_pieces=in_pieces)
     rows.order = filtered_order(rows, rows.sorted_all, rows.filter)
+    if in_pieces:
+        rows.country_list = sorted({s.country for s in scores})
     return rows
 
 
-def sorted_order(rows: PreparedRows, column: Column | None, order: Qt.SortOrder) -> list[int]:
+SORT_PIECE = 10_000
+
+
+def sorted_order(
+    rows: PreparedRows, column: Column | None, order: Qt.SortOrder, *, in_pieces: bool = False
+) -> list[int]:
     if column is None:
         return list(range(len(rows.scores)))
     keys = rows.sort_keys.get(column)
@@ -272,8 +287,18 @@ def sorted_order(rows: PreparedRows, column: Column | None, order: Qt.SortOrder)
     known = [i for i, key in enumerate(keys) if key is not None]
     blank = [i for i, key in enumerate(keys) if key is None] if len(known) < len(keys) else []
     by_key: Callable[[int], Any] = keys.__getitem__  # one column holds one type
-    known.sort(key=by_key, reverse=order == Qt.SortOrder.DescendingOrder)
-    return known + blank
+    reverse = order == Qt.SortOrder.DescendingOrder
+    if not in_pieces or len(known) <= SORT_PIECE:
+        known.sort(key=by_key, reverse=reverse)
+        return known + blank
+    # On a worker: one list.sort over 100k rows holds the GIL for 100-200 ms and
+    # the UI thread would wait; sorted pieces merged in Python let it in between.
+    # heapq.merge keeps the pieces' order on ties, so the result is the stable sort.
+    pieces = [
+        sorted(known[i : i + SORT_PIECE], key=by_key, reverse=reverse)
+        for i in range(0, len(known), SORT_PIECE)
+    ]
+    return list(heapq.merge(*pieces, key=by_key, reverse=reverse)) + blank
 
 
 def filtered_order(rows: PreparedRows, order: list[int], filter_: SupplierFilter) -> list[int]:
@@ -341,6 +366,8 @@ class SupplierTableModel(QAbstractTableModel):
         return self._rows.scores
 
     def countries(self) -> list[str]:
+        if self._rows.country_list is not None:
+            return self._rows.country_list
         return sorted({s.country for s in self._rows.scores})
 
     @property

@@ -242,7 +242,9 @@ class SuppliersScreen(QWidget):
             self._install(prepare_rows(scores, column, order, filter_))
             return
         self.count_label.setText(f"Sorting {len(scores):,} suppliers…")
-        self._job = self._runner.start(lambda: prepare_rows(scores, column, order, filter_))
+        self._job = self._runner.start(
+            lambda: prepare_rows(scores, column, order, filter_, in_pieces=True)
+        )
 
     def _prepared(self, job: int, rows: PreparedRows) -> None:
         if job != self._job:
