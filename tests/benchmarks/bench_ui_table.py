@@ -112,7 +112,8 @@ def main() -> int:
     view.show()
 
     def painted() -> None:
-        view.viewport().repaint()
+        # One paint, as the buyer's screen gets: the change's own update, or a forced one.
+        view.viewport().update()
         app.processEvents()
 
     def best(fn) -> float:  # type: ignore[no-untyped-def]
@@ -171,12 +172,15 @@ def main() -> int:
             times.append((time.perf_counter() - t) * 1000)
             model.set_filter(SupplierFilter())
         filter_times[name] = min(times)
-    model.install(prepare_rows(scores, Column.SOURCING_SCORE, order))
+    fresh = prepare_rows(scores, Column.SOURCING_SCORE, order)
+    model.install(fresh)
     t = time.perf_counter()
     model.set_filter(SupplierFilter(text="shanghai"))
     painted()
     first_search = (time.perf_counter() - t) * 1000
-    filter_times["first search (builds the keys)"] = first_search
+    # The Suppliers screen builds these keys on a worker right after a big table
+    # opens; this is the case where the buyer types before that worker is done.
+    filter_times["first search before the keys are built"] = first_search
     ours_filter = max(filter_times.values())
 
     # --- floor ----------------------------------------------------------------------
