@@ -164,7 +164,7 @@ def brand_channels_chart(brand: Any, most: int = 8) -> QChart:
     x_axis = QValueAxis()
     x_axis.setRange(0, 100)
     x_axis.setLabelFormat("%.0f%%")
-    x_axis.setTitleText("% (margin after landing costs; fill = accepted / ordered)")
+    x_axis.setTitleText("Percent")
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(y_axis)

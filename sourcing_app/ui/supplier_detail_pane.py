@@ -253,20 +253,22 @@ class SupplierDetailPane(QWidget):
         score_layout.setContentsMargins(0, 8, 0, 0)
         self.breakdown_model: RecordTableModel[BreakdownRow] = RecordTableModel(BREAKDOWN_COLUMNS)
         self.breakdown = record_view(self.breakdown_model, sortable=False)
-        # The inputs in words wrap inside the pane rather than run off its edge.
-        self.breakdown.setWordWrap(True)
-        self.breakdown.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        # The figures in the table; the inputs in words, too long for a cell, below it
+        # (the column stays in the model, for its tooltip).
         columns = self.breakdown.horizontalHeader()
         for column in range(len(BREAKDOWN_COLUMNS) - 1):
-            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        columns.setSectionResizeMode(len(BREAKDOWN_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.breakdown.setColumnHidden(len(BREAKDOWN_COLUMNS) - 1, True)
         self.breakdown.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.breakdown.setMinimumHeight(
-            self.breakdown.verticalHeader().defaultSectionSize() * 7 + 8
-        )
-        score_layout.addWidget(self.breakdown, 3)
+        self.breakdown.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.breakdown.setFixedHeight(self.breakdown.verticalHeader().defaultSectionSize() * 7 + 4)
+        score_layout.addWidget(self.breakdown)
+        self.inputs = QLabel("")
+        self.inputs.setObjectName("BreakdownInputs")
+        self.inputs.setTextFormat(Qt.TextFormat.RichText)
+        self.inputs.setWordWrap(True)
+        self.inputs.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        score_layout.addWidget(self.inputs)
         self.stability_sum = QLabel("")
         self.stability_sum.setObjectName("Muted")
         self.stability_sum.setWordWrap(True)
@@ -355,6 +357,7 @@ class SupplierDetailPane(QWidget):
         self.standing.hide()
         self.figures.setText("")
         self.breakdown_model.set_rows([])
+        self.inputs.setText("")
         self.walk_model.set_rows([])
         self.sku_picker.clear()
         self.flags.setText("")
@@ -399,6 +402,15 @@ class SupplierDetailPane(QWidget):
         total = sum(s.weight for s in subs)
         rows = [BreakdownRow(sub, total) for sub in subs]
         self.breakdown_model.set_rows(rows)
+        self.inputs.setText(
+            "<table cellspacing='0' cellpadding='2'>"
+            + "".join(
+                f"<tr><td><b>{html.escape(r.label)}</b>&nbsp;&nbsp;</td>"
+                f"<td>{html.escape(r.sub.explanation)}</td></tr>"
+                for r in rows
+            )
+            + "</table>"
+        )
         if rows:
             added = " + ".join(f"{r.points:.1f}" for r in rows)
             self.stability_sum.setText(

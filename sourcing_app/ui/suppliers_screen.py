@@ -134,7 +134,7 @@ class SuppliersScreen(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([800, 760])
+        self.splitter.setSizes([760, 800])
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
 
@@ -259,10 +259,6 @@ class SuppliersScreen(QWidget):
         self.model.install(rows)
         self._refresh_countries()
         self._show_count()
-        if len(rows.scores) >= PREPARE_OFF_THREAD_FROM:
-            # The search keys of 100k rows take ~0.1 s: built on a worker right after
-            # the table opens, so the first search is as quick as the next ones.
-            self._runner.start(rows.build_filter_arrays)
 
     def _refresh_countries(self) -> None:
         wanted = self.country_filter.currentData() or ""

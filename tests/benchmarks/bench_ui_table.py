@@ -3,9 +3,10 @@
 Bars: opens ≤ 100 ms, sorts ≤ 250 ms, filters ≤ 150 ms. Each is timed on the UI
 thread the way the Suppliers screen does it, with the view on screen (offscreen
 platform) and a paint forced after each step, so the time includes what the
-buyer waits for. "Open" counts building the arrays (which the screen does on a
-worker for a big set, so the UI thread only waits for the install and paint)
-plus the install and the first paint; the UI-thread share is printed too.
+buyer waits for. "Open" counts building the arrays the way the screen does for
+a big set (on a worker: sort keys, a sort in pieces, the search keys) plus the
+install and the first paint; the UI thread's share (install + paint) is
+printed too.
 
 Floor, timed in the same run: a plain Python-list table model (rows of display
 tuples; sort = list.sort on a key column, filter = a comprehension over a
@@ -130,12 +131,14 @@ def main() -> int:
     order = Qt.SortOrder.DescendingOrder
 
     def open_ours() -> None:
-        rows = prepare_rows(scores, Column.SOURCING_SCORE, order)
+        # What the Suppliers screen does for a big set: the arrays (sort keys, sorted
+        # in pieces, search keys, countries) on a worker, then install and paint.
+        rows = prepare_rows(scores, Column.SOURCING_SCORE, order, in_pieces=True)
         model.install(rows)
         painted()
 
     ours_open = best(open_ours)
-    prepared = prepare_rows(scores, Column.SOURCING_SCORE, order)
+    prepared = prepare_rows(scores, Column.SOURCING_SCORE, order, in_pieces=True)
 
     def install_only() -> None:
         model.install(prepared)
@@ -172,15 +175,12 @@ def main() -> int:
             times.append((time.perf_counter() - t) * 1000)
             model.set_filter(SupplierFilter())
         filter_times[name] = min(times)
-    fresh = prepare_rows(scores, Column.SOURCING_SCORE, order)
-    model.install(fresh)
+    # A table opened the way the screen opens it: the first search is timed too.
+    model.install(prepare_rows(scores, Column.SOURCING_SCORE, order, in_pieces=True))
     t = time.perf_counter()
     model.set_filter(SupplierFilter(text="shanghai"))
     painted()
-    first_search = (time.perf_counter() - t) * 1000
-    # The Suppliers screen builds these keys on a worker right after a big table
-    # opens; this is the case where the buyer types before that worker is done.
-    filter_times["first search before the keys are built"] = first_search
+    filter_times["first search after opening"] = (time.perf_counter() - t) * 1000
     ours_filter = max(filter_times.values())
 
     # --- floor ----------------------------------------------------------------------
