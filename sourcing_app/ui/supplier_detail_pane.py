@@ -256,7 +256,8 @@ class SupplierDetailPane(QWidget):
         # The figures in the table; the inputs in words, too long for a cell, below it
         # (the column stays in the model, for its tooltip).
         columns = self.breakdown.horizontalHeader()
-        for column in range(len(BREAKDOWN_COLUMNS) - 1):
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for column in range(1, len(BREAKDOWN_COLUMNS) - 1):
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.breakdown.setColumnHidden(len(BREAKDOWN_COLUMNS) - 1, True)
         self.breakdown.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -221,7 +221,7 @@ def test_a_sort_built_in_pieces_on_a_worker_equals_the_plain_sort() -> None:
         for i in range(25)
     ]  # fmt: skip
     old_piece = table.SORT_PIECE
-    table.SORT_PIECE = 4
+    table.SORT_PIECE = 4  # 25 rows: seven pieces
     try:
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
             plain = prepare_rows(many, Column.SOURCING_SCORE, order)
