@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,13 +49,25 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
         return EXIT_FAILED
     try:
         build_main_window(engine, url, demo=demo, window=window)
+        window.score_cache = _score_cache(url)
         _probe_data_on_screen(window)
+        window.show_cached_scores()
         start_scoring(window, demo=demo)
         return int(app.exec())
     finally:
         if window.workspace is not None:
             window.workspace.wait_for_tasks()
         engine.dispose()
+
+
+def _score_cache(url: str):  # type: ignore[no-untyped-def]
+    import platformdirs
+
+    from sourcing_app.config import APP_AUTHOR, APP_NAME
+    from sourcing_app.ui.score_cache import ScoreCache
+
+    folder = Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+    return ScoreCache.for_database(folder, url)
 
 
 def _mark(event: str) -> None:
@@ -88,7 +101,11 @@ def _probe_data_on_screen(window: MainWindow) -> None:
         done = True
         _mark("data-on-screen")
         if probe == "quit":
-            window.close()
+            from PySide6.QtCore import QTimer
+            from PySide6.QtWidgets import QApplication
+
+            # Once the event loop runs: the data may be on screen before app.exec().
+            QTimer.singleShot(0, lambda: (window.close(), QApplication.quit()))
 
     for name in ("figures_shown", "rows_shown", "brands_shown"):
         signal = getattr(screen, name, None)
@@ -100,11 +117,17 @@ def _probe_data_on_screen(window: MainWindow) -> None:
 
 def apply_style(app: QApplication) -> None:
     """The app's restrained style sheet from resources/ (one place resolves resources)."""
-    from importlib.resources import files
+    from importlib.util import find_spec
 
+    # The package's own folder, found by the import system (importlib.resources
+    # would pull in shutil and more before the first paint).
+    spec = find_spec("sourcing_app.resources")
+    if spec is None or not spec.submodule_search_locations:
+        return
     try:
-        sheet = files("sourcing_app.resources").joinpath("style.qss").read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError):
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        sheet = (folder / "style.qss").read_text(encoding="utf-8")
+    except (StopIteration, OSError):
         return  # an unstyled window still works
     app.setStyleSheet(sheet)
 

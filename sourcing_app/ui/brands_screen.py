@@ -15,13 +15,14 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QSplitter, QVBoxLayout,
 
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.services.brand_overview import BrandChannel, BrandOverview
 from sourcing_app.ui.background import BackgroundRunner
 from sourcing_app.ui.formatting import NO_VALUE, day, money, percent, points, units
 from sourcing_app.ui.record_table_model import RecordColumn, RecordTableModel, record_view
 from sourcing_app.ui.supplier_table_model import FLAG_LABELS, STANDING_HEX, STANDING_RANK
 
 if TYPE_CHECKING:
+    # For the types only: the service imports the ORM models (see DESIGN.md 11, cold start).
+    from sourcing_app.services.brand_overview import BrandChannel, BrandOverview
     from sourcing_app.ui.workspace import Workspace
 
 WARNING = "#b3261e"
@@ -199,7 +200,17 @@ class BrandsScreen(QWidget):
         self.channels.setObjectName("BrandChannels")
         self.channels.setToolTip("Double-click a supplier to open it in Suppliers")
         self.channels.doubleClicked.connect(self._open_supplier)
-        detail_layout.addWidget(self.channels, 1)
+        side = QSplitter(Qt.Orientation.Horizontal)
+        side.addWidget(self.channels)
+        self.chart_slot = QWidget()
+        QVBoxLayout(self.chart_slot).setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.chart_slot)
+        side.setStretchFactor(0, 3)
+        side.setStretchFactor(1, 2)
+        side.setSizes([900, 440])
+        side.setChildrenCollapsible(False)
+        self.side = side
+        detail_layout.addWidget(side, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
@@ -318,6 +329,19 @@ class BrandsScreen(QWidget):
         )
         self.channels_model.set_rows(brand.channels)
         self.channels.resizeColumnsToContents()
+        if self.channels.columnWidth(1) > 240:
+            self.channels.setColumnWidth(1, 240)  # the full name is in the Supplier tooltip
+        self._show_chart(brand)
+
+    def _show_chart(self, brand: BrandOverview) -> None:
+        from sourcing_app.ui.charts import brand_channels_chart, chart_view
+
+        layout = self.chart_slot.layout()
+        while layout.count():
+            old = layout.takeAt(0).widget()
+            if old is not None:
+                old.deleteLater()
+        layout.addWidget(chart_view(brand_channels_chart(brand)))
 
     def _open_supplier(self, index: Any) -> None:
         if index.isValid():

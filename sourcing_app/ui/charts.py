@@ -9,11 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
     QChart,
     QChartView,
     QDateTimeAxis,
+    QHorizontalBarSeries,
     QLineSeries,
     QScatterSeries,
     QValueAxis,
@@ -21,7 +25,8 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, QTime
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
-from sourcing_app.services.supplier_detail import LeadTimePoint, PricePoint
+if TYPE_CHECKING:
+    from sourcing_app.services.supplier_detail import LeadTimePoint, PricePoint
 
 # Distinct, print-friendly colours for one line per SKU.
 SERIES_COLOURS = ("#2f6db5", "#c8642b", "#2e8b57", "#8e44ad", "#b8860b", "#d1495b", "#4a4a4a")
@@ -133,4 +138,35 @@ def lead_time_chart(leads: Sequence[LeadTimePoint], window: tuple[dt.date, dt.da
         chart.addSeries(series)
         series.attachAxis(x_axis)
         series.attachAxis(y_axis)
+    return chart
+
+
+def brand_channels_chart(brand: Any, most: int = 8) -> QChart:
+    """Margin % and fill % of the brand's active suppliers side by side (best scores first)."""
+    chart = styled_chart(f"{brand.name}: margin and fill per supplier (%)")
+    channels = [c for c in brand.active_channels][:most]
+    margin = QBarSet("Margin %")
+    margin.setColor(QColor("#2f6db5"))
+    fill = QBarSet("Fill %")
+    fill.setColor(QColor("#2e8b57"))
+    names = []
+    for channel in reversed(channels):  # a horizontal bar chart draws the first at the bottom
+        names.append(channel.supplier_code)
+        margin.append(100 * (channel.margin_pct or 0.0))
+        fill.append(100 * (channel.fill or 0.0))
+    series = QHorizontalBarSeries()
+    series.append(margin)
+    series.append(fill)
+    series.setLabelsVisible(False)
+    chart.addSeries(series)
+    y_axis = QBarCategoryAxis()
+    y_axis.append(names)
+    x_axis = QValueAxis()
+    x_axis.setRange(0, 100)
+    x_axis.setLabelFormat("%.0f%%")
+    x_axis.setTitleText("Percent")
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(y_axis)
+    series.attachAxis(x_axis)
     return chart

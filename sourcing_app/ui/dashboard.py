@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import QChartView, QLineSeries, QScatterSeries, QValueAxis
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from sourcing_app.services.brand_overview import BrandOverview
     from sourcing_app.ui.workspace import Workspace
 
+# Up to this many suppliers the figures are added up on the UI thread (milliseconds).
+QUICK_UP_TO = 5_000
+BRANDS_AFTER_MS = 150
 VERTICAL_COLOUR = "#0f7b8a"
 COMPOSITE_COLOUR = "#c8642b"
 MARKER_SIZES = (7.0, 11.0, 16.0)  # spend classes: lower third, middle third, top third
@@ -79,7 +82,7 @@ class DashboardFigures:
     spend_edges: tuple[Decimal, Decimal]
     unplotted: int  # suppliers with no margin score (no valid quote)
     flags: list[FlagRow]
-    brands: list[BrandOverview]
+    brands: list[BrandOverview] | None  # None until the brands' figures are worked out
     bands: StandingBands
 
     @property
@@ -88,18 +91,21 @@ class DashboardFigures:
 
     @property
     def hot_brands(self) -> list[BrandOverview]:
-        return [b for b in self.brands if b.hot_selling]
+        return [b for b in self.brands or () if b.hot_selling]
 
     @property
     def brands_at_risk(self) -> list[BrandOverview]:
-        return [b for b in self.brands if b.at_risk]
+        return [b for b in self.brands or () if b.at_risk]
 
 
 def work_out_figures(
-    workspace_engine: Any, scores: Sequence[SupplierScore], as_of: dt.date
+    workspace_engine: Any,
+    scores: Sequence[SupplierScore],
+    as_of: dt.date,
+    *,
+    with_brands: bool = True,
 ) -> DashboardFigures:
-    """Pure work (SQL and arithmetic): run on a worker thread."""
-    from sourcing_app.services.brand_overview import brand_overviews
+    """Pure work (SQL and arithmetic), for a worker thread; without the brands it is quick."""
     from sourcing_app.services.settings import load_settings
 
     with workspace_engine.connect() as conn:
@@ -140,7 +146,11 @@ def work_out_figures(
         xy, ids = points_[(ChannelType.VERTICAL in score.channel_types, size)]
         xy.append((score.margin_score, score.stability_score))
         ids.append(score.supplier_id)
-    brands = brand_overviews(workspace_engine, scores, as_of, settings)
+    brands = None
+    if with_brands:  # the brands' service imports the ORM models: not on the quick path
+        from sourcing_app.services.brand_overview import brand_overviews
+
+        brands = brand_overviews(workspace_engine, scores, as_of, settings)
     return DashboardFigures(
         as_of, standings, total, vertical, settings.home_currency, points_, edges, unplotted,
         flags, brands, settings.bands,
@@ -337,8 +347,17 @@ BRAND_COLUMNS: list[RecordColumn[Any]] = [
 ]
 
 
+def brand_overviews_for(
+    engine: Any, scores: Sequence[SupplierScore], as_of: dt.date, figures: Any
+) -> list[BrandOverview]:
+    from sourcing_app.services.brand_overview import brand_overviews
+
+    return brand_overviews(engine, scores, as_of)
+
+
 class DashboardScreen(QWidget):
-    figures_shown = Signal()
+    figures_shown = Signal()  # the standings, spend, matrix and flags are on screen
+    brands_shown = Signal()  # the hot-selling brands at risk too
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -350,6 +369,12 @@ class DashboardScreen(QWidget):
         self._runner.succeeded.connect(self._worked_out)
         self._runner.failed.connect(self._failed)
         self._job = 0
+        self._generation = 0  # bumped by each reload; a brands job for an older one is dropped
+        self._brands_pending: tuple[int, Any, list[SupplierScore], dt.date] | None = None
+        self._brands_timer = QTimer(self)  # a child: it cannot fire after the screen is gone
+        self._brands_timer.setSingleShot(True)
+        self._brands_timer.setInterval(BRANDS_AFTER_MS)
+        self._brands_timer.timeout.connect(self._start_brands)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)
@@ -453,16 +478,47 @@ class DashboardScreen(QWidget):
         if not scores:
             return
         engine, as_of = self.workspace.engine, self.workspace.as_of
+        if len(scores) <= QUICK_UP_TO:
+            # A few thousand suppliers add up in milliseconds: show them now and
+            # let the brands' figures (SQL over every channel) follow.
+            self._show_figures(work_out_figures(engine, scores, as_of, with_brands=False))
+            self._job = 0  # a job still working for older scores is no longer wanted
+            self._generation += 1
+            wanted = self._generation
+            # The brands' worker imports the ORM models and reads every channel;
+            # it starts once the figures above are painted, not in their way.
+            self._brands_pending = (wanted, engine, scores, as_of)
+            self._brands_timer.start()
+            return
+        self._generation += 1
         self.subtitle.setText(f"Working out the figures of {len(scores):,} suppliers…")
         self._job = self._runner.start(lambda: work_out_figures(engine, scores, as_of))
+
+    def _start_brands(self) -> None:
+        if self._brands_pending is None:
+            return
+        wanted, engine, scores, as_of = self._brands_pending
+        self._brands_pending = None
+        if wanted == self._generation:
+            self._job = self._runner.start(
+                lambda: brand_overviews_for(engine, scores, as_of, self.figures)
+            )
 
     def _failed(self, job: int, error: Exception) -> None:
         if job == self._job:
             self.subtitle.setText(f"The figures could not be worked out: {error}")
 
-    def _worked_out(self, job: int, figures: DashboardFigures) -> None:
+    def _worked_out(self, job: int, result: DashboardFigures | list[BrandOverview]) -> None:
         if job != self._job:
             return
+        if isinstance(result, list):
+            if self.figures is not None:
+                self.figures = replace(self.figures, brands=result)
+                self._show_brands(self.figures)
+            return
+        self._show_figures(result)
+
+    def _show_figures(self, figures: DashboardFigures) -> None:
         self.figures = figures
         total = sum(figures.standings.values())
         self.subtitle.setText(
@@ -481,10 +537,7 @@ class DashboardScreen(QWidget):
             f"{money(figures.total_spend, figures.currency, 0)}) goes to suppliers "
             "with a vertical channel",
         )
-        at_risk = figures.brands_at_risk
-        self.risk_card.show_value(
-            f"{len(at_risk):,} of {len(figures.hot_brands):,}", "hot-selling brands at risk"
-        )
+        self._show_brands(figures)
         self.matrix.names = {
             f.supplier_id: f"{f.supplier_code} {f.supplier_name}" for f in figures.flags
         }
@@ -506,7 +559,7 @@ class DashboardScreen(QWidget):
             f" ≤ medium &lt; {money(high, cur, 0)} ≤ large."
             f" &nbsp; Dashed curves: standing bands (sourcing score = √(margin × stability))."
             + (
-                f" {figures.unplotted:,} suppliers without a valid quote are not plotted."
+                f" {count(figures.unplotted, 'supplier')} without a valid quote not plotted."
                 if figures.unplotted
                 else ""
             )
@@ -518,12 +571,22 @@ class DashboardScreen(QWidget):
             f"Open risk flags ({len(figures.flags):,}) — click one to open its supplier"
         )
         self.flags_view.resizeColumnsToContents()
+        self.figures_shown.emit()
+
+    def _show_brands(self, figures: DashboardFigures) -> None:
+        if figures.brands is None:
+            self.risk_card.show_value("…", "hot-selling brands at risk (working out)")
+            return
+        at_risk = figures.brands_at_risk
+        self.risk_card.show_value(
+            f"{len(at_risk):,} of {len(figures.hot_brands):,}", "hot-selling brands at risk"
+        )
         self.brands_model.set_rows(at_risk)
         self.brands_title.setText(
             f"Hot-selling brands at risk ({len(at_risk):,}) — click one to open it"
         )
         self.brands_view.resizeColumnsToContents()
-        self.figures_shown.emit()
+        self.brands_shown.emit()
 
     def _flag_clicked(self, index: Any) -> None:
         if index.isValid():

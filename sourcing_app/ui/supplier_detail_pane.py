@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSizePolicy,
     QSplitter,
@@ -25,13 +26,15 @@ from PySide6.QtWidgets import (
 
 from sourcing_app.domain.enums import SupplierKind
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SubScore, SupplierScore
-from sourcing_app.services.supplier_detail import ChannelInfo, QuoteInfo, SupplierDetail
 from sourcing_app.ui.background import BackgroundRunner
 from sourcing_app.ui.formatting import NO_VALUE, day, money, percent, points, units
 from sourcing_app.ui.record_table_model import RecordColumn, RecordTableModel, record_view
 from sourcing_app.ui.supplier_table_model import FLAG_LABELS, STANDING_HEX
 
 if TYPE_CHECKING:
+    # Imported for the types only: the service pulls in the ORM models (sqlmodel),
+    # which the window must not wait for before it shows data (DESIGN.md 11).
+    from sourcing_app.services.supplier_detail import ChannelInfo, QuoteInfo, SupplierDetail
     from sourcing_app.ui.workspace import Workspace
 
 SUB_SCORE_LABELS = {
@@ -250,10 +253,23 @@ class SupplierDetailPane(QWidget):
         score_layout.setContentsMargins(0, 8, 0, 0)
         self.breakdown_model: RecordTableModel[BreakdownRow] = RecordTableModel(BREAKDOWN_COLUMNS)
         self.breakdown = record_view(self.breakdown_model, sortable=False)
-        self.breakdown.setMinimumHeight(
-            self.breakdown.verticalHeader().defaultSectionSize() * 7 + 8
-        )
-        score_layout.addWidget(self.breakdown, 3)
+        # The figures in the table; the inputs in words, too long for a cell, below it
+        # (the column stays in the model, for its tooltip).
+        columns = self.breakdown.horizontalHeader()
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for column in range(1, len(BREAKDOWN_COLUMNS) - 1):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.breakdown.setColumnHidden(len(BREAKDOWN_COLUMNS) - 1, True)
+        self.breakdown.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.breakdown.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.breakdown.setFixedHeight(self.breakdown.verticalHeader().defaultSectionSize() * 7 + 4)
+        score_layout.addWidget(self.breakdown)
+        self.inputs = QLabel("")
+        self.inputs.setObjectName("BreakdownInputs")
+        self.inputs.setTextFormat(Qt.TextFormat.RichText)
+        self.inputs.setWordWrap(True)
+        self.inputs.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        score_layout.addWidget(self.inputs)
         self.stability_sum = QLabel("")
         self.stability_sum.setObjectName("Muted")
         self.stability_sum.setWordWrap(True)
@@ -282,6 +298,13 @@ class SupplierDetailPane(QWidget):
         walk_layout.addLayout(pick)
         self.walk_model: RecordTableModel[WalkRow] = RecordTableModel(WALK_COLUMNS)
         self.walk = record_view(self.walk_model, sortable=False)
+        self.walk.setWordWrap(True)
+        self.walk.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        walk_columns = self.walk.horizontalHeader()
+        walk_columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        walk_columns.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        walk_columns.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.walk.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         walk_layout.addWidget(self.walk, 1)
         self.walk_note = QLabel("")
         self.walk_note.setObjectName("Muted")
@@ -335,6 +358,7 @@ class SupplierDetailPane(QWidget):
         self.standing.hide()
         self.figures.setText("")
         self.breakdown_model.set_rows([])
+        self.inputs.setText("")
         self.walk_model.set_rows([])
         self.sku_picker.clear()
         self.flags.setText("")
@@ -379,7 +403,15 @@ class SupplierDetailPane(QWidget):
         total = sum(s.weight for s in subs)
         rows = [BreakdownRow(sub, total) for sub in subs]
         self.breakdown_model.set_rows(rows)
-        self.breakdown.resizeColumnsToContents()
+        self.inputs.setText(
+            "<table cellspacing='0' cellpadding='2'>"
+            + "".join(
+                f"<tr><td><b>{html.escape(r.label)}</b>&nbsp;&nbsp;</td>"
+                f"<td>{html.escape(r.sub.explanation)}</td></tr>"
+                for r in rows
+            )
+            + "</table>"
+        )
         if rows:
             added = " + ".join(f"{r.points:.1f}" for r in rows)
             self.stability_sum.setText(
@@ -432,7 +464,6 @@ class SupplierDetailPane(QWidget):
             )
             return
         self.walk_model.set_rows(walk_rows(walk))
-        self.walk.resizeColumnsToContents()
         self.walk_note.setText(
             f"Every amount is per unit in {walk.home_currency}, rounded to the cent for display; "
             "the sums use the unrounded values (DESIGN.md section 3)."

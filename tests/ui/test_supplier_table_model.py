@@ -206,3 +206,27 @@ def test_the_small_record_tables_pass_qt_model_checks(qtmodeltester: ModelTester
     model.sort(2, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
     assert [model.index(r, 2).data() for r in range(2)] == ["Thin history", "No valid quote"]
+
+
+def test_a_sort_built_in_pieces_on_a_worker_equals_the_plain_sort() -> None:
+    from dataclasses import replace as copy_with
+
+    from sourcing_app.ui import supplier_table_model as table
+
+    base = three_suppliers()
+    # 25 suppliers with repeating scores: ties must keep their arrival order either way.
+    many = [
+        copy_with(base[i % 3], supplier_id=i, supplier_code=f"S{i:03}",
+                  sourcing_score=None if i % 7 == 0 else float(i % 4))
+        for i in range(25)
+    ]  # fmt: skip
+    old_piece = table.SORT_PIECE
+    table.SORT_PIECE = 4  # 25 rows: seven pieces
+    try:
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            plain = prepare_rows(many, Column.SOURCING_SCORE, order)
+            pieces = prepare_rows(many, Column.SOURCING_SCORE, order, in_pieces=True)
+            assert pieces.sorted_all == plain.sorted_all
+            assert pieces.country_list == ["DE", "HK", "JP"]
+    finally:
+        table.SORT_PIECE = old_piece
