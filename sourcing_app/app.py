@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,9 +49,10 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
         window.close()
         return EXIT_FAILED
     try:
-        build_main_window(engine, url, demo=demo, window=window)
+        build_main_window(engine, url, demo=demo, window=window, extras=False)
         window.score_cache = _score_cache(url)
         _probe_data_on_screen(window)
+        _when_data_is_on_screen(window, lambda: _install_extras(window))
         window.show_cached_scores()
         start_scoring(window, demo=demo)
         return int(app.exec())
@@ -58,6 +60,43 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
         if window.workspace is not None:
             window.workspace.wait_for_tasks()
         engine.dispose()
+
+
+# The rest of the workspace goes in at the latest this long after the start,
+# even if no data has reached the screen by then (an empty database, say).
+EXTRAS_AT_THE_LATEST_MS = 2_000
+
+
+def _install_extras(window: MainWindow) -> None:
+    """Purchases, Planning, Settings, the audit trail, imports, reports and rates."""
+    if getattr(window, "extras_installed", False) or window.workspace is None:
+        return
+    window.extras_installed = True  # type: ignore[attr-defined]
+    from sourcing_app.ui.extensions import install
+
+    install(window)
+
+
+def _when_data_is_on_screen(window: MainWindow, then: Callable[[], None]) -> None:
+    """Run `then` once the screen in front shows data: the buyer sees figures first.
+
+    The other screens and menus cost a few hundred milliseconds to build; the
+    cold-start bar (DESIGN.md section 11) is for data on screen.
+    """
+    from PySide6.QtCore import QTimer
+
+    def soon(*_args: object) -> None:
+        QTimer.singleShot(0, then)
+
+    key = window.current_screen_key()
+    screen = window.screen(key) if key is not None else None
+    for name in ("figures_shown", "rows_shown", "brands_shown"):
+        signal = getattr(screen, name, None)
+        if signal is not None:
+            signal.connect(soon)
+            break
+    window.scores_shown.connect(soon)
+    QTimer.singleShot(EXTRAS_AT_THE_LATEST_MS, then)
 
 
 def _score_cache(url: str):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import io
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -75,16 +76,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _desktop_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """`--db` and `--demo` alone open the desktop: read them without the command parser.
+
+    The full parser imports every command's module (a third of a second of
+    SQLAlchemy and more), which the window's first paint does not wait for
+    (DESIGN.md section 11). Anything else — a command, --help, a typo — goes
+    to the full parser and its messages.
+    """
+    quick = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    quick.add_argument("--db")
+    quick.add_argument("--demo", action="store_true")
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            args, rest = quick.parse_known_args(list(argv))
+    except SystemExit:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
 def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
-    try:
-        # argparse writes usage and errors to sys.stdout/stderr; send them to our streams.
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            args = parser.parse_args(list(argv))
-    except SystemExit as exit_:
-        return EXIT_OK if exit_.code in (0, None) else EXIT_BAD_INPUT
+    args = _desktop_arguments(argv)
+    if args is None:
+        parser = build_parser()
+        try:
+            # argparse writes usage and errors to sys.stdout/stderr; send them to our streams.
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                args = parser.parse_args(list(argv))
+        except SystemExit as exit_:
+            return EXIT_OK if exit_.code in (0, None) else EXIT_BAD_INPUT
     try:
         return _run(args, out, err)
     except (UsageError, BadInput) as exc:

@@ -14,15 +14,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
-from sqlmodel import SQLModel
 
-from sourcing_app.db import models  # noqa: F401  (registers the tables in the metadata)
+
+def _audit_table():  # type: ignore[no-untyped-def]
+    """The audit_entry table, from the models imported only when first written or read.
+
+    The desktop's first screen reads settings through this module; the ORM
+    models (and sqlmodel with them) are not needed for that.
+    """
+    from sourcing_app.db.models import AuditEntry
+
+    return AuditEntry.__table__
 
 
 def write_entry(
     conn: Connection, *, who: str, entity: str, key: str, action: str, record: dict[str, Any]
 ) -> None:
-    audit = SQLModel.metadata.tables["audit_entry"]
+    audit = _audit_table()
     conn.execute(
         insert(audit).values(
             at=dt.datetime.now(dt.UTC),
@@ -90,7 +98,7 @@ def _shown(value: Any) -> str:
 
 
 def latest_entries(engine: Engine, limit: int = 500, *, entity: str = "") -> list[AuditLine]:
-    audit = SQLModel.metadata.tables["audit_entry"]
+    audit = _audit_table()
     query = select(audit).order_by(audit.c.id.desc()).limit(limit)
     if entity:
         query = query.where(audit.c.entity == entity)

@@ -16,12 +16,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, Engine, bindparam, text
+from sqlalchemy import Connection, Engine, text
 
-from sourcing_app.db.types import DayDate
 from sourcing_app.domain.allocation import (
     BrandAllocation,
     BrandDemand,
@@ -30,15 +28,16 @@ from sourcing_app.domain.allocation import (
     PortfolioAllocation,
     allocate_portfolio,
 )
-from sourcing_app.domain.channels import ChannelTerms, channel_type
 from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.domain.flags import Flag, FlagCode
-from sourcing_app.domain.landed_cost import LandedCostWalk
 from sourcing_app.domain.scenarios import PricingChanges
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput, ProgressCallback, no_progress
-from sourcing_app.services.brand_overview import BRAND_FLAG_CODES, BrandChannel, BrandOverview
+from sourcing_app.services.brand_overview import (
+    BrandOverview,
+    brand_margins,
+    brand_overviews,
+)
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_settings
 
@@ -167,7 +166,7 @@ def plan_portfolio(
         if baseline is not None and baseline.as_of == as_of:
             overviews = rescored_overviews(engine, baseline.overviews, scores)
         else:
-            overviews = load_overviews(engine, scores, as_of, scoring_settings)
+            overviews = brand_overviews(engine, scores, as_of, scoring_settings)
         allocation = allocate_portfolio(
             brand_demands(overviews),
             settings,
@@ -197,130 +196,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_overviews(
-    engine: Engine,
-    scores: Sequence[SupplierScore],
-    as_of: dt.date,
-    settings: ScoringSettings,
-) -> list[BrandOverview]:
-    """`brand_overviews` for planning, read with plain SQL rather than ORM objects.
-
-    The same records in the same order (tests/services/test_planning_demo checks
-    that they are equal); building 20,000 ORM channels took most of a plan's
-    time over a million lines.
-    """
-    day = DayDate()
-    window_start = as_of - dt.timedelta(days=settings.window_days)
-    with engine.connect() as conn:
-        dialect = conn.dialect
-        brands = conn.execute(
-            text(
-                "SELECT id, name, category, origin_country, hot_selling, planned_monthly_demand "
-                "FROM brand WHERE archived = :f ORDER BY name"
-            ),
-            {"f": False},
-        ).all()
-        channel_rows = conn.execute(
-            text(
-                "SELECT c.id, c.supplier_id, c.brand_id, c.tier, c.authorization_ref, "
-                "c.authorized_until, c.active, s.code, s.name, s.monthly_capacity "
-                "FROM channel c JOIN supplier s ON s.id = c.supplier_id"
-            )
-        ).all()
-        # Most of the table is in the window: on SQLite a scan in storage order
-        # beats walking the (channel, date) index, a random read per line (4x).
-        hint = "NOT INDEXED" if dialect.name == "sqlite" else ""
-        units = dict(
-            conn.execute(
-                text(
-                    f"SELECT channel_id, SUM(ordered_qty) FROM purchase_line {hint} "
-                    "WHERE order_date > :start AND order_date <= :as_of GROUP BY channel_id"
-                ).bindparams(
-                    bindparam("start", type_=DayDate()), bindparam("as_of", type_=DayDate())
-                ),
-                {"start": window_start, "as_of": as_of},
-            ).all()
-        )
-        skus_by_brand: dict[int, set[str]] = defaultdict(set)
-        for brand_id, sku in conn.execute(text("SELECT brand_id, sku FROM product")):
-            skus_by_brand[brand_id].add(sku)
-    by_supplier = {s.supplier_id: s for s in scores}
-    channels_by_brand: dict[int, list[BrandChannel]] = defaultdict(list)
-    for cid, sid, bid, tier, ref, until, active, code, name, capacity in channel_rows:
-        score = by_supplier.get(sid)
-        until_date = day.process_result_value(until, dialect)
-        terms = ChannelTerms(int(tier), ref, until_date)
-        margin_pct, unit_margin = _brand_margins(score, skus_by_brand.get(bid, set()))
-        channels_by_brand[bid].append(
-            BrandChannel(
-                cid,
-                sid,
-                code,
-                name,
-                channel_type(terms, as_of),
-                int(tier),
-                bool(active),
-                until_date,
-                capacity,
-                int(units.get(cid) or 0),
-                score.standing if score else Standing.UNRATED,
-                score.sourcing_score if score else None,
-                score.stability_score if score else None,
-                score.sub_scores["fill"].value if score and "fill" in score.sub_scores else None,
-                margin_pct,
-                unit_margin,
-            )
-        )
-    out = []
-    for bid, name, category, origin, hot, demand in brands:
-        channels = sorted(
-            channels_by_brand.get(bid, []),
-            key=lambda c: (not c.active, -(c.sourcing_score or -1.0), c.supplier_code),
-        )
-        out.append(
-            BrandOverview(
-                bid,
-                name,
-                category,
-                origin,
-                bool(hot),
-                demand,
-                tuple(channels),
-                _brand_flags(name, channels, by_supplier),
-            )
-        )
-    return out
-
-
-def _brand_margins(
-    score: SupplierScore | None, skus: set[str]
-) -> tuple[float | None, Decimal | None]:
-    """A supplier's mean margin % and mean unit margin over the brand's SKUs it quotes."""
-    walks = [
-        w
-        for w in (score.sku_margins if score else ())
-        if isinstance(w, LandedCostWalk) and w.sku in skus
-    ]
-    if not walks:
-        return None, None
-    pct = sum(float(w.margin_pct) for w in walks) / len(walks)
-    unit = (sum((w.margin for w in walks), Decimal(0)) / len(walks)).quantize(Decimal("0.01"))
-    return pct, unit
-
-
-def _brand_flags(
-    brand: str, channels: list[BrandChannel], by_supplier: dict[int, SupplierScore]
-) -> tuple[Flag, ...]:
-    """The brand-level flags scoring attached to the brand's suppliers, once each."""
-    seen: dict[tuple[FlagCode, str], Flag] = {}
-    for channel in channels:
-        score = by_supplier.get(channel.supplier_id)
-        for flag in score.flags if score else ():
-            if flag.code in BRAND_FLAG_CODES and f"brand {brand} " in flag.message:
-                seen.setdefault((flag.code, flag.message), flag)
-    return tuple(seen.values())
-
-
 def rescored_overviews(
     engine: Engine, overviews: Sequence[BrandOverview], scores: Sequence[SupplierScore]
 ) -> list[BrandOverview]:
@@ -341,7 +216,7 @@ def rescored_overviews(
         channels = []
         for c in o.channels:
             score = by_supplier.get(c.supplier_id)
-            margin_pct, unit_margin = _brand_margins(score, skus)
+            margin_pct, unit_margin = brand_margins(score, skus)
             channels.append(
                 replace(
                     c,

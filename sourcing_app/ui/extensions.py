@@ -45,6 +45,11 @@ def install(window: MainWindow) -> None:
     _install_data(window, workspace)
     _install_reports(window, workspace)
     _install_rates_banner(window, workspace)
+    # Installed after the window restored its layout: bring back the screen the
+    # buyer left open if it is one of these.
+    last = window.settings.value("window/screen")
+    if isinstance(last, str) and last in ("purchases", "planning", "settings", "audit"):
+        window.show_screen(last)
 
 
 def selected_id(window: MainWindow, entity: str) -> int | None:
@@ -82,28 +87,31 @@ def _install_editing(window: MainWindow, workspace: Workspace) -> None:
 
 
 def _install_data(window: MainWindow, workspace: Workspace) -> None:
-    from sourcing_app.ui.export_dialog import ExportDialog
-    from sourcing_app.ui.import_wizard import ImportWizard
-    from sourcing_app.ui.rates_dialog import RatesDialog
-
+    # The dialogs are imported when first asked for: nothing here delays the start.
     def import_file() -> None:
-        wizard = ImportWizard(workspace, window)
-        wizard.open()
+        from sourcing_app.ui.import_wizard import ImportWizard
+
+        ImportWizard(workspace, window).open()
+
+    def export() -> None:
+        from sourcing_app.ui.export_dialog import ExportDialog
+
+        ExportDialog(workspace, window).open()
 
     def rates() -> None:
+        from sourcing_app.ui.rates_dialog import RatesDialog
+
         RatesDialog(workspace, window).open()
 
     _action(window, "File", "&Import a file…", "Ctrl+I", import_file)
-    _action(
-        window, "File", "&Export…", "Ctrl+Shift+X", lambda: ExportDialog(workspace, window).open()
-    )
+    _action(window, "File", "&Export…", "Ctrl+Shift+X", export)
     _action(window, "Data", "E&xchange rates…", "Ctrl+Shift+R", rates)
 
 
 def _install_reports(window: MainWindow, workspace: Workspace) -> None:
-    from sourcing_app.ui.reports.desktop import export_brand_report, export_supplier_report
-
     def supplier_report() -> None:
+        from sourcing_app.ui.reports.desktop import export_supplier_report
+
         supplier_id = selected_id(window, "supplier")
         if supplier_id is None:
             _tell(window, "Choose a supplier on the Suppliers screen first.")
@@ -111,6 +119,8 @@ def _install_reports(window: MainWindow, workspace: Workspace) -> None:
         export_supplier_report(workspace, supplier_id, window)
 
     def brand_report() -> None:
+        from sourcing_app.ui.reports.desktop import export_brand_report
+
         brand_id = selected_id(window, "brand")
         if brand_id is None:
             _tell(window, "Choose a brand on the Brands screen first.")

@@ -122,3 +122,6 @@ def test_a_hot_brand_left_with_one_channel_is_at_risk(hand: Engine) -> None:
         s.exec(update(Brand).values(archived=True))
         s.commit()
     assert brand_overviews(hand, scores, AS_OF) == []
+    # A report on an archived brand still finds it.
+    (archived,) = brand_overviews(hand, scores, AS_OF, include_archived=True)
+    assert archived.name == "Aurelle"
