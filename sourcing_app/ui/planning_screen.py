@@ -64,6 +64,7 @@ from sourcing_app.services.scenarios import (
     write_comparison,
     write_result,
 )
+from sourcing_app.ui.formatting import count
 from sourcing_app.ui.planning_charts import AllocationChart, MarginChangeChart
 from sourcing_app.ui.planning_models import (
     SORT_ROLE,
@@ -478,7 +479,7 @@ class PlanningScreen(QWidget):
             f"{len(rows)} brands planned as of {plan.as_of:%d %b %Y}: expected margin "
             f"{money(total, plan.home_currency)} a month; "
             + (
-                f"{len(short)} brand(s) short of demand."
+                f"{count(len(short), 'brand')} short of demand."
                 if short
                 else "every brand's demand is covered."
             )

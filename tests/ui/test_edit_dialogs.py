@@ -332,3 +332,28 @@ def test_withdrawing_a_quote_ends_it_and_undo_reopens_it(
 
     workspace.undo_stack.undo()
     assert _scalar(engine, valid_to) == (dt.date(2026, 12, 31) - dt.date(1970, 1, 1)).days
+
+
+def test_a_new_purchase_offers_only_the_skus_of_the_supplier_it_opens_on(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    """The supplier list opens on S-COMP; a SKU of a brand it has no channel for is not offered.
+
+    "AAA-LOTION" sorts first among all SKUs but only its own brand (no channels) sells it:
+    before, the form opened on it and refused the supplier it had picked itself.
+    """
+    service = EditingService(engine, who=lambda: "mei")
+    brand = service.create("brand", {"name": "Zephyr Lab", "planned_monthly_demand": "0"})
+    category = service.choices("tax_category")[0][0]
+    values = {"sku": "AAA-LOTION", "brand_id": brand.id, "name": "Zephyr lotion"}
+    service.create("product", {**values, "tax_category_id": category, "retail_price": "99"})
+
+    dialog = EditDialog(workspace, "purchase")
+    qtbot.addWidget(dialog)
+    supplier = dialog.form.editor("supplier_id").input
+    sku = dialog.form.editor("product_id").input
+    assert isinstance(supplier, QComboBox) and isinstance(sku, QComboBox)
+    assert supplier.currentText() == "S-COMP · Golden Bridge Trading"
+    assert [sku.itemText(i) for i in range(sku.count())] == ["AUR-SERUM · Aurelle serum 30 ml"]
+    assert "supplier_id" not in dialog.form.problems
+    assert "Supplier" not in dialog.summary.text()

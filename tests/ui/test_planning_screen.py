@@ -92,6 +92,10 @@ def test_every_brand_is_listed_with_its_plan_and_the_first_is_explained(
     assert screen.allocation_chart.series_count() == 1
     assert f"<b>{first.brand}</b>" in screen.brand_summary.text()
     assert screen.status.text().startswith("40 brands planned as of 27 Nov 2026")
+    short = [b.brand for b in expected.brands if b.uncovered]
+    assert screen.status.text().endswith(
+        f"{len(short)} brands short of demand." if len(short) > 1 else "1 brand short of demand."
+    ), short
 
 
 def test_sorting_the_brands_by_demand(screen: PlanningScreen) -> None:
