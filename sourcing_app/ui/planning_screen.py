@@ -17,7 +17,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QStringListModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -77,6 +85,12 @@ from sourcing_app.ui.planning_models import (
     percent,
 )
 from sourcing_app.ui.workspace import Workspace
+
+# The allocation lines at 1600 px: a supplier's name wraps at this width and the
+# reasons get the rest of the row, wrapped, but never less than this.
+SUPPLIER_WIDTH = 160
+SUPPLIER_MIN_WIDTH = 120
+REASON_WIDTH = 160
 
 TAX_FIELDS = (("Tariff", "tariff"), ("Consumption tax", "consumption-tax"), ("VAT", "vat"))
 ERROR_STYLE = "color: #b3261e;"
@@ -216,6 +230,7 @@ class PlanningScreen(QWidget):
         self.lines_table.setSortingEnabled(False)  # the plan's own order: allocated first
         self.lines_table.setWordWrap(True)
         self.lines_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.lines_table.viewport().installEventFilter(self)
         pick = QHBoxLayout()
         pick.addWidget(QLabel("Lines of:", tab))
         pick.addWidget(self.lines_under)
@@ -259,12 +274,13 @@ class PlanningScreen(QWidget):
         self.currency_move.setSuffix(" %")
         self.currency_move.setValue(10)
         self.currency_move.setToolTip("+10 % means one unit of it costs 10 % more home currency")
-        self.freight_box = QCheckBox("Freight per unit changes by:")
+        self.freight_box = QCheckBox("Freight moves:")
         self.freight_move = QDoubleSpinBox()
         self.freight_move.setRange(-100, 500)
         self.freight_move.setDecimals(1)
         self.freight_move.setSuffix(" %")
         self.freight_move.setValue(20)
+        self.freight_move.setToolTip("+20 % means every line's freight per unit costs 20 % more")
         self.lose_box = QCheckBox("Suppliers lost:")
         self.lose_codes = QLineEdit()
         self.lose_codes.setPlaceholderText("supplier codes, e.g. SUP-0012, SUP-0040")
@@ -281,6 +297,13 @@ class PlanningScreen(QWidget):
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save_form)
 
+        # Lists as wide as a short name, not their longest: the brands' table on the left
+        # keeps its width when this tab comes forward.
+        for combo in (self.tax_field, self.tax_category, self.currency):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
         grid = QGridLayout(form_box)
         grid.addWidget(self.cbec_box, 0, 0, 1, 4)
         grid.addWidget(self.tax_box, 1, 0)
@@ -552,14 +575,9 @@ class PlanningScreen(QWidget):
         self.lines_model.set_rows([LineRow(line, currency) for line in shown.lines])
         table = self.lines_table
         table.resizeColumnsToContents()
-        # Long names are cut (the whole name is one hover away) and the reasons
-        # wrap in the width left, so every reason can be read whole.
-        table.setColumnWidth(0, min(table.columnWidth(0), 210))
-        used = sum(table.columnWidth(c) for c in range(self.lines_model.columnCount() - 1))
-        table.setColumnWidth(
-            self.lines_model.columnCount() - 1, max(260, table.viewport().width() - used)
-        )
-        table.resizeRowsToContents()
+        # Long names wrap (the whole name is one hover away too).
+        table.setColumnWidth(0, min(table.columnWidth(0), SUPPLIER_WIDTH))
+        self._fit_reasons()
         overview = self._plan.overview(shown.brand_id)
         parts = [
             f"<b>{shown.brand}</b>{' (hot-selling, planned first)' if shown.hot_selling else ''}"
@@ -575,6 +593,30 @@ class PlanningScreen(QWidget):
         if overview is not None and overview.flags:
             parts.append("Flags: " + "; ".join(f.message for f in overview.flags) + ".")
         self.brand_summary.setText(_unbroken("<br>".join(parts), currency))
+
+    def _fit_reasons(self) -> None:
+        """The reasons wrap in the width left, so every reason can be read whole.
+
+        Again whenever the table changes width (the window maximised after the
+        plan arrived, the splitter dragged), not only when a brand is chosen.
+        """
+        table = self.lines_table
+        last = self.lines_model.columnCount() - 1
+        used = sum(table.columnWidth(c) for c in range(last))
+        short = REASON_WIDTH - (table.viewport().width() - used)
+        if short > 0:  # names wrap onto one more line rather than the table scroll sideways
+            narrower = max(SUPPLIER_MIN_WIDTH, table.columnWidth(0) - short)
+            used -= table.columnWidth(0) - narrower
+            table.setColumnWidth(0, narrower)
+        wanted = max(REASON_WIDTH, table.viewport().width() - used)
+        if table.columnWidth(last) != wanted:
+            table.setColumnWidth(last, wanted)
+        table.resizeRowsToContents()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.lines_table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_reasons()
+        return super().eventFilter(watched, event)
 
     # --- scenarios -----------------------------------------------------------------------
 

@@ -63,6 +63,9 @@ WEIGHT_LABELS = {
 HUNDRED = Decimal(100)
 
 
+POINTS = "points of the 0–100 sourcing score"
+
+
 def _percent(value: Decimal) -> str:
     return f"{(value * HUNDRED).normalize():f}%"
 
@@ -360,9 +363,9 @@ class SettingsScreen(QWidget):
 
     def _bands_box(self) -> QGroupBox:
         box, form = self._form_box("Standing bands (lower edges of the sourcing score)")
-        self._add(form, "bands.preferred", "Preferred from", self._number(0, 100, 1))
-        self._add(form, "bands.approved", "Approved from", self._number(0, 100, 1))
-        self._add(form, "bands.watch", "Watch from", self._number(0, 100, 1))
+        self._add(form, "bands.preferred", "Preferred from", self._number(0, 100, 1), POINTS)
+        self._add(form, "bands.approved", "Approved from", self._number(0, 100, 1), POINTS)
+        self._add(form, "bands.watch", "Watch from", self._number(0, 100, 1), POINTS)
         self.avoid_label = QLabel(box)
         form.addRow("Avoid:", self.avoid_label)
         return box
@@ -615,7 +618,7 @@ class SettingsScreen(QWidget):
             "cbec_annual_limit",
         ):
             self._spin(f"costs.{key}").setSuffix(f" {home}")
-        self.avoid_label.setText(f"below {settings.bands.watch:g}")
+        self.avoid_label.setText(f"below {settings.bands.watch:g} points")
 
     # --- saving -----------------------------------------------------------------------
 

@@ -53,6 +53,9 @@ def test_bands_out_of_order_are_explained_and_block_saving(screen: SettingsScree
     screen._spin("bands.approved").setValue(60)
     assert screen.messages["bands.approved"].text() == ""
     assert screen.save_button.isEnabled()
+    assert screen.avoid_label.text() == "below 35 points"
+    screen._spin("bands.watch").setValue(40)
+    assert screen.avoid_label.text() == "below 40 points"
 
 
 def test_a_heavier_channel_weight_re_scores_the_suppliers_in_place(
