@@ -156,3 +156,32 @@ def test_the_report_command_refuses_bad_input_in_one_line(hand: Engine, tmp_path
         ["--db", str(hand.url), "report", "supplier", "S-VERT", str(tmp_path / "b.docx")], out, err
     )
     assert code == 2
+
+
+def test_a_long_brand_report_keeps_its_last_words_with_the_table(
+    tmp_path: Path, qapp: object
+) -> None:
+    """Six channels: the chart goes to page 2, the provenance line stays on page 1.
+
+    Before, the line came after the chart and, when the chart did not fit, it went
+    with it; on a slightly shorter table it was alone on a second page.
+    """
+    from sourcing_app.db.migrate import prepare_database
+    from sourcing_app.services.demo import build_demo
+
+    engine = prepare_database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    as_of = dt.date(2026, 11, 27)
+    build_demo(engine, suppliers=60, lines=3_000, as_of=as_of)
+    path = tmp_path / "casa.pdf"
+    assert write_brand_report(engine, "Casa Verdani", path, as_of, made_on=MADE_ON) == 2
+    engine.dispose()
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Channels side by side" in first
+    assert "Made on 1 Jul 2026 by Sourcing desk" in " ".join(first.split())
+    assert "CNY 2,952.56" in first  # a margin per unit is not broken over two lines
+    second = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Made on" not in second  # page 2 is the chart's
