@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -292,8 +293,11 @@ class PlanningScreen(QWidget):
         self.scenario_name = QLineEdit()
         self.scenario_name.setPlaceholderText("a name to save it under")
         self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Run the scenario above against today's plan")
+        self.run_button.setToolTip("Run the scenario above against today's plan (Ctrl+Enter)")
         self.run_button.clicked.connect(self.run_form)
+        run_keys = QShortcut(QKeySequence("Ctrl+Return"), tab)
+        run_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        run_keys.activated.connect(self.run_form)
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save_form)
 

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -290,6 +290,14 @@ class SettingsScreen(QWidget):
         outer.addLayout(bottom)
         self.save_button.clicked.connect(lambda: self.save())
         self.revert_button.clicked.connect(self.load)
+        self.save_button.setToolTip("Save the settings and score every supplier again (Ctrl+S)")
+        self.revert_button.setToolTip("Back to the settings as they are saved")
+        # Ctrl+S while the screen (or any field on it) has focus; Save only when it may.
+        save_keys = QShortcut(QKeySequence.StandardKey.Save, self)
+        save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_keys.activated.connect(
+            lambda: self.save_button.isEnabled() and self.save_button.click()
+        )
         self.load()
 
     # --- building ---------------------------------------------------------------------

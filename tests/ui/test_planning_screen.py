@@ -259,3 +259,16 @@ def _check_widths(qtbot: QtBot, screen: PlanningScreen) -> None:
         qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
     assert screen._split.sizes()[0] >= four  # the what-if form does not squeeze the brands
     assert _fits(screen.comparison_table)
+
+
+def test_ctrl_enter_in_the_scenario_form_runs_it(qtbot: QtBot, screen: PlanningScreen) -> None:
+    screen.tabs.setCurrentIndex(1)
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
+    qtbot.mouseClick(screen.freight_box, Qt.MouseButton.LeftButton)
+    screen.scenario_name.setFocus()
+    qtbot.keyClicks(screen.scenario_name, "Freight up")
+    with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
+        qtbot.keyClick(screen.scenario_name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    (result,) = screen.results
+    assert (result.scenario.name, result.scenario.texts) == ("Freight up", ["freight:+20%"])

@@ -142,3 +142,19 @@ def test_settings_saved_by_someone_else_meanwhile_are_not_overwritten(
 
 def test_the_tax_model_passes_the_model_tester(qtmodeltester, screen: SettingsScreen) -> None:
     qtmodeltester.check(screen.tax_model, force_py=True)
+
+
+def test_ctrl_s_in_a_field_saves_and_re_scores(
+    qtbot, screen: SettingsScreen, workspace: Workspace, engine: Engine
+) -> None:
+    spin = screen._spin("weights.channel")
+    spin.setValue(30)
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
+    spin.setFocus()
+    with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
+        qtbot.keyClick(spin, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert load_settings(engine).weights["channel"] == 30
+    assert screen.save_button.toolTip().endswith("(Ctrl+S)")
