@@ -13,6 +13,7 @@ new, empty form does not open covered in red; Save stays disabled all the same.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, auto
@@ -197,7 +198,10 @@ class FieldEditor(QWidget):
         if isinstance(w, QCheckBox):
             return w.isChecked()
         assert isinstance(w, QLineEdit)
-        return w.text().strip()
+        text = w.text().strip()
+        if kind in (FieldKind.NUMBER, FieldKind.MONEY) and _GROUPED.fullmatch(text):
+            return text.replace(",", "")  # "12,500" as shown; "18,50" is left for the check
+        return text
 
     def set_value(self, value: Any) -> None:
         w = self.input
@@ -232,7 +236,10 @@ class FieldEditor(QWidget):
             w.setChecked(bool(value))
         else:
             assert isinstance(w, QLineEdit)
-            w.setText(_text(value))
+            shown = _text(value)
+            if kind in (FieldKind.NUMBER, FieldKind.MONEY):
+                shown = grouped(shown)
+            w.setText(shown)
             w.setCursorPosition(0)
         del blockers
 
@@ -302,6 +309,20 @@ def _index_of(values: list[Any], value: Any) -> int:
     # Decimals and enums from the database against the list's plain values.
     wanted = _text(value)
     return next((i for i, v in enumerate(values) if _text(v) == wanted), -1)
+
+
+# Thousands in threes, as the app shows them: "12,500", "1,234.50" (never "18,50").
+_GROUPED = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"(-?)(\d+)(\.\d+)?")
+
+
+def grouped(text: str) -> str:
+    """A plain number with thousands separators ("87000" → "87,000"); other text as it is."""
+    match = _PLAIN_NUMBER.fullmatch(text)
+    if match is None:
+        return text
+    sign, whole, decimals = match.groups()
+    return f"{sign}{int(whole):,}{decimals or ''}"
 
 
 def _text(value: Any) -> str:

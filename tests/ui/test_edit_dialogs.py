@@ -357,3 +357,33 @@ def test_a_new_purchase_offers_only_the_skus_of_the_supplier_it_opens_on(
     assert [sku.itemText(i) for i in range(sku.count())] == ["AUR-SERUM · Aurelle serum 30 ml"]
     assert "supplier_id" not in dialog.form.problems
     assert "Supplier" not in dialog.summary.text()
+
+
+def test_numbers_show_thousands_separators_and_may_be_typed_with_them(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    """S-COMP's capacity 2000 reads "2,000"; "12,500" saves 12500; "18,50" is refused."""
+    dialog = EditDialog(workspace, "supplier", portfolio["S-COMP"])
+    qtbot.addWidget(dialog)
+    capacity = dialog.form.editor("monthly_capacity").input
+    assert isinstance(capacity, QLineEdit)
+    assert capacity.text() == "2,000"
+    _type(qtbot, capacity, "12,500")
+    assert dialog.form.validate()
+    assert dialog.save() is not None
+    assert (
+        _scalar(engine, f"SELECT monthly_capacity FROM supplier WHERE id = {portfolio['S-COMP']}")
+        == 12500
+    )
+
+    quote = EditDialog(
+        workspace,
+        "quote",
+        initial={"supplier_id": portfolio["S-COMP"], "valid_from": dt.date(2026, 7, 1)},
+    )
+    qtbot.addWidget(quote)
+    price = quote.form.editor("unit_price")
+    _type(qtbot, price.input, "18,50")  # a decimal comma: never read as 1,850
+    quote.form.editor("unit_price").touched = True
+    assert not quote.form.validate()
+    assert "18,50" in quote.form.problems["unit_price"]
