@@ -149,6 +149,7 @@ class FieldEditor(QWidget):
                     line.textEdited.connect(self._changed)
                     line.editingFinished.connect(self._left)
             self.choice_values = fill_combo(combo, spec.choices)
+            _show_start(combo)
             combo.currentIndexChanged.connect(self._changed)
             combo.setMinimumContentsLength(6 if kind is FieldKind.TYPED_CHOICE else 28)
             combo.setSizeAdjustPolicy(
@@ -222,6 +223,7 @@ class FieldEditor(QWidget):
                 w.setCurrentIndex(index)
             elif w.isEditable():
                 w.setEditText(_text(value))
+            _show_start(w)
         elif isinstance(w, QDateEdit):
             if value is None:
                 if self.blank_box is not None:
@@ -253,6 +255,7 @@ class FieldEditor(QWidget):
             self.choice_values = fill_combo(combo, choices)
             index = _index_of(self.choice_values, keep) if keep is not None else -1
             combo.setCurrentIndex(index if index >= 0 else (0 if choices else -1))
+        _show_start(combo)
         self._changed()
 
     def set_unit(self, unit: str) -> None:
@@ -289,6 +292,13 @@ class FieldEditor(QWidget):
 
 
 _WIDE = (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.CHOICE)
+
+
+def _show_start(combo: QComboBox) -> None:
+    """A long typed-in item reads from its start ("AB013-S2-900 · …"), not its cut-off end."""
+    line = combo.lineEdit()
+    if line is not None:
+        line.setCursorPosition(0)
 
 
 def fill_combo(combo: QComboBox, choices: Sequence[tuple[Any, str]]) -> list[Any]:

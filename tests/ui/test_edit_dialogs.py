@@ -387,3 +387,33 @@ def test_numbers_show_thousands_separators_and_may_be_typed_with_them(
     quote.form.editor("unit_price").touched = True
     assert not quote.form.validate()
     assert "18,50" in quote.form.problems["unit_price"]
+
+
+def test_a_long_sku_in_a_long_list_reads_from_its_start(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    """More than 12 SKUs make the list one to type into; it shows the code, not the name's end."""
+    service = EditingService(engine, who=lambda: "mei")
+    aurelle = next(i for i, name in service.choices("brand") if name == "Aurelle")
+    category = service.choices("tax_category")[0][0]
+    for n in range(12):
+        service.create(
+            "product",
+            {
+                "sku": f"AUR-K{n:02d}",
+                "brand_id": aurelle,
+                "name": f"Aurelle overnight repair serum with a very long name, size {n}",
+                "tax_category_id": category,
+                "retail_price": "99",
+            },
+        )
+    dialog = EditDialog(workspace, "purchase", initial={"supplier_id": portfolio["S-COMP"]})
+    qtbot.addWidget(dialog)
+    dialog.resize(600, 500)
+    dialog.show()
+    sku = dialog.form.editor("product_id").input
+    assert isinstance(sku, QComboBox) and sku.count() == 13 and sku.isEditable()
+    line = sku.lineEdit()
+    assert line is not None
+    assert line.text().startswith("AUR-K00 · Aurelle overnight repair serum")
+    assert line.cursorPosition() == 0  # scrolled to the start: "AUR-K00" is in view
