@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDoubleSpinBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -92,6 +94,8 @@ from sourcing_app.ui.workspace import Workspace
 SUPPLIER_WIDTH = 160
 SUPPLIER_MIN_WIDTH = 120
 REASON_WIDTH = 160
+SUMMARY_LINES = 4  # of scenario summaries before they scroll
+COMPARISON_ROWS = 5  # brands the comparison shows however long the summaries above it
 
 TAX_FIELDS = (("Tariff", "tariff"), ("Consumption tax", "consumption-tax"), ("VAT", "vat"))
 ERROR_STYLE = "color: #b3261e;"
@@ -373,19 +377,34 @@ class PlanningScreen(QWidget):
         self.result_summary.setTextFormat(Qt.TextFormat.RichText)
         self.result_summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.margin_chart = MarginChangeChart(tab)
-        self.margin_chart.setMinimumHeight(300)
+        self.margin_chart.setMinimumHeight(260)
         self.comparison_model = ScenarioComparisonModel(self)
         self.comparison_table = _table(tab)
         self.comparison_table.setModel(self.comparison_model)
         self.comparison_table.horizontalHeader().setStretchLastSection(False)
 
+        # Three scenarios' summaries take room: the chart gives way before the table,
+        # which always shows a handful of brands.
+        rows = self.comparison_table.verticalHeader().defaultSectionSize()
+        self.comparison_table.setMinimumHeight(COMPARISON_ROWS * rows + 3 * rows)
         results = QSplitter(Qt.Orientation.Vertical, tab)
         results.addWidget(self.margin_chart)
         results.addWidget(self.comparison_table)
+        results.setChildrenCollapsible(False)
         results.setSizes([380, 220])
         layout = QVBoxLayout(tab)
         layout.addLayout(top)
-        layout.addWidget(self.result_summary)
+        # The summaries scroll past a few lines: three scenarios' worth would squeeze the
+        # chart's brand names to "…" and the table to a row.
+        summary = QScrollArea(tab)
+        summary.setWidget(self.result_summary)
+        summary.setWidgetResizable(True)
+        summary.setFrameShape(QFrame.Shape.NoFrame)
+        summary.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        summary.setMaximumHeight(self.fontMetrics().lineSpacing() * SUMMARY_LINES + 6)
+        summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.result_summary_area = summary
+        layout.addWidget(summary)
         layout.addWidget(results, 1)
         return tab
 

@@ -272,3 +272,31 @@ def test_ctrl_enter_in_the_scenario_form_runs_it(qtbot: QtBot, screen: PlanningS
         qtbot.keyClick(screen.scenario_name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     (result,) = screen.results
     assert (result.scenario.name, result.scenario.texts) == ("Freight up", ["freight:+20%"])
+
+
+def test_three_scenarios_compared_still_show_five_brands_side_by_side(
+    qtbot: QtBot, screen: PlanningScreen
+) -> None:
+    """At the window's size the summaries of three scenarios do not squeeze the table away."""
+    screen.resize(1430, 870)
+    screen.tabs.setCurrentIndex(1)
+    for name, box in (("No CBEC", screen.cbec_box), ("Freight", screen.freight_box)):
+        for other in (screen.cbec_box, screen.freight_box, screen.currency_box):
+            other.setChecked(other is box)
+        screen.scenario_name.setText(name)
+        screen.save_form()
+    screen.currency_box.setChecked(True)
+    screen.cbec_box.setChecked(False)
+    screen.freight_box.setChecked(False)
+    screen.scenario_name.setText("USD dearer")
+    screen.save_form()
+    screen.select_saved(["No CBEC", "Freight", "USD dearer"])
+    with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
+        qtbot.mouseClick(screen.compare_button, Qt.MouseButton.LeftButton)
+    assert len(screen.results) == 3
+    table = screen.comparison_table
+    row = table.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: table.viewport().height() >= 5 * row)
+    assert table.rowAt(0) == 0 and table.rowAt(4 * row + row // 2) == 4  # five brands in view
+    assert screen.margin_chart.height() >= 260  # room for the brands' names beside the bars
+    assert "USD dearer" in screen.result_summary.text()  # the third summary: scroll to it
