@@ -348,6 +348,10 @@ class EditDialog(QDialog):
         fields = form_fields(entity, self.session, supplier_id=values.get("supplier_id"))
         self.form = EntityForm(fields, self._check, self)
         self.form.set_values(values)
+        if entity in ("quote", "purchase") and values.get("supplier_id") is None:
+            # The supplier list opens on its first row: offer only the SKUs it can sell, or
+            # the first SKU of all would be refused as "no channel for brand ...".
+            self._sku_choices_follow_supplier()
         layout.addWidget(self.form)
         layout.addStretch(1)
         self.summary = QLabel(self)
@@ -395,10 +399,13 @@ class EditDialog(QDialog):
 
     def _value_changed(self, name: str) -> None:
         if name == "supplier_id" and self.entity in ("quote", "purchase"):
-            supplier_id = self.form.editor("supplier_id").value()
-            products = self.service.choices("product", supplier_id=supplier_id)
-            self.form.editor("product_id").set_choices(products)
+            self._sku_choices_follow_supplier()
             self._show_standing()
+
+    def _sku_choices_follow_supplier(self) -> None:
+        supplier_id = self.form.editor("supplier_id").value()
+        products = self.service.choices("product", supplier_id=supplier_id)
+        self.form.editor("product_id").set_choices(products)
 
     def _show_standing(self) -> None:
         """A purchase shows the supplier's standing before anything is saved."""

@@ -13,6 +13,7 @@ new, empty form does not open covered in red; Save stays disabled all the same.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, auto
@@ -148,6 +149,7 @@ class FieldEditor(QWidget):
                     line.textEdited.connect(self._changed)
                     line.editingFinished.connect(self._left)
             self.choice_values = fill_combo(combo, spec.choices)
+            _show_start(combo)
             combo.currentIndexChanged.connect(self._changed)
             combo.setMinimumContentsLength(6 if kind is FieldKind.TYPED_CHOICE else 28)
             combo.setSizeAdjustPolicy(
@@ -197,7 +199,10 @@ class FieldEditor(QWidget):
         if isinstance(w, QCheckBox):
             return w.isChecked()
         assert isinstance(w, QLineEdit)
-        return w.text().strip()
+        text = w.text().strip()
+        if kind in (FieldKind.NUMBER, FieldKind.MONEY) and _GROUPED.fullmatch(text):
+            return text.replace(",", "")  # "12,500" as shown; "18,50" is left for the check
+        return text
 
     def set_value(self, value: Any) -> None:
         w = self.input
@@ -218,6 +223,7 @@ class FieldEditor(QWidget):
                 w.setCurrentIndex(index)
             elif w.isEditable():
                 w.setEditText(_text(value))
+            _show_start(w)
         elif isinstance(w, QDateEdit):
             if value is None:
                 if self.blank_box is not None:
@@ -232,7 +238,10 @@ class FieldEditor(QWidget):
             w.setChecked(bool(value))
         else:
             assert isinstance(w, QLineEdit)
-            w.setText(_text(value))
+            shown = _text(value)
+            if kind in (FieldKind.NUMBER, FieldKind.MONEY):
+                shown = grouped(shown)
+            w.setText(shown)
             w.setCursorPosition(0)
         del blockers
 
@@ -246,6 +255,7 @@ class FieldEditor(QWidget):
             self.choice_values = fill_combo(combo, choices)
             index = _index_of(self.choice_values, keep) if keep is not None else -1
             combo.setCurrentIndex(index if index >= 0 else (0 if choices else -1))
+        _show_start(combo)
         self._changed()
 
     def set_unit(self, unit: str) -> None:
@@ -284,6 +294,13 @@ class FieldEditor(QWidget):
 _WIDE = (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.CHOICE)
 
 
+def _show_start(combo: QComboBox) -> None:
+    """A long typed-in item reads from its start ("AB013-S2-900 · …"), not its cut-off end."""
+    line = combo.lineEdit()
+    if line is not None:
+        line.setCursorPosition(0)
+
+
 def fill_combo(combo: QComboBox, choices: Sequence[tuple[Any, str]]) -> list[Any]:
     """Add the items in one call and return their values by row.
 
@@ -302,6 +319,20 @@ def _index_of(values: list[Any], value: Any) -> int:
     # Decimals and enums from the database against the list's plain values.
     wanted = _text(value)
     return next((i for i, v in enumerate(values) if _text(v) == wanted), -1)
+
+
+# Thousands in threes, as the app shows them: "12,500", "1,234.50" (never "18,50").
+_GROUPED = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"(-?)(\d+)(\.\d+)?")
+
+
+def grouped(text: str) -> str:
+    """A plain number with thousands separators ("87000" → "87,000"); other text as it is."""
+    match = _PLAIN_NUMBER.fullmatch(text)
+    if match is None:
+        return text
+    sign, whole, decimals = match.groups()
+    return f"{sign}{int(whole):,}{decimals or ''}"
 
 
 def _text(value: Any) -> str:

@@ -59,6 +59,7 @@ from sourcing_app.services.file_formats import (
 )
 from sourcing_app.services.importing import ImportFailure, ImportResult, Problem, import_file
 from sourcing_app.services.templates import write_template
+from sourcing_app.ui.formatting import count
 from sourcing_app.ui.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -383,7 +384,7 @@ class PreviewPage(QWizardPage):
         self.model.set_table(header, first)
         self.view.resizeColumnsToContents()
         if not self.message.text().startswith("Line"):
-            shown = "no data rows" if not first else f"the first {len(first)} row(s)"
+            shown = "no data rows" if not first else f"the first {count(len(first), 'row')}"
             self.message.setText(f"{len(header)} columns; showing {shown}. Next checks every row.")
         self._readable = True
         self.completeChanged.emit()
@@ -459,14 +460,15 @@ class CheckPage(QWizardPage):
             self.table.setVisible(True)
             self.copy_button.setVisible(True)
             rows = len({p.line for p in result.problems})
+            found = f"{count(len(result.problems), 'problem')} on {count(rows, 'line')}"
             self.message.setText(
-                f"{len(result.problems)} problem(s) on {rows} line(s). Nothing can be imported "
+                f"{found}. Nothing can be imported "
                 "until they are fixed: correct the file, then go Back and check again. Sort by "
                 "clicking a header; Ctrl+C copies the selected rows."
             )
         else:
             self.message.setText(
-                f"All {result.rows:,} row(s) are good. Importing will give: {result.summary()}."
+                f"{_all_good(result.rows)} Importing will give: {result.summary()}."
             )
         self.completeChanged.emit()
 
@@ -481,6 +483,10 @@ class CheckPage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.result is not None and not self.result.problems
+
+    def validatePage(self) -> bool:  # noqa: N802
+        """Next (also when called, not clicked) never runs an import the check refused."""
+        return self.isComplete()
 
 
 class ImportPage(QWizardPage):
@@ -546,12 +552,12 @@ class ImportPage(QWizardPage):
         kind = self.wizard_.file_page.kind()
         if result.problems:  # the data changed between the check and the import
             self.message.setText(
-                f"Nothing was imported: {len(result.problems)} problem(s) appeared since the "
-                f"check, the first: {result.problems[0]}. Go back and check again."
+                f"Nothing was imported: {count(len(result.problems), 'problem')} appeared since "
+                f"the check, the first: {result.problems[0]}. Go back and check again."
             )
         else:
             self.message.setText(
-                f"Imported {result.rows:,} {KIND_LABELS[kind].lower()} row(s): "
+                f"Imported {count(result.rows, 'row')} of {_lower_first(KIND_LABELS[kind])}: "
                 f"{result.summary()}. The portfolio is being scored again."
             )
             self.wizard_.imported.emit(kind, result)
@@ -570,6 +576,14 @@ class ImportPage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.finished_
+
+
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:]  # "Products (SKUs)" → "products (SKUs)"
+
+
+def _all_good(rows: int) -> str:
+    return "The one row is good." if rows == 1 else f"All {rows:,} rows are good."
 
 
 def _words(error: Exception) -> str:

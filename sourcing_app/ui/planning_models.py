@@ -213,7 +213,7 @@ class AllocationLinesModel(_ListModel):
         ("Unit margin", lambda r: money(r.line.unit_margin, r.currency),
          lambda r: None if r.line.unit_margin is None else float(r.line.unit_margin), True),
         ("Exp. fill", _fill, lambda r: r.line.expected_fill, True),
-        ("Exp. margin / month", lambda r: money(r.line.expected_margin, r.currency),
+        ("Margin / month", lambda r: money(r.line.expected_margin, r.currency),
          lambda r: float(r.line.expected_margin), True),
         ("Why", lambda r: short_reason(r.line.reason), lambda r: r.line.reason, False),
     )  # fmt: skip
@@ -276,7 +276,7 @@ class ScenarioComparisonModel(_ListModel):
         for k, name in enumerate(names):
             cols.append(
                 (
-                    f"{name}: margin / month",
+                    f"{name}\nmargin / month",  # two lines: six columns fit at 1600 px
                     lambda r, k=k: money(r.cells[k].expected_margin, self.currency),
                     lambda r, k=k: float(r.cells[k].expected_margin),
                     True,
@@ -284,7 +284,7 @@ class ScenarioComparisonModel(_ListModel):
             )
             cols.append(
                 (
-                    f"{name}: coverage",
+                    f"{name}\ncoverage",
                     lambda r, k=k: percent(r.cells[k].coverage),
                     lambda r, k=k: r.cells[k].coverage,
                     True,

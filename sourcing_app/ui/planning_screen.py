@@ -17,7 +17,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QStringListModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -25,6 +34,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDoubleSpinBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +43,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -64,6 +75,7 @@ from sourcing_app.services.scenarios import (
     write_comparison,
     write_result,
 )
+from sourcing_app.ui.formatting import count
 from sourcing_app.ui.planning_charts import AllocationChart, MarginChangeChart
 from sourcing_app.ui.planning_models import (
     SORT_ROLE,
@@ -76,6 +88,14 @@ from sourcing_app.ui.planning_models import (
     percent,
 )
 from sourcing_app.ui.workspace import Workspace
+
+# The allocation lines at 1600 px: a supplier's name wraps at this width and the
+# reasons get the rest of the row, wrapped, but never less than this.
+SUPPLIER_WIDTH = 160
+SUPPLIER_MIN_WIDTH = 120
+REASON_WIDTH = 160
+SUMMARY_LINES = 4  # of scenario summaries before they scroll
+COMPARISON_ROWS = 5  # brands the comparison shows however long the summaries above it
 
 TAX_FIELDS = (("Tariff", "tariff"), ("Consumption tax", "consumption-tax"), ("VAT", "vat"))
 ERROR_STYLE = "color: #b3261e;"
@@ -215,6 +235,7 @@ class PlanningScreen(QWidget):
         self.lines_table.setSortingEnabled(False)  # the plan's own order: allocated first
         self.lines_table.setWordWrap(True)
         self.lines_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.lines_table.viewport().installEventFilter(self)
         pick = QHBoxLayout()
         pick.addWidget(QLabel("Lines of:", tab))
         pick.addWidget(self.lines_under)
@@ -258,12 +279,13 @@ class PlanningScreen(QWidget):
         self.currency_move.setSuffix(" %")
         self.currency_move.setValue(10)
         self.currency_move.setToolTip("+10 % means one unit of it costs 10 % more home currency")
-        self.freight_box = QCheckBox("Freight per unit changes by:")
+        self.freight_box = QCheckBox("Freight moves:")
         self.freight_move = QDoubleSpinBox()
         self.freight_move.setRange(-100, 500)
         self.freight_move.setDecimals(1)
         self.freight_move.setSuffix(" %")
         self.freight_move.setValue(20)
+        self.freight_move.setToolTip("+20 % means every line's freight per unit costs 20 % more")
         self.lose_box = QCheckBox("Suppliers lost:")
         self.lose_codes = QLineEdit()
         self.lose_codes.setPlaceholderText("supplier codes, e.g. SUP-0012, SUP-0040")
@@ -275,11 +297,21 @@ class PlanningScreen(QWidget):
         self.scenario_name = QLineEdit()
         self.scenario_name.setPlaceholderText("a name to save it under")
         self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Run the scenario above against today's plan")
+        self.run_button.setToolTip("Run the scenario above against today's plan (Ctrl+Enter)")
         self.run_button.clicked.connect(self.run_form)
+        run_keys = QShortcut(QKeySequence("Ctrl+Return"), tab)
+        run_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        run_keys.activated.connect(self.run_form)
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save_form)
 
+        # Lists as wide as a short name, not their longest: the brands' table on the left
+        # keeps its width when this tab comes forward.
+        for combo in (self.tax_field, self.tax_category, self.currency):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
         grid = QGridLayout(form_box)
         grid.addWidget(self.cbec_box, 0, 0, 1, 4)
         grid.addWidget(self.tax_box, 1, 0)
@@ -345,19 +377,34 @@ class PlanningScreen(QWidget):
         self.result_summary.setTextFormat(Qt.TextFormat.RichText)
         self.result_summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.margin_chart = MarginChangeChart(tab)
-        self.margin_chart.setMinimumHeight(300)
+        self.margin_chart.setMinimumHeight(260)
         self.comparison_model = ScenarioComparisonModel(self)
         self.comparison_table = _table(tab)
         self.comparison_table.setModel(self.comparison_model)
         self.comparison_table.horizontalHeader().setStretchLastSection(False)
 
+        # Three scenarios' summaries take room: the chart gives way before the table,
+        # which always shows a handful of brands.
+        rows = self.comparison_table.verticalHeader().defaultSectionSize()
+        self.comparison_table.setMinimumHeight(COMPARISON_ROWS * rows + 3 * rows)
         results = QSplitter(Qt.Orientation.Vertical, tab)
         results.addWidget(self.margin_chart)
         results.addWidget(self.comparison_table)
+        results.setChildrenCollapsible(False)
         results.setSizes([380, 220])
         layout = QVBoxLayout(tab)
         layout.addLayout(top)
-        layout.addWidget(self.result_summary)
+        # The summaries scroll past a few lines: three scenarios' worth would squeeze the
+        # chart's brand names to "…" and the table to a row.
+        summary = QScrollArea(tab)
+        summary.setWidget(self.result_summary)
+        summary.setWidgetResizable(True)
+        summary.setFrameShape(QFrame.Shape.NoFrame)
+        summary.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        summary.setMaximumHeight(self.fontMetrics().lineSpacing() * SUMMARY_LINES + 6)
+        summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.result_summary_area = summary
+        layout.addWidget(summary)
         layout.addWidget(results, 1)
         return tab
 
@@ -478,7 +525,7 @@ class PlanningScreen(QWidget):
             f"{len(rows)} brands planned as of {plan.as_of:%d %b %Y}: expected margin "
             f"{money(total, plan.home_currency)} a month; "
             + (
-                f"{len(short)} brand(s) short of demand."
+                f"{count(len(short), 'brand')} short of demand."
                 if short
                 else "every brand's demand is covered."
             )
@@ -551,14 +598,9 @@ class PlanningScreen(QWidget):
         self.lines_model.set_rows([LineRow(line, currency) for line in shown.lines])
         table = self.lines_table
         table.resizeColumnsToContents()
-        # Long names are cut (the whole name is one hover away) and the reasons
-        # wrap in the width left, so every reason can be read whole.
-        table.setColumnWidth(0, min(table.columnWidth(0), 210))
-        used = sum(table.columnWidth(c) for c in range(self.lines_model.columnCount() - 1))
-        table.setColumnWidth(
-            self.lines_model.columnCount() - 1, max(260, table.viewport().width() - used)
-        )
-        table.resizeRowsToContents()
+        # Long names wrap (the whole name is one hover away too).
+        table.setColumnWidth(0, min(table.columnWidth(0), SUPPLIER_WIDTH))
+        self._fit_reasons()
         overview = self._plan.overview(shown.brand_id)
         parts = [
             f"<b>{shown.brand}</b>{' (hot-selling, planned first)' if shown.hot_selling else ''}"
@@ -574,6 +616,30 @@ class PlanningScreen(QWidget):
         if overview is not None and overview.flags:
             parts.append("Flags: " + "; ".join(f.message for f in overview.flags) + ".")
         self.brand_summary.setText(_unbroken("<br>".join(parts), currency))
+
+    def _fit_reasons(self) -> None:
+        """The reasons wrap in the width left, so every reason can be read whole.
+
+        Again whenever the table changes width (the window maximised after the
+        plan arrived, the splitter dragged), not only when a brand is chosen.
+        """
+        table = self.lines_table
+        last = self.lines_model.columnCount() - 1
+        used = sum(table.columnWidth(c) for c in range(last))
+        short = REASON_WIDTH - (table.viewport().width() - used)
+        if short > 0:  # names wrap onto one more line rather than the table scroll sideways
+            narrower = max(SUPPLIER_MIN_WIDTH, table.columnWidth(0) - short)
+            used -= table.columnWidth(0) - narrower
+            table.setColumnWidth(0, narrower)
+        wanted = max(REASON_WIDTH, table.viewport().width() - used)
+        if table.columnWidth(last) != wanted:
+            table.setColumnWidth(last, wanted)
+        table.resizeRowsToContents()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.lines_table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_reasons()
+        return super().eventFilter(watched, event)
 
     # --- scenarios -----------------------------------------------------------------------
 

@@ -243,7 +243,7 @@ class PurchaseTableModel(QAbstractTableModel):
             return None
         header, key = _LINE_COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{self.home_currency} per unit" if section == 8 else header
+            return f"Rate to {self.home_currency}" if section == 8 else header
         if role == Qt.ItemDataRole.ToolTipRole:
             if section == 8:
                 return "The exchange rate frozen on the line when it was ordered"
@@ -291,7 +291,7 @@ class PurchaseTableModel(QAbstractTableModel):
         if column == 7:
             return show_money(line.currency, line.unit_price)
         if column == 8:
-            return f"{line.fx_rate.normalize():f}"
+            return f"{line.fx_rate.normalize():f} per {line.currency}"  # "7.5 per EUR"
         if column == 9:
             return _REGIMES.get(line.regime, line.regime)
         if column == 10:
@@ -674,11 +674,11 @@ class PurchasesScreen(QWidget):
 
     # The widest text each column can hold, so later pages never clip it.
     _WIDEST = {
-        6: "999,999 units",
+        6: "99,999 units",
         7: "KRW 999,999.00",
-        8: "0.00000000",
-        10: "999,999 units",
-        11: "999,999 (100%)",
+        8: "0.00519226 per KRW",
+        10: "99,999 units",
+        11: "99,999 (100%)",
         12: "Late: nothing delivered",
     }
 

@@ -171,6 +171,11 @@ class RatesDialog(QDialog):
         self.rate_edit.setObjectName("manual_rate")
         self.rate_edit.setPlaceholderText("7.2050")
         self.rate_unit = QLabel(f"{self.home} per unit")
+        self.rate_unit.setObjectName("manual_rate_unit")
+        # The unit names the currency typed: "CNY per USD", so 7.2050 cannot be read upside down.
+        self.currency_edit.textChanged.connect(
+            lambda text: self.rate_unit.setText(f"{self.home} per {text.strip().upper() or 'unit'}")
+        )
         self.save_manual = QPushButton("Save manual rate")
         self.save_manual.setObjectName("save_manual_rate")
         self.save_manual.clicked.connect(self._save_manual)

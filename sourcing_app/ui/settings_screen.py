@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -61,6 +61,9 @@ WEIGHT_LABELS = {
     "channel": "Channel structure",
 }
 HUNDRED = Decimal(100)
+
+
+POINTS = "points of the 0–100 sourcing score"
 
 
 def _percent(value: Decimal) -> str:
@@ -287,6 +290,14 @@ class SettingsScreen(QWidget):
         outer.addLayout(bottom)
         self.save_button.clicked.connect(lambda: self.save())
         self.revert_button.clicked.connect(self.load)
+        self.save_button.setToolTip("Save the settings and score every supplier again (Ctrl+S)")
+        self.revert_button.setToolTip("Back to the settings as they are saved")
+        # Ctrl+S while the screen (or any field on it) has focus; Save only when it may.
+        save_keys = QShortcut(QKeySequence.StandardKey.Save, self)
+        save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_keys.activated.connect(
+            lambda: self.save_button.isEnabled() and self.save_button.click()
+        )
         self.load()
 
     # --- building ---------------------------------------------------------------------
@@ -360,9 +371,9 @@ class SettingsScreen(QWidget):
 
     def _bands_box(self) -> QGroupBox:
         box, form = self._form_box("Standing bands (lower edges of the sourcing score)")
-        self._add(form, "bands.preferred", "Preferred from", self._number(0, 100, 1))
-        self._add(form, "bands.approved", "Approved from", self._number(0, 100, 1))
-        self._add(form, "bands.watch", "Watch from", self._number(0, 100, 1))
+        self._add(form, "bands.preferred", "Preferred from", self._number(0, 100, 1), POINTS)
+        self._add(form, "bands.approved", "Approved from", self._number(0, 100, 1), POINTS)
+        self._add(form, "bands.watch", "Watch from", self._number(0, 100, 1), POINTS)
         self.avoid_label = QLabel(box)
         form.addRow("Avoid:", self.avoid_label)
         return box
@@ -615,7 +626,7 @@ class SettingsScreen(QWidget):
             "cbec_annual_limit",
         ):
             self._spin(f"costs.{key}").setSuffix(f" {home}")
-        self.avoid_label.setText(f"below {settings.bands.watch:g}")
+        self.avoid_label.setText(f"below {settings.bands.watch:g} points")
 
     # --- saving -----------------------------------------------------------------------
 

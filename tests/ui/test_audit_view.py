@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from sqlalchemy import Engine
 
+from sourcing_app.services.audit import AuditLine
 from sourcing_app.services.editing import EditingService
-from sourcing_app.ui.audit_view import AuditView
+from sourcing_app.ui.audit_view import AuditView, change_text
 from sourcing_app.ui.workspace import Workspace
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
 
@@ -25,7 +28,7 @@ def test_an_edit_and_an_import_read_as_words(
     view.show()
 
     first = [view.model.index(0, c).data() for c in range(1, 5)]
-    assert first == ["mei", "supplier S-COMP", "edited", "Monthly capacity: 2000 → 2500"]
+    assert first == ["mei", "supplier S-COMP", "edited", "Monthly capacity: 2,000 → 2,500"]
     last = view.model.rowCount() - 1
     assert view.model.index(last, 4).data() == "1 added, 0 updated"  # the tax-categories file
     assert view.count_label.text() == "10 changes, newest first"
@@ -33,3 +36,61 @@ def test_an_edit_and_an_import_read_as_words(
     view.entity_filter.setCurrentIndex(view.entity_filter.findData("supplier"))
     assert view.model.rowCount() == 1
     qtmodeltester.check(view.model, force_py=True)
+
+
+def test_a_recorded_purchase_names_its_supplier_and_sku_and_dates_read_as_dates(
+    qtbot, engine: Engine, tmp_path: Path
+) -> None:
+    load_hand_portfolio(engine, tmp_path)
+    portfolio = ids(engine)
+    service = EditingService(engine, who=lambda: "mei")
+    sku = next(i for i, words in service.choices("product") if words.startswith("AUR-SERUM"))
+    service.create(
+        "purchase",
+        {
+            "line_ref": "PO-77",
+            "supplier_id": portfolio["S-COMP"],
+            "product_id": sku,
+            "order_date": dt.date(2026, 7, 1),
+            "promised_date": dt.date(2026, 7, 31),
+            "ordered_qty": "1200",
+            "unit_price": "18.50",
+            "currency": "EUR",
+            "fx_rate": "",
+            "regime": "cbec",
+        },
+    )
+    view = AuditView(Workspace(engine, "test.sqlite"))
+    qtbot.addWidget(view)
+    view.show()
+    assert view.model.index(0, 2).data() == "purchase line PO-77"
+    words = view.model.index(0, 4).data()
+    assert words.startswith(
+        "Line reference 'PO-77'; Supplier S-COMP; SKU AUR-SERUM; Order date 1 Jul 2026; "
+        "Promised date 31 Jul 2026; Ordered quantity 1,200; Unit price 18.5; Currency 'EUR'; "
+        "Exchange rate 7.7; Import regime CBEC"
+    ), words
+    assert view.model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole) == words  # whole on hover
+
+
+def test_setting_and_tax_changes_read_in_words() -> None:
+    weight = AuditLine(
+        1,
+        dt.datetime(2026, 7, 1, 9),
+        "mei",
+        "settings",
+        "scoring",
+        "edited",
+        {"fields": {"weights.channel": [10.0, 60.0], "window_days": [365, 180]}},
+    )
+    assert change_text(weight, {}) == ("Stability weight channel: 10 → 60; Window days: 365 → 180")
+    tax = AuditLine(
+        2,
+        dt.datetime(2026, 7, 1, 9),
+        "mei",
+        "tax_category",
+        "Apparel",
+        "edited",
+        {"fields": {"tariff": ["0.07", "0.1"]}},
+    )
+    assert change_text(tax, {}) == "Tariff: 7% → 10%"

@@ -332,3 +332,88 @@ def test_withdrawing_a_quote_ends_it_and_undo_reopens_it(
 
     workspace.undo_stack.undo()
     assert _scalar(engine, valid_to) == (dt.date(2026, 12, 31) - dt.date(1970, 1, 1)).days
+
+
+def test_a_new_purchase_offers_only_the_skus_of_the_supplier_it_opens_on(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    """The supplier list opens on S-COMP; a SKU of a brand it has no channel for is not offered.
+
+    "AAA-LOTION" sorts first among all SKUs but only its own brand (no channels) sells it:
+    before, the form opened on it and refused the supplier it had picked itself.
+    """
+    service = EditingService(engine, who=lambda: "mei")
+    brand = service.create("brand", {"name": "Zephyr Lab", "planned_monthly_demand": "0"})
+    category = service.choices("tax_category")[0][0]
+    values = {"sku": "AAA-LOTION", "brand_id": brand.id, "name": "Zephyr lotion"}
+    service.create("product", {**values, "tax_category_id": category, "retail_price": "99"})
+
+    dialog = EditDialog(workspace, "purchase")
+    qtbot.addWidget(dialog)
+    supplier = dialog.form.editor("supplier_id").input
+    sku = dialog.form.editor("product_id").input
+    assert isinstance(supplier, QComboBox) and isinstance(sku, QComboBox)
+    assert supplier.currentText() == "S-COMP · Golden Bridge Trading"
+    assert [sku.itemText(i) for i in range(sku.count())] == ["AUR-SERUM · Aurelle serum 30 ml"]
+    assert "supplier_id" not in dialog.form.problems
+    assert "Supplier" not in dialog.summary.text()
+
+
+def test_numbers_show_thousands_separators_and_may_be_typed_with_them(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    """S-COMP's capacity 2000 reads "2,000"; "12,500" saves 12500; "18,50" is refused."""
+    dialog = EditDialog(workspace, "supplier", portfolio["S-COMP"])
+    qtbot.addWidget(dialog)
+    capacity = dialog.form.editor("monthly_capacity").input
+    assert isinstance(capacity, QLineEdit)
+    assert capacity.text() == "2,000"
+    _type(qtbot, capacity, "12,500")
+    assert dialog.form.validate()
+    assert dialog.save() is not None
+    assert (
+        _scalar(engine, f"SELECT monthly_capacity FROM supplier WHERE id = {portfolio['S-COMP']}")
+        == 12500
+    )
+
+    quote = EditDialog(
+        workspace,
+        "quote",
+        initial={"supplier_id": portfolio["S-COMP"], "valid_from": dt.date(2026, 7, 1)},
+    )
+    qtbot.addWidget(quote)
+    price = quote.form.editor("unit_price")
+    _type(qtbot, price.input, "18,50")  # a decimal comma: never read as 1,850
+    quote.form.editor("unit_price").touched = True
+    assert not quote.form.validate()
+    assert "18,50" in quote.form.problems["unit_price"]
+
+
+def test_a_long_sku_in_a_long_list_reads_from_its_start(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    """More than 12 SKUs make the list one to type into; it shows the code, not the name's end."""
+    service = EditingService(engine, who=lambda: "mei")
+    aurelle = next(i for i, name in service.choices("brand") if name == "Aurelle")
+    category = service.choices("tax_category")[0][0]
+    for n in range(12):
+        service.create(
+            "product",
+            {
+                "sku": f"AUR-K{n:02d}",
+                "brand_id": aurelle,
+                "name": f"Aurelle overnight repair serum with a very long name, size {n}",
+                "tax_category_id": category,
+                "retail_price": "99",
+            },
+        )
+    dialog = EditDialog(workspace, "purchase", initial={"supplier_id": portfolio["S-COMP"]})
+    qtbot.addWidget(dialog)
+    dialog.resize(600, 500)
+    dialog.show()
+    sku = dialog.form.editor("product_id").input
+    assert isinstance(sku, QComboBox) and sku.count() == 13 and sku.isEditable()
+    line = sku.lineEdit()
+    assert line is not None
+    assert line.text().startswith("AUR-K00 · Aurelle overnight repair serum")
+    assert line.cursorPosition() == 0  # scrolled to the start: "AUR-K00" is in view

@@ -83,7 +83,7 @@ def test_a_dry_run_lists_every_bad_row_sortable_and_copyable(
     wizard.next()
     page = wizard.check_page
     qtbot.waitUntil(lambda: page.result is not None, timeout=10_000)
-    assert page.message.text().startswith("4 problem(s) on 3 line(s). Nothing can be imported")
+    assert page.message.text().startswith("4 problems on 3 lines. Nothing can be imported")
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     model = page.model
     rows = [(model.data(model.index(r, 0)), model.data(model.index(r, 1))) for r in range(4)]
@@ -114,14 +114,14 @@ def test_a_good_file_imports_with_a_summary_and_a_new_score(
     wizard.next()
     qtbot.waitUntil(lambda: wizard.check_page.result is not None, timeout=10_000)
     assert wizard.check_page.message.text() == (
-        "All 5 row(s) are good. Importing will give: 5 added, 0 changed, 0 unchanged."
+        "All 5 rows are good. Importing will give: 5 added, 0 changed, 0 unchanged."
     )
     assert count(workspace.engine, "delivery") == 0  # the dry run wrote nothing
     with qtbot.waitSignal(workspace.scores_changed, timeout=20_000):
         wizard.next()
         qtbot.waitUntil(lambda: wizard.import_page.finished_, timeout=10_000)
     assert wizard.import_page.message.text() == (
-        "Imported 5 deliveries row(s): 5 added, 0 changed, 0 unchanged. "
+        "Imported 5 rows of deliveries: 5 added, 0 changed, 0 unchanged. "
         "The portfolio is being scored again."
     )
     assert edited == ["deliveries"]
@@ -167,3 +167,26 @@ def test_the_problem_model_passes_the_model_tester(qtmodeltester) -> None:
     model.sort(0)
     assert model.problem(0).line == 2
     assert model.data(model.index(0, 1)) == "(whole row)"
+
+
+def test_one_bad_row_reads_in_the_singular_and_next_stays_on_the_check(
+    qtbot, wizard: ImportWizard, tmp_path: Path
+) -> None:
+    load_up_to(wizard, tmp_path, "purchases")
+    bad = (
+        "line_ref,delivered_date,delivered_qty,rejected_qty,clearance_days\n"
+        "L1,2026-02-09,100,2,4\n"
+        "L9,2026-02-10,10,0,1\n"  # no such purchase line
+    )
+    wizard.file_page.set_path(write(tmp_path, "deliveries.csv", bad))
+    wizard.next()
+    assert wizard.preview_page.message.text() == (
+        "5 columns; showing the first 2 rows. Next checks every row."
+    )
+    wizard.next()
+    page = wizard.check_page
+    qtbot.waitUntil(lambda: page.result is not None, timeout=10_000)
+    assert page.message.text().startswith("1 problem on 1 line. Nothing can be imported")
+    wizard.next()  # a call, not the (disabled) button: still nothing is imported
+    assert wizard.currentPage() is page
+    assert count(wizard.workspace.engine, "delivery") == 0

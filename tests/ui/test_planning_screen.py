@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
+from sourcing_app.app import apply_style
 from sourcing_app.db.migrate import prepare_database
 from sourcing_app.domain.allocation import PlanningSettings
 from sourcing_app.domain.enums import Standing
@@ -92,6 +94,10 @@ def test_every_brand_is_listed_with_its_plan_and_the_first_is_explained(
     assert screen.allocation_chart.series_count() == 1
     assert f"<b>{first.brand}</b>" in screen.brand_summary.text()
     assert screen.status.text().startswith("40 brands planned as of 27 Nov 2026")
+    short = [b.brand for b in expected.brands if b.uncovered]
+    assert screen.status.text().endswith(
+        f"{len(short)} brands short of demand." if len(short) > 1 else "1 brand short of demand."
+    ), short
 
 
 def test_sorting_the_brands_by_demand(screen: PlanningScreen) -> None:
@@ -113,7 +119,7 @@ def test_a_scenario_built_in_the_form_shows_before_and_after(
     model = screen.comparison_model
     assert model.rowCount() == 40
     assert model.columnCount() == 6  # brand, demand, today and the scenario: margin, coverage
-    assert model.headerData(4, Qt.Orientation.Horizontal) == "No CBEC: margin / month"
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "No CBEC\nmargin / month"
     first = result.brands[0]
     assert cell(model, 0, 2) == f"CNY {float(first.before.expected_margin):,.2f}"
     assert cell(model, 0, 4) == f"CNY {float(first.after.expected_margin):,.2f}"
@@ -214,3 +220,83 @@ def test_planning_runs_as_a_workspace_task_and_a_failure_is_said_in_words(
     assert failed.args == ["no supplier (not archived) has the code SUP-9999"]
     assert screen.status.text() == "No supplier (not archived) has the code SUP-9999."
     assert screen.results == []
+
+
+def _fits(table) -> bool:  # type: ignore[no-untyped-def]
+    """Every column in view: no sideways scrolling to read a reason or a scenario's margin."""
+    widths = sum(table.columnWidth(c) for c in range(table.model().columnCount()))
+    return widths <= table.viewport().width()
+
+
+def test_at_the_main_windows_width_nothing_needs_scrolling_sideways(
+    qtbot: QtBot, screen: PlanningScreen
+) -> None:
+    """1430 px is the screen's width in a 1600 px window, beside the sidebar; app style on."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    plain = app.styleSheet()
+    apply_style(app)  # bold, padded headers: the widths the buyer sees
+    try:
+        _check_widths(qtbot, screen)
+    finally:
+        app.setStyleSheet(plain)
+
+
+def _check_widths(qtbot: QtBot, screen: PlanningScreen) -> None:
+    screen.select_row(1)  # laid out at 1600 px first, like a plan that came before maximising
+    screen.resize(1430, 900)
+    qtbot.waitUntil(lambda: screen.lines_table.viewport().width() < 900)
+    qtbot.waitUntil(lambda: _fits(screen.lines_table))  # the reasons followed the new width
+    reasons = screen.lines_table.columnWidth(7)
+    assert reasons >= 160
+    brands = screen.brand_table
+    four = sum(brands.columnWidth(c) for c in range(4))  # brand, demand, coverage, uncovered
+    assert screen._split.sizes()[0] >= four
+
+    screen.tabs.setCurrentIndex(1)
+    qtbot.mouseClick(screen.cbec_box, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
+        qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+    assert screen._split.sizes()[0] >= four  # the what-if form does not squeeze the brands
+    assert _fits(screen.comparison_table)
+
+
+def test_ctrl_enter_in_the_scenario_form_runs_it(qtbot: QtBot, screen: PlanningScreen) -> None:
+    screen.tabs.setCurrentIndex(1)
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
+    qtbot.mouseClick(screen.freight_box, Qt.MouseButton.LeftButton)
+    screen.scenario_name.setFocus()
+    qtbot.keyClicks(screen.scenario_name, "Freight up")
+    with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
+        qtbot.keyClick(screen.scenario_name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    (result,) = screen.results
+    assert (result.scenario.name, result.scenario.texts) == ("Freight up", ["freight:+20%"])
+
+
+def test_three_scenarios_compared_still_show_five_brands_side_by_side(
+    qtbot: QtBot, screen: PlanningScreen
+) -> None:
+    """At the window's size the summaries of three scenarios do not squeeze the table away."""
+    screen.resize(1430, 870)
+    screen.tabs.setCurrentIndex(1)
+    for name, box in (("No CBEC", screen.cbec_box), ("Freight", screen.freight_box)):
+        for other in (screen.cbec_box, screen.freight_box, screen.currency_box):
+            other.setChecked(other is box)
+        screen.scenario_name.setText(name)
+        screen.save_form()
+    screen.currency_box.setChecked(True)
+    screen.cbec_box.setChecked(False)
+    screen.freight_box.setChecked(False)
+    screen.scenario_name.setText("USD dearer")
+    screen.save_form()
+    screen.select_saved(["No CBEC", "Freight", "USD dearer"])
+    with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
+        qtbot.mouseClick(screen.compare_button, Qt.MouseButton.LeftButton)
+    assert len(screen.results) == 3
+    table = screen.comparison_table
+    row = table.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: table.viewport().height() >= 5 * row)
+    assert table.rowAt(0) == 0 and table.rowAt(4 * row + row // 2) == 4  # five brands in view
+    assert screen.margin_chart.height() >= 260  # room for the brands' names beside the bars
+    assert "USD dearer" in screen.result_summary.text()  # the third summary: scroll to it

@@ -64,7 +64,7 @@ def test_the_lines_show_newest_reference_first_with_what_was_delivered(
         "1 Mar 2026",
         "100 units",
         "EUR 19.00",
-        "7.5",
+        "7.5 per EUR",
         "CBEC",
         "110 units",
         "105 (100%)",

@@ -115,7 +115,9 @@ def test_the_dialog_lists_rates_and_a_manual_rate_wins(
         "USD": ("CNY 7.2 per USD", "manual (beats the feed's 7.1)"),
     }
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Rate to CNY"
-    dialog.currency_edit.setText("jpy")
+    assert dialog.rate_unit.text() == "CNY per unit"
+    qtbot.keyClicks(dialog.currency_edit, "jpy")
+    assert dialog.rate_unit.text() == "CNY per JPY"
     dialog.manual_date.setDate(QDate(2026, 6, 15))
     dialog.rate_edit.setText("0.0485")
     with qtbot.waitSignal(workspace.scores_changed, timeout=20_000):

@@ -156,3 +156,38 @@ def test_the_report_command_refuses_bad_input_in_one_line(hand: Engine, tmp_path
         ["--db", str(hand.url), "report", "supplier", "S-VERT", str(tmp_path / "b.docx")], out, err
     )
     assert code == 2
+
+
+def _page_text(path: Path, page: int) -> str:
+    words = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    return " ".join(words.split())
+
+
+def test_a_brand_report_fits_six_channels_on_a_page_and_never_strands_a_line(
+    tmp_path: Path, qapp: object
+) -> None:
+    """Six channels, chart and all, on one page; with seven the chart takes page 2 alone.
+
+    Before, the provenance line came after the chart: a report whose chart just fitted
+    printed that one line alone on a second page, and six channels took two pages.
+    """
+    from sourcing_app.db.migrate import prepare_database
+    from sourcing_app.services.demo import build_demo
+
+    engine = prepare_database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    as_of = dt.date(2026, 11, 27)
+    build_demo(engine, suppliers=60, lines=3_000, as_of=as_of)
+    six, seven = tmp_path / "casa.pdf", tmp_path / "yukiguni.pdf"
+    assert write_brand_report(engine, "Casa Verdani", six, as_of, made_on=MADE_ON) == 1
+    assert write_brand_report(engine, "Yukiguni Lab", seven, as_of, made_on=MADE_ON) == 2
+    engine.dispose()
+    first = _page_text(six, 1)
+    assert "Active channels 6: 1 vertical, 5 composite" in first
+    assert "CNY 2,952.56" in first  # a margin per unit is not broken over two lines
+    assert "Made on 1 Jul 2026 by Sourcing desk" in first
+    assert "Made on 1 Jul 2026 by Sourcing desk" in _page_text(seven, 1)
+    assert "Made on" not in _page_text(seven, 2)  # page 2 is the chart's

@@ -53,6 +53,9 @@ def test_bands_out_of_order_are_explained_and_block_saving(screen: SettingsScree
     screen._spin("bands.approved").setValue(60)
     assert screen.messages["bands.approved"].text() == ""
     assert screen.save_button.isEnabled()
+    assert screen.avoid_label.text() == "below 35 points"
+    screen._spin("bands.watch").setValue(40)
+    assert screen.avoid_label.text() == "below 40 points"
 
 
 def test_a_heavier_channel_weight_re_scores_the_suppliers_in_place(
@@ -139,3 +142,19 @@ def test_settings_saved_by_someone_else_meanwhile_are_not_overwritten(
 
 def test_the_tax_model_passes_the_model_tester(qtmodeltester, screen: SettingsScreen) -> None:
     qtmodeltester.check(screen.tax_model, force_py=True)
+
+
+def test_ctrl_s_in_a_field_saves_and_re_scores(
+    qtbot, screen: SettingsScreen, workspace: Workspace, engine: Engine
+) -> None:
+    spin = screen._spin("weights.channel")
+    spin.setValue(30)
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
+    spin.setFocus()
+    with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
+        qtbot.keyClick(spin, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert load_settings(engine).weights["channel"] == 30
+    assert screen.save_button.toolTip().endswith("(Ctrl+S)")

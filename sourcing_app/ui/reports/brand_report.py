@@ -145,7 +145,7 @@ def build_brand_report(
                 ],
                 rows,
                 numeric={3, 4, 5, 6, 7, 8, 9},
-                widths=[16, 11, 10, 9, 8, 11, 9, 7, 9, 10],
+                widths=[16, 10, 9, 9, 8, 13, 9, 7, 9, 10],  # "CNY 2,952.56" on one line
                 font_pt=7.5,
             )  # fmt: skip
         )
@@ -154,11 +154,13 @@ def build_brand_report(
             "each supplier quotes validly on the date; fill is the supplier's shrunk fill rate. "
             "Capacity is the supplier's, shared with its other brands.</p>"
         )
-        parts.append('<p><img src="chart:bars" width="680"></p>')
+    # Before the chart: after it, this one line alone could take a second page.
     parts.append(
         f'<p class="note">Made on {day(made_on)} by Sourcing desk from the database '
         f"{text(database)}.</p>"
     )
+    if o.channels:
+        parts.append('<p><img src="chart:bars" width="680"></p>')
     images = {}
     if o.channels:
         images["chart:bars"] = channel_bars(

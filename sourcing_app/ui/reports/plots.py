@@ -321,12 +321,12 @@ def channel_bars(
     width: int = 680,
 ) -> QImage:
     """Sourcing score per channel as horizontal bars: vertical solid, composite hatched."""
-    bar = 16
-    height = 44 + bar * len(rows) + 6 * len(rows) + 20
+    bar, gap = 12, 5  # compact: six channels' chart still fits under their table on page 1
+    height = 44 + (bar + gap) * len(rows) + 20
     image, p = _canvas(width, height)
     _title(p, width, "Sourcing score per channel (0 to 100)")
     label_width = 170
-    area = QRectF(label_width, 24, width - label_width - 50, (bar + 6) * len(rows))
+    area = QRectF(label_width, 24, width - label_width - 50, (bar + gap) * len(rows))
     p.setFont(_font(6.5))
     for tick in range(0, 101, 25):
         x = area.left() + area.width() * tick / 100
@@ -337,7 +337,7 @@ def channel_bars(
             QRectF(x - 15, area.bottom() + 2, 30, 12), Qt.AlignmentFlag.AlignCenter, str(tick)
         )
     for index, (label, score, vertical) in enumerate(rows):
-        top = area.top() + index * (bar + 6) + 3
+        top = area.top() + index * (bar + gap) + gap / 2
         p.setPen(Qt.GlobalColor.black)
         p.setFont(_font(7))
         elided = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, label_width - 8)
