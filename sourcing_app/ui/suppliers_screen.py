@@ -47,6 +47,9 @@ DEFAULT_WIDTHS = {
     Column.STANDING: 96, Column.CONFIDENCE: 104, Column.FLAGS: 160,
 }  # fmt: skip
 
+# Shown right after code and name, in this order.
+LEADING_COLUMNS = (Column.STANDING, Column.SOURCING_SCORE, Column.MARGIN, Column.STABILITY)
+
 CHANNEL_CHOICES = (
     ("All channel types", ""),
     ("Has a vertical channel", ChannelType.VERTICAL.value),
@@ -122,6 +125,11 @@ class SuppliersScreen(QWidget):
         for column, width in DEFAULT_WIDTHS.items():
             # Never narrower than the header text (bold, with its unit).
             self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column) + 6))
+        # The verdict next to the name: standing and score stay in sight with the
+        # detail pane open at 1600 px; the columns behind them scroll (and can be
+        # dragged back, which the window remembers).
+        for position, column in enumerate(LEADING_COLUMNS, start=2):
+            header.moveSection(header.visualIndex(column), position)
         # Best suppliers first: what a buyer opens the app to see.
         header.setSortIndicator(Column.SOURCING_SCORE, Qt.SortOrder.DescendingOrder)
         self.model.sort(Column.SOURCING_SCORE, Qt.SortOrder.DescendingOrder)
@@ -134,7 +142,7 @@ class SuppliersScreen(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([760, 800])
+        self.splitter.setSizes([800, 760])
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
 
