@@ -112,3 +112,20 @@ def test_the_rates_banner_sits_above_the_screens(window: MainWindow) -> None:
     assert banner.isVisible()
     assert "days old" in banner.label.text()
     assert "1 Jun 2026" in banner.label.text()
+
+
+def test_a_big_set_is_made_ready_for_the_suppliers_table_out_of_sight(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sourcing_app.ui.suppliers_screen as suppliers_screen
+
+    # The hand portfolio's two suppliers stand for a 100k set: prepared on a worker.
+    monkeypatch.setattr(suppliers_screen, "PREPARE_OFF_THREAD_FROM", 1)
+    window.show_screen("dashboard")
+    table = window.screen("suppliers").model
+    table.install(suppliers_screen.prepare_rows([]))
+    assert table.total_count == 0
+    window.rescore(AS_OF)
+    # Ready before the buyer brings the table forward: opening it only paints.
+    qtbot.waitUntil(lambda: table.total_count == 2, timeout=20_000)
+    assert window.current_screen_key() == "dashboard"
