@@ -41,9 +41,10 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_style(app)  # type: ignore[arg-type]
     label = database_label(url) + (" (demo portfolio)" if demo else "")
-    window = MainWindow(label)
+    window = MainWindow(label, chrome=False)
     window.show()
     _mark("first-paint")
+    window.build_chrome()
     engine = open_database(url, window)
     if engine is None:
         window.close()

@@ -24,32 +24,23 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QMainWindow,
-    QMenu,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from sourcing_app.ui.formatting import day
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QCloseEvent
+    from PySide6.QtWidgets import QMenu
+
     from sourcing_app.domain.evaluation_types import SupplierScore
     from sourcing_app.errors import ProgressCallback
     from sourcing_app.ui.score_cache import ScoreCache
@@ -87,12 +78,27 @@ def app_settings() -> QSettings:
     )
 
 
+def _user_role():  # type: ignore[no-untyped-def]
+    """Qt.ItemDataRole.UserRole, with the Qt namespace loaded only when first needed."""
+    from PySide6.QtCore import Qt
+
+    return Qt.ItemDataRole.UserRole
+
+
+def _window_shortcut():  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    return Qt.ShortcutContext.WindowShortcut
+
+
 class MainWindow(QMainWindow):
     scores_shown = Signal(int)  # a scoring run is on screen: how many suppliers
     scores_failed = Signal(str)  # a scoring run failed or was cancelled: why, in words
     screen_changed = Signal(str)  # the key of the screen now in front
 
-    def __init__(self, database_label: str, *, settings: QSettings | None = None) -> None:
+    def __init__(
+        self, database_label: str, *, settings: QSettings | None = None, chrome: bool = True
+    ) -> None:
         super().__init__()
         # Python's own 5 ms, said out loud: measured with a 100k-row table painting
         # beside a worker busy in Python, 1 or 2 ms starved the UI thread (gaps of
@@ -114,11 +120,9 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("Sidebar")
         self.sidebar.setFixedWidth(170)
-        self.sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sidebar.currentRowChanged.connect(self._sidebar_moved)
         self.stack = QStackedWidget()
         self.placeholder = QLabel(f"Opening {database_label}…")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setObjectName("Placeholder")
         self.stack.addWidget(self.placeholder)
         body = QWidget()
@@ -129,7 +133,26 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(body)
 
-        self._build_status_bar(database_label)
+        self._database_label = database_label
+        self._chrome_built = False
+        if chrome:
+            self.build_chrome()
+
+    def build_chrome(self) -> None:
+        """The status bar, the menus and the sidebar's manners, once.
+
+        The desktop paints the bare frame first and builds these right after
+        (DESIGN.md 11, cold start): the first thing here to touch the Qt
+        namespace pays ~30 ms to set up its enums.
+        """
+        if self._chrome_built:
+            return
+        self._chrome_built = True
+        from PySide6.QtCore import Qt
+
+        self.sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._build_status_bar(self._database_label)
         self._build_menus()
 
     # --- the extension API ------------------------------------------------------------
@@ -139,7 +162,7 @@ class MainWindow(QMainWindow):
         existing = self._menus.get(name)
         if existing is not None:
             return existing
-        made = QMenu(f"&{name}", self)
+        made = QtWidgets.QMenu(f"&{name}", self)
         made.setObjectName(f"menu{name}")
         rank = _menu_rank(name)
         before = next((m for n, m in self._menus.items() if _menu_rank(n) > rank), None)
@@ -153,7 +176,7 @@ class MainWindow(QMainWindow):
 
     def add_action(self, menu_name: str, action: QAction) -> QAction:
         """List `action` in a menu; its shortcut works window-wide and shows in the menu."""
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setShortcutContext(_window_shortcut())
         self.menu(menu_name).addAction(action)
         self.addAction(action)
         return action
@@ -168,16 +191,16 @@ class MainWindow(QMainWindow):
         position = sum(_screen_rank(k) <= rank for k in self._screens)
         self._screens[key] = widget
         self._screens = dict(sorted(self._screens.items(), key=lambda kv: _screen_rank(kv[0])))
-        item = QListWidgetItem(title)
-        item.setData(Qt.ItemDataRole.UserRole, key)
+        item = QtWidgets.QListWidgetItem(title)
+        item.setData(_user_role(), key)
         shortcut = shortcut or SCREEN_SHORTCUTS.get(key)
         if shortcut:
-            item.setToolTip(f"{title} ({QKeySequence(shortcut).toString()})")
+            item.setToolTip(f"{title} ({QtGui.QKeySequence(shortcut).toString()})")
         self.sidebar.insertItem(position, item)
         self.stack.addWidget(widget)
-        action = QAction(title, self)
+        action = QtGui.QAction(title, self)
         if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcut(QtGui.QKeySequence(shortcut))
         action.triggered.connect(lambda: self.show_screen(key))
         self._screen_actions[key] = action
         view = self.menu("View")
@@ -186,7 +209,7 @@ class MainWindow(QMainWindow):
             for k in list(self._screens)[position + 1 :]
             if k in self._screen_actions
         ]
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setShortcutContext(_window_shortcut())
         self.addAction(action)
         if later:
             view.insertAction(later[0], action)
@@ -204,12 +227,12 @@ class MainWindow(QMainWindow):
 
     def current_screen_key(self) -> str | None:
         item = self.sidebar.currentItem()
-        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+        return None if item is None else str(item.data(_user_role()))
 
     def show_screen(self, key: str) -> QWidget:
         widget = self._screens[key]
         for row in range(self.sidebar.count()):
-            if self.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == key:
+            if self.sidebar.item(row).data(_user_role()) == key:
                 self.sidebar.setCurrentRow(row)
                 break
         return widget
@@ -218,6 +241,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, workspace: Workspace, *, build_screens: bool = True) -> None:
         """Connect the workspace and build the standard screens; then restore the layout."""
+        self.build_chrome()
         self.workspace = workspace
         workspace.task_started.connect(self._task_started)
         workspace.task_progressed.connect(self._task_progressed)
@@ -226,9 +250,9 @@ class MainWindow(QMainWindow):
         workspace.supplier_requested.connect(lambda _id: self._bring_forward("suppliers"))
         workspace.brand_requested.connect(lambda _id: self._bring_forward("brands"))
         undo = workspace.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
         redo = workspace.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.setShortcut(QtGui.QKeySequence.StandardKey.Redo)
         edit = self.menu("Edit")
         first = edit.actions()[0] if edit.actions() else None
         edit.insertActions(first, [undo, redo])  # type: ignore[arg-type]
@@ -366,11 +390,11 @@ class MainWindow(QMainWindow):
         bar.setSizeGripEnabled(True)
         self.task_label = QLabel()
         self.task_label.setObjectName("TaskLabel")
-        self.progress = QProgressBar()
+        self.progress = QtWidgets.QProgressBar()
         self.progress.setObjectName("TaskProgress")
         self.progress.setFixedWidth(220)
         self.progress.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QtWidgets.QPushButton("Cancel")
         self.cancel_button.setObjectName("CancelTask")
         self.cancel_button.setToolTip("Stop the running task; nothing is changed (Esc)")
         self.cancel_button.clicked.connect(self.cancel_task)
@@ -389,39 +413,39 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.database_label)
 
     def _build_menus(self) -> None:
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action = QtGui.QAction("&Quit", self)
+        quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
+        quit_action.setMenuRole(QtGui.QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
         self.add_action("File", quit_action)
 
-        find = QAction("&Find supplier…", self)
-        find.setShortcut(QKeySequence("Ctrl+F"))
+        find = QtGui.QAction("&Find supplier…", self)
+        find.setShortcut(QtGui.QKeySequence("Ctrl+F"))
         find.triggered.connect(self.focus_search)
         self.add_action("Edit", find)
 
         view = self.menu("View")
         self._view_separator = view.addSeparator()
-        shortcuts = QAction("&Keyboard shortcuts", self)
-        shortcuts.setShortcut(QKeySequence("F1"))
+        shortcuts = QtGui.QAction("&Keyboard shortcuts", self)
+        shortcuts.setShortcut(QtGui.QKeySequence("F1"))
         shortcuts.triggered.connect(self.show_shortcuts)
         self.add_action("Help", shortcuts)
-        about = QAction("&About Sourcing desk", self)
+        about = QtGui.QAction("&About Sourcing desk", self)
         about.triggered.connect(self._about)
         self.add_action("Help", about)
 
-        self._rescore_action = QAction("&Re-score all suppliers", self)
-        self._rescore_action.setShortcut(QKeySequence("F5"))
+        self._rescore_action = QtGui.QAction("&Re-score all suppliers", self)
+        self._rescore_action.setShortcut(QtGui.QKeySequence("F5"))
         self._rescore_action.triggered.connect(lambda: self.rescore())
         self._rescore_action.setEnabled(False)
         self.add_action("Data", self._rescore_action)
-        self._as_of_action = QAction("Evaluation &date…", self)
-        self._as_of_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self._as_of_action = QtGui.QAction("Evaluation &date…", self)
+        self._as_of_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+E"))
         self._as_of_action.triggered.connect(self._ask_as_of)
         self._as_of_action.setEnabled(False)
         self.add_action("Data", self._as_of_action)
-        cancel = QAction("&Cancel the running task", self)
-        cancel.setShortcut(QKeySequence("Esc"))
+        cancel = QtGui.QAction("&Cancel the running task", self)
+        cancel.setShortcut(QtGui.QKeySequence("Esc"))
         cancel.triggered.connect(self.cancel_task)
         self.add_action("Data", cancel)
 
@@ -448,33 +472,34 @@ class MainWindow(QMainWindow):
             for action in menu.actions():
                 if action.isSeparator() or not action.text():
                     continue
-                key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                key = action.shortcut().toString(QtGui.QKeySequence.SequenceFormat.NativeText)
                 rows.append((name, action.text().replace("&", ""), key))
         return rows
 
     def show_shortcuts(self) -> None:
-        dialog = QDialog(self)
+        dialog = QtWidgets.QDialog(self)
         dialog.setWindowTitle("Keyboard shortcuts")
-        layout = QVBoxLayout(dialog)
+        layout = QtWidgets.QVBoxLayout(dialog)
         rows = self.all_actions()
-        table = QTableWidget(len(rows), 3, dialog)  # a few dozen rows: a widget is fine
+        # A few dozen rows: a widget is fine.
+        table = QtWidgets.QTableWidget(len(rows), 3, dialog)
         table.setHorizontalHeaderLabels(["Menu", "Action", "Shortcut"])
         table.verticalHeader().setVisible(False)
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
-                table.setItem(r, c, QTableWidgetItem(value))
+                table.setItem(r, c, QtWidgets.QTableWidgetItem(value))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setEditTriggers(QtWidgets.QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(table)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         layout.addWidget(buttons)
         dialog.resize(520, 480)
         dialog.open()
 
     def _about(self) -> None:
-        QMessageBox.about(
+        QtWidgets.QMessageBox.about(
             self,
             "About Sourcing desk",
             "Sourcing desk scores every supplier of every brand on margin after landing "
@@ -483,20 +508,21 @@ class MainWindow(QMainWindow):
 
     def _ask_as_of(self) -> None:
         workspace = self._require_workspace()
-        dialog = QDialog(self)
+        dialog = QtWidgets.QDialog(self)
         dialog.setWindowTitle("Evaluation date")
-        form = QFormLayout(dialog)
-        edit = QDateEdit(QDate(workspace.as_of))
+        form = QtWidgets.QFormLayout(dialog)
+        edit = QtWidgets.QDateEdit(QtCore.QDate(workspace.as_of))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("d MMM yyyy")
         form.addRow("Score the suppliers as of", edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
             self.set_as_of(edit.date().toPython())
 
     # --- reactions ------------------------------------------------------------------------
@@ -514,7 +540,7 @@ class MainWindow(QMainWindow):
         item = self.sidebar.item(row)
         if item is None:
             return
-        key = str(item.data(Qt.ItemDataRole.UserRole))
+        key = str(item.data(_user_role()))
         widget = self._screens[key]
         self.stack.setCurrentWidget(widget)
         shown = getattr(widget, "screen_shown", None)
@@ -543,11 +569,11 @@ class MainWindow(QMainWindow):
             return
         reason = str(error) or type(error).__name__
         self.statusBar().showMessage("The suppliers could not be scored.")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Warning,
             WINDOW_TITLE,
             f"The suppliers could not be scored: {reason}",
-            QMessageBox.StandardButton.Ok,
+            QtWidgets.QMessageBox.StandardButton.Ok,
             self,
         )
         box.open()
