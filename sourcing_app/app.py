@@ -50,7 +50,7 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
         window.close()
         return EXIT_FAILED
     try:
-        build_main_window(engine, url, demo=demo, window=window, extras=False)
+        build_main_window(engine, url, demo=demo, window=window, extras=False, defer_hidden=True)
         window.score_cache = _score_cache(url)
         _probe_data_on_screen(window)
         _when_data_is_on_screen(window, lambda: _install_extras(window))
@@ -75,6 +75,7 @@ def _install_extras(window: MainWindow) -> None:
     window.extras_installed = True  # type: ignore[attr-defined]
     from sourcing_app.ui.extensions import install
 
+    window.build_deferred_screens()
     install(window)
 
 
@@ -207,6 +208,7 @@ def build_main_window(
     window: MainWindow | None = None,
     settings: QSettings | None = None,
     extras: bool = True,
+    defer_hidden: bool = False,
 ) -> MainWindow:
     """The workspace over `engine`, attached to a (new or already painted) main window."""
     from sourcing_app.ui.main_window import MainWindow
@@ -216,7 +218,7 @@ def build_main_window(
     if window is None:
         window = MainWindow(label, settings=settings)
     workspace = Workspace(engine, label, window)
-    window.attach(workspace)
+    window.attach(workspace, defer_hidden=defer_hidden)
     if extras:
         from sourcing_app.ui.extensions import install
 

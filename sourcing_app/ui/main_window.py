@@ -54,6 +54,7 @@ APPLICATION = "Sourcing desk"
 # Menus appear in this order whoever asks for them first; others go before Help.
 MENU_ORDER = ("File", "Edit", "View", "Data", "Reports", "Planning", "Help")
 # The sidebar order and the Ctrl+number of every screen, planned or built.
+STANDARD_SCREENS = ("dashboard", "suppliers", "brands")  # built by the window itself
 SCREEN_ORDER = ("dashboard", "suppliers", "brands", "purchases", "planning", "settings")
 SCREEN_SHORTCUTS = {key: f"Ctrl+{n}" for n, key in enumerate(SCREEN_ORDER, start=1)}
 
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self._tasks: dict[int, str] = {}  # running jobs and their titles, oldest first
         self._rescore_job = 0
         self._restored = False
+        self._deferred_screens: list[str] = []
         self.score_cache: ScoreCache | None = None  # set by app.py; tests leave it off
 
         self.sidebar = QListWidget()
@@ -239,7 +241,9 @@ class MainWindow(QMainWindow):
 
     # --- wiring up the workspace --------------------------------------------------------
 
-    def attach(self, workspace: Workspace, *, build_screens: bool = True) -> None:
+    def attach(
+        self, workspace: Workspace, *, build_screens: bool = True, defer_hidden: bool = False
+    ) -> None:
         """Connect the workspace and build the standard screens; then restore the layout."""
         self.build_chrome()
         self.workspace = workspace
@@ -261,16 +265,38 @@ class MainWindow(QMainWindow):
         self._rescore_action.setEnabled(True)
         self._as_of_action.setEnabled(True)
         if build_screens:
-            from sourcing_app.ui.brands_screen import BrandsScreen
-            from sourcing_app.ui.dashboard import DashboardScreen
-            from sourcing_app.ui.suppliers_screen import SuppliersScreen
-
-            self.add_screen("dashboard", "Dashboard", DashboardScreen(workspace))
-            self.add_screen("suppliers", "Suppliers", SuppliersScreen(workspace))
-            self.add_screen("brands", "Brands", BrandsScreen(workspace))
+            # With `defer_hidden`, only the screen the buyer left in front is built
+            # now; the others follow once its data is on screen (cold start).
+            last = self.settings.value("window/screen")
+            front = last if last in STANDARD_SCREENS else "dashboard"
+            for key in STANDARD_SCREENS:
+                if defer_hidden and key != front:
+                    self._deferred_screens.append(key)
+                else:
+                    self._add_standard_screen(key)
         self.stack.removeWidget(self.placeholder)
         self.restore_layout()
         self._show_as_of()
+
+    def build_deferred_screens(self) -> None:
+        """The standard screens `attach(defer_hidden=True)` left for later."""
+        while self._deferred_screens:
+            self._add_standard_screen(self._deferred_screens.pop(0))
+
+    def _add_standard_screen(self, key: str) -> None:
+        workspace = self._require_workspace()
+        if key == "dashboard":
+            from sourcing_app.ui.dashboard import DashboardScreen
+
+            self.add_screen(key, "Dashboard", DashboardScreen(workspace))
+        elif key == "suppliers":
+            from sourcing_app.ui.suppliers_screen import SuppliersScreen
+
+            self.add_screen(key, "Suppliers", SuppliersScreen(workspace))
+        else:
+            from sourcing_app.ui.brands_screen import BrandsScreen
+
+            self.add_screen(key, "Brands", BrandsScreen(workspace))
 
     def rescore(self, as_of: dt.date | None = None, *, before: BeforeScoring | None = None) -> int:
         """Score every supplier off the UI thread; the screens follow `scores_changed`.
@@ -533,6 +559,8 @@ class MainWindow(QMainWindow):
         return self.workspace
 
     def _bring_forward(self, key: str) -> None:
+        if key not in self._screens and key in self._deferred_screens:
+            self.build_deferred_screens()
         if key in self._screens:
             self.show_screen(key)
 

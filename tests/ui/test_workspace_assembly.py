@@ -129,3 +129,31 @@ def test_a_big_set_is_made_ready_for_the_suppliers_table_out_of_sight(
     # Ready before the buyer brings the table forward: opening it only paints.
     qtbot.waitUntil(lambda: table.total_count == 2, timeout=20_000)
     assert window.current_screen_key() == "dashboard"
+
+
+def test_a_cold_start_builds_the_front_screen_first_and_the_rest_after(
+    qtbot: QtBot, engine: Engine, db_url: str, window_settings: QSettings
+) -> None:
+    from sourcing_app.app import _install_extras
+
+    build_hand_portfolio(engine)
+    window_settings.setValue("window/screen", "brands")
+    window = build_main_window(
+        engine, db_url, settings=window_settings, extras=False, defer_hidden=True
+    )
+    qtbot.addWidget(window)
+    # Only the screen the buyer left in front is there to paint first.
+    assert window.screen_keys() == ["brands"]
+    assert window.current_screen_key() == "brands"
+    _install_extras(window)
+    assert window.screen_keys() == [
+        "dashboard",
+        "suppliers",
+        "brands",
+        "purchases",
+        "planning",
+        "settings",
+        "audit",
+    ]
+    assert window.current_screen_key() == "brands"
+    window.close()
