@@ -11,6 +11,8 @@ talk to each other directly: they ask the workspace (`open_supplier`,
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,6 +27,25 @@ from sourcing_app.services.settings import load_user_name
 from sourcing_app.ui.background import BackgroundRunner
 
 TaskWork = Callable[[ProgressCallback], Any]
+
+# A run this big is a few million small objects. The screens let go of the old
+# run as they swap in the new one; whoever lets go last frees it all in one
+# stretch holding the GIL (a second on 100k suppliers), so a helper thread keeps
+# it a little longer and frees it a slice at a time (DESIGN.md 11: no UI stall).
+RELEASE_LATER_FROM = 20_000
+RELEASE_AFTER_S = 5.0
+RELEASE_SLICE = 1_000
+
+
+def _release_later(items: list[Any], by_id: dict[Any, Any]) -> None:
+    def run() -> None:
+        time.sleep(RELEASE_AFTER_S)
+        by_id.clear()  # the same objects as `items`: only references go here
+        while items:
+            del items[-RELEASE_SLICE:]
+            time.sleep(0)  # hand the GIL over between slices
+
+    threading.Thread(target=run, name="release-old-scores", daemon=True).start()
 
 
 class Workspace(QObject):
@@ -63,10 +84,13 @@ class Workspace(QObject):
         return self._by_id.get(supplier_id)
 
     def set_scores(self, scores: Sequence[SupplierScore], as_of: dt.date) -> None:
+        old, old_by_id = self.scores, self._by_id
         self.scores = list(scores)
         self._by_id = {s.supplier_id: s for s in self.scores}
         self.as_of = as_of
         self.scores_changed.emit()
+        if len(old) >= RELEASE_LATER_FROM:
+            _release_later(old, old_by_id)
 
     def replace_score(self, score: SupplierScore) -> None:
         """One supplier re-scored after an edit (ScoringService.rescore_supplier)."""

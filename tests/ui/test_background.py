@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 from sourcing_app.errors import Cancelled
@@ -51,3 +52,28 @@ def test_cancel_stops_the_work_at_its_next_report(qtbot, engine) -> None:
     assert done == []
     assert isinstance(failures[0], Cancelled)
     assert not workspace.runner.is_running(job)
+
+
+def test_an_old_run_is_freed_off_the_ui_thread_after_the_screens_let_go(
+    qtbot, engine, monkeypatch
+) -> None:
+    import gc
+    import weakref
+
+    import sourcing_app.ui.workspace as workspace_module
+    from tests.ui.scores import three_suppliers
+
+    monkeypatch.setattr(workspace_module, "RELEASE_LATER_FROM", 1)
+    monkeypatch.setattr(workspace_module, "RELEASE_AFTER_S", 0.2)
+    workspace = Workspace(engine, "test.sqlite")
+    as_of = dt.date(2026, 6, 30)
+    old = three_suppliers()
+    watched = weakref.ref(old[0])
+    workspace.set_scores(old, as_of)
+    del old
+    workspace.set_scores(three_suppliers(), as_of)
+    gc.collect()
+    # Nobody on the UI thread holds the old run now, yet it is not freed here...
+    assert watched() is not None
+    # ...but a moment later, a slice at a time on the helper thread.
+    qtbot.waitUntil(lambda: watched() is None, timeout=5000)
