@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sourcing_app.config import database_label
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QWidget
@@ -244,18 +246,6 @@ def start_scoring(window: MainWindow, *, demo: bool = False, as_of: dt.date | No
         window.demo_pending = False  # type: ignore[attr-defined]
 
     return window.rescore(as_of, before=build_first)
-
-
-def database_label(url: str) -> str:
-    """The file path, or the server address without its password."""
-    from sourcing_app.config import sqlite_path
-
-    path = sqlite_path(url)
-    if path is not None:
-        return str(path)
-    from sqlalchemy import make_url  # only for a server: keeps the first paint light
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _holds_no_suppliers(engine: Engine) -> bool:

@@ -59,3 +59,13 @@ def sqlite_path(url: str) -> Path | None:
     if not path or path == ":memory:":
         return None
     return Path(path)
+
+
+def database_label(url: str) -> str:
+    """The file path, or the server address without its password: what the buyer is shown."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy import make_url  # only for a server: keeps the first paint light
+
+    return make_url(url).render_as_string(hide_password=True)

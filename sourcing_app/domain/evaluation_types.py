@@ -11,6 +11,15 @@ from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.flags import Flag
 
 SUB_SCORE_KEYS = ("fill", "on_time", "lead_time", "quality", "price", "channel")
+# What the screens, the settings and the reports call each sub-score.
+SUB_SCORE_LABELS = {
+    "fill": "Fill rate",
+    "on_time": "On time",
+    "lead_time": "Lead-time consistency",
+    "quality": "Quality",
+    "price": "Price stability",
+    "channel": "Channel structure",
+}
 
 
 # Records below are slotted but not frozen, on purpose: a frozen dataclass sets every

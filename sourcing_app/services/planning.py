@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
@@ -38,7 +36,7 @@ from sourcing_app.services.brand_overview import (
     brand_margins,
     brand_overviews,
 )
-from sourcing_app.services.scoring import ScoringService
+from sourcing_app.services.scoring import ScoringService, cycle_collector_paused
 from sourcing_app.services.settings import load_settings
 
 PLANNING_KEY = "planning"
@@ -162,7 +160,7 @@ def plan_portfolio(
     if settings is None:
         settings = load_planning_settings(engine)
     progress(0, 1, "Planning every brand's supply…")
-    with _collector_paused():
+    with cycle_collector_paused():
         if baseline is not None and baseline.as_of == as_of:
             overviews = rescored_overviews(engine, baseline.overviews, scores)
         else:
@@ -177,23 +175,6 @@ def plan_portfolio(
     return PortfolioPlan(
         as_of, scoring_settings.home_currency, allocation, tuple(overviews), tuple(scores)
     )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hold the cycle collector off while tens of thousands of records are built.
-
-    After a scoring run the heap holds millions of objects; each collection set
-    off by building the brand figures walked all of them (seconds on a million
-    lines). Nothing built here is in a cycle; reference counting frees it.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def rescored_overviews(

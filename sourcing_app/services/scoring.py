@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import itertools
 import os
 import sys
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +53,7 @@ from sourcing_app.domain.stability import (
     raw_measures,
 )
 from sourcing_app.errors import ProgressCallback, no_progress
+from sourcing_app.freeing import free_gradually
 from sourcing_app.services.settings import load_settings
 
 # Per line: what its deliveries dated by `as_of` add up to; then per channel,
@@ -347,7 +346,7 @@ class ScoringService:
         `pricing` is a scenario's what-if (see `_apply_pricing`); such a run is
         not kept as `last_run`, so re-scoring one supplier stays on the real data.
         """
-        with _cycle_collector_paused():
+        with cycle_collector_paused():
             return self._score_all(as_of, settings, progress, pricing)
 
     def _score_all(
@@ -421,7 +420,7 @@ class ScoringService:
         # the last run's tables) is millions of small objects on a big portfolio.
         # Freed all at once when this frame ends, they would hold the GIL for
         # most of a second, and the desktop's UI thread with it.
-        _free_gradually(rows, accumulators, facts, raws, priced)
+        free_gradually(rows, accumulators, facts, raws, priced)
         # The previous run's tables go the same way, unless a re-score of one
         # supplier (on another thread) still works from them: nobody can pick the
         # old run up any more, so the reference count says it all.
@@ -430,7 +429,7 @@ class ScoringService:
             and old_run is not self.last_run
             and sys.getrefcount(old_run) == _ONLY_HERE
         ):
-            _free_gradually(old_run.scores, *old_run.reference.tables())
+            free_gradually(old_run.scores, *old_run.reference.tables())
         progress(total, total, f"{total:,} suppliers scored.")
         return ordered
 
@@ -481,31 +480,10 @@ class ScoringService:
 
 # sys.getrefcount of an object only a local variable holds: the variable and the call's argument.
 _ONLY_HERE = 2
-# Objects freed per piece by _free_gradually: a few milliseconds' work each.
-_FREE_PIECE = 2_000
-
-
-def _free_gradually(*containers: list[Any] | dict[Any, Any]) -> None:
-    """Empty big lists and dicts a piece at a time, letting other threads in between.
-
-    Whichever thread drops the last reference to a container pays for freeing
-    everything in it, in one stretch of C holding the GIL; emptied a piece at
-    a time with a pause after each, the UI thread gets the GIL in between.
-    """
-    for container in containers:
-        if isinstance(container, list):
-            while container:
-                del container[-_FREE_PIECE:]
-                time.sleep(0)
-        else:
-            while container:
-                for key in list(itertools.islice(container, _FREE_PIECE)):
-                    del container[key]
-                time.sleep(0)
 
 
 @contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
+def cycle_collector_paused() -> Iterator[None]:
     """Hold Python's cycle collector off while a full run builds its objects.
 
     A run allocates a few hundred thousand small objects (group rows, quotes,

@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from sourcing_app.domain.enums import SupplierKind
-from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SubScore, SupplierScore
+from sourcing_app.domain.evaluation_types import (
+    SUB_SCORE_KEYS,
+    SUB_SCORE_LABELS,
+    SubScore,
+    SupplierScore,
+)
 from sourcing_app.ui.background import BackgroundRunner
 from sourcing_app.ui.formatting import NO_VALUE, day, money, percent, points, units
 from sourcing_app.ui.record_table_model import RecordColumn, RecordTableModel, record_view
@@ -37,14 +42,6 @@ if TYPE_CHECKING:
     from sourcing_app.services.supplier_detail import ChannelInfo, QuoteInfo, SupplierDetail
     from sourcing_app.ui.workspace import Workspace
 
-SUB_SCORE_LABELS = {
-    "fill": "Fill rate",
-    "on_time": "On time",
-    "lead_time": "Lead-time consistency",
-    "quality": "Quality",
-    "price": "Price stability",
-    "channel": "Channel structure",
-}
 WARNING = "#b3261e"
 VALID = "#1b7f3b"
 MUTED = "#5b6573"

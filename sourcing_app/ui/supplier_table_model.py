@@ -27,6 +27,7 @@ from PySide6.QtGui import QBrush, QColor
 from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.domain.flags import FlagCode
+from sourcing_app.freeing import free_later
 from sourcing_app.ui.formatting import percent, points
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -228,23 +229,8 @@ class PreparedRows:
         self._channel_bits = None
 
 
+# From this many rows an old set is freed on a helper thread (sourcing_app.freeing).
 DROP_OFF_THREAD_FROM = 20_000
-
-
-def drop_in_pieces(items: list[Any]) -> None:
-    """Free a big list of scores on a helper thread, a slice at a time.
-
-    Freeing 100k scores (a million small objects) in one go holds the GIL for
-    most of a second; whichever thread drops the last reference pays for it.
-    Slices of 2,000 let the UI thread in between (DESIGN.md 11: no stall).
-    """
-    import threading
-
-    def run() -> None:
-        while items:
-            del items[-2_000:]
-
-    threading.Thread(target=run, name="drop-old-scores", daemon=True).start()
 
 
 def _search_key(score: SupplierScore) -> str:
@@ -470,7 +456,7 @@ class SupplierTableModel(QAbstractTableModel):
         self._supplier_index = None
         self.endResetModel()
         if old.scores is not rows.scores and len(old.scores) >= DROP_OFF_THREAD_FROM:
-            drop_in_pieces(old.scores)
+            free_later(old.scores)
 
     def set_filter(self, filter_: SupplierFilter) -> None:
         if filter_ == self._rows.filter:

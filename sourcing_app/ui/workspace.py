@@ -11,8 +11,6 @@ talk to each other directly: they ask the workspace (`open_supplier`,
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,6 +20,7 @@ from sqlalchemy import Engine
 
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import ProgressCallback
+from sourcing_app.freeing import free_later
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_user_name
 from sourcing_app.ui.background import BackgroundRunner
@@ -34,18 +33,6 @@ TaskWork = Callable[[ProgressCallback], Any]
 # it a little longer and frees it a slice at a time (DESIGN.md 11: no UI stall).
 RELEASE_LATER_FROM = 20_000
 RELEASE_AFTER_S = 5.0
-RELEASE_SLICE = 1_000
-
-
-def _release_later(items: list[Any], by_id: dict[Any, Any]) -> None:
-    def run() -> None:
-        time.sleep(RELEASE_AFTER_S)
-        by_id.clear()  # the same objects as `items`: only references go here
-        while items:
-            del items[-RELEASE_SLICE:]
-            time.sleep(0)  # hand the GIL over between slices
-
-    threading.Thread(target=run, name="release-old-scores", daemon=True).start()
 
 
 class Workspace(QObject):
@@ -90,7 +77,8 @@ class Workspace(QObject):
         self.as_of = as_of
         self.scores_changed.emit()
         if len(old) >= RELEASE_LATER_FROM:
-            _release_later(old, old_by_id)
+            # Only references in `old_by_id`: the same objects as `old`.
+            free_later(old_by_id, old, after_s=RELEASE_AFTER_S)
 
     def replace_score(self, score: SupplierScore) -> None:
         """One supplier re-scored after an edit (ScoringService.rescore_supplier)."""

@@ -14,7 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy import text as sql
 
-from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SupplierScore
+from sourcing_app.domain.enums import SupplierKind
+from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SUB_SCORE_LABELS, SupplierScore
 from sourcing_app.domain.landed_cost import LandedCostWalk
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput
@@ -25,30 +26,12 @@ from sourcing_app.ui.reports.figures import day, money, percent, score, share
 from sourcing_app.ui.reports.pdf import Report, table, text, write_pdf
 from sourcing_app.ui.reports.plots import lead_time_chart, price_chart
 
-SUB_SCORE_NAMES = {
-    "fill": "Fill rate",
-    "on_time": "On time",
-    "lead_time": "Lead-time consistency",
-    "quality": "Quality",
-    "price": "Price stability",
-    "channel": "Channel structure",
-}
-KIND_NAMES = {
-    "brand_owner": "Brand owner",
-    "authorized_distributor": "Authorized distributor",
-    "wholesaler": "Wholesaler",
-    "trader": "Trader",
-    "bonded_warehouse": "Bonded-warehouse operator",
-    "platform_seller": "Platform seller",
-}
-
 
 def database_label(engine: Engine) -> str:
-    """The SQLite file, or the server address without its password."""
-    url = engine.url
-    if url.get_backend_name() == "sqlite":
-        return str(url.database or "(in memory)")
-    return url.render_as_string(hide_password=True)
+    """The database a report came from, as the window names it."""
+    from sourcing_app.config import database_label as label
+
+    return label(engine.url.render_as_string(hide_password=False))
 
 
 def supplier_id_of(engine: Engine, supplier_code: str) -> int:
@@ -111,7 +94,8 @@ def build_supplier_report(
     home = detail.home_currency
     window = f"{day(detail.window_start)} to {day(detail.as_of)}"
     parts: list[str] = []
-    kind = KIND_NAMES.get(info.kind, info.kind)
+    known = {k.value for k in SupplierKind}
+    kind = SupplierKind(info.kind).label if info.kind in known else info.kind
     archived = " · archived" if info.archived else ""
     parts.append(f"<h1>Supplier evaluation: {text(info.code)} · {text(info.name)}</h1>")
     parts.append(
@@ -213,7 +197,7 @@ def _breakdown(s: SupplierScore, settings: ScoringSettings) -> str:
         raw = "no data" if sub.raw is None else share(sub.raw)
         rows.append(
             [
-                text(SUB_SCORE_NAMES.get(key, key)),
+                text(SUB_SCORE_LABELS.get(key, key)),
                 f"{weight * 100:.0f}%",
                 raw,
                 str(sub.n),
