@@ -20,7 +20,6 @@ from sourcing_app.domain.allocation import PlanningSettings
 from sourcing_app.domain.enums import Standing
 from sourcing_app.domain.scenarios import Scenario
 from sourcing_app.errors import BadInput
-from sourcing_app.services.brand_overview import brand_overviews
 from sourcing_app.services.planning import (
     load_planning_settings,
     plan_portfolio,
@@ -221,7 +220,13 @@ def test_the_as_of_date_of_a_baseline_must_match(hand: Engine) -> None:
 def test_the_same_plan_and_scenario_on_postgresql(pg_engine: Engine) -> None:
     build_hand_portfolio(pg_engine)
     plan = plan_portfolio(pg_engine, AS_OF)
-    assert list(plan.overviews) == brand_overviews(pg_engine, plan.scores, AS_OF)
+    # The brand figures read with PostgreSQL's dates and sums: units in the window
+    # are S-VERT 100 + 100 + 50 and S-COMP 100 + 100, as on SQLite.
+    (aurelle,) = plan.overviews
+    assert [(c.supplier_code, c.units_in_window) for c in aurelle.channels] == [
+        ("S-VERT", 250),
+        ("S-COMP", 200),
+    ]
     assert plan.brand("Aurelle").expected_margin == D("26734.43")
     result = run_scenario(
         pg_engine, Scenario.from_texts("t", ["tariff:cosmetics:0.10", "cbec-withdrawn"]), AS_OF
