@@ -107,7 +107,7 @@ def _score_cache(url: str):  # type: ignore[no-untyped-def]
     import platformdirs
 
     from sourcing_app.config import APP_AUTHOR, APP_NAME
-    from sourcing_app.ui.score_cache import ScoreCache
+    from sourcing_app.services.score_cache import ScoreCache
 
     folder = Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
     return ScoreCache.for_database(folder, url)

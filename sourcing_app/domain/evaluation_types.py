@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -65,7 +65,50 @@ class SupplierScore:
     sub_scores: dict[str, SubScore] = field(default_factory=dict)
     flags: tuple[Flag, ...] = ()
     sku_margins: tuple[object, ...] = ()  # LandedCostWalk per quoted SKU, see domain.landed_cost
+    # True for the summary form (see `summarised`): the figures, flags, fill and each
+    # SKU's margin are there; the other sub-scores and the landed-cost steps are not.
+    summary: bool = False
 
     @property
     def has_vertical(self) -> bool:
         return ChannelType.VERTICAL in self.channel_types
+
+
+@dataclass(frozen=True, slots=True)
+class MarginSummary:
+    """What is left of a LandedCostWalk in a summarised score: the margin, not the steps."""
+
+    sku: str
+    product_name: str
+    margin: Decimal
+    margin_pct: Decimal
+    home_currency: str
+
+
+def summarised(score: SupplierScore) -> SupplierScore:
+    """The score without its landed-cost steps or sub-scores other than fill.
+
+    A run of 100,000 suppliers in full is some ten million objects (every walk
+    is twenty Decimals); summarised it is a tenth of that. The summary still
+    carries all the table, dashboard, brand and planning figures read: the
+    scores, standing, flags, the fill sub-score and each SKU's margin. The full
+    score of one supplier is worked out again when a screen shows its details.
+    """
+    if score.summary:
+        return score
+    fill = score.sub_scores.get("fill")
+    return replace(
+        score,
+        sub_scores={"fill": fill} if fill is not None else {},
+        sku_margins=tuple(
+            MarginSummary(
+                w.sku,  # type: ignore[attr-defined]
+                w.product_name,  # type: ignore[attr-defined]
+                w.margin,  # type: ignore[attr-defined]
+                w.margin_pct,  # type: ignore[attr-defined]
+                w.home_currency,  # type: ignore[attr-defined]
+            )
+            for w in score.sku_margins
+        ),
+        summary=True,
+    )

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, bindparam, text
 from sourcing_app.db.types import DayDate
 from sourcing_app.domain.channels import ChannelTerms, channel_type
 from sourcing_app.domain.enums import ChannelType, Standing
-from sourcing_app.domain.evaluation_types import SupplierScore
+from sourcing_app.domain.evaluation_types import MarginSummary, SupplierScore
 from sourcing_app.domain.flags import Flag, FlagCode
 from sourcing_app.domain.landed_cost import LandedCostWalk
 from sourcing_app.domain.settings import ScoringSettings
@@ -257,7 +257,7 @@ def brand_margins(
     walks = [
         w
         for w in (score.sku_margins if score else ())
-        if isinstance(w, LandedCostWalk) and w.sku in skus
+        if isinstance(w, (LandedCostWalk, MarginSummary)) and w.sku in skus
     ]
     if not walks:
         return None, None

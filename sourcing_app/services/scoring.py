@@ -443,6 +443,40 @@ class ScoringService:
         with self.engine.connect() as conn:
             return query.run(conn, _PREVIOUS_FILL_SQL, channel_ids=channel_ids, scan=True)
 
+    def run_tables(self) -> dict[str, Any]:
+        """The last full run's small tables, for `adopt_run` in another process."""
+        run = self.last_run
+        if run is None:
+            raise RuntimeError("score_all must run first")
+        r = run.reference
+        return {
+            "suppliers": r.suppliers,
+            "channels": r.channels,
+            "products": r.products,
+            "brands": r.brands,
+            "fx": r.fx,
+        }
+
+    def adopt_run(
+        self,
+        as_of: dt.date,
+        settings: ScoringSettings,
+        priors: dict[str, float],
+        tables: dict[str, Any],
+        scores: dict[int, SupplierScore],
+    ) -> None:
+        """Take over a full run made in another process (services.scoring_process).
+
+        `tables` is what `run_tables` gave there. Afterwards `rescore_supplier`
+        works from this run as from one made here.
+        """
+        names = ("suppliers", "channels", "products", "brands", "fx")
+        reference = _Reference(*(tables[name] for name in names))
+        reference.index_channels()
+        old_run, self.last_run = self.last_run, ScoreRun(as_of, settings, priors, reference, scores)
+        if old_run is not None and sys.getrefcount(old_run) == _ONLY_HERE:
+            free_gradually(old_run.scores, *old_run.reference.tables())
+
     def rescore_supplier(self, supplier_id: int) -> SupplierScore:
         """Re-score one supplier after an edit to its lines, deliveries, channels or quotes.
 

@@ -662,17 +662,7 @@ class ImportWizard(QWizard):
     def _after_import(self, kind: str, _result: ImportResult) -> None:
         """Tell the screens, then score the portfolio again on the new data."""
         self.workspace.data_edited(kind)
-        workspace = self.workspace
-        as_of = workspace.as_of
-
-        def work(progress: ProgressCallback) -> Any:
-            return workspace.scoring.score_all(as_of, progress=progress)
-
-        workspace.run_task(
-            "Scoring after the import",
-            work,
-            lambda scores: workspace.set_scores(scores, as_of),
-        )
+        self.workspace.rescore_all("Scoring after the import")
 
     def save_template(self, kind: str, path: Path) -> None:
         try:

@@ -19,10 +19,9 @@ QSettings already inside the screen's own group.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QByteArray, QSettings, Signal
@@ -41,10 +40,9 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent
     from PySide6.QtWidgets import QMenu
 
-    from sourcing_app.domain.evaluation_types import SupplierScore
     from sourcing_app.errors import ProgressCallback
-    from sourcing_app.ui.score_cache import ScoreCache
-    from sourcing_app.ui.workspace import Workspace
+    from sourcing_app.services.score_cache import ScoreCache
+    from sourcing_app.ui.workspace import ScoredRun, Workspace
 
 WINDOW_TITLE = "Sourcing desk"
 UI_SWITCH_INTERVAL_S = 0.005
@@ -304,34 +302,9 @@ class MainWindow(QMainWindow):
         `before(progress)` runs first on the worker (the demo build on first start).
         """
         workspace = self._require_workspace()
-        when = as_of or workspace.as_of
-        scoring = workspace.scoring
-        cache = self.score_cache
-
-        def work(progress: ProgressCallback) -> tuple[dt.date, Sequence[SupplierScore]]:
-            if before is not None:
-                before(progress)
-            # A run leaves a million long-lived objects (scores, walks, words). Frozen
-            # before the collector is back on, no collection ever walks them; one
-            # that did (young, then full) held the GIL for 0.2 to 0.7 s and froze
-            # the window. They are still freed by reference counting when replaced.
-            # Cycles the UI made since the last run are still young: collected now,
-            # cheaply, they are not frozen in with the run's objects for good.
-            gc.collect(1)
-            was_enabled = gc.isenabled()
-            gc.disable()
-            try:
-                scores = scoring.score_all(when, progress=progress)
-            finally:
-                gc.freeze()
-                if was_enabled:
-                    gc.enable()
-            if cache is not None:
-                cache.save(when, scores)
-            return when, scores
-
-        self._rescore_job = workspace.run_task(
-            "Scoring suppliers", work, self._scored, self._scoring_failed
+        workspace.score_cache = self.score_cache
+        self._rescore_job = workspace.rescore_all(
+            as_of=as_of, before=before, on_done=self._scored, on_failed=self._scoring_failed
         )
         return self._rescore_job
 
@@ -580,12 +553,11 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.as_of_label.setText(f"Scores as of {day(self.workspace.as_of)}")
 
-    def _scored(self, result: Any) -> None:
-        when, scores = result
-        workspace = self._require_workspace()
-        workspace.set_scores(scores, when)
-        self.statusBar().showMessage(f"{len(scores):,} suppliers scored as of {day(when)}.")
-        self.scores_shown.emit(len(scores))
+    def _scored(self, run: ScoredRun) -> None:
+        self.statusBar().showMessage(
+            f"{len(run.scores):,} suppliers scored as of {day(run.as_of)}."
+        )
+        self.scores_shown.emit(len(run.scores))
 
     def _scoring_failed(self, error: Exception) -> None:
         from sourcing_app.errors import Cancelled

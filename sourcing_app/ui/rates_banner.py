@@ -126,13 +126,7 @@ class RatesBanner(QFrame):
         self.refresh()
         self.rates_updated.emit(result)
         self.workspace.data_edited("fx-rates")
-        workspace = self.workspace
-        as_of = workspace.as_of
-        workspace.run_task(
-            "Scoring on the new exchange rates",
-            lambda progress: workspace.scoring.score_all(as_of, progress=progress),
-            lambda scores: workspace.set_scores(scores, as_of),
-        )
+        self.workspace.rescore_all("Scoring on the new exchange rates")
 
     def _failed(self, error: Exception) -> None:
         self.job = None

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
+from sourcing_app.errors import BadInput, CannotFinish
 from sourcing_app.services.rates import (
     StoredRate,
     check_url,
@@ -307,13 +307,5 @@ class RatesDialog(QDialog):
         self.reload()
         self.banner.refresh()
         self.rates_changed.emit()
-        workspace = self.workspace
-        workspace.data_edited("fx-rates")
-        as_of = workspace.as_of
-
-        def work(progress: ProgressCallback) -> Any:
-            return workspace.scoring.score_all(as_of, progress=progress)
-
-        workspace.run_task(
-            "Scoring on the new exchange rates", work, lambda s: workspace.set_scores(s, as_of)
-        )
+        self.workspace.data_edited("fx-rates")
+        self.workspace.rescore_all("Scoring on the new exchange rates")

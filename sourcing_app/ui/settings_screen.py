@@ -48,7 +48,7 @@ from sourcing_app.services.settings import (
 )
 from sourcing_app.ui.edit_dialogs import REFUSAL_STYLE, _currencies
 from sourcing_app.ui.forms import INVALID_STYLE, PROBLEM_STYLE
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.workspace import ScoredRun, Workspace
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -656,16 +656,10 @@ class SettingsScreen(QWidget):
         return changes
 
     def _rescore(self) -> None:
-        workspace = self.workspace
-        workspace.run_task(
-            "Re-scoring…",
-            lambda progress: workspace.scoring.score_all(workspace.as_of, progress=progress),
-            on_done=lambda scores: self._rescored(scores),
-        )
+        self.workspace.rescore_all("Re-scoring…", on_done=self._rescored)
 
-    def _rescored(self, scores: Any) -> None:
-        self.workspace.set_scores(scores, self.workspace.as_of)
-        self.banner.setText(f"Saved, and {len(scores):,} suppliers re-scored.")
+    def _rescored(self, run: ScoredRun) -> None:
+        self.banner.setText(f"Saved, and {len(run.scores):,} suppliers re-scored.")
 
 
 def _decimal(value: float) -> Decimal:

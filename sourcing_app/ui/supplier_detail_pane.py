@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 WARNING = "#b3261e"
 VALID = "#1b7f3b"
 MUTED = "#5b6573"
+# The details load this long after the buyer stops on a supplier.
+LOAD_AFTER_MS = 60
 
 
 def kind_label(kind: str) -> str:
@@ -211,6 +213,13 @@ class SupplierDetailPane(QWidget):
         self._runner.succeeded.connect(self._detail_loaded)
         self._runner.failed.connect(self._detail_failed)
         self._job = 0
+        # The details (channels, quotes, history) load for the row the buyer settles
+        # on: arrowing through the table starts no load per row passed, and a
+        # table painting 100k fresh rows does not share the GIL with a load.
+        self._load_timer = QTimer(self)
+        self._load_timer.setSingleShot(True)
+        self._load_timer.setInterval(LOAD_AFTER_MS)
+        self._load_timer.timeout.connect(self._load)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
@@ -333,12 +342,20 @@ class SupplierDetailPane(QWidget):
     def show_supplier(self, supplier_id: int | None) -> None:
         self.supplier_id = supplier_id
         self.detail = None
+        self._job = 0  # a load still running is for another supplier
         if supplier_id is None:
+            self._load_timer.stop()
             self._clear()
             return
-        score = self.workspace.score_for(supplier_id)
+        score = self.workspace.full_score(supplier_id)
         if score is not None:
             self._show_score(score)
+        self._load_timer.start()
+
+    def _load(self) -> None:
+        supplier_id = self.supplier_id
+        if supplier_id is None:
+            return
         workspace = self.workspace
         as_of = workspace.as_of
 
@@ -364,7 +381,7 @@ class SupplierDetailPane(QWidget):
 
     def _scores_changed(self) -> None:
         if self.supplier_id is not None:
-            score = self.workspace.score_for(self.supplier_id)
+            score = self.workspace.full_score(self.supplier_id)
             if score is not None:
                 self._show_score(score)
 

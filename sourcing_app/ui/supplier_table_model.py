@@ -27,7 +27,7 @@ from PySide6.QtGui import QBrush, QColor
 from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.domain.flags import FlagCode
-from sourcing_app.freeing import free_later
+from sourcing_app.freeing import free_later, map_in_slices
 from sourcing_app.ui.formatting import percent, points
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -204,6 +204,7 @@ class PreparedRows:
     order: list[int] = field(default_factory=list)  # the rows passing the filter, in order
     filter: SupplierFilter = field(default_factory=SupplierFilter)
     country_list: list[str] | None = None  # distinct countries, when built on a worker
+    supplier_index: dict[int, int] | None = None  # supplier id -> index, when built on a worker
     _search: list[str] | None = None
     _channel_bits: list[int] | None = None
 
@@ -222,7 +223,10 @@ class PreparedRows:
 
     def build_filter_arrays(self) -> None:
         """Build the search keys and channel bits now (on a worker) instead of on first use."""
-        _ = self.search, self.channel_bits
+        if self._search is None:
+            self._search = map_in_slices(_search_key, self.scores)
+        if self._channel_bits is None:
+            self._channel_bits = map_in_slices(_bits, self.scores)
 
     def forget_filter_arrays(self) -> None:
         self._search = None
@@ -268,8 +272,14 @@ def prepare_rows(
     rows.sorted_all = sorted_order(rows, sort_column, sort_order, in_pieces=in_pieces)
     rows.order = filtered_order(rows, rows.sorted_all, rows.filter)
     if in_pieces:
-        rows.country_list = sorted({s.country for s in scores})
+        rows.country_list = sorted(set(map_in_slices(_country, scores)))
+        ids = map_in_slices(_supplier_id, scores)
+        rows.supplier_index = dict(zip(ids, range(len(ids)), strict=True))
     return rows
+
+
+_country = attrgetter("country")
+_supplier_id = attrgetter("supplier_id")
 
 
 SORT_PIECE = 25_000
@@ -282,7 +292,8 @@ def sorted_order(
         return list(range(len(rows.scores)))
     keys = rows.sort_keys.get(column)
     if keys is None:
-        keys = list(map(SORT_KEY[column], rows.scores))
+        key_of = SORT_KEY[column]
+        keys = map_in_slices(key_of, rows.scores) if in_pieces else list(map(key_of, rows.scores))
         rows.sort_keys[column] = keys
     # Blanks (no margin, so no score) go last in either direction: a buyer
     # sorting by score wants the rated suppliers first.
@@ -367,6 +378,10 @@ class SupplierTableModel(QAbstractTableModel):
     @property
     def scores(self) -> list[SupplierScore]:
         return self._rows.scores
+
+    @property
+    def prepared_rows(self) -> PreparedRows:
+        return self._rows
 
     def countries(self) -> list[str]:
         if self._rows.country_list is not None:
@@ -453,7 +468,7 @@ class SupplierTableModel(QAbstractTableModel):
         """Swap in arrays built by `prepare_rows` (on any thread): no work on the UI thread."""
         self.beginResetModel()
         old, self._rows = self._rows, rows
-        self._supplier_index = None
+        self._supplier_index = rows.supplier_index
         self.endResetModel()
         if old.scores is not rows.scores and len(old.scores) >= DROP_OFF_THREAD_FROM:
             free_later(old.scores)

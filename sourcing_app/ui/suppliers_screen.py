@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 # Below this many suppliers the arrays are built in place: quicker than a thread hop.
 PREPARE_OFF_THREAD_FROM = 20_000
+FILTER_ARRAYS_AFTER_MS = 1_500
 SEARCH_DELAY_MS = 120
 MAX_TEXT_COLUMN_WIDTH = 240
 DEFAULT_WIDTHS = {
@@ -273,6 +274,12 @@ class SuppliersScreen(QWidget):
         if len(rows.scores) >= PREPARE_OFF_THREAD_FROM:
             # The search keys of 100k rows take ~0.1 s: built on a worker once the
             # table is on screen, so the first search is as quick as the next ones.
+            # A moment later, not at once: the selected supplier's details load
+            # first, and two workers at a time kept the UI thread from the GIL.
+            QTimer.singleShot(FILTER_ARRAYS_AFTER_MS, self, lambda: self._build_filter_arrays(rows))
+
+    def _build_filter_arrays(self, rows: PreparedRows) -> None:
+        if self.model.prepared_rows is rows:  # not replaced meanwhile
             self._runner.start(rows.build_filter_arrays)
 
     def _refresh_countries(self) -> None:

@@ -99,13 +99,7 @@ class EditSession(QObject):
         return saved
 
     def rescore_everyone(self) -> None:
-        workspace = self.workspace
-        as_of = workspace.as_of
-        workspace.run_task(
-            "Re-scoring…",
-            lambda progress: workspace.scoring.score_all(as_of, progress=progress),
-            on_done=lambda scores: workspace.set_scores(scores, as_of),
-        )
+        self.workspace.rescore_all("Re-scoring…")
 
     def _rescore(self, saved: Saved) -> None:
         scoring = self.workspace.scoring

@@ -362,7 +362,7 @@ def test_every_model_on_screen_passes_qt_model_checks(
 def test_the_next_start_shows_the_last_sessions_scores_at_once(
     qtbot: QtBot, engine: Engine, db_url: str, window_settings: QSettings, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    from sourcing_app.ui.score_cache import ScoreCache
+    from sourcing_app.services.score_cache import ScoreCache
 
     build_hand_portfolio(engine)
     cache = ScoreCache.for_database(tmp_path / "cache", db_url)
@@ -386,7 +386,7 @@ def test_the_next_start_shows_the_last_sessions_scores_at_once(
 
 
 def test_a_damaged_score_cache_is_ignored(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from sourcing_app.ui.score_cache import ScoreCache
+    from sourcing_app.services.score_cache import ScoreCache
 
     cache = ScoreCache(tmp_path / "scores.pickle")
     cache.path.write_bytes(b"not a pickle at all")

@@ -57,7 +57,7 @@ def export_supplier_report(
     Returns the background job number, or None when the buyer cancelled the
     save dialog. Reports the outcome in a message box that offers to open the PDF.
     """
-    score = workspace.score_for(supplier_id)
+    score = workspace.full_score(supplier_id)
     if score is None:
         QMessageBox.information(
             parent,

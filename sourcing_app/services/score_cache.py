@@ -12,15 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sourcing_app.domain.evaluation_types import SupplierScore
+from sourcing_app.domain.evaluation_types import SupplierScore, summarised
 
-FORMAT = 1
-# Above this many suppliers only the table's figures are kept (no sub-scores or walks):
-# the whole run of 100k suppliers would take longer to read back than to show.
+FORMAT = 2
+# Above this many suppliers only each score's summary is kept (`summarised`): the
+# whole run of 100k suppliers would take longer to read back than to show.
 FULL_UP_TO = 20_000
 
 
@@ -29,7 +29,7 @@ class CachedScores:
     as_of: dt.date
     saved_at: dt.datetime
     scores: list[SupplierScore]
-    complete: bool  # False: sub-scores and walks were left out
+    complete: bool  # False: the scores are summaries
 
 
 class ScoreCache:
@@ -43,7 +43,7 @@ class ScoreCache:
 
     def save(self, as_of: dt.date, scores: list[SupplierScore]) -> None:
         complete = len(scores) <= FULL_UP_TO
-        kept = scores if complete else [replace(s, sub_scores={}, sku_margins=()) for s in scores]
+        kept = scores if complete else [summarised(s) for s in scores]
         record: dict[str, Any] = {
             "format": FORMAT,
             "as_of": as_of,

@@ -1,0 +1,77 @@
+"""A big portfolio is scored in a child process; the window shows it as if scored here.
+
+The threshold is lowered to 0 so the hand portfolio (tests/services/hand_portfolio.py,
+30 Jun 2026) takes the path a 100,000-supplier file takes in the desktop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine
+
+from sourcing_app.app import build_main_window, start_scoring
+from sourcing_app.services import scoring_process
+from sourcing_app.ui.main_window import MainWindow
+from tests.services.test_scoring_service import AS_OF, build_hand_portfolio
+
+
+@pytest.fixture
+def window_scored_elsewhere(
+    qtbot: QtBot,
+    engine: Engine,
+    db_url: str,
+    window_settings: QSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[MainWindow]:
+    monkeypatch.setattr(scoring_process, "ELSEWHERE_FROM", 0)
+    build_hand_portfolio(engine)
+    window = build_main_window(engine, db_url, settings=window_settings)
+    qtbot.addWidget(window)
+    window.resize(1500, 900)
+    window.show()
+    with qtbot.waitSignal(window.scores_shown, timeout=60_000):
+        start_scoring(window, as_of=AS_OF)
+    yield window
+    window.close()
+
+
+def test_the_screens_hold_summaries_and_the_detail_pane_shows_the_full_walk(
+    qtbot: QtBot, window_scored_elsewhere: MainWindow
+) -> None:
+    window = window_scored_elsewhere
+    workspace = window.workspace
+    assert sorted(s.supplier_code for s in workspace.scores) == ["S-COMP", "S-VERT"]
+    assert all(s.summary for s in workspace.scores)
+    window.show_screen("suppliers")
+    screen = window.screen("suppliers")
+    vert = next(s for s in workspace.scores if s.supplier_code == "S-VERT")
+    with qtbot.waitSignal(screen.detail.detail_shown, timeout=10_000):
+        workspace.open_supplier(vert.supplier_id)
+    pane = screen.detail
+    # The same hand-worked figures as when scored in this process (test_main_window).
+    assert "fill 99%: 198 of 200 units accepted over 2 lines" in pane.breakdown_texts()[0]
+    assert pane.breakdown_model.rowCount() == 6
+    walk = pane.walk_amounts()
+    assert walk["Landed cost"] == "CNY 194.93"
+    assert walk["Margin"] == "CNY 86.13"
+    assert walk["Margin %"] == "30.65%"
+
+
+def test_the_brand_table_keeps_each_channels_margin_from_the_summaries(
+    qtbot: QtBot, window_scored_elsewhere: MainWindow
+) -> None:
+    window = window_scored_elsewhere
+    brands = window.screen("brands")
+    with qtbot.waitSignal(brands.brands_shown, timeout=10_000):
+        window.show_screen("brands")
+    (aurelle,) = brands.model.rows
+    vertical = next(c for c in aurelle.channels if c.supplier_code == "S-VERT")
+    assert f"{vertical.margin_pct:.2%}" == "30.65%"
+    assert str(vertical.unit_margin) == "86.13"
+    assert vertical.fill == pytest.approx(
+        window.workspace.full_score(vertical.supplier_id).sub_scores["fill"].value
+    )
