@@ -71,14 +71,56 @@ EXTRAS_AT_THE_LATEST_MS = 2_000
 
 
 def _install_extras(window: MainWindow) -> None:
-    """Purchases, Planning, Settings, the audit trail, imports, reports and rates."""
+    """Purchases, Planning, Settings, the audit trail, imports, reports and rates.
+
+    Built in one go they held the UI thread for over half a second, most of it
+    importing modules (the ORM models among them). A worker imports those
+    first; then the screens and menus are built one per turn of the event loop.
+    """
     if getattr(window, "extras_installed", False) or window.workspace is None:
         return
     window.extras_installed = True  # type: ignore[attr-defined]
-    from sourcing_app.ui.extensions import install
+    from sourcing_app.ui import extensions
 
-    window.build_deferred_screens()
-    install(window)
+    workspace = window.workspace
+
+    def build() -> None:
+        steps = [
+            *(
+                lambda key=key: window.build_deferred_screen(key)
+                for key in window.deferred_screens()
+            ),
+            *extensions.install_steps(window),
+        ]
+        _run_one_per_turn(steps)
+
+    job = workspace.runner.start(_import_all)
+    done = {"called": False}
+
+    def ended(finished: int, _outcome: object) -> None:
+        if finished == job and not done["called"]:
+            done["called"] = True
+            build()
+
+    workspace.runner.succeeded.connect(ended)
+    workspace.runner.failed.connect(ended)
+
+
+def _import_all() -> None:
+    import importlib
+
+    from sourcing_app.ui.extensions import MODULES
+
+    for name in MODULES:
+        importlib.import_module(name)
+
+
+def _run_one_per_turn(steps: list[Callable[[], None]]) -> None:
+    from PySide6.QtCore import QTimer
+
+    if steps:
+        steps[0]()
+        QTimer.singleShot(0, lambda: _run_one_per_turn(steps[1:]))
 
 
 def _when_data_is_on_screen(window: MainWindow, then: Callable[[], None]) -> None:

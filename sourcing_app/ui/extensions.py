@@ -8,6 +8,7 @@ Workspace and knows nothing of the others; only this module knows them all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -25,31 +26,81 @@ if TYPE_CHECKING:
 SCREEN_ENTITY = {"suppliers": "supplier", "brands": "brand", "purchases": "purchase"}
 
 
+# What the pieces below import: a worker imports them first at cold start, so
+# that building the pieces on the UI thread is only building widgets.
+MODULES = (
+    "sourcing_app.db.models",
+    "sourcing_app.ui.dashboard",
+    "sourcing_app.ui.brands_screen",
+    "sourcing_app.ui.suppliers_screen",
+    "sourcing_app.ui.audit_view",
+    "sourcing_app.ui.planning_screen",
+    "sourcing_app.ui.purchases_screen",
+    "sourcing_app.ui.settings_screen",
+    "sourcing_app.ui.edit_actions",
+    "sourcing_app.ui.rates_banner",
+)
+
+
 def install(window: MainWindow) -> None:
     """Add the screens and actions of editing, data exchange, reports, rates and planning."""
-    from sourcing_app.ui.audit_view import AuditView
-    from sourcing_app.ui.planning_screen import PlanningScreen
-    from sourcing_app.ui.purchases_screen import PurchasesScreen
-    from sourcing_app.ui.settings_screen import SettingsScreen
+    for step in install_steps(window):
+        step()
 
+
+def install_steps(window: MainWindow) -> list[Callable[[], None]]:
+    """`install`, as pieces of well under 100 ms each once `MODULES` are imported.
+
+    At cold start the window runs one piece per turn of the event loop, so the
+    buyer's clicks and the painting go on in between (DESIGN.md 11: no UI stall).
+    """
     workspace = window.workspace
     assert workspace is not None, "attach the workspace first"
-    purchases = PurchasesScreen(workspace)
-    # Record purchase is in the Edit menu with the same keys; one owner per shortcut.
-    purchases.record_purchase_action.setShortcut(QKeySequence())
-    window.add_screen("purchases", "Purchases", purchases)
-    window.add_screen("planning", "Planning", PlanningScreen(workspace))
-    window.add_screen("settings", "Settings", SettingsScreen(workspace))
-    window.add_screen("audit", "Audit trail", AuditView(workspace), shortcut="Ctrl+7")
-    _install_editing(window, workspace)
-    _install_data(window, workspace)
-    _install_reports(window, workspace)
-    _install_rates_banner(window, workspace)
-    # Installed after the window restored its layout: bring back the screen the
-    # buyer left open if it is one of these.
-    last = window.settings.value("window/screen")
-    if isinstance(last, str) and last in ("purchases", "planning", "settings", "audit"):
-        window.show_screen(last)
+
+    def purchases() -> None:
+        from sourcing_app.ui.purchases_screen import PurchasesScreen
+
+        screen = PurchasesScreen(workspace)
+        # Record purchase is in the Edit menu with the same keys; one owner per shortcut.
+        screen.record_purchase_action.setShortcut(QKeySequence())
+        window.add_screen("purchases", "Purchases", screen)
+
+    def planning() -> None:
+        from sourcing_app.ui.planning_screen import PlanningScreen
+
+        window.add_screen("planning", "Planning", PlanningScreen(workspace))
+
+    def settings() -> None:
+        from sourcing_app.ui.settings_screen import SettingsScreen
+
+        window.add_screen("settings", "Settings", SettingsScreen(workspace))
+
+    def audit() -> None:
+        from sourcing_app.ui.audit_view import AuditView
+
+        window.add_screen("audit", "Audit trail", AuditView(workspace), shortcut="Ctrl+7")
+
+    def menus() -> None:
+        _install_editing(window, workspace)
+        _install_data(window, workspace)
+        _install_reports(window, workspace)
+
+    def last_screen() -> None:
+        # Installed after the window restored its layout: bring back the screen the
+        # buyer left open if it is one of these.
+        last = window.settings.value("window/screen")
+        if isinstance(last, str) and last in ("purchases", "planning", "settings", "audit"):
+            window.show_screen(last)
+
+    return [
+        purchases,
+        planning,
+        settings,
+        audit,
+        menus,
+        lambda: _install_rates_banner(window, workspace),
+        last_screen,
+    ]
 
 
 def selected_id(window: MainWindow, entity: str) -> int | None:

@@ -281,6 +281,15 @@ class MainWindow(QMainWindow):
         while self._deferred_screens:
             self._add_standard_screen(self._deferred_screens.pop(0))
 
+    def deferred_screens(self) -> list[str]:
+        return list(self._deferred_screens)
+
+    def build_deferred_screen(self, key: str) -> None:
+        """One of the screens left for later, unless it was built meanwhile."""
+        if key in self._deferred_screens:
+            self._deferred_screens.remove(key)
+            self._add_standard_screen(key)
+
     def _add_standard_screen(self, key: str) -> None:
         workspace = self._require_workspace()
         if key == "dashboard":

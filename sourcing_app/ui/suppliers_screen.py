@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 # Below this many suppliers the arrays are built in place: quicker than a thread hop.
 PREPARE_OFF_THREAD_FROM = 20_000
-FILTER_ARRAYS_AFTER_MS = 1_500
+FILTER_ARRAYS_AFTER_MS = 250
 SEARCH_DELAY_MS = 120
 MAX_TEXT_COLUMN_WIDTH = 240
 DEFAULT_WIDTHS = {
