@@ -53,7 +53,7 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
         return EXIT_FAILED
     try:
         build_main_window(engine, url, demo=demo, window=window, extras=False, defer_hidden=True)
-        window.score_cache = _score_cache(url)
+        window.workspace.score_cache = _score_cache(url)  # type: ignore[union-attr]
         _probe_data_on_screen(window)
         _when_data_is_on_screen(window, lambda: _install_extras(window))
         window.show_cached_scores()
@@ -95,11 +95,9 @@ def _install_extras(window: MainWindow) -> None:
         _run_one_per_turn(steps)
 
     job = workspace.runner.start(_import_all)
-    done = {"called": False}
 
     def ended(finished: int, _outcome: object) -> None:
-        if finished == job and not done["called"]:
-            done["called"] = True
+        if finished == job:  # it ends once, in either signal
             build()
 
     workspace.runner.succeeded.connect(ended)

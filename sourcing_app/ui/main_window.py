@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu
 
     from sourcing_app.errors import ProgressCallback
-    from sourcing_app.services.score_cache import ScoreCache
     from sourcing_app.ui.workspace import ScoredRun, Workspace
 
 WINDOW_TITLE = "Sourcing desk"
@@ -115,7 +114,6 @@ class MainWindow(QMainWindow):
         self._rescore_job = 0
         self._restored = False
         self._deferred_screens: list[str] = []
-        self.score_cache: ScoreCache | None = None  # set by app.py; tests leave it off
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("Sidebar")
@@ -278,8 +276,8 @@ class MainWindow(QMainWindow):
 
     def build_deferred_screens(self) -> None:
         """The standard screens `attach(defer_hidden=True)` left for later."""
-        while self._deferred_screens:
-            self._add_standard_screen(self._deferred_screens.pop(0))
+        for key in self.deferred_screens():
+            self.build_deferred_screen(key)
 
     def deferred_screens(self) -> list[str]:
         return list(self._deferred_screens)
@@ -311,7 +309,6 @@ class MainWindow(QMainWindow):
         `before(progress)` runs first on the worker (the demo build on first start).
         """
         workspace = self._require_workspace()
-        workspace.score_cache = self.score_cache
         self._rescore_job = workspace.rescore_all(
             as_of=as_of, before=before, on_done=self._scored, on_failed=self._scoring_failed
         )
@@ -320,7 +317,8 @@ class MainWindow(QMainWindow):
     def show_cached_scores(self) -> bool:
         """Show the last session's scores while the first run works (cold start)."""
         workspace = self._require_workspace()
-        cached = self.score_cache.load() if self.score_cache is not None else None
+        cache = workspace.score_cache
+        cached = cache.load() if cache is not None else None
         if cached is None or not cached.scores:
             return False
         workspace.set_scores(cached.scores, cached.as_of)

@@ -68,7 +68,7 @@ class Workspace(QObject):
         self.scores: list[SupplierScore] = []
         self._by_id: dict[int, SupplierScore] = {}
         self._full: dict[int, SupplierScore] = {}  # full scores of summarised ones, as asked
-        self.score_cache: ScoreCache | None = None  # the desktop keeps the last run on disk
+        self.score_cache: ScoreCache | None = None  # set by the desktop; tests leave it off
         self.runner = BackgroundRunner(self)
         self.runner.progressed.connect(self.task_progressed)
         self.runner.succeeded.connect(self._task_succeeded)

@@ -7,7 +7,7 @@ milestone (after processing the paint events). Ours is the real entry point,
 `python -m sourcing_app --db FILE`, with fresh window settings (so the
 Dashboard is in front), on the demo database (200 suppliers, 30,000 lines).
 A buyer's start shows the last session's scores at once and re-scores behind
-them (ui/score_cache.py): the first run here starts with no cache and is
+them (services/score_cache.py): the first run here starts with no cache and is
 reported apart; the others start from the cache it left.
 
     python tests/benchmarks/bench_ui_startup.py [--db /tmp/shell-demo.sqlite]

@@ -367,14 +367,14 @@ def test_the_next_start_shows_the_last_sessions_scores_at_once(
     build_hand_portfolio(engine)
     cache = ScoreCache.for_database(tmp_path / "cache", db_url)
     first = _open(qtbot, engine, db_url, window_settings)
-    first.score_cache = cache
+    first.workspace.score_cache = cache
     assert not first.show_cached_scores()  # nothing saved yet
     with qtbot.waitSignal(first.scores_shown, timeout=20_000):
         first.rescore(AS_OF)
     first.close()
 
     second = _open(qtbot, engine, db_url, window_settings)
-    second.score_cache = cache
+    second.workspace.score_cache = cache
     assert second.show_cached_scores()  # before any scoring in this window
     second.show_screen("suppliers")
     assert _codes(second) == ["S-VERT", "S-COMP"]
