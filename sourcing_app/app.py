@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from sourcing_app.errors import ProgressCallback
-    from sourcing_app.ui.main_window import MainWindow
+    from sourcing_app.ui.shell.main_window import MainWindow
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -38,7 +38,7 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
     """
     from PySide6.QtWidgets import QApplication
 
-    from sourcing_app.ui.main_window import MainWindow
+    from sourcing_app.ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_style(app)  # type: ignore[arg-type]
@@ -80,7 +80,7 @@ def _install_extras(window: MainWindow) -> None:
     if getattr(window, "extras_installed", False) or window.workspace is None:
         return
     window.extras_installed = True  # type: ignore[attr-defined]
-    from sourcing_app.ui import extensions
+    from sourcing_app.ui.shell import extensions
 
     workspace = window.workspace
 
@@ -107,7 +107,7 @@ def _install_extras(window: MainWindow) -> None:
 def _import_all() -> None:
     import importlib
 
-    from sourcing_app.ui.extensions import MODULES
+    from sourcing_app.ui.shell.extensions import MODULES
 
     for name in MODULES:
         importlib.import_module(name)
@@ -220,7 +220,7 @@ def open_database(url: str, parent: QWidget | None = None) -> Engine | None:
     import sqlite3
 
     from sourcing_app.db.migrate import DatabaseProblem, prepare_database, restore_backup
-    from sourcing_app.ui.database_problem_dialog import (
+    from sourcing_app.ui.dialogs.database_problem import (
         ProblemChoice,
         ask_about_problem,
         confirm_restore,
@@ -253,8 +253,8 @@ def build_main_window(
     defer_hidden: bool = False,
 ) -> MainWindow:
     """The workspace over `engine`, attached to a (new or already painted) main window."""
-    from sourcing_app.ui.main_window import MainWindow
-    from sourcing_app.ui.workspace import Workspace
+    from sourcing_app.ui.shell.main_window import MainWindow
+    from sourcing_app.ui.shell.workspace import Workspace
 
     label = database_label(url) + (" (demo portfolio)" if demo else "")
     if window is None:
@@ -262,7 +262,7 @@ def build_main_window(
     workspace = Workspace(engine, label, window)
     window.attach(workspace, defer_hidden=defer_hidden)
     if extras:
-        from sourcing_app.ui.extensions import install
+        from sourcing_app.ui.shell.extensions import install
 
         install(window)
     window.demo_pending = demo and _holds_no_suppliers(engine)  # type: ignore[attr-defined]

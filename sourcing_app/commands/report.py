@@ -42,10 +42,10 @@ def run(engine: Engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         raise BadInput(f"'{path.name}' is not a .pdf file name; reports are written as PDF")
     if not path.parent.is_dir():
         raise BadInput(f"the folder {path.parent} does not exist")
-    from sourcing_app.ui.reports.pdf import ensure_gui
+    from sourcing_app.reports.pdf import ensure_gui
 
     ensure_gui()  # offscreen when there is no display
-    from sourcing_app.ui.reports import write_brand_report, write_supplier_report
+    from sourcing_app.reports import write_brand_report, write_supplier_report
 
     as_of = args.as_of or dt.date.today()
     if args.report_kind == "supplier":

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from sourcing_app.config import sqlite_path
 from sourcing_app.db.engine import make_engine
+from sourcing_app.domain.formatting import day
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -500,4 +501,4 @@ def _made_on(backup: Path) -> str:
     if not match:
         return ""
     made = dt.datetime.strptime(match.group(1), _STAMP_FORMAT)
-    return f", made {made:%d %b %Y at %H:%M}"
+    return f", made {day(made.date())} at {made:%H:%M}"

@@ -52,6 +52,7 @@ from sourcing_app.db import models  # noqa: F401  (registers the tables in the m
 from sourcing_app.db.unit_of_work import unit_of_work
 from sourcing_app.domain.enums import Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
+from sourcing_app.domain.formatting import day, moment
 from sourcing_app.errors import BadInput, CannotFinish
 from sourcing_app.services import field_checks
 from sourcing_app.services import file_formats as cells
@@ -154,7 +155,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def show_date(value: dt.date) -> str:
     """Dates in messages as a buyer reads them: 27 Nov 2026."""
-    return f"{value.day} {value:%b %Y}"
+    return day(value)
 
 
 def fingerprint(values: Mapping[str, Any]) -> str:
@@ -478,7 +479,7 @@ class EditingService:
         by = ""
         if last is not None:
             at = last[1]
-            when = at.strftime("%d %b %Y %H:%M") if isinstance(at, dt.datetime) else str(at)
+            when = moment(at) if isinstance(at, dt.datetime) else str(at)
             by = f" ({last[0]}, {when} UTC)"
         return (
             f"Someone else saved the {label} after you opened it{by}. "

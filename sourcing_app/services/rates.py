@@ -33,6 +33,7 @@ from sqlalchemy import Connection, Engine, text
 
 from sourcing_app import __version__
 from sourcing_app.db.types import date_param, from_day_number
+from sourcing_app.domain import formatting
 from sourcing_app.domain.codes import ISO_4217_CURRENCIES
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback, no_progress
 from sourcing_app.services.settings import load_settings, load_user_name
@@ -56,7 +57,7 @@ _PLACES = Decimal("0.0000000001")
 
 def day_text(day: dt.date) -> str:
     """27 Nov 2026, the way the app shows dates."""
-    return f"{day.day} {day:%b %Y}"
+    return formatting.day(day)
 
 
 # --- the feed address ---------------------------------------------------------------

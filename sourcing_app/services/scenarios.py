@@ -24,6 +24,7 @@ from sqlalchemy import Engine, text
 
 from sourcing_app.domain.allocation import CENT, BrandAllocation, PlanningSettings
 from sourcing_app.domain.enums import Standing
+from sourcing_app.domain.formatting import day
 from sourcing_app.domain.scenarios import (
     TAX_FIELDS,
     ChangeKind,
@@ -434,7 +435,7 @@ def write_result(result: ScenarioResult, fmt: str, out: TextIO, brand: str | Non
 
 def _write_result_table(result: ScenarioResult, out: TextIO, brand: str | None) -> None:
     cur = result.currency
-    out.write(f"Scenario {result.scenario.name} on {result.as_of:%d %b %Y}:\n")
+    out.write(f"Scenario {result.scenario.name} on {day(result.as_of)}:\n")
     for change in result.scenario.changes:
         out.write(f"  - {change.describe()}\n")
     out.write(

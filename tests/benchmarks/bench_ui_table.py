@@ -62,7 +62,7 @@ def main() -> int:
     from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from sourcing_app.ui.supplier_table_model import (
+    from sourcing_app.ui.suppliers.table_model import (
         DISPLAY,
         Column,
         SupplierFilter,

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from sourcing_app.services.audit import AuditLine
 from sourcing_app.services.editing import EditingService
-from sourcing_app.ui.audit_view import AuditView, change_text
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.audit.screen import AuditView, change_text
+from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 from sourcing_app.errors import Cancelled
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.shell.workspace import Workspace
 
 
 def test_a_task_reports_progress_and_hands_back_its_result(qtbot, engine) -> None:
@@ -60,7 +60,7 @@ def test_an_old_run_is_freed_off_the_ui_thread_after_the_screens_let_go(
     import gc
     import weakref
 
-    import sourcing_app.ui.workspace as workspace_module
+    import sourcing_app.ui.shell.workspace as workspace_module
     from tests.ui.scores import three_suppliers
 
     monkeypatch.setattr(workspace_module, "RELEASE_LATER_FROM", 1)

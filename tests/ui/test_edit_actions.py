@@ -8,8 +8,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow
 from sqlalchemy import Engine
 
-from sourcing_app.ui.edit_actions import EditActions
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.shell.edit_actions import EditActions
+from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
 
 

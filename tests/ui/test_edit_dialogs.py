@@ -13,9 +13,9 @@ from sqlalchemy import Engine
 
 from sourcing_app.domain.enums import Standing
 from sourcing_app.services.editing import EditingService
-from sourcing_app.ui.edit_dialogs import EditDialog
-from sourcing_app.ui.undo_commands import EditSession
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.dialogs.edit_dialogs import EditDialog
+from sourcing_app.ui.shell.undo_commands import EditSession
+from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
 from tests.ui.scores import scored
 

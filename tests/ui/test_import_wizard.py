@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QWizard
 from sqlalchemy import Engine, text
 
 from sourcing_app.services.importing import Problem
-from sourcing_app.ui.import_wizard import ImportWizard, ProblemModel
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.dialogs.import_wizard import ImportWizard, ProblemModel
+from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio import CSV_FILES, IMPORT_ORDER
 
 AS_OF = dt.date(2026, 6, 30)

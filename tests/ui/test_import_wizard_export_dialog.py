@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from sourcing_app.services.file_formats import IMPORT_ORDER, read_table
-from sourcing_app.ui.export_dialog import ExportDialog
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.dialogs.export_dialog import ExportDialog
+from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.test_export import load_hand_portfolio
 
 

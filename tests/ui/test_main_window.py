@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
 from sourcing_app.app import build_main_window, database_label, start_scoring
-from sourcing_app.ui.main_window import MainWindow
-from sourcing_app.ui.supplier_table_model import Column
+from sourcing_app.ui.shell.main_window import MainWindow
+from sourcing_app.ui.suppliers.table_model import Column
 from tests.services.test_scoring_service import AS_OF, build_hand_portfolio
 from tests.ui.scores import three_suppliers
 

@@ -16,7 +16,7 @@ from sourcing_app.config import sqlite_path
 from sourcing_app.db.migrate import backup_sqlite
 from sourcing_app.db.models import Supplier
 from sourcing_app.db.unit_of_work import unit_of_work
-from sourcing_app.ui.database_problem_dialog import OPEN_BACKUP, QUIT, RESTORE, TRY_AGAIN
+from sourcing_app.ui.dialogs.database_problem import OPEN_BACKUP, QUIT, RESTORE, TRY_AGAIN
 
 
 @dataclass

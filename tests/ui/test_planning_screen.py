@@ -22,8 +22,8 @@ from sourcing_app.domain.enums import Standing
 from sourcing_app.services.demo import build_demo
 from sourcing_app.services.planning import load_planning_settings, plan_portfolio
 from sourcing_app.services.scenarios import list_scenarios
-from sourcing_app.ui.planning_screen import PlanningScreen
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.planning.screen import PlanningScreen
+from sourcing_app.ui.shell.workspace import Workspace
 
 AS_OF = dt.date(2026, 11, 27)
 WAIT = 30_000

@@ -13,12 +13,12 @@ from sqlalchemy import Engine
 
 from sourcing_app.domain.enums import Standing
 from sourcing_app.services.purchase_list import PurchaseList
-from sourcing_app.ui.purchases_screen import (
+from sourcing_app.ui.purchases.screen import (
     DeliveryTableModel,
     PurchasesScreen,
     PurchaseTableModel,
 )
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
 from tests.ui.scores import scored
 

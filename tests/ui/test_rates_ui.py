@@ -12,9 +12,9 @@ from PySide6.QtCore import QDate, Qt
 from sqlalchemy import Engine, text
 
 from sourcing_app.services.rates import save_feed_url, update_rates
-from sourcing_app.ui.rates_banner import RatesBanner
-from sourcing_app.ui.rates_dialog import RatesDialog
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.dialogs.rates_dialog import RatesDialog
+from sourcing_app.ui.shell.rates_banner import RatesBanner
+from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.rates_feed import HTML_PAGE, FeedServer, Reply, ecb_xml, serving
 from tests.services.test_export import load_hand_portfolio
 

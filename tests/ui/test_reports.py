@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 
 from sourcing_app.cli import main
 from sourcing_app.errors import BadInput
-from sourcing_app.ui.reports import write_brand_report, write_supplier_report
+from sourcing_app.reports import write_brand_report, write_supplier_report
 from tests.services.hand_portfolio import expected
 from tests.services.test_export import load_hand_portfolio
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import Engine, text
 
 from sourcing_app.services.scoring import ScoringService
-from sourcing_app.ui.reports.desktop import export_brand_report, export_supplier_report
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.dialogs.reports import export_brand_report, export_supplier_report
+from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.test_export import load_hand_portfolio
 
 AS_OF = dt.date(2026, 6, 30)

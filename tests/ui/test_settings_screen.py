@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import Engine
 
 from sourcing_app.services.settings import load_settings, save_from_screen
-from sourcing_app.ui.settings_screen import SettingsScreen
-from sourcing_app.ui.workspace import Workspace
+from sourcing_app.ui.settings.screen import SettingsScreen
+from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio import expected
 from tests.services.hand_portfolio_db import load_hand_portfolio
 

@@ -10,7 +10,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from sourcing_app.domain.enums import Standing
-from sourcing_app.ui.supplier_table_model import (
+from sourcing_app.ui.suppliers.table_model import (
     SORT_ROLE,
     Column,
     SupplierFilter,
@@ -192,8 +192,8 @@ def test_rows_prepared_on_a_worker_are_installed_as_they_are() -> None:
 
 
 def test_the_small_record_tables_pass_qt_model_checks(qtmodeltester: ModelTester) -> None:
-    from sourcing_app.ui.dashboard import FLAG_COLUMNS, FlagRow
-    from sourcing_app.ui.record_table_model import RecordTableModel
+    from sourcing_app.ui.dashboard.screen import FLAG_COLUMNS, FlagRow
+    from sourcing_app.ui.widgets.record_table_model import RecordTableModel
 
     model = RecordTableModel(FLAG_COLUMNS)
     qtmodeltester.check(model)
@@ -211,7 +211,7 @@ def test_the_small_record_tables_pass_qt_model_checks(qtmodeltester: ModelTester
 def test_a_sort_built_in_pieces_on_a_worker_equals_the_plain_sort() -> None:
     from dataclasses import replace as copy_with
 
-    from sourcing_app.ui import supplier_table_model as table
+    from sourcing_app.ui.suppliers import table_model as table
 
     base = three_suppliers()
     # 25 suppliers with repeating scores: ties must keep their arrival order either way.

@@ -11,10 +11,10 @@ from sqlmodel import Session
 
 from sourcing_app.app import build_main_window, start_scoring
 from sourcing_app.db.models import Supplier
-from sourcing_app.ui.edit_dialogs import EditDialog
-from sourcing_app.ui.main_window import MainWindow
-from sourcing_app.ui.planning_screen import PlanningScreen
-from sourcing_app.ui.purchases_screen import PurchasesScreen
+from sourcing_app.ui.dialogs.edit_dialogs import EditDialog
+from sourcing_app.ui.planning.screen import PlanningScreen
+from sourcing_app.ui.purchases.screen import PurchasesScreen
+from sourcing_app.ui.shell.main_window import MainWindow
 from tests.services.test_scoring_service import AS_OF, build_hand_portfolio
 
 
@@ -117,7 +117,7 @@ def test_the_rates_banner_sits_above_the_screens(window: MainWindow) -> None:
 def test_a_big_set_is_made_ready_for_the_suppliers_table_out_of_sight(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sourcing_app.ui.suppliers_screen as suppliers_screen
+    import sourcing_app.ui.suppliers.screen as suppliers_screen
 
     # The hand portfolio's two suppliers stand for a 100k set: prepared on a worker.
     monkeypatch.setattr(suppliers_screen, "PREPARE_OFF_THREAD_FROM", 1)

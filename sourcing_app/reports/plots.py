@@ -1,0 +1,391 @@
+"""Charts for the PDF reports, painted with QPainter into images.
+
+Made for black-and-white printing: series differ by marker shape and line
+style, late deliveries are hollow markers, composite channels are hatched;
+every axis says its unit and every series is named in a legend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
+
+from sourcing_app.domain.formatting import day, month_label
+
+SCALE = 3  # drawn at three times the printed size
+FONT = "DejaVu Sans"
+MARKERS = ("circle", "square", "triangle", "diamond", "cross")
+DASHES = (
+    Qt.PenStyle.SolidLine,
+    Qt.PenStyle.DashLine,
+    Qt.PenStyle.DotLine,
+    Qt.PenStyle.DashDotLine,
+    Qt.PenStyle.DashDotDotLine,
+)
+
+
+def _canvas(width: int, height: int) -> tuple[QImage, QPainter]:
+    image = QImage(width * SCALE, height * SCALE, QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(SCALE)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    return image, painter
+
+
+def _font(size: float, bold: bool = False) -> QFont:
+    font = QFont(FONT)
+    font.setPointSizeF(size)
+    font.setBold(bold)
+    return font
+
+
+def _nice_step(span: float, ticks: int = 5) -> float:
+    raw = span / max(1, ticks)
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def _y_range(values: Sequence[float], floor_zero: bool = False) -> tuple[float, float, float]:
+    low, high = min(values), max(values)
+    if floor_zero:
+        low = 0.0
+    if high - low < 1e-9:
+        pad = abs(high) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    step = _nice_step(high - low)
+    low = math.floor(low / step) * step
+    high = math.ceil(high / step) * step
+    if floor_zero:
+        low = max(0.0, low)
+    return low, high, step
+
+
+def _marker(painter: QPainter, at: QPointF, shape: str, filled: bool, size: float = 3.6) -> None:
+    painter.setBrush(QBrush(Qt.GlobalColor.black) if filled else QBrush(Qt.GlobalColor.white))
+    x, y = at.x(), at.y()
+    if shape == "circle":
+        painter.drawEllipse(at, size, size)
+    elif shape == "square":
+        painter.drawRect(QRectF(x - size, y - size, 2 * size, 2 * size))
+    elif shape == "triangle":
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(x, y - size * 1.2),
+                    QPointF(x + size, y + size),
+                    QPointF(x - size, y + size),
+                ]
+            )
+        )
+    elif shape == "diamond":
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(x, y - size * 1.3),
+                    QPointF(x + size, y),
+                    QPointF(x, y + size * 1.3),
+                    QPointF(x - size, y),
+                ]
+            )
+        )
+    else:
+        painter.drawLine(QPointF(x - size, y - size), QPointF(x + size, y + size))
+        painter.drawLine(QPointF(x - size, y + size), QPointF(x + size, y - size))
+
+
+class _Frame:
+    """A plot area with a date x axis and a numeric y axis."""
+
+    def __init__(
+        self,
+        painter: QPainter,
+        area: QRectF,
+        start: dt.date,
+        end: dt.date,
+        y: tuple[float, float, float],
+    ) -> None:
+        self.painter = painter
+        self.area = area
+        self.start = start
+        self.days = max(1, (end - start).days)
+        self.low, self.high, self.step = y
+
+    def x(self, when: dt.date) -> float:
+        return self.area.left() + self.area.width() * (when - self.start).days / self.days
+
+    def y(self, value: float) -> float:
+        share = (value - self.low) / (self.high - self.low)
+        return self.area.bottom() - self.area.height() * share
+
+    def draw_axes(self, y_label: str, y_format: str = "{:,.0f}") -> None:
+        p = self.painter
+        area = self.area
+        p.setFont(_font(6.5))
+        grid = QPen(QColor(170, 170, 170), 0.5, Qt.PenStyle.DotLine)
+        value = self.low
+        while value <= self.high + self.step / 1000:
+            y = self.y(value)
+            p.setPen(grid)
+            p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+            p.setPen(QPen(Qt.GlobalColor.black, 0.8))
+            p.drawText(
+                QRectF(area.left() - 58, y - 7, 54, 14),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                y_format.format(value),
+            )
+            value += self.step
+        # Month ticks along the bottom.
+        p.setPen(QPen(Qt.GlobalColor.black, 0.8))
+        month = dt.date(self.start.year, self.start.month, 1)
+        months = []
+        while month <= self.start + dt.timedelta(days=self.days):
+            if month >= self.start:
+                months.append(month)
+            month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        every = max(1, math.ceil(len(months) / 7))
+        for index, tick in enumerate(months):
+            x = self.x(tick)
+            p.drawLine(QPointF(x, area.bottom()), QPointF(x, area.bottom() + 3))
+            if index % every == 0:
+                p.drawText(
+                    QRectF(x - 30, area.bottom() + 4, 60, 12),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                    month_label(tick),
+                )
+        p.setPen(QPen(Qt.GlobalColor.black, 1.0))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(area)
+        p.save()
+        p.setFont(_font(7))
+        p.translate(area.left() - 66, area.center().y())
+        p.rotate(-90)
+        p.drawText(
+            QRectF(-area.height() / 2, -8, area.height(), 14), Qt.AlignmentFlag.AlignCenter, y_label
+        )
+        p.restore()
+
+
+def _title(painter: QPainter, width: int, title: str) -> None:
+    painter.setPen(Qt.GlobalColor.black)
+    painter.setFont(_font(8.5, bold=True))
+    painter.drawText(QRectF(0, 2, width, 16), Qt.AlignmentFlag.AlignLeft, title)
+
+
+def _empty(painter: QPainter, area: QRectF, words: str) -> None:
+    painter.setPen(QPen(Qt.GlobalColor.black, 0.8, Qt.PenStyle.DashLine))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(area)
+    painter.setFont(_font(8))
+    painter.drawText(area, Qt.AlignmentFlag.AlignCenter, words)
+
+
+def _legend(
+    painter: QPainter,
+    x: float,
+    y: float,
+    entries: list[tuple[str, str, bool, Qt.PenStyle | None]],
+    right: float = 10_000.0,
+) -> tuple[int, float]:
+    """Entries of (label, marker, filled, line style or None), left to right up to `right`.
+
+    Returns how many were drawn and where the next would start.
+    """
+    painter.setFont(_font(6.8))
+    drawn = 0
+    for label, shape, filled, dash in entries:
+        width = 34 + painter.fontMetrics().horizontalAdvance(label)
+        if x + width > right:
+            break
+        painter.setPen(QPen(Qt.GlobalColor.black, 1.0, dash or Qt.PenStyle.SolidLine))
+        if dash is not None:
+            painter.drawLine(QPointF(x, y), QPointF(x + 22, y))
+        painter.setPen(QPen(Qt.GlobalColor.black, 1.0))
+        _marker(painter, QPointF(x + 11, y), shape, filled, 3.0)
+        painter.drawText(QPointF(x + 27, y + 3.5), label)
+        x += width
+        drawn += 1
+    return drawn, x
+
+
+def price_chart(
+    points: Sequence[tuple[dt.date, str, Decimal]],
+    start: dt.date,
+    end: dt.date,
+    currency: str,
+    width: int = 680,
+    height: int = 250,
+) -> QImage:
+    """Unit price in the home currency per purchase line over the window, one series per SKU."""
+    image, p = _canvas(width, height)
+    _title(p, width, f"Unit price paid per purchase line, {currency} (frozen exchange rate)")
+    area = QRectF(76, 26, width - 90, height - 64)
+    if not points:
+        _empty(p, area, "No purchase lines in the window")
+        p.end()
+        return image
+    skus = sorted({sku for _d, sku, _v in points})
+    frame = _Frame(p, area, start, end, _y_range([float(v) for _d, _s, v in points]))
+    frame.draw_axes(f"{currency} per unit", "{:,.2f}")
+    legend = []
+    for index, sku in enumerate(skus):
+        shape = MARKERS[index % len(MARKERS)]
+        dash = DASHES[index % len(DASHES)]
+        series = [(d, float(v)) for d, s, v in points if s == sku]
+        path = QPainterPath()
+        for n, (when, value) in enumerate(series):
+            point = QPointF(frame.x(when), frame.y(value))
+            if n:
+                path.lineTo(point)
+            else:
+                path.moveTo(point)
+        p.setPen(QPen(Qt.GlobalColor.black, 1.1, dash))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+        p.setPen(QPen(Qt.GlobalColor.black, 0.9))
+        for when, value in series:
+            _marker(p, QPointF(frame.x(when), frame.y(value)), shape, True)
+        legend.append((sku, shape, True, dash))
+    # Leave room for "+ N more SKUs" when they do not all fit on the line.
+    room = area.right() if len(legend) <= 6 else area.right() - 80
+    drawn, x = _legend(p, area.left(), height - 10, legend, room)
+    if drawn < len(legend):
+        p.setPen(Qt.GlobalColor.black)
+        p.drawText(QPointF(x + 4, height - 6.5), f"+ {len(legend) - drawn} more SKUs")
+    p.end()
+    return image
+
+
+def lead_time_chart(
+    points: Sequence[tuple[dt.date, int, bool]],
+    quoted: Sequence[tuple[str, int]],
+    start: dt.date,
+    end: dt.date,
+    width: int = 680,
+    height: int = 230,
+) -> QImage:
+    """Lead days of each delivery (order to delivery); hollow markers arrived late.
+
+    Quoted lead times are dashed reference lines, labelled.
+    """
+    image, p = _canvas(width, height)
+    _title(p, width, "Lead time of each delivery, days from order to delivery")
+    area = QRectF(76, 26, width - 90, height - 64)
+    if not points:
+        _empty(p, area, "No deliveries in the window")
+        p.end()
+        return image
+    values = [float(v) for _d, v, _l in points] + [float(v) for _s, v in quoted]
+    frame = _Frame(p, area, start, end, _y_range(values, floor_zero=True))
+    frame.draw_axes("days", "{:,.0f}")
+    p.setFont(_font(6.5))
+    last_label_y: float | None = None
+    for label, days in sorted(quoted, key=lambda q: -q[1]):
+        y = frame.y(days)
+        p.setPen(QPen(Qt.GlobalColor.black, 0.9, Qt.PenStyle.DashLine))
+        p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+        # Labels above their line; one too close to the previous goes below its line.
+        label_y = y - 13
+        if last_label_y is not None and label_y < last_label_y + 12:
+            label_y = y + 2
+        p.drawText(QRectF(area.right() - 200, label_y, 196, 12), Qt.AlignmentFlag.AlignRight, label)
+        last_label_y = label_y
+    p.setPen(QPen(Qt.GlobalColor.black, 1.0))
+    for when, days, late in points:
+        _marker(p, QPointF(frame.x(when), frame.y(days)), "circle", not late)
+    _legend(
+        p,
+        area.left(),
+        height - 10,
+        [
+            ("on time", "circle", True, None),
+            ("late (after the promised date + grace)", "circle", False, None),
+            ("quoted lead time", "cross", True, Qt.PenStyle.DashLine),
+        ][: 3 if quoted else 2],
+    )
+    p.end()
+    return image
+
+
+def channel_bars(
+    rows: Sequence[tuple[str, float | None, bool]],
+    width: int = 680,
+) -> QImage:
+    """Sourcing score per channel as horizontal bars: vertical solid, composite hatched."""
+    bar, gap = 12, 5  # compact: six channels' chart still fits under their table on page 1
+    height = 44 + (bar + gap) * len(rows) + 20
+    image, p = _canvas(width, height)
+    _title(p, width, "Sourcing score per channel (0 to 100)")
+    label_width = 170
+    area = QRectF(label_width, 24, width - label_width - 50, (bar + gap) * len(rows))
+    p.setFont(_font(6.5))
+    for tick in range(0, 101, 25):
+        x = area.left() + area.width() * tick / 100
+        p.setPen(QPen(QColor(160, 160, 160), 0.5, Qt.PenStyle.DotLine))
+        p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
+        p.setPen(Qt.GlobalColor.black)
+        p.drawText(
+            QRectF(x - 15, area.bottom() + 2, 30, 12), Qt.AlignmentFlag.AlignCenter, str(tick)
+        )
+    for index, (label, score, vertical) in enumerate(rows):
+        top = area.top() + index * (bar + gap) + gap / 2
+        p.setPen(Qt.GlobalColor.black)
+        p.setFont(_font(7))
+        elided = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, label_width - 8)
+        p.drawText(
+            QRectF(0, top, label_width - 6, bar),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            elided,
+        )
+        if score is None:
+            p.drawText(
+                QRectF(area.left() + 4, top, 200, bar),
+                Qt.AlignmentFlag.AlignVCenter,
+                "no score (no valid quote)",
+            )
+            continue
+        rect = QRectF(area.left(), top, area.width() * max(0.0, min(score, 100.0)) / 100, bar)
+        p.setPen(QPen(Qt.GlobalColor.black, 0.9))
+        p.setBrush(
+            QBrush(
+                Qt.GlobalColor.black if vertical else Qt.GlobalColor.black,
+                Qt.BrushStyle.SolidPattern if vertical else Qt.BrushStyle.BDiagPattern,
+            )
+        )
+        if vertical:
+            p.setBrush(QBrush(QColor(60, 60, 60)))
+        p.drawRect(rect)
+        p.drawText(
+            QRectF(rect.right() + 4, top, 46, bar), Qt.AlignmentFlag.AlignVCenter, f"{score:.1f}"
+        )
+    p.setPen(QPen(Qt.GlobalColor.black, 0.8))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawLine(QPointF(area.left(), area.top()), QPointF(area.left(), area.bottom()))
+    y = height - 9
+    x = area.left()
+    p.setFont(_font(6.8))
+    for words, pattern in (
+        ("vertical channel", None),
+        ("composite channel", Qt.BrushStyle.BDiagPattern),
+    ):
+        p.setBrush(
+            QBrush(QColor(60, 60, 60)) if pattern is None else QBrush(Qt.GlobalColor.black, pattern)
+        )
+        p.drawRect(QRectF(x, y - 5, 16, 9))
+        p.drawText(QPointF(x + 20, y + 3), words)
+        x += 40 + p.fontMetrics().horizontalAdvance(words)
+    p.end()
+    return image
+
+
+def chart_period(start: dt.date, end: dt.date) -> str:
+    return f"{day(start)} to {day(end)}"

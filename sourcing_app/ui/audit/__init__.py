@@ -1,0 +1,1 @@
+"""The Audit trail screen: every change, who, when, old and new values."""

@@ -1,0 +1,1 @@
+"""The Brands screen: each brand's channels, coverage, concentration and margin."""

@@ -1,0 +1,1 @@
+"""Dialogs opened from the menus: edit forms, import wizard, export, exchange rates, reports, database problems."""

@@ -1,0 +1,681 @@
+"""The import wizard: pick a file, preview it, check it, import it all or nothing.
+
+DESIGN.md section 9 in the desktop:
+1. pick a .csv or .xlsx file and its kind (guessed from the header row);
+2. see its first rows;
+3. a dry run lists every bad row with line, column and reason, in a table the
+   buyer can sort and copy (Ctrl+C copies the selected rows as tab-separated
+   text, ready for Excel or an e-mail);
+4. the import runs off the UI thread through `workspace.run_task`, with a
+   progress bar and a Cancel button; a cancelled import is rolled back whole;
+5. a summary says what was added, changed and left unchanged; the workspace
+   hears `data_edited(kind)` and the portfolio is scored again.
+
+Blank templates for every kind can be saved from the first page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from sourcing_app.domain.formatting import count
+from sourcing_app.errors import BadInput, Cancelled, CannotFinish, ProgressCallback
+from sourcing_app.services.file_formats import (
+    FILE_KINDS,
+    IMPORT_ORDER,
+    TableError,
+    guess_kind,
+    read_header,
+    read_table,
+)
+from sourcing_app.services.importing import ImportFailure, ImportResult, Problem, import_file
+from sourcing_app.services.templates import write_template
+from sourcing_app.ui.shell.workspace import Workspace
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+PREVIEW_ROWS = 20
+
+KIND_LABELS = {
+    "tax-categories": "Tax categories",
+    "suppliers": "Suppliers",
+    "brands": "Brands",
+    "products": "Products (SKUs)",
+    "channels": "Channels",
+    "quotes": "Quotes",
+    "purchases": "Purchase lines",
+    "deliveries": "Deliveries",
+    "fx-rates": "Exchange rates",
+}
+
+
+# --- table models -------------------------------------------------------------------------
+
+
+class PreviewModel(QAbstractTableModel):
+    """The first rows of the file as text, with their spreadsheet line numbers."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._header: list[str] = []
+        self._rows: list[tuple[int, list[str]]] = []
+
+    def set_table(self, header: list[str], rows: list[tuple[int, list[str]]]) -> None:
+        self.beginResetModel()
+        self._header = list(header)
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._header)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        _line, cells = self._rows[index.row()]
+        return cells[index.column()] if index.column() < len(cells) else ""
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._header[section] if 0 <= section < len(self._header) else None
+        return f"line {self._rows[section][0]}" if 0 <= section < len(self._rows) else None
+
+
+class ProblemModel(QAbstractTableModel):
+    """Every problem of a dry run: line, column, reason. Sorts in its own list."""
+
+    HEADERS = ("Line", "Column", "Reason")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._problems: list[Problem] = []
+
+    def set_problems(self, problems: Sequence[Problem]) -> None:
+        self.beginResetModel()
+        self._problems = list(problems)
+        self.endResetModel()
+
+    def problem(self, row: int) -> Problem:
+        return self._problems[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._problems)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        problem = self._problems[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (problem.line, problem.column or "(whole row)", problem.reason)[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+            return problem.reason
+        return None
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        keys = (
+            lambda p: (p.line, p.column),
+            lambda p: (p.column.lower(), p.line),
+            lambda p: (p.reason.lower(), p.line),
+        )
+        if not 0 <= column < len(keys):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._problems.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+    def as_tsv(self, rows: Sequence[int]) -> str:
+        """The rows as tab-separated text with a header line, as Excel pastes it."""
+        lines = ["line\tcolumn\treason"]
+        for row in sorted(rows):
+            p = self._problems[row]
+            reason = p.reason.replace("\t", " ").replace("\n", " ")
+            lines.append(f"{p.line}\t{p.column}\t{reason}")
+        return "\n".join(lines) + "\n"
+
+
+class ProblemTable(QTableView):
+    """A sortable problem list; Ctrl+C copies the selected rows (all of them if none)."""
+
+    def __init__(self, model: ProblemModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSortingEnabled(True)
+        self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+    def problem_model(self) -> ProblemModel:
+        model = self.model()
+        assert isinstance(model, ProblemModel)
+        return model
+
+    def copy_selection(self) -> str:
+        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
+        if not rows:
+            rows = list(range(self.problem_model().rowCount()))
+        tsv = self.problem_model().as_tsv(rows)
+        QGuiApplication.clipboard().setText(tsv)
+        return tsv
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("Choose the file to import")
+        self.setSubTitle(
+            "A .csv (UTF-8 or GB18030) or .xlsx file whose first row holds the column "
+            "headers. The kind is guessed from those headers."
+        )
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("import_path")
+        self.path_edit.setPlaceholderText("C:/…/suppliers.xlsx")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("import_kind")
+        for kind in IMPORT_ORDER:
+            self.kind_combo.addItem(KIND_LABELS[kind], kind)
+        self.kind_note = QLabel()
+        self.kind_note.setObjectName("kind_note")
+        self.kind_note.setWordWrap(True)
+        self.columns_note = QLabel()
+        self.columns_note.setWordWrap(True)
+        self.columns_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        template_csv = QPushButton("Save a blank template (.xlsx)…")
+        template_csv.setObjectName("template_xlsx")
+        template_csv.clicked.connect(lambda: self._save_template(".xlsx"))
+        template_xlsx = QPushButton("Save a blank template (.csv)…")
+        template_xlsx.clicked.connect(lambda: self._save_template(".csv"))
+        templates = QHBoxLayout()
+        templates.addWidget(template_csv)
+        templates.addWidget(template_xlsx)
+        templates.addStretch(1)
+        form = QFormLayout()
+        form.addRow("File:", row)
+        form.addRow("Kind:", self.kind_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.kind_note)
+        layout.addWidget(self.columns_note)
+        layout.addStretch(1)
+        layout.addWidget(QLabel("No file yet? Start from a template with one example row:"))
+        layout.addLayout(templates)
+        self.path_edit.textChanged.connect(self._path_changed)
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    def kind(self) -> str:
+        return str(self.kind_combo.currentData())
+
+    def path(self) -> Path:
+        return Path(self.path_edit.text().strip())
+
+    def set_path(self, path: str | Path) -> None:
+        self.path_edit.setText(str(path))
+
+    def isComplete(self) -> bool:  # noqa: N802
+        path = self.path()
+        return bool(self.path_edit.text().strip()) and path.suffix.lower() in (
+            ".csv",
+            ".xlsx",
+            ".xlsm",
+        )
+
+    def _browse(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Choose a file to import", "", "Spreadsheets (*.xlsx *.csv);;All files (*)"
+        )
+        if chosen:
+            self.set_path(chosen)
+
+    def _path_changed(self) -> None:
+        self.completeChanged.emit()
+        path = self.path()
+        if not path.is_file():
+            self.kind_note.setText("")
+            return
+        try:
+            header = read_header(path)
+        except TableError as exc:
+            self.kind_note.setText(f"This file cannot be read: {exc.reason}.")
+            return
+        guessed = guess_kind(header)
+        if guessed is None:
+            self.kind_note.setText(
+                "The headers do not match any kind exactly; choose the kind, and the check "
+                "will say which columns are wrong."
+            )
+            return
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(guessed))
+        self.kind_note.setText(f"The headers look like a {KIND_LABELS[guessed].lower()} file.")
+
+    def _kind_changed(self) -> None:
+        kind = FILE_KINDS[self.kind()]
+        required = ", ".join(kind.required)
+        optional = ", ".join(h for h in kind.headers if h not in kind.required)
+        self.columns_note.setText(f"Required columns: {required}.\nOptional: {optional}.")
+
+    def _save_template(self, suffix: str) -> None:
+        kind = self.kind()
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self,
+            f"Save a blank {KIND_LABELS[kind].lower()} template",
+            f"{kind} template{suffix}",
+            "Excel workbook (*.xlsx)" if suffix == ".xlsx" else "CSV file (*.csv)",
+        )
+        if chosen:
+            self.wizard_.save_template(kind, Path(chosen))
+
+
+class PreviewPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("Preview")
+        self.model = PreviewModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("preview_table")
+        self.view.setModel(self.model)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.view, 1)
+        self._readable = False
+
+    def initializePage(self) -> None:  # noqa: N802
+        page = self.wizard_.file_page
+        path, kind = page.path(), page.kind()
+        self.setSubTitle(f"The first rows of {path.name}, to be imported as {KIND_LABELS[kind]}.")
+        self._readable = False
+        try:
+            header, rows = read_table(path)
+        except TableError as exc:
+            self.model.set_table([], [])
+            self.message.setText(
+                f"This file cannot be read: {exc.reason}. Go back and pick another."
+            )
+            self.completeChanged.emit()
+            return
+        first: list[tuple[int, list[str]]] = []
+        try:
+            for line, row in rows:
+                first.append((line, row))
+                if len(first) == PREVIEW_ROWS:
+                    break
+        except TableError as exc:
+            self.message.setText(f"Line {exc.line} cannot be read: {exc.reason}.")
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
+        self.model.set_table(header, first)
+        self.view.resizeColumnsToContents()
+        if not self.message.text().startswith("Line"):
+            shown = "no data rows" if not first else f"the first {count(len(first), 'row')}"
+            self.message.setText(f"{len(header)} columns; showing {shown}. Next checks every row.")
+        self._readable = True
+        self.completeChanged.emit()
+
+    def cleanupPage(self) -> None:  # noqa: N802
+        self.message.setText("")
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self._readable
+
+
+class CheckPage(QWizardPage):
+    """The dry run: nothing is written; every problem is listed."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("Check every row")
+        self.setSubTitle("A dry run: the whole file is checked and nothing is written yet.")
+        self.message = QLabel()
+        self.message.setObjectName("check_message")
+        self.message.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.model = ProblemModel(self)
+        self.table = ProblemTable(self.model)
+        self.table.setObjectName("problem_table")
+        self.copy_button = QPushButton("Copy the problems")
+        self.copy_button.setToolTip(
+            "Copies the selected problems (all when none is selected) as tab-separated text"
+        )
+        self.copy_button.clicked.connect(self.table.copy_selection)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_button)
+        layout.addLayout(buttons)
+        self.result: ImportResult | None = None
+        self.job: int | None = None
+
+    def initializePage(self) -> None:  # noqa: N802
+        self.result = None
+        self.model.set_problems([])
+        self.table.setVisible(False)
+        self.copy_button.setVisible(False)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.message.setText("Checking…")
+        page = self.wizard_.file_page
+        self.job = self.wizard_.start(
+            "Checking the import",
+            page.kind(),
+            page.path(),
+            dry_run=True,
+            progress_bar=self.progress,
+            on_done=self._checked,
+            on_failed=self._failed,
+        )
+        self.completeChanged.emit()
+
+    def cleanupPage(self) -> None:  # noqa: N802
+        if self.job is not None:
+            self.wizard_.workspace.cancel_task(self.job)
+
+    def _checked(self, result: ImportResult) -> None:
+        self.job = None
+        self.result = result
+        self.progress.setVisible(False)
+        if result.problems:
+            self.model.set_problems(result.problems)
+            self.table.setVisible(True)
+            self.copy_button.setVisible(True)
+            rows = len({p.line for p in result.problems})
+            found = f"{count(len(result.problems), 'problem')} on {count(rows, 'line')}"
+            self.message.setText(
+                f"{found}. Nothing can be imported "
+                "until they are fixed: correct the file, then go Back and check again. Sort by "
+                "clicking a header; Ctrl+C copies the selected rows."
+            )
+        else:
+            self.message.setText(
+                f"{_all_good(result.rows)} Importing will give: {result.summary()}."
+            )
+        self.completeChanged.emit()
+
+    def _failed(self, error: Exception) -> None:
+        self.job = None
+        self.progress.setVisible(False)
+        if isinstance(error, Cancelled):
+            self.message.setText("The check was cancelled.")
+        else:
+            self.message.setText(f"The file could not be checked: {_words(error)}")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.result is not None and not self.result.problems
+
+    def validatePage(self) -> bool:  # noqa: N802
+        """Next (also when called, not clicked) never runs an import the check refused."""
+        return self.isComplete()
+
+
+class ImportPage(QWizardPage):
+    """The import itself, with progress and Cancel, then the summary."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("Import")
+        self.message = QLabel()
+        self.message.setObjectName("import_message")
+        self.message.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("import_progress")
+        self.cancel_button = QPushButton("Cancel the import")
+        self.cancel_button.setObjectName("cancel_import")
+        self.cancel_button.clicked.connect(self._cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.progress)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.result: ImportResult | None = None
+        self.finished_ = False
+        self.job: int | None = None
+
+    def initializePage(self) -> None:  # noqa: N802
+        self.result = None
+        self.finished_ = False
+        page = self.wizard_.file_page
+        self.setSubTitle(f"{page.path().name} as {KIND_LABELS[page.kind()]}: all rows or none.")
+        self.message.setText("Importing…")
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self.job = self.wizard_.start(
+            "Importing",
+            page.kind(),
+            page.path(),
+            dry_run=False,
+            progress_bar=self.progress,
+            on_done=self._imported,
+            on_failed=self._failed,
+        )
+        self.completeChanged.emit()
+
+    def _cancel(self) -> None:
+        if self.job is not None:
+            self.cancel_button.setEnabled(False)
+            self.message.setText("Cancelling… the rows written so far are being rolled back.")
+            self.wizard_.workspace.cancel_task(self.job)
+
+    def _imported(self, result: ImportResult) -> None:
+        self.job = None
+        self.result = result
+        self.finished_ = True
+        self.cancel_button.setVisible(False)
+        self.progress.setVisible(False)
+        kind = self.wizard_.file_page.kind()
+        if result.problems:  # the data changed between the check and the import
+            self.message.setText(
+                f"Nothing was imported: {count(len(result.problems), 'problem')} appeared since "
+                f"the check, the first: {result.problems[0]}. Go back and check again."
+            )
+        else:
+            self.message.setText(
+                f"Imported {count(result.rows, 'row')} of {_lower_first(KIND_LABELS[kind])}: "
+                f"{result.summary()}. The portfolio is being scored again."
+            )
+            self.wizard_.imported.emit(kind, result)
+        self.completeChanged.emit()
+
+    def _failed(self, error: Exception) -> None:
+        self.job = None
+        self.finished_ = True
+        self.cancel_button.setVisible(False)
+        self.progress.setVisible(False)
+        if isinstance(error, Cancelled):
+            self.message.setText("The import was cancelled. Nothing was imported.")
+        else:
+            self.message.setText(f"Nothing was imported: {_words(error)}")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.finished_
+
+
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:]  # "Products (SKUs)" → "products (SKUs)"
+
+
+def _all_good(rows: int) -> str:
+    return "The one row is good." if rows == 1 else f"All {rows:,} rows are good."
+
+
+def _words(error: Exception) -> str:
+    if isinstance(error, BadInput | CannotFinish | ImportFailure):
+        return str(error)
+    return f"an unexpected error ({type(error).__name__}: {error})"
+
+
+# --- the wizard -----------------------------------------------------------------------------
+
+
+class ImportWizard(QWizard):
+    """`ImportWizard(workspace, parent)`; `imported(kind, ImportResult)` after a good import."""
+
+    imported = Signal(str, object)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle("Import a file")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.resize(860, 580)
+        self.file_page = FilePage(self)
+        self.preview_page = PreviewPage(self)
+        self.check_page = CheckPage(self)
+        self.import_page = ImportPage(self)
+        for page in (self.file_page, self.preview_page, self.check_page, self.import_page):
+            self.addPage(page)
+        self.check_page.setButtonText(QWizard.WizardButton.NextButton, "Import")
+        self._jobs: dict[int, QProgressBar] = {}
+        workspace.task_progressed.connect(self._progressed)
+        self.imported.connect(self._after_import)
+
+    def start(
+        self,
+        title: str,
+        kind: str,
+        path: Path,
+        *,
+        dry_run: bool,
+        progress_bar: QProgressBar,
+        on_done: Any,
+        on_failed: Any,
+    ) -> int:
+        who = self.workspace.user_name()
+        engine = self.workspace.engine
+
+        def work(progress: ProgressCallback) -> ImportResult:
+            return import_file(engine, kind, path, dry_run=dry_run, who=who, progress=progress)
+
+        def done(result: object) -> None:
+            self._jobs.pop(job, None)
+            on_done(result)
+
+        def failed(error: Exception) -> None:
+            self._jobs.pop(job, None)
+            on_failed(error)
+
+        job = self.workspace.run_task(title, work, done, failed)
+        self._jobs[job] = progress_bar
+        return job
+
+    def _progressed(self, job: int, done: int, total: int, text: str) -> None:
+        bar = self._jobs.get(job)
+        if bar is None:
+            return
+        if total > 0:
+            bar.setRange(0, total)
+            bar.setValue(min(done, total))
+        else:
+            bar.setRange(0, 0)
+        bar.setFormat(f"{text} (%p%)" if total > 0 else text)
+
+    def _after_import(self, kind: str, _result: ImportResult) -> None:
+        """Tell the screens, then score the portfolio again on the new data."""
+        self.workspace.data_edited(kind)
+        self.workspace.rescore_all("Scoring after the import")
+
+    def save_template(self, kind: str, path: Path) -> None:
+        try:
+            write_template(kind, path)
+        except (BadInput, CannotFinish) as exc:
+            QMessageBox.warning(self, "Template", f"The template could not be saved: {exc}")
+            return
+        self.file_page.kind_note.setText(
+            f"Saved a blank {KIND_LABELS[kind].lower()} template as {path.name}. Fill it in, "
+            "then choose it above."
+        )
+
+    def reject(self) -> None:
+        for job in list(self._jobs):
+            self.workspace.cancel_task(job)
+        super().reject()

@@ -1,0 +1,884 @@
+"""The Planning screen (DESIGN.md section 6): each brand's split across its channels, and what-ifs.
+
+    screen = PlanningScreen(workspace)      # a QWidget; the main window adds it as a page
+    screen.refresh()                        # plan again (also on scores/data/settings changes)
+
+Left, every brand with its planned coverage, vertical share, concentration and
+flags. Right, two tabs: the selected brand's allocation (a stacked bar per plan,
+the reasons in a table) and the what-if scenarios (a form to build one, the
+saved ones, their effect on margins and coverage side by side, export).
+Planning and scenario runs go through `workspace.run_task`, so they run off the
+UI thread with progress and cancel in the main window's status bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QStringListModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sourcing_app.domain.allocation import BrandAllocation, PlanningSettings
+from sourcing_app.domain.enums import Standing
+from sourcing_app.domain.formatting import count, day
+from sourcing_app.domain.scenarios import Scenario
+from sourcing_app.errors import BadInput, Cancelled, ProgressCallback
+from sourcing_app.services.planning import (
+    PortfolioPlan,
+    load_planning_settings,
+    plan_portfolio,
+    save_planning_settings,
+)
+from sourcing_app.services.scenarios import (
+    ScenarioChoices,
+    ScenarioResult,
+    delete_scenario,
+    list_scenarios,
+    load_scenario,
+    run_scenario,
+    save_scenario,
+    scenario_choices,
+    write_comparison,
+    write_result,
+)
+from sourcing_app.ui.planning.charts import AllocationChart, MarginChangeChart
+from sourcing_app.ui.planning.models import (
+    SORT_ROLE,
+    AllocationLinesModel,
+    BrandPlanModel,
+    BrandRow,
+    LineRow,
+    ScenarioComparisonModel,
+    money,
+    percent,
+)
+from sourcing_app.ui.shell.workspace import Workspace
+
+# The allocation lines at 1600 px: a supplier's name wraps at this width and the
+# reasons get the rest of the row, wrapped, but never less than this.
+SUPPLIER_WIDTH = 160
+SUPPLIER_MIN_WIDTH = 120
+REASON_WIDTH = 160
+SUMMARY_LINES = 4  # of scenario summaries before they scroll
+COMPARISON_ROWS = 5  # brands the comparison shows however long the summaries above it
+
+TAX_FIELDS = (("Tariff", "tariff"), ("Consumption tax", "consumption-tax"), ("VAT", "vat"))
+ERROR_STYLE = "color: #b3261e;"
+
+
+def _table(parent: QWidget) -> QTableView:
+    table = QTableView(parent)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setSortingEnabled(True)
+    table.verticalHeader().setVisible(False)
+    rows = table.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _sentence(text: str) -> str:
+    """A reason as a sentence: first letter up (codes keep their case), a full stop."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _unbroken(text: str, currency: str) -> str:
+    """Keep "CNY 1,234.50" and "60.0 %" on one line when a summary wraps."""
+    return text.replace(" %", "\u00a0%").replace(f"{currency} ", f"{currency}\u00a0")
+
+
+class PlanningScreen(QWidget):
+    planned = Signal(int)  # a new plan is on screen: the number of brands
+    scenarios_ran = Signal(int)  # scenario results are on screen: how many scenarios
+    failed = Signal(str)  # planning or a scenario failed: the reason in words
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self._plan: PortfolioPlan | None = None
+        self._results: list[ScenarioResult] = []
+        self._job: int | None = None
+        self._choices = ScenarioChoices((), (), ())
+
+        self.status = QLabel("Not planned yet.", self)
+        self.status.setWordWrap(True)
+        rules = self._build_rules()
+
+        self.brand_model = BrandPlanModel(self)
+        self.brand_table = _table(self)
+        self.brand_table.setModel(self.brand_model)
+        self.brand_table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.brand_table.selectionModel().currentRowChanged.connect(self._brand_chosen)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._build_allocation_tab(), "Allocation")
+        self.tabs.addTab(self._build_scenario_tab(), "What-if scenarios")
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.brand_table)
+        split.addWidget(self.tabs)
+        split.setChildrenCollapsible(False)
+        split.setSizes([600, 1000])
+        self._split = split
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(rules)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.status)
+
+        # Planning is re-run when the screen is in front, or as soon as it comes
+        # forward: a re-score elsewhere never sets it off in the background.
+        self._stale = True
+        workspace.scores_changed.connect(self._inputs_changed)
+        workspace.data_changed.connect(lambda _kind: self._inputs_changed())
+        workspace.settings_changed.connect(self._settings_changed)
+        self._load_rules()
+        self._load_saved()
+
+    # --- building the widgets ------------------------------------------------------------
+
+    def _build_rules(self) -> QGroupBox:
+        box = QGroupBox("Planning rules", self)
+        self.max_share = QSpinBox(box)
+        self.max_share.setRange(1, 100)
+        self.max_share.setSuffix(" % of demand")
+        self.max_share.setToolTip("The most of a brand's demand one supplier may carry")
+        self.min_standing = QComboBox(box)
+        for standing in (Standing.PREFERRED, Standing.APPROVED, Standing.WATCH, Standing.AVOID):
+            self.min_standing.addItem(standing.value, standing.value)
+        self.min_standing.setToolTip(
+            "Suppliers below this standing get nothing; Unrated ones (no valid quote) never do"
+        )
+        self.vertical_floor = QSpinBox(box)
+        self.vertical_floor.setRange(0, 100)
+        self.vertical_floor.setSuffix(" % of demand")
+        self.vertical_floor.setToolTip(
+            "The least share of demand through vertical channels, as far as their capacity allows"
+        )
+        self.cover_at_loss = QCheckBox("Cover demand at a loss", box)
+        self.cover_at_loss.setToolTip(
+            "Use channels that lose money on each unit, last, for demand nothing else can cover"
+        )
+        self.save_rules_button = QPushButton("Save rules", box)
+        self.save_rules_button.clicked.connect(self.save_rules)
+        self.replan_button = QPushButton("Re-plan", box)
+        self.replan_button.clicked.connect(self.refresh)
+        self.as_of_label = QLabel(box)
+        row = QHBoxLayout(box)
+        for label, widget in (
+            ("Most per supplier:", self.max_share),
+            ("Lowest standing:", self.min_standing),
+            ("Vertical floor:", self.vertical_floor),
+        ):
+            row.addWidget(QLabel(label, box))
+            row.addWidget(widget)
+            row.addSpacing(12)
+        row.addWidget(self.cover_at_loss)
+        row.addStretch(1)
+        row.addWidget(self.as_of_label)
+        row.addWidget(self.save_rules_button)
+        row.addWidget(self.replan_button)
+        return box
+
+    def _build_allocation_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.allocation_chart = AllocationChart(tab)
+        self.allocation_chart.setMinimumHeight(260)
+        self.brand_summary = QLabel("Choose a brand on the left.", tab)
+        self.brand_summary.setWordWrap(True)
+        self.brand_summary.setTextFormat(Qt.TextFormat.RichText)
+        self.lines_under = QComboBox(tab)
+        self.lines_under.addItem("Today's plan")
+        self.lines_under.currentIndexChanged.connect(lambda _i: self._show_brand())
+        self.lines_model = AllocationLinesModel(self)
+        self.lines_table = _table(tab)
+        self.lines_table.setModel(self.lines_model)
+        self.lines_table.setSortingEnabled(False)  # the plan's own order: allocated first
+        self.lines_table.setWordWrap(True)
+        self.lines_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.lines_table.viewport().installEventFilter(self)
+        pick = QHBoxLayout()
+        pick.addWidget(QLabel("Lines of:", tab))
+        pick.addWidget(self.lines_under)
+        pick.addStretch(1)
+        split = QSplitter(Qt.Orientation.Vertical, tab)
+        split.addWidget(self.allocation_chart)
+        lower = QWidget(tab)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.brand_summary)
+        lower_layout.addLayout(pick)
+        lower_layout.addWidget(self.lines_table, 1)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(split)
+        return tab
+
+    def _build_scenario_tab(self) -> QWidget:
+        tab = QWidget(self)
+        form_box = QGroupBox("Build a scenario (the data is never changed)", tab)
+        self.cbec_box = QCheckBox(
+            "CBEC preferential tax withdrawn: CBEC lines taxed as general trade"
+        )
+        self.tax_box = QCheckBox("Tax change:")
+        self.tax_field = QComboBox()
+        for label, key in TAX_FIELDS:
+            self.tax_field.addItem(label, key)
+        self.tax_category = QComboBox()
+        self.tax_rate = QDoubleSpinBox()
+        self.tax_rate.setRange(0, 99.99)
+        self.tax_rate.setDecimals(2)
+        self.tax_rate.setSuffix(" %")
+        self.tax_rate.setValue(10)
+        self.currency_box = QCheckBox("Currency moves:")
+        self.currency = QComboBox()
+        self.currency_move = QDoubleSpinBox()
+        self.currency_move.setRange(-90, 500)
+        self.currency_move.setDecimals(1)
+        self.currency_move.setSuffix(" %")
+        self.currency_move.setValue(10)
+        self.currency_move.setToolTip("+10 % means one unit of it costs 10 % more home currency")
+        self.freight_box = QCheckBox("Freight moves:")
+        self.freight_move = QDoubleSpinBox()
+        self.freight_move.setRange(-100, 500)
+        self.freight_move.setDecimals(1)
+        self.freight_move.setSuffix(" %")
+        self.freight_move.setValue(20)
+        self.freight_move.setToolTip("+20 % means every line's freight per unit costs 20 % more")
+        self.lose_box = QCheckBox("Suppliers lost:")
+        self.lose_codes = QLineEdit()
+        self.lose_codes.setPlaceholderText("supplier codes, e.g. SUP-0012, SUP-0040")
+        self._code_model = QStringListModel(self)
+        completer = QCompleter(self._code_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.lose_codes.setCompleter(completer)
+        self.lose_codes.textEdited.connect(lambda t: self.lose_box.setChecked(bool(t.strip())))
+        self.scenario_name = QLineEdit()
+        self.scenario_name.setPlaceholderText("a name to save it under")
+        self.run_button = QPushButton("Run")
+        self.run_button.setToolTip("Run the scenario above against today's plan (Ctrl+Enter)")
+        self.run_button.clicked.connect(self.run_form)
+        run_keys = QShortcut(QKeySequence("Ctrl+Return"), tab)
+        run_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        run_keys.activated.connect(self.run_form)
+        self.save_button = QPushButton("Save")
+        self.save_button.clicked.connect(self.save_form)
+
+        # Lists as wide as a short name, not their longest: the brands' table on the left
+        # keeps its width when this tab comes forward.
+        for combo in (self.tax_field, self.tax_category, self.currency):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
+        grid = QGridLayout(form_box)
+        grid.addWidget(self.cbec_box, 0, 0, 1, 4)
+        grid.addWidget(self.tax_box, 1, 0)
+        grid.addWidget(self.tax_field, 1, 1)
+        grid.addWidget(self.tax_category, 1, 2)
+        grid.addWidget(self.tax_rate, 1, 3)
+        grid.addWidget(self.currency_box, 2, 0)
+        grid.addWidget(self.currency, 2, 1)
+        grid.addWidget(self.currency_move, 2, 2)
+        grid.addWidget(self.freight_box, 3, 0)
+        grid.addWidget(self.freight_move, 3, 1)
+        grid.addWidget(self.lose_box, 4, 0)
+        grid.addWidget(self.lose_codes, 4, 1, 1, 3)
+        name_row = QHBoxLayout()
+        name_row.addWidget(QLabel("Name:"))
+        name_row.addWidget(self.scenario_name, 1)
+        name_row.addWidget(self.save_button)
+        name_row.addWidget(self.run_button)
+        grid.addLayout(name_row, 5, 0, 1, 4)
+        # Touching a change's fields ticks its box: what you edit is what runs.
+        self.tax_field.activated.connect(lambda _i: self.tax_box.setChecked(True))
+        self.tax_category.activated.connect(lambda _i: self.tax_box.setChecked(True))
+        self.tax_rate.valueChanged.connect(lambda _v: self.tax_box.setChecked(True))
+        self.currency.activated.connect(lambda _i: self.currency_box.setChecked(True))
+        self.currency_move.valueChanged.connect(lambda _v: self.currency_box.setChecked(True))
+        self.freight_move.valueChanged.connect(lambda _v: self.freight_box.setChecked(True))
+
+        saved_box = QGroupBox("Saved scenarios", tab)
+        self.saved_model = QStringListModel(self)
+        self.saved_list = QListView(saved_box)
+        self.saved_list.setModel(self.saved_model)
+        self.saved_list.setMaximumHeight(110)
+        self.saved_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.saved_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.saved_list.doubleClicked.connect(lambda _i: self.load_into_form())
+        self.compare_button = QPushButton("Run / compare selected")
+        self.compare_button.clicked.connect(self.run_selected)
+        self.load_button = QPushButton("Edit")
+        self.load_button.clicked.connect(self.load_into_form)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.export_button = QPushButton("Export results…")
+        self.export_button.clicked.connect(self._export_dialog)
+        self.export_button.setEnabled(False)
+        saved_layout = QVBoxLayout(saved_box)
+        saved_layout.addWidget(self.saved_list, 1)
+        buttons = QGridLayout()
+        buttons.addWidget(self.compare_button, 0, 0, 1, 2)
+        buttons.addWidget(self.load_button, 1, 0)
+        buttons.addWidget(self.delete_button, 1, 1)
+        buttons.addWidget(self.export_button, 2, 0, 1, 2)
+        saved_layout.addLayout(buttons)
+
+        top = QHBoxLayout()
+        top.addWidget(form_box, 3, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(saved_box, 2, Qt.AlignmentFlag.AlignTop)
+        for box in (form_box, saved_box):
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        grid.setVerticalSpacing(4)
+
+        self.result_summary = QLabel("Build a scenario above, or pick saved ones, and run it.", tab)
+        self.result_summary.setWordWrap(True)
+        self.result_summary.setTextFormat(Qt.TextFormat.RichText)
+        self.result_summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.margin_chart = MarginChangeChart(tab)
+        self.margin_chart.setMinimumHeight(260)
+        self.comparison_model = ScenarioComparisonModel(self)
+        self.comparison_table = _table(tab)
+        self.comparison_table.setModel(self.comparison_model)
+        self.comparison_table.horizontalHeader().setStretchLastSection(False)
+
+        # Three scenarios' summaries take room: the chart gives way before the table,
+        # which always shows a handful of brands.
+        rows = self.comparison_table.verticalHeader().defaultSectionSize()
+        self.comparison_table.setMinimumHeight(COMPARISON_ROWS * rows + 3 * rows)
+        results = QSplitter(Qt.Orientation.Vertical, tab)
+        results.addWidget(self.margin_chart)
+        results.addWidget(self.comparison_table)
+        results.setChildrenCollapsible(False)
+        results.setSizes([380, 220])
+        layout = QVBoxLayout(tab)
+        layout.addLayout(top)
+        # The summaries scroll past a few lines: three scenarios' worth would squeeze the
+        # chart's brand names to "…" and the table to a row.
+        summary = QScrollArea(tab)
+        summary.setWidget(self.result_summary)
+        summary.setWidgetResizable(True)
+        summary.setFrameShape(QFrame.Shape.NoFrame)
+        summary.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        summary.setMaximumHeight(self.fontMetrics().lineSpacing() * SUMMARY_LINES + 6)
+        summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.result_summary_area = summary
+        layout.addWidget(summary)
+        layout.addWidget(results, 1)
+        return tab
+
+    # --- rules ---------------------------------------------------------------------------
+
+    def rules(self) -> PlanningSettings:
+        """The planning rules as the form shows them."""
+        return PlanningSettings(
+            max_share=self.max_share.value() / 100,
+            min_standing=Standing(self.min_standing.currentData()),
+            min_vertical_share=self.vertical_floor.value() / 100,
+            cover_at_a_loss=self.cover_at_loss.isChecked(),
+        )
+
+    def _load_rules(self) -> None:
+        try:
+            rules = load_planning_settings(self.workspace.engine)
+        except BadInput as error:
+            self._say(f"The saved planning rules could not be read ({error}); defaults shown.")
+            rules = PlanningSettings()
+        self.max_share.setValue(round(rules.max_share * 100))
+        self.min_standing.setCurrentIndex(self.min_standing.findData(rules.min_standing.value))
+        self.vertical_floor.setValue(round(rules.min_vertical_share * 100))
+        self.cover_at_loss.setChecked(rules.cover_at_a_loss)
+
+    def save_rules(self) -> None:
+        try:
+            rules = self.rules()
+            with self.workspace.engine.begin() as conn:
+                save_planning_settings(conn, rules)
+        except BadInput as error:
+            self._fail(str(error))
+            return
+        self._say(f"Planning rules saved: {rules.describe()}.")
+        self.refresh()
+
+    def _settings_changed(self) -> None:
+        self._load_rules()
+        self._inputs_changed()
+
+    # --- planning ------------------------------------------------------------------------
+
+    @property
+    def plan(self) -> PortfolioPlan | None:
+        return self._plan
+
+    @property
+    def results(self) -> list[ScenarioResult]:
+        return list(self._results)
+
+    def _inputs_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def screen_shown(self) -> None:
+        """The main window brought the screen forward: plan if anything changed since."""
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Plan every brand again, off the UI thread; `planned` says when it is on screen."""
+        self._stale = False
+        workspace = self.workspace
+        as_of = workspace.as_of
+        scores = workspace.scores if workspace.scores else None
+        try:
+            rules = self.rules()
+        except BadInput as error:
+            self._fail(str(error))
+            return
+        engine = workspace.engine
+
+        def work(progress: ProgressCallback) -> tuple[PortfolioPlan, ScenarioChoices]:
+            plan = plan_portfolio(engine, as_of, scores=scores, settings=rules, progress=progress)
+            return plan, scenario_choices(engine)
+
+        self._say("Planning every brand…")
+        self._start("Planning brands", work, self._show_plan)
+
+    def _start(self, title: str, work: Callable[[ProgressCallback], Any], done: Callable) -> None:
+        if self._job is not None:
+            self.workspace.cancel_task(self._job)
+        job_box: list[int] = []
+
+        def on_done(result: Any) -> None:
+            if job_box and self._job == job_box[0]:
+                self._job = None
+                done(result)
+
+        def on_failed(error: Exception) -> None:
+            if job_box and self._job == job_box[0]:
+                self._job = None
+                if isinstance(error, Cancelled):
+                    self._say("Cancelled; nothing was changed.")
+                else:
+                    self._fail(str(error) or type(error).__name__)
+
+        self._job = self.workspace.run_task(title, work, on_done, on_failed)
+        job_box.append(self._job)
+
+    def _show_plan(self, result: tuple[PortfolioPlan, ScenarioChoices]) -> None:
+        plan, choices = result
+        selected = self._selected_brand_id()
+        self._plan = plan
+        self._results = []
+        self._set_choices(choices)
+        rows = [BrandRow(b, plan.overview(b.brand_id), plan.home_currency) for b in plan.brands]
+        self.brand_model.set_rows(rows)
+        self.brand_table.resizeColumnsToContents()
+        header = self.brand_table.horizontalHeader()
+        self.brand_table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._show_results()
+        self.as_of_label.setText(f"as of {day(plan.as_of)}")
+        total = sum(b.expected_margin for b in plan.brands)
+        short = [b for b in plan.brands if b.uncovered]
+        self._say(
+            f"{len(rows)} brands planned as of {day(plan.as_of)}: expected margin "
+            f"{money(total, plan.home_currency)} a month; "
+            + (
+                f"{count(len(short), 'brand')} short of demand."
+                if short
+                else "every brand's demand is covered."
+            )
+        )
+        row = self.brand_model.row_of_brand(selected) if selected is not None else -1
+        self.select_row(row if row >= 0 else 0)
+        self.planned.emit(len(rows))
+
+    def _set_choices(self, choices: ScenarioChoices) -> None:
+        self._choices = choices
+        for combo, items in (
+            (self.tax_category, choices.categories),
+            (self.currency, choices.currencies),
+        ):
+            current = combo.currentText()
+            combo.clear()
+            combo.addItems(list(items))
+            if current in items:
+                combo.setCurrentText(current)
+        self._code_model.setStringList(list(choices.supplier_codes))
+
+    # --- the selected brand ----------------------------------------------------------------
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.brand_model.rowCount():
+            self.brand_table.selectionModel().setCurrentIndex(
+                self.brand_model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def select_brand(self, name: str) -> None:
+        for row in range(self.brand_model.rowCount()):
+            if self.brand_model.row(row).plan.brand == name:
+                self.select_row(row)
+                return
+        raise KeyError(name)
+
+    def _selected_brand_id(self) -> int | None:
+        index = self.brand_table.selectionModel().currentIndex()
+        if not index.isValid():
+            return None
+        return self.brand_model.row(index.row()).plan.brand_id
+
+    def _brand_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_brand()
+
+    def selected_plans(self) -> list[tuple[str, BrandAllocation]]:
+        """The selected brand today and under each scenario on screen."""
+        brand_id = self._selected_brand_id()
+        if brand_id is None or self._plan is None:
+            return []
+        today = next(b for b in self._plan.allocation.brands if b.brand_id == brand_id)
+        plans = [("Today", today)]
+        for result in self._results:
+            for change in result.brands:
+                if change.before.brand_id == brand_id:
+                    plans.append((result.scenario.name, change.after))
+        return plans
+
+    def _show_brand(self) -> None:
+        plans = self.selected_plans()
+        if not plans or self._plan is None:
+            return
+        currency = self._plan.home_currency
+        today = plans[0][1]
+        self.allocation_chart.show_allocations(today.brand, plans, currency)
+        k = min(max(0, self.lines_under.currentIndex()), len(plans) - 1)
+        label, shown = plans[k]
+        self.lines_model.set_rows([LineRow(line, currency) for line in shown.lines])
+        table = self.lines_table
+        table.resizeColumnsToContents()
+        # Long names wrap (the whole name is one hover away too).
+        table.setColumnWidth(0, min(table.columnWidth(0), SUPPLIER_WIDTH))
+        self._fit_reasons()
+        overview = self._plan.overview(shown.brand_id)
+        parts = [
+            f"<b>{shown.brand}</b>{' (hot-selling, planned first)' if shown.hot_selling else ''}"
+            f" — {label}: demand {shown.demand:,} units a month, allocated "
+            f"{shown.allocated:,}, expected margin {money(shown.expected_margin, currency)} "
+            f"a month, vertical {percent(shown.vertical_share)}, HHI "
+            f"{'—' if shown.hhi is None else f'{shown.hhi:.2f}'}."
+        ]
+        if shown.shortfall:
+            parts.append(f"<span style='{ERROR_STYLE}'>{_sentence(shown.shortfall)}</span>")
+        if shown.floor_words:
+            parts.append(_sentence(shown.floor_words))
+        if overview is not None and overview.flags:
+            parts.append("Flags: " + "; ".join(f.message for f in overview.flags) + ".")
+        self.brand_summary.setText(_unbroken("<br>".join(parts), currency))
+
+    def _fit_reasons(self) -> None:
+        """The reasons wrap in the width left, so every reason can be read whole.
+
+        Again whenever the table changes width (the window maximised after the
+        plan arrived, the splitter dragged), not only when a brand is chosen.
+        """
+        table = self.lines_table
+        last = self.lines_model.columnCount() - 1
+        used = sum(table.columnWidth(c) for c in range(last))
+        short = REASON_WIDTH - (table.viewport().width() - used)
+        if short > 0:  # names wrap onto one more line rather than the table scroll sideways
+            narrower = max(SUPPLIER_MIN_WIDTH, table.columnWidth(0) - short)
+            used -= table.columnWidth(0) - narrower
+            table.setColumnWidth(0, narrower)
+        wanted = max(REASON_WIDTH, table.viewport().width() - used)
+        if table.columnWidth(last) != wanted:
+            table.setColumnWidth(last, wanted)
+        table.resizeRowsToContents()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.lines_table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_reasons()
+        return super().eventFilter(watched, event)
+
+    # --- scenarios -----------------------------------------------------------------------
+
+    def scenario_from_form(self) -> Scenario:
+        """The scenario the form describes; BadInput if it describes none or is wrong."""
+        changes: list[str] = []
+        if self.cbec_box.isChecked():
+            changes.append("cbec-withdrawn")
+        if self.tax_box.isChecked():
+            category = self.tax_category.currentText()
+            if not category:
+                raise BadInput("choose a tax category for the tax change")
+            rate = f"{self.tax_rate.value():g}%"
+            changes.append(f"{self.tax_field.currentData()}:{category}:{rate}")
+        if self.currency_box.isChecked():
+            if not self.currency.currentText():
+                raise BadInput("choose a currency to move")
+            changes.append(
+                f"currency:{self.currency.currentText()}:{self.currency_move.value():+g}%"
+            )
+        if self.freight_box.isChecked():
+            changes.append(f"freight:{self.freight_move.value():+g}%")
+        if self.lose_box.isChecked():
+            codes = ",".join(c.strip() for c in self.lose_codes.text().split(",") if c.strip())
+            changes.append(f"lose:{codes}")
+        name = self.scenario_name.text().strip() or "What-if"
+        return Scenario.from_texts(name, changes)
+
+    def fill_form(self, scenario: Scenario) -> None:
+        for box in (
+            self.cbec_box,
+            self.tax_box,
+            self.currency_box,
+            self.freight_box,
+            self.lose_box,
+        ):
+            box.setChecked(False)
+        self.lose_codes.clear()
+        for change in scenario.changes:
+            kind = change.kind.value
+            if kind == "cbec-withdrawn":
+                self.cbec_box.setChecked(True)
+            elif kind in ("tariff", "consumption-tax", "vat"):
+                self.tax_field.setCurrentIndex(self.tax_field.findData(kind))
+                self.tax_category.setCurrentText(change.target)
+                self.tax_rate.setValue(float(change.value) * 100)
+                self.tax_box.setChecked(True)
+            elif kind == "currency":
+                self.currency.setCurrentText(change.target)
+                self.currency_move.setValue(float(change.value) * 100)
+                self.currency_box.setChecked(True)
+            elif kind == "freight":
+                self.freight_move.setValue(float(change.value) * 100)
+                self.freight_box.setChecked(True)
+            else:
+                self.lose_codes.setText(", ".join(change.suppliers))
+                self.lose_box.setChecked(True)
+        self.scenario_name.setText(scenario.name)
+
+    def save_form(self) -> None:
+        try:
+            if not self.scenario_name.text().strip():
+                raise BadInput("give the scenario a name to save it under")
+            saved = save_scenario(self.workspace.engine, self.scenario_from_form())
+        except BadInput as error:
+            self._fail(str(error))
+            return
+        self._load_saved()
+        self._say(f"Saved scenario {saved.name}: {saved.describe()}.")
+
+    def run_form(self) -> None:
+        try:
+            scenario = self.scenario_from_form()
+        except BadInput as error:
+            self._fail(str(error))
+            return
+        self._run([scenario])
+
+    def _selected_names(self) -> list[str]:
+        rows = sorted(i.row() for i in self.saved_list.selectionModel().selectedRows())
+        names = self.saved_model.stringList()
+        return [names[r] for r in rows]
+
+    def select_saved(self, names: Sequence[str]) -> None:
+        selection = self.saved_list.selectionModel()
+        selection.clearSelection()
+        all_names = self.saved_model.stringList()
+        for name in names:
+            selection.select(
+                self.saved_model.index(all_names.index(name)),
+                QItemSelectionModel.SelectionFlag.Select,
+            )
+
+    def run_selected(self) -> None:
+        names = self._selected_names()
+        if not names:
+            self._fail("select one or more saved scenarios to run")
+            return
+        try:
+            scenarios = [load_scenario(self.workspace.engine, n) for n in names]
+        except BadInput as error:
+            self._fail(str(error))
+            return
+        self._run(scenarios)
+
+    def load_into_form(self) -> None:
+        names = self._selected_names()
+        if names:
+            try:
+                self.fill_form(load_scenario(self.workspace.engine, names[0]))
+            except BadInput as error:
+                self._fail(str(error))
+
+    def delete_selected(self) -> None:
+        for name in self._selected_names():
+            try:
+                delete_scenario(self.workspace.engine, name)
+            except BadInput as error:
+                self._fail(str(error))
+                return
+        self._load_saved()
+        self._say("Deleted.")
+
+    def _load_saved(self) -> None:
+        try:
+            names = [s.name for s in list_scenarios(self.workspace.engine)]
+        except BadInput as error:
+            self._fail(str(error))
+            names = []
+        self.saved_model.setStringList(names)
+
+    def _run(self, scenarios: list[Scenario]) -> None:
+        plan = self._plan
+        if plan is None:
+            self._fail("wait for the plan to finish before running a scenario")
+            return
+        engine = self.workspace.engine
+        rules = plan.settings
+
+        def work(progress: ProgressCallback) -> list[ScenarioResult]:
+            out = []
+            for i, scenario in enumerate(scenarios):
+                progress(i, len(scenarios), f"Running scenario {scenario.name}…")
+                out.append(
+                    run_scenario(engine, scenario, plan.as_of, baseline=plan, settings=rules)
+                )
+            return out
+
+        names = ", ".join(s.name for s in scenarios)
+        self._say(f"Running {names}…")
+        self._start(f"Scenario {names}", work, self._show_scenarios)
+
+    def _show_scenarios(self, results: list[ScenarioResult]) -> None:
+        self._results = results
+        self._show_results()
+        self.tabs.setCurrentIndex(1)
+        self._say(f"Ran {', '.join(r.scenario.name for r in results)}; the data was not changed.")
+        self.scenarios_ran.emit(len(results))
+
+    def _show_results(self) -> None:
+        results = self._results
+        self.comparison_model.set_results(results)
+        self.comparison_table.resizeColumnsToContents()
+        self.margin_chart.show_results(results)
+        self.export_button.setEnabled(bool(results))
+        self.lines_under.blockSignals(True)
+        self.lines_under.clear()
+        self.lines_under.addItem("Today's plan")
+        for r in results:
+            self.lines_under.addItem(f"Under {r.scenario.name}")
+        self.lines_under.blockSignals(False)
+        self._show_brand()
+        if not results:
+            self.result_summary.setText("Build a scenario above, or pick saved ones, and run it.")
+            return
+        parts = []
+        for r in results:
+            cur = r.currency
+            bad = [b.brand for b in r.unprofitable]
+            short = [f"{b.brand} (short by {b.after.uncovered:,} units)" for b in r.uncovered]
+            standings = [
+                f"{c.supplier_code} {c.before.value} → {c.after.value}" for c in r.standing_changes
+            ]
+            shown = ", ".join(standings[:4]) + (
+                f" and {len(standings) - 4} more" if len(standings) > 4 else ""
+            )
+            warn = f"<span style='{ERROR_STYLE}'>{{}}</span>"
+            parts.append(
+                f"<b>{r.scenario.name}</b> ({r.scenario.describe()}): expected margin "
+                f"{money(r.margin_before, cur)} → {money(r.margin_after, cur)} a month. "
+                + (
+                    warn.format(f"Unprofitable: {', '.join(bad)}.")
+                    if bad
+                    else "Unprofitable: none."
+                )
+                + " "
+                + (
+                    warn.format(f"Losing coverage: {', '.join(short)}.")
+                    if short
+                    else "Losing coverage: none."
+                )
+                + f" Standings changing: {shown or 'none'}."
+            )
+        self.result_summary.setText(_unbroken("<br>".join(parts), results[0].currency))
+
+    def export_results(self, path: Path | str, fmt: str | None = None) -> None:
+        """Write the scenario results on screen as CSV or JSON (by the file's extension)."""
+        if not self._results:
+            raise BadInput("run a scenario before exporting its results")
+        path = Path(path)
+        fmt = fmt or ("json" if path.suffix.lower() == ".json" else "csv")
+        with path.open("w", encoding="utf-8", newline="") as out:
+            if len(self._results) == 1:
+                write_result(self._results[0], fmt, out)
+            else:
+                write_comparison(self._results, fmt, out)
+
+    def _export_dialog(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export scenario results", "scenario.csv", "CSV (*.csv);;JSON (*.json)"
+        )
+        if path:
+            try:
+                self.export_results(path)
+            except (BadInput, OSError) as error:
+                self._fail(f"the results could not be written: {error}")
+                return
+            self._say(f"Exported to {path}.")
+
+    # --- messages ---------------------------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(text)
+
+    def _fail(self, reason: str) -> None:
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(_sentence(reason))
+        self.failed.emit(reason)
+
+
+__all__ = ["PlanningScreen", "SORT_ROLE"]

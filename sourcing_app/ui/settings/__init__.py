@@ -1,0 +1,1 @@
+"""The Settings screen: weights, bands, fees, limits, tax categories, home currency."""

@@ -1,0 +1,667 @@
+"""Settings: weights, bands, window, fees, CBEC, tax categories, home currency, user name.
+
+Everything a buyer may tune in DESIGN.md sections 3 to 5, shown in the units a
+buyer thinks in (percentages with "%", money with its currency, days), checked
+as it is typed, and saved in one go: the settings and the user name in one
+audited transaction, changed tax categories through the editing service (each
+audited). Then every supplier is re-scored in the background and
+`workspace.settings_changed` tells the other screens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SUB_SCORE_LABELS
+from sourcing_app.domain.settings import ScoringSettings, StandingBands
+from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.services.editing import ENTITIES, EditingService, Saved
+from sourcing_app.services.settings import (
+    load_settings,
+    save_from_screen,
+    settings_problems,
+    stored_user_name,
+)
+from sourcing_app.ui.dialogs.edit_dialogs import REFUSAL_STYLE, _currencies
+from sourcing_app.ui.shell.workspace import ScoredRun, Workspace
+from sourcing_app.ui.widgets.forms import INVALID_STYLE, PROBLEM_STYLE
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+HUNDRED = Decimal(100)
+
+
+POINTS = "points of the 0–100 sourcing score"
+
+
+def _percent(value: Decimal) -> str:
+    return f"{(value * HUNDRED).normalize():f}%"
+
+
+# --- tax categories: an editable table -----------------------------------------------------
+
+_TAX_COLUMNS = (
+    ("name", "Name"),
+    ("tariff", "Tariff"),
+    ("consumption_tax", "Consumption tax"),
+    ("vat", "VAT"),
+    ("postal_rate", "Postal-article tax"),
+)
+
+
+class TaxCategoryTableModel(QAbstractTableModel):
+    """Tax categories with their rates as percentages; edits wait for Save.
+
+    Each row is checked by the editing service's rules (the importer's), and a
+    bad cell is tinted with the reason as its tooltip.
+    """
+
+    problems_changed = Signal()
+
+    def __init__(self, service: EditingService, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.rows: list[dict[str, Any]] = []
+        self.dirty: set[int] = set()
+        self.problems: dict[int, dict[str, str]] = {}
+        self.load()
+
+    def load(self) -> None:
+        self.beginResetModel()
+        self.rows = [
+            self.service.load("tax_category", tax_id)
+            for tax_id, _name in self.service.choices("tax_category")
+        ]
+        self.dirty.clear()
+        self.problems.clear()
+        self.endResetModel()
+        self.problems_changed.emit()
+
+    def add_row(self) -> int:
+        row = len(self.rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.rows.append(
+            {
+                "id": None,
+                "version": None,
+                "name": "",
+                "tariff": Decimal(0),
+                "consumption_tax": Decimal(0),
+                "vat": Decimal("0.13"),
+                "postal_rate": Decimal("0.13"),
+            }
+        )
+        self.endInsertRows()
+        self.dirty.add(row)
+        self._check(row)
+        return row
+
+    # --- Qt model --------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_TAX_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_TAX_COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _TAX_COLUMNS[section][1]
+        if role == Qt.ItemDataRole.ToolTipRole and section:
+            return "Type a percentage, e.g. 13 for 13%"
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        values = self.rows[index.row()]
+        name = _TAX_COLUMNS[index.column()][0]
+        value = values[name]
+        problem = self.problems.get(index.row(), {}).get(name)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if name == "name" or not isinstance(value, Decimal):
+                return str(value)
+            return _percent(value)
+        if role == Qt.ItemDataRole.EditRole:
+            if name == "name" or not isinstance(value, Decimal):
+                return str(value)
+            return f"{(value * HUNDRED).normalize():f}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and name != "name":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and problem:
+            return problem
+        if role == Qt.ItemDataRole.BackgroundRole and problem:
+            return QBrush(QColor("#fde0e0"))
+        return None
+
+    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        row = index.row()
+        name = _TAX_COLUMNS[index.column()][0]
+        text = str(value).strip()
+        if name == "name":
+            self.rows[row][name] = text
+        else:
+            # Typed as a percentage; kept as text when it is not a number, so the
+            # reason shows on the cell instead of the edit vanishing.
+            try:
+                self.rows[row][name] = Decimal(text.rstrip("% ")) / HUNDRED
+            except InvalidOperation:
+                self.rows[row][name] = text
+        self.dirty.add(row)
+        self._check(row)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(_TAX_COLUMNS) - 1))
+        return True
+
+    # --- checking and saving --------------------------------------------------------------
+
+    def _check(self, row: int) -> None:
+        values = self.rows[row]
+        problems = self.service.check(
+            "tax_category",
+            {k: values[k] for k in ENTITIES["tax_category"].names},
+            entity_id=values["id"],
+        )
+        for other, other_values in enumerate(self.rows):  # two new rows with one name
+            if other != row and other_values["name"] and other_values["name"] == values["name"]:
+                problems.setdefault("name", "another row of this table has this name")
+        if problems:
+            self.problems[row] = problems
+        else:
+            self.problems.pop(row, None)
+        self.problems_changed.emit()
+
+    def problem_words(self) -> list[str]:
+        words = []
+        for row, problems in sorted(self.problems.items()):
+            name = self.rows[row]["name"] or f"new row {row + 1}"
+            for field, reason in problems.items():
+                label = dict(_TAX_COLUMNS)[field]
+                words.append(f"tax category {name}, {label.lower()}: {reason}")
+        return words
+
+    def save(self) -> list[Saved]:
+        saved = []
+        for row in sorted(self.dirty):
+            values = self.rows[row]
+            fields = {k: values[k] for k in ENTITIES["tax_category"].names}
+            if values["id"] is None:
+                saved.append(self.service.create("tax_category", fields))
+            else:
+                saved.append(
+                    self.service.edit("tax_category", values["id"], values["version"], fields)
+                )
+        return saved
+
+
+# --- the screen --------------------------------------------------------------------------
+
+
+class SettingsScreen(QWidget):
+    """Edit the scoring settings; Save checks, writes, audits, then re-scores in place."""
+
+    saved = Signal(dict)  # the settings that changed: dotted path -> [old, new]
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.service = EditingService(workspace.engine, who=workspace.user_name)
+        self.inputs: dict[str, QWidget] = {}
+        self.messages: dict[str, QLabel] = {}
+        self.problems: dict[str, str] = {}
+
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        outer.addWidget(scroll, 1)
+        page = QWidget(scroll)
+        scroll.setWidget(page)
+        grid = QGridLayout(page)
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(14)
+        grid.addWidget(self._weights_box(), 0, 0)
+        grid.addWidget(self._bands_box(), 1, 0)
+        grid.addWidget(self._window_box(), 2, 0)
+        grid.addWidget(self._you_box(), 3, 0)
+        grid.addWidget(self._fees_box(), 0, 1)
+        grid.addWidget(self._cbec_box(), 1, 1)
+        grid.addWidget(self._tax_box(), 2, 1, 3, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(4, 1)  # the tax table takes the height left over
+
+        self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        outer.addWidget(self.banner)
+        bottom = QHBoxLayout()
+        self.summary = QLabel(self)
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        bottom.addWidget(self.summary, 1)
+        self.revert_button = QPushButton("Revert", self)
+        self.save_button = QPushButton("Save and re-score", self)
+        self.save_button.setDefault(True)
+        bottom.addWidget(self.revert_button)
+        bottom.addWidget(self.save_button)
+        outer.addLayout(bottom)
+        self.save_button.clicked.connect(lambda: self.save())
+        self.revert_button.clicked.connect(self.load)
+        self.save_button.setToolTip("Save the settings and score every supplier again (Ctrl+S)")
+        self.revert_button.setToolTip("Back to the settings as they are saved")
+        # Ctrl+S while the screen (or any field on it) has focus; Save only when it may.
+        save_keys = QShortcut(QKeySequence.StandardKey.Save, self)
+        save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_keys.activated.connect(
+            lambda: self.save_button.isEnabled() and self.save_button.click()
+        )
+        self.load()
+
+    # --- building ---------------------------------------------------------------------
+
+    def _form_box(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox(title, self)
+        form = QFormLayout(box)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setHorizontalSpacing(12)
+        return box, form
+
+    def _add(
+        self, form: QFormLayout, key: str, label: str, widget: QWidget, note: str = ""
+    ) -> None:
+        """A setting's row: its input, a note after it, and its problem under it."""
+        widget.setObjectName(key)
+        self.inputs[key] = widget
+        row = QWidget(self)
+        column = QVBoxLayout(row)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        line = QHBoxLayout()
+        line.addWidget(widget)
+        if note:
+            extra = QLabel(note, row)
+            extra.setObjectName(f"{key}.note")
+            extra.setStyleSheet("color: #555;")
+            line.addWidget(extra)
+        line.addStretch(1)
+        column.addLayout(line)
+        message = QLabel(row)
+        message.setStyleSheet(PROBLEM_STYLE)
+        message.setWordWrap(True)
+        message.setVisible(False)
+        column.addWidget(message)
+        self.messages[key] = message
+        form.addRow(label + ":", row)
+        if isinstance(widget, QDoubleSpinBox | QSpinBox):
+            widget.valueChanged.connect(self._changed)
+        elif isinstance(widget, QComboBox):
+            widget.currentTextChanged.connect(self._changed)
+        elif isinstance(widget, QLineEdit):
+            widget.textChanged.connect(self._changed)
+
+    def _number(
+        self, low: float, high: float, decimals: int = 2, suffix: str = "", step: float = 1.0
+    ) -> QDoubleSpinBox:
+        box = QDoubleSpinBox(self)
+        box.setRange(low, high)
+        box.setDecimals(decimals)
+        box.setSingleStep(step)
+        box.setSuffix(suffix)
+        box.setAlignment(Qt.AlignmentFlag.AlignRight)
+        box.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+        box.setKeyboardTracking(True)
+        box.setGroupSeparatorShown(True)
+        box.setMinimumWidth(self.fontMetrics().horizontalAdvance("000,000,000.00 CNY") + 30)
+        return box
+
+    def _weights_box(self) -> QGroupBox:
+        box, form = self._form_box("Stability weights")
+        for key in SUB_SCORE_KEYS:
+            spin = self._number(0, 1000, 1, step=5)
+            self._add(form, f"weights.{key}", SUB_SCORE_LABELS[key], spin, note="= 0.0%")
+        self.weight_sum = QLabel(box)
+        self.weight_sum.setObjectName("weights.sum")
+        self.weight_sum.setStyleSheet("font-weight: 600;")
+        form.addRow("Sum:", self.weight_sum)
+        return box
+
+    def _bands_box(self) -> QGroupBox:
+        box, form = self._form_box("Standing bands (lower edges of the sourcing score)")
+        self._add(form, "bands.preferred", "Preferred from", self._number(0, 100, 1), POINTS)
+        self._add(form, "bands.approved", "Approved from", self._number(0, 100, 1), POINTS)
+        self._add(form, "bands.watch", "Watch from", self._number(0, 100, 1), POINTS)
+        self.avoid_label = QLabel(box)
+        form.addRow("Avoid:", self.avoid_label)
+        return box
+
+    def _window_box(self) -> QGroupBox:
+        box, form = self._form_box("Evaluation")
+        window = QSpinBox(self)
+        window.setRange(1, 3650)
+        window.setSuffix(" days")
+        self._add(form, "window_days", "Window", window, "purchase lines ordered in the last …")
+        grace = QSpinBox(self)
+        grace.setRange(0, 365)
+        grace.setSuffix(" days")
+        self._add(form, "grace_days", "Grace", grace, "after the promised date")
+        return box
+
+    def _fees_box(self) -> QGroupBox:
+        box, form = self._form_box("Margin and fees")
+        self._add(
+            form,
+            "costs.target_margin",
+            "Target margin",
+            self._number(0, 100, 2, "%"),
+            "a margin at or above it scores 100",
+        )
+        self._add(
+            form,
+            "costs.platform_commission",
+            "Platform commission",
+            self._number(0, 100, 2, "%"),
+            "of the retail price",
+        )
+        self._add(
+            form,
+            "costs.payment_fee",
+            "Payment fee",
+            self._number(0, 100, 2, "%"),
+            "of the retail price",
+        )
+        self._add(form, "costs.clearance_fee", "Clearance fee", self._number(0, 1e6, 2), "per unit")
+        self._add(
+            form, "costs.fulfilment_fee", "Domestic fulfilment", self._number(0, 1e6, 2), "per unit"
+        )
+        return box
+
+    def _cbec_box(self) -> QGroupBox:
+        box, form = self._form_box("Cross-border e-commerce (CBEC) regime")
+        self._add(
+            form,
+            "costs.cbec_factor",
+            "Share of statutory taxes",
+            self._number(0, 100, 1, "%"),
+            "of consumption tax and VAT",
+        )
+        self._add(
+            form,
+            "costs.cbec_transaction_limit",
+            "Single-transaction limit",
+            self._number(0, 1e9, 2),
+        )
+        self._add(form, "costs.cbec_annual_limit", "Annual limit", self._number(0, 1e9, 2))
+        return box
+
+    def _you_box(self) -> QGroupBox:
+        box, form = self._form_box("Currency and you")
+        currency = QComboBox(self)
+        currency.setEditable(True)
+        currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for code, _words in _currencies():
+            currency.addItem(code)
+        self._add(
+            form,
+            "home_currency",
+            "Home currency",
+            currency,
+            "stored exchange rates are to this currency",
+        )
+        name = QLineEdit(self)
+        name.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 18)
+        self._add(form, "user_name", "Your name", name, "recorded in the audit trail")
+        return box
+
+    def _tax_box(self) -> QGroupBox:
+        box = QGroupBox("Tax categories (rates in %)", self)
+        layout = QVBoxLayout(box)
+        self.tax_model = TaxCategoryTableModel(self.service, self)
+        self.tax_table = QTableView(box)
+        self.tax_table.setModel(self.tax_model)
+        self.tax_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tax_table.setAlternatingRowColors(True)
+        self.tax_table.verticalHeader().setVisible(False)
+        header = self.tax_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(_TAX_COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tax_table.setMinimumHeight(220)
+        layout.addWidget(self.tax_table)
+        row = QHBoxLayout()
+        add = QPushButton("Add tax category", box)
+        add.clicked.connect(self._add_tax_category)
+        row.addWidget(add)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.tax_model.problems_changed.connect(self._changed)
+        return box
+
+    def _add_tax_category(self) -> None:
+        row = self.tax_model.add_row()
+        index = self.tax_model.index(row, 0)
+        self.tax_table.setCurrentIndex(index)
+        self.tax_table.edit(index)
+
+    # --- values -----------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Show what is stored; this is also what a later Save is checked against."""
+        self.opened = load_settings(self.workspace.engine)
+        self.opened_user_name = self._stored_user_name()
+        self._loading = True
+        s = self.opened
+        for key in SUB_SCORE_KEYS:
+            self._spin(f"weights.{key}").setValue(s.weights.get(key, 0.0))
+        self._spin("bands.preferred").setValue(s.bands.preferred)
+        self._spin("bands.approved").setValue(s.bands.approved)
+        self._spin("bands.watch").setValue(s.bands.watch)
+        self._int("window_days").setValue(s.window_days)
+        self._int("grace_days").setValue(s.grace_days)
+        c = s.costs
+        for key in ("target_margin", "platform_commission", "payment_fee", "cbec_factor"):
+            self._spin(f"costs.{key}").setValue(float(getattr(c, key) * HUNDRED))
+        for key in (
+            "clearance_fee",
+            "fulfilment_fee",
+            "cbec_transaction_limit",
+            "cbec_annual_limit",
+        ):
+            self._spin(f"costs.{key}").setValue(float(getattr(c, key)))
+        combo = self.inputs["home_currency"]
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentText(s.home_currency)
+        name = self.inputs["user_name"]
+        assert isinstance(name, QLineEdit)
+        name.setText(self.opened_user_name)
+        name.setPlaceholderText(self.workspace.user_name())
+        self.tax_model.load()
+        self._loading = False
+        self.banner.setVisible(False)
+        self._changed()
+
+    def settings(self) -> ScoringSettings:
+        """The settings as the screen shows them."""
+
+        def pct(key: str) -> Decimal:
+            return _decimal(self._spin(key).value()) / HUNDRED
+
+        def money(key: str) -> Decimal:
+            return _decimal(self._spin(key).value())
+
+        combo = self.inputs["home_currency"]
+        assert isinstance(combo, QComboBox)
+        return replace(
+            self.opened,
+            weights={k: self._spin(f"weights.{k}").value() for k in SUB_SCORE_KEYS},
+            bands=StandingBands(
+                preferred=self._spin("bands.preferred").value(),
+                approved=self._spin("bands.approved").value(),
+                watch=self._spin("bands.watch").value(),
+            ),
+            window_days=self._int("window_days").value(),
+            grace_days=self._int("grace_days").value(),
+            home_currency=combo.currentText().strip().upper(),
+            costs=replace(
+                self.opened.costs,
+                target_margin=pct("costs.target_margin"),
+                platform_commission=pct("costs.platform_commission"),
+                payment_fee=pct("costs.payment_fee"),
+                cbec_factor=pct("costs.cbec_factor"),
+                clearance_fee=money("costs.clearance_fee"),
+                fulfilment_fee=money("costs.fulfilment_fee"),
+                cbec_transaction_limit=money("costs.cbec_transaction_limit"),
+                cbec_annual_limit=money("costs.cbec_annual_limit"),
+            ),
+        )
+
+    def user_name(self) -> str:
+        name = self.inputs["user_name"]
+        assert isinstance(name, QLineEdit)
+        return name.text().strip()
+
+    def _spin(self, key: str) -> QDoubleSpinBox:
+        widget = self.inputs[key]
+        assert isinstance(widget, QDoubleSpinBox)
+        return widget
+
+    def _int(self, key: str) -> QSpinBox:
+        widget = self.inputs[key]
+        assert isinstance(widget, QSpinBox)
+        return widget
+
+    def _stored_user_name(self) -> str:
+        with self.workspace.engine.connect() as conn:
+            return stored_user_name(conn)
+
+    # --- checking ----------------------------------------------------------------------
+
+    def _changed(self, *_args: object) -> None:
+        if getattr(self, "_loading", True):
+            return
+        settings = self.settings()
+        self._show_weights(settings)
+        self._show_units(settings)
+        self.problems = settings_problems(settings, self.user_name())
+        for key, message in self.messages.items():
+            problem = self.problems.get(key)
+            message.setText(f"⚠ {problem}" if problem else "")
+            message.setVisible(bool(problem))
+            self.inputs[key].setStyleSheet(INVALID_STYLE if problem else "")
+        tax_problems = self.tax_model.problem_words()
+        whole = self.problems.get("weights")
+        lines = ([f"Weights: {whole}"] if whole else []) + tax_problems
+        if self.problems or tax_problems:
+            count = len(self.problems) + len(tax_problems)
+            extra = (" " + "; ".join(lines)) if lines else ""
+            self.summary.setText(
+                f"{count} setting{'s' if count > 1 else ''} to fix before saving (marked in red)."
+                + extra
+            )
+            self.summary.setStyleSheet(PROBLEM_STYLE)
+        else:
+            self.summary.setText("")
+        self.save_button.setEnabled(not self.problems and not tax_problems)
+
+    def _show_weights(self, settings: ScoringSettings) -> None:
+        total = sum(max(0.0, w) for w in settings.weights.values())
+        shares = settings.normalised_weights()
+        for key in SUB_SCORE_KEYS:
+            note = self.findChild(QLabel, f"weights.{key}.note")
+            if note is not None:
+                note.setText(f"= {shares[key]:.1%} of the stability score")
+        self.weight_sum.setText(
+            f"{total:g}; each weight counts as its share of the sum (normalised to 100%)"
+        )
+
+    def _show_units(self, settings: ScoringSettings) -> None:
+        home = settings.home_currency or "?"
+        for key in (
+            "clearance_fee",
+            "fulfilment_fee",
+            "cbec_transaction_limit",
+            "cbec_annual_limit",
+        ):
+            self._spin(f"costs.{key}").setSuffix(f" {home}")
+        self.avoid_label.setText(f"below {settings.bands.watch:g} points")
+
+    # --- saving -----------------------------------------------------------------------
+
+    def save(self) -> dict[str, list[Any]] | None:
+        """Write, audit and re-score; None when nothing could be saved (the reason is shown)."""
+        self._changed()
+        if self.problems or self.tax_model.problems:
+            return None
+        engine = self.workspace.engine
+        try:
+            changes = save_from_screen(
+                engine,
+                self.settings(),
+                self.user_name(),
+                opened=self.opened,
+                opened_user_name=self.opened_user_name,
+                who=self.workspace.user_name(),
+            )
+            taxes = self.tax_model.save()
+        except (BadInput, CannotFinish) as error:
+            self.banner.setText(str(error))
+            self.banner.setStyleSheet(REFUSAL_STYLE)
+            self.banner.setVisible(True)
+            return None
+        for saved in taxes:
+            changes[f"tax_category.{saved.after.get('name', saved.id)}"] = [saved.action, ""]
+        self.load()
+        if changes:
+            self.banner.setText("Saved. Re-scoring every supplier with the new settings…")
+            self.banner.setStyleSheet("")
+            self.banner.setVisible(True)
+            self.workspace.settings_changed.emit()
+            self._rescore()
+        self.saved.emit(changes)
+        return changes
+
+    def _rescore(self) -> None:
+        self.workspace.rescore_all("Re-scoring…", on_done=self._rescored)
+
+    def _rescored(self, run: ScoredRun) -> None:
+        self.banner.setText(f"Saved, and {len(run.scores):,} suppliers re-scored.")
+
+
+def _decimal(value: float) -> Decimal:
+    """A spin box's float as the Decimal a person typed (0.35, not 0.34999…)."""
+    return Decimal(repr(round(value, 6))).normalize()

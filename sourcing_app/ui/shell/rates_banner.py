@@ -1,0 +1,143 @@
+"""A banner that says when the exchange rates are old, or the feed could not be reached.
+
+Hidden while the feed's rates are fresh (DESIGN.md section 8: the app keeps
+working on the last stored and manual rates, and says so). The update runs
+off the UI thread through `workspace.run_task`; afterwards the portfolio is
+scored again on the new rates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from sourcing_app.errors import BadInput, Cancelled, CannotFinish, ProgressCallback
+from sourcing_app.services.rates import RatesAge, RatesUpdate, day_text, rates_age, update_rates
+from sourcing_app.ui.shell.workspace import Workspace
+
+_OLD_STYLE = (
+    "QFrame#rates_banner { background: #fff4ce; border: 1px solid #d9b44a; border-radius: 4px; }"
+)
+_FAILED_STYLE = (
+    "QFrame#rates_banner { background: #fde7e9; border: 1px solid #d46a6a; border-radius: 4px; }"
+)
+
+
+class RatesBanner(QFrame):
+    """`RatesBanner(workspace, parent)`: put it above a screen; it shows itself when needed.
+
+    `rates_updated(RatesUpdate)` is emitted after a successful update,
+    `update_failed(reason in words)` after a failed one.
+    """
+
+    rates_updated = Signal(object)
+    update_failed = Signal(str)
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        parent: QWidget | None = None,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self._today = today
+        self.setObjectName("rates_banner")
+        self.label = QLabel()
+        self.label.setObjectName("rates_banner_text")
+        self.label.setWordWrap(True)
+        self.update_button = QPushButton("Update now")
+        self.update_button.setObjectName("rates_update_now")
+        self.update_button.clicked.connect(self.update_now)
+        self.dismiss_button = QPushButton("Dismiss")
+        self.dismiss_button.setFlat(True)
+        self.dismiss_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.update_button)
+        layout.addWidget(self.dismiss_button)
+        self.failure: str | None = None
+        self.job: int | None = None
+        self.age: RatesAge | None = None
+        workspace.data_changed.connect(self._data_changed)
+        self.refresh()
+
+    # --- what it says -------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read how old the rates are and show or hide the banner accordingly."""
+        self.age = rates_age(self.workspace.engine, self._today())
+        if self.failure is not None:
+            self._show_failure()
+        elif self.age.fresh:
+            self.hide()
+        else:
+            self.setStyleSheet(_OLD_STYLE)
+            if self.age.last_feed_day is None:
+                then = " Scores use the rates entered by hand or imported."
+            else:
+                then = " Scores use them until they are updated."
+            self.label.setText(self.age.describe() + then)
+            self.update_button.setText("Update now")
+            self.show()
+
+    def _show_failure(self) -> None:
+        assert self.age is not None
+        if self.age.last_feed_day is None:
+            last = "Scoring uses the manual rates only."
+        else:
+            last = f"Scoring uses the last known rates, from {day_text(self.age.last_feed_day)}."
+        self.setStyleSheet(_FAILED_STYLE)
+        self.label.setText(f"Could not update the exchange rates: {self.failure}. {last}")
+        self.update_button.setText("Try again")
+        self.show()
+
+    def _data_changed(self, kind: str) -> None:
+        if kind in ("fx-rates", "exchange_rate", "rates"):
+            self.refresh()
+
+    # --- updating -----------------------------------------------------------------------
+
+    def update_now(self) -> None:
+        if self.job is not None:
+            return
+        engine = self.workspace.engine
+        who = self.workspace.user_name()
+
+        def work(progress: ProgressCallback) -> RatesUpdate:
+            return update_rates(engine, who=who, progress=progress)
+
+        self.update_button.setEnabled(False)
+        self.label.setText("Fetching the exchange rates…")
+        self.job = self.workspace.run_task(
+            "Updating exchange rates", work, self._done, self._failed
+        )
+
+    def _done(self, result: Any) -> None:
+        self.job = None
+        self.failure = None
+        self.update_button.setEnabled(True)
+        self.refresh()
+        self.rates_updated.emit(result)
+        self.workspace.data_edited("fx-rates")
+        self.workspace.rescore_all("Scoring on the new exchange rates")
+
+    def _failed(self, error: Exception) -> None:
+        self.job = None
+        self.update_button.setEnabled(True)
+        if isinstance(error, Cancelled):
+            self.refresh()
+            self.update_failed.emit("cancelled")
+            return
+        if isinstance(error, BadInput | CannotFinish):
+            self.failure = str(error)
+        else:
+            self.failure = f"an unexpected error ({type(error).__name__}: {error})"
+        self.refresh()
+        self.update_failed.emit(self.failure)

@@ -1,0 +1,202 @@
+"""Undo and redo for hand edits: each saved change is a QUndoCommand on `workspace.undo_stack`.
+
+Undo goes back through the editing service like any other change, so it is
+checked, versioned and audited in its own right: the audit trail reads "edited",
+then "edited" back, never a silent rewind. What undo does per change:
+
+- an edit: the fields it changed are put back to their old values;
+- an archive (or restore): the row is restored (or archived again);
+- creating a supplier, brand, product or channel: it is archived (a channel
+  made inactive), since something may already refer to it; redo restores it;
+- recording a quote, purchase line or delivery: it is removed, with its values
+  in the audit entry; redo puts it back under the same id.
+
+If someone else changed the row in between (team mode), the undo is refused in
+words, nothing is written, and the command leaves the stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand
+
+from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.services.editing import ENTITIES, EditingService, Saved
+from sourcing_app.ui.shell.workspace import Workspace
+
+_ARCHIVABLE = ("supplier", "brand", "product", "channel")
+
+
+class EditSession(QObject):
+    """The editing service of one workspace, and what follows each saved change.
+
+    After a change: the suppliers it moves are re-scored one by one
+    (`ScoringService.rescore_supplier`, then `workspace.replace_score`), or all
+    of them in the background when it reaches shared tables; then
+    `workspace.data_changed` tells the screens. `problem` carries anything that
+    went wrong in words (a refused undo, say); `saved` every change made.
+    """
+
+    saved = Signal(object)  # the Saved of a change made here, undo and redo included
+    problem = Signal(str)  # a change that could not be made, in words
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self.workspace = workspace
+        self.service = EditingService(workspace.engine, who=workspace.user_name)
+
+    @classmethod
+    def of(cls, workspace: Workspace) -> EditSession:
+        """The one session of this workspace, made on first use."""
+        session = workspace.findChild(EditSession)
+        return session if isinstance(session, EditSession) else cls(workspace)
+
+    def after_change(self, saved: Saved) -> None:
+        if saved.changed:
+            self._rescore(saved)
+            self.workspace.data_edited(saved.entity)
+        self.saved.emit(saved)
+
+    def push(self, saved: Saved) -> None:
+        """Put a change already saved on the undo stack (its first redo does nothing)."""
+        self.after_change(saved)
+        if saved.changed:
+            self.workspace.undo_stack.push(SavedChangeCommand(self, saved))
+
+    def archive(self, entity: str, entity_id: int) -> Saved | None:
+        """Archive (supplier, brand, product), end (channel) or withdraw (quote), with undo.
+
+        A quote is withdrawn as of the workspace's evaluation date. None, with
+        `problem` emitted, when it could not be done.
+        """
+        return self._change(
+            lambda version: self.service.archive(
+                entity, entity_id, version, as_of=self.workspace.as_of
+            ),
+            entity,
+            entity_id,
+        )
+
+    def restore(self, entity: str, entity_id: int) -> Saved | None:
+        """Bring an archived supplier, brand or product (or an ended channel) back, with undo."""
+        return self._change(
+            lambda version: self.service.restore(entity, entity_id, version), entity, entity_id
+        )
+
+    def _change(
+        self, step: Callable[[int | str | None], Saved], entity: str, entity_id: int
+    ) -> Saved | None:
+        try:
+            version = self.service.load(entity, entity_id)["version"]
+            saved = step(version)
+        except (BadInput, CannotFinish) as error:
+            self.problem.emit(str(error))
+            return None
+        self.push(saved)
+        return saved
+
+    def rescore_everyone(self) -> None:
+        self.workspace.rescore_all("Re-scoring…")
+
+    def _rescore(self, saved: Saved) -> None:
+        scoring = self.workspace.scoring
+        if scoring.last_run is None:
+            return  # nothing has been scored yet; the first full run will see the change
+        if saved.rescore_everyone:
+            self.rescore_everyone()
+            return
+        try:
+            scores = [scoring.rescore_supplier(sid) for sid in saved.rescore]
+        except (KeyError, RuntimeError):
+            # A brand or SKU newer than the last full run: its tables are not cached.
+            self.rescore_everyone()
+            return
+        for score in scores:
+            self.workspace.replace_score(score)
+
+
+def _verb(saved: Saved) -> str:
+    words = {
+        "created": "New",
+        "edited": "Edit",
+        "archived": "Archive",
+        "restored": "Restore",
+        "withdrawn": "Withdraw",
+        "removed": "Remove",
+    }
+    return words.get(saved.action, saved.action.capitalize())
+
+
+class SavedChangeCommand(QUndoCommand):
+    """One saved change; `undo` and `redo` go through the editing service."""
+
+    def __init__(self, session: EditSession, saved: Saved) -> None:
+        super().__init__(f"{_verb(saved)} {saved.label}")
+        self.session = session
+        self.first = saved  # as it was saved: before and after never change
+        self.version = saved.version  # the row's version now, tracked across undo and redo
+        self.row_id = saved.id
+        self._skip_redo = True  # pushing calls redo; the change is already saved
+        self.failure = ""
+
+    # --- QUndoCommand -----------------------------------------------------------------
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self._run(self._forward)
+
+    def undo(self) -> None:
+        self._run(self._backward)
+
+    # --- the two directions ------------------------------------------------------------
+
+    def _forward(self, service: EditingService) -> Saved:
+        first = self.first
+        entity = first.entity
+        if first.action == "created":
+            if entity in _ARCHIVABLE:
+                return service.restore(entity, self.row_id, self.version)
+            return service.reinsert(entity, first.after)
+        if first.action in ("archived", "restored"):
+            if first.action == "archived":
+                return service.archive(entity, self.row_id, self.version)
+            return service.restore(entity, self.row_id, self.version)
+        if not first.after:  # removed (a quote withdrawn before it started, say)
+            return service.remove(entity, self.row_id, self.version, why=first.action)
+        return service.edit(entity, self.row_id, self.version, self._fields(first.after))
+
+    def _backward(self, service: EditingService) -> Saved:
+        first = self.first
+        entity = first.entity
+        if first.action == "created":
+            if entity in _ARCHIVABLE:
+                return service.archive(entity, self.row_id, self.version)
+            return service.remove(entity, self.row_id, self.version, why="undone")
+        if first.action == "archived":
+            return service.restore(entity, self.row_id, self.version)
+        if first.action == "restored":
+            return service.archive(entity, self.row_id, self.version)
+        if not first.after:
+            return service.reinsert(entity, first.before)
+        return service.edit(entity, self.row_id, self.version, self._fields(first.before))
+
+    def _fields(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {name: values[name] for name in ENTITIES[self.first.entity].names}
+
+    def _run(self, step: Callable[[EditingService], Saved]) -> None:
+        try:
+            saved = step(self.session.service)
+        except (BadInput, CannotFinish) as error:
+            # Qt has already moved the stack's index; drop this command so the
+            # stack never claims a state the database is not in.
+            self.failure = f"{self.text()} could not be undone or redone: {error}"
+            self.setObsolete(True)
+            self.session.problem.emit(self.failure)
+            return
+        self.version = saved.version
+        self.session.after_change(saved)

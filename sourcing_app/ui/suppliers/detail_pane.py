@@ -1,0 +1,534 @@
+"""Everything about the selected supplier, each number with where it came from.
+
+The scores come from the workspace at once; the record, channels, quotes and
+the window's history (services.supplier_detail) are read off the UI thread,
+since a big supplier has thousands of lines.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sourcing_app.domain.enums import SupplierKind
+from sourcing_app.domain.evaluation_types import (
+    SUB_SCORE_KEYS,
+    SUB_SCORE_LABELS,
+    SubScore,
+    SupplierScore,
+)
+from sourcing_app.domain.formatting import NO_VALUE, day, money, percent, points, units
+from sourcing_app.ui.shell.background import BackgroundRunner
+from sourcing_app.ui.suppliers.table_model import FLAG_LABELS, STANDING_HEX
+from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
+
+if TYPE_CHECKING:
+    # Imported for the types only: the service pulls in the ORM models (sqlmodel),
+    # which the window must not wait for before it shows data (DESIGN.md 11).
+    from sourcing_app.services.supplier_detail import ChannelInfo, QuoteInfo, SupplierDetail
+    from sourcing_app.ui.shell.workspace import Workspace
+
+WARNING = "#b3261e"
+VALID = "#1b7f3b"
+MUTED = "#5b6573"
+# The details load this long after the buyer stops on a supplier.
+LOAD_AFTER_MS = 60
+
+
+def kind_label(kind: str) -> str:
+    try:
+        return SupplierKind(kind).label
+    except ValueError:
+        return kind.replace("_", " ").capitalize()
+
+
+class BreakdownRow:
+    """One sub-score with its share of the weights and its points in the stability score."""
+
+    __slots__ = ("label", "sub", "share", "points")
+
+    def __init__(self, sub: SubScore, total_weight: float) -> None:
+        self.label = SUB_SCORE_LABELS.get(sub.key, sub.key)
+        self.sub = sub
+        self.share = sub.weight / total_weight if total_weight else 0.0
+        self.points = 100 * self.share * sub.value
+
+
+BREAKDOWN_COLUMNS: list[RecordColumn[BreakdownRow]] = [
+    RecordColumn(
+        "Sub-score", lambda r: r.label, sort_key=lambda r: SUB_SCORE_KEYS.index(r.sub.key)
+    ),
+    RecordColumn("Weight %", lambda r: percent(r.share, 0), lambda r: r.share, numeric=True),
+    RecordColumn(
+        "Used %",
+        lambda r: percent(r.sub.value),
+        lambda r: r.sub.value,
+        numeric=True,
+        header_tip="The measured rate shrunk toward the portfolio mean: "
+        "(n × rate + 5 × prior) / (n + 5)",
+    ),
+    RecordColumn("Measured %", lambda r: percent(r.sub.raw), lambda r: r.sub.raw, numeric=True),
+    RecordColumn(
+        "n",
+        lambda r: f"{r.sub.n:,}",
+        lambda r: r.sub.n,
+        numeric=True,
+        header_tip="Due lines (fill, on time, price) or deliveries (lead time, quality)",
+    ),
+    RecordColumn(
+        "Points",
+        lambda r: f"{r.points:.1f} pts",
+        lambda r: r.points,
+        numeric=True,
+        header_tip="100 × weight share × used value; the points add up to the stability score",
+    ),
+    RecordColumn("Inputs", lambda r: r.sub.explanation, tooltip=lambda r: r.sub.explanation),
+]
+
+WalkRow = tuple[str, str, str, bool]  # step, amount with currency, how, is a total
+
+
+def walk_rows(walk: Any) -> list[WalkRow]:
+    rows: list[WalkRow] = []
+    home = walk.home_currency
+    quoted = (
+        f"{walk.unit_price} {walk.currency} + freight {walk.freight} + insurance "
+        f"{walk.insurance}, {walk.regime.value} regime"
+    )
+    rows.append(("Quoted price", f"{walk.currency} {walk.unit_price:,}", quoted, False))
+    for label, amount, how in walk.steps():
+        total = label in ("Landed cost", "Net revenue", "Margin")
+        rows.append((label, money(amount, home) if amount is not None else NO_VALUE, how, total))
+    rows.append(("Margin %", percent(walk.margin_pct, 2), "margin / net revenue", True))
+    rows.append(
+        (
+            "Margin score",
+            f"{walk.margin_score:.1f} / 100",
+            "100 × margin % / target margin, capped",
+            False,
+        )
+    )
+    return rows
+
+
+WALK_COLUMNS: list[RecordColumn[WalkRow]] = [
+    RecordColumn("Step", lambda r: r[0], bold=lambda r: r[3]),
+    RecordColumn("Amount per unit", lambda r: r[1], numeric=True, bold=lambda r: r[3]),
+    RecordColumn("How", lambda r: r[2], tooltip=lambda r: r[2]),
+]
+
+CHANNEL_COLUMNS: list[RecordColumn[ChannelInfo]] = [
+    RecordColumn("Brand", lambda c: c.brand_name),
+    RecordColumn("Type", lambda c: c.channel_type.value.capitalize(), tooltip=lambda c: c.why),
+    RecordColumn("Tier", lambda c: str(c.tier), lambda c: c.tier, numeric=True),
+    RecordColumn("Authorization", lambda c: c.authorization_ref or NO_VALUE),
+    RecordColumn(
+        "Valid until",
+        lambda c: (
+            day(c.authorized_until)
+            if c.authorized_until
+            else ("open" if c.authorization_ref else NO_VALUE)
+        ),
+        lambda c: c.authorized_until,
+    ),
+    RecordColumn(
+        "Expiry",
+        lambda c: c.expiry_warning or ("" if c.days_left is None else f"{c.days_left:,} days left"),
+        lambda c: c.days_left,
+        colour=lambda c: WARNING if c.expiry_warning else None,
+        bold=lambda c: bool(c.expiry_warning),
+    ),
+    RecordColumn("Exclusive", lambda c: "yes" if c.exclusive else "no"),
+    RecordColumn(
+        "Active",
+        lambda c: "active" if c.active else "inactive",
+        colour=lambda c: None if c.active else MUTED,
+    ),
+]
+
+QUOTE_COLUMNS: list[RecordColumn[QuoteInfo]] = [
+    RecordColumn(
+        "Valid",
+        lambda q: "✓ valid" if q.valid_on_as_of else "not valid",
+        lambda q: not q.valid_on_as_of,
+        colour=lambda q: VALID if q.valid_on_as_of else MUTED,
+        bold=lambda q: q.valid_on_as_of,
+    ),
+    RecordColumn("SKU", lambda q: q.sku, tooltip=lambda q: q.product_name),
+    RecordColumn(
+        "Unit price",
+        lambda q: f"{q.currency} {q.unit_price:,.2f}",
+        lambda q: q.unit_price,
+        numeric=True,
+    ),
+    RecordColumn(
+        "Freight + ins.",
+        lambda q: f"{q.currency} {q.freight_per_unit + q.insurance_per_unit:,.2f}",
+        lambda q: q.freight_per_unit + q.insurance_per_unit,
+        numeric=True,
+    ),
+    RecordColumn("Incoterm", lambda q: q.incoterm),
+    RecordColumn("Min qty", lambda q: units(q.min_qty), lambda q: q.min_qty, numeric=True),
+    RecordColumn(
+        "Lead",
+        lambda q: NO_VALUE if q.lead_time_days is None else f"{q.lead_time_days} days",
+        lambda q: q.lead_time_days,
+        numeric=True,
+    ),
+    RecordColumn("From", lambda q: day(q.valid_from), lambda q: q.valid_from),
+    RecordColumn("To", lambda q: day(q.valid_to) if q.valid_to else "open", lambda q: q.valid_to),
+]
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("SectionTitle")
+    return label
+
+
+class SupplierDetailPane(QWidget):
+    detail_shown = Signal(int)  # supplier id: record, channels, quotes and charts are on screen
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("SupplierDetailPane")
+        self.workspace = workspace
+        self.supplier_id: int | None = None
+        self.detail: SupplierDetail | None = None
+        self._runner = BackgroundRunner(self)
+        self._runner.succeeded.connect(self._detail_loaded)
+        self._runner.failed.connect(self._detail_failed)
+        self._job = 0
+        # The details (channels, quotes, history) load for the row the buyer settles
+        # on: arrowing through the table starts no load per row passed, and a
+        # table painting 100k fresh rows does not share the GIL with a load.
+        self._load_timer = QTimer(self)
+        self._load_timer.setSingleShot(True)
+        self._load_timer.setInterval(LOAD_AFTER_MS)
+        self._load_timer.timeout.connect(self._load)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        self.title = QLabel("Select a supplier")
+        self.title.setObjectName("DetailTitle")
+        self.subtitle = QLabel("Its scores, the inputs behind them and its landed costs show here.")
+        self.subtitle.setObjectName("DetailSubtitle")
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        top.addLayout(titles, 1)
+        self.standing = QLabel("")
+        self.standing.setObjectName("StandingBadge")
+        self.standing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.standing.hide()
+        top.addWidget(self.standing, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+
+        self.figures = QLabel("")
+        self.figures.setObjectName("DetailFigures")
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        self.figures.setWordWrap(True)
+        layout.addWidget(self.figures)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs, 1)
+
+        # Score tab: the breakdown and the flags.
+        score_tab = QWidget()
+        score_layout = QVBoxLayout(score_tab)
+        score_layout.setContentsMargins(0, 8, 0, 0)
+        self.breakdown_model: RecordTableModel[BreakdownRow] = RecordTableModel(BREAKDOWN_COLUMNS)
+        self.breakdown = record_view(self.breakdown_model, sortable=False)
+        # The figures in the table; the inputs in words, too long for a cell, below it
+        # (the column stays in the model, for its tooltip).
+        columns = self.breakdown.horizontalHeader()
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for column in range(1, len(BREAKDOWN_COLUMNS) - 1):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.breakdown.setColumnHidden(len(BREAKDOWN_COLUMNS) - 1, True)
+        self.breakdown.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.breakdown.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.breakdown.setFixedHeight(self.breakdown.verticalHeader().defaultSectionSize() * 7 + 4)
+        score_layout.addWidget(self.breakdown)
+        self.inputs = QLabel("")
+        self.inputs.setObjectName("BreakdownInputs")
+        self.inputs.setTextFormat(Qt.TextFormat.RichText)
+        self.inputs.setWordWrap(True)
+        self.inputs.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        score_layout.addWidget(self.inputs)
+        self.stability_sum = QLabel("")
+        self.stability_sum.setObjectName("Muted")
+        self.stability_sum.setWordWrap(True)
+        score_layout.addWidget(self.stability_sum)
+        score_layout.addWidget(_section("Risk flags"))
+        self.flags = QLabel("")
+        self.flags.setObjectName("FlagList")
+        self.flags.setTextFormat(Qt.TextFormat.RichText)
+        self.flags.setWordWrap(True)
+        self.flags.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.flags.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        score_layout.addWidget(self.flags, 1)
+        self.tabs.addTab(score_tab, "Score breakdown")
+
+        # Landed cost tab: one walk per quoted SKU.
+        walk_tab = QWidget()
+        walk_layout = QVBoxLayout(walk_tab)
+        walk_layout.setContentsMargins(0, 8, 0, 0)
+        pick = QHBoxLayout()
+        pick.addWidget(QLabel("SKU"))
+        self.sku_picker = QComboBox()
+        self.sku_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.sku_picker.currentIndexChanged.connect(self._show_walk)
+        pick.addWidget(self.sku_picker)
+        pick.addStretch(1)
+        walk_layout.addLayout(pick)
+        self.walk_model: RecordTableModel[WalkRow] = RecordTableModel(WALK_COLUMNS)
+        self.walk = record_view(self.walk_model, sortable=False)
+        self.walk.setWordWrap(True)
+        self.walk.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        walk_columns = self.walk.horizontalHeader()
+        walk_columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        walk_columns.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        walk_columns.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.walk.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        walk_layout.addWidget(self.walk, 1)
+        self.walk_note = QLabel("")
+        self.walk_note.setObjectName("Muted")
+        self.walk_note.setWordWrap(True)
+        walk_layout.addWidget(self.walk_note)
+        self.tabs.addTab(walk_tab, "Landed cost")
+
+        # History tab: the two charts, built when the window's lines arrive.
+        self.history_tab = QSplitter(Qt.Orientation.Vertical)
+        self.history_tab.setChildrenCollapsible(False)
+        self.price_chart_slot = QFrame()
+        self.lead_chart_slot = QFrame()
+        for slot in (self.price_chart_slot, self.lead_chart_slot):
+            QVBoxLayout(slot).setContentsMargins(0, 0, 0, 0)
+            self.history_tab.addWidget(slot)
+        self.tabs.addTab(self.history_tab, "Price && lead time")
+
+        self.channels_model: RecordTableModel[ChannelInfo] = RecordTableModel(CHANNEL_COLUMNS)
+        self.channels = record_view(self.channels_model)
+        self.tabs.addTab(self.channels, "Channels")
+        self.quotes_model: RecordTableModel[QuoteInfo] = RecordTableModel(QUOTE_COLUMNS)
+        self.quotes = record_view(self.quotes_model)
+        self.tabs.addTab(self.quotes, "Quotes")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.workspace.scores_changed.connect(self._scores_changed)
+
+    # --- showing --------------------------------------------------------------------------
+
+    def show_supplier(self, supplier_id: int | None) -> None:
+        self.supplier_id = supplier_id
+        self.detail = None
+        self._job = 0  # a load still running is for another supplier
+        if supplier_id is None:
+            self._load_timer.stop()
+            self._clear()
+            return
+        score = self.workspace.full_score(supplier_id)
+        if score is not None:
+            self._show_score(score)
+        self._load_timer.start()
+
+    def _load(self) -> None:
+        supplier_id = self.supplier_id
+        if supplier_id is None:
+            return
+        workspace = self.workspace
+        as_of = workspace.as_of
+
+        def load() -> SupplierDetail:
+            from sourcing_app.services.supplier_detail import load_supplier_detail
+
+            return load_supplier_detail(workspace.engine, supplier_id, as_of)
+
+        self._job = self._runner.start(load)
+
+    def _clear(self) -> None:
+        self.title.setText("Select a supplier")
+        self.subtitle.setText("Its scores, the inputs behind them and its landed costs show here.")
+        self.standing.hide()
+        self.figures.setText("")
+        self.breakdown_model.set_rows([])
+        self.inputs.setText("")
+        self.walk_model.set_rows([])
+        self.sku_picker.clear()
+        self.flags.setText("")
+        self.channels_model.set_rows([])
+        self.quotes_model.set_rows([])
+
+    def _scores_changed(self) -> None:
+        if self.supplier_id is not None:
+            score = self.workspace.full_score(self.supplier_id)
+            if score is not None:
+                self._show_score(score)
+
+    def _show_score(self, score: SupplierScore) -> None:
+        self.title.setText(score.supplier_name)
+        self.subtitle.setText(
+            f"{score.supplier_code} · {score.country} · {kind_label(score.kind)} · "
+            f"brands: {', '.join(score.brands) or 'none'}"
+        )
+        colour = STANDING_HEX[score.standing]
+        self.standing.setText(score.standing.value)
+        self.standing.setStyleSheet(
+            f"background: {colour}; color: white; border-radius: 4px; padding: 4px 12px;"
+            "font-weight: 600;"
+        )
+        self.standing.show()
+        currency = self.workspace_home_currency()
+        margin = (
+            "no valid quote"
+            if score.margin_pct is None
+            else f"{percent(score.margin_pct)} (score {points(score.margin_score)} / 100)"
+        )
+        self.figures.setText(
+            f"<span style='font-size:15pt; font-weight:600'>"
+            f"{points(score.sourcing_score)}</span> / 100 sourcing score"
+            f" &nbsp;·&nbsp; margin <b>{margin}</b>"
+            f" &nbsp;·&nbsp; stability <b>{points(score.stability_score)} / 100</b>"
+            f" &nbsp;·&nbsp; confidence <b>{percent(score.confidence, 0)}</b>"
+            f" ({score.due_lines:,} due lines)"
+            f" &nbsp;·&nbsp; spend in window <b>{money(score.spend, currency, 0)}</b>"
+        )
+        subs = [score.sub_scores[k] for k in SUB_SCORE_KEYS if k in score.sub_scores]
+        total = sum(s.weight for s in subs)
+        rows = [BreakdownRow(sub, total) for sub in subs]
+        self.breakdown_model.set_rows(rows)
+        self.inputs.setText(
+            "<table cellspacing='0' cellpadding='2'>"
+            + "".join(
+                f"<tr><td><b>{html.escape(r.label)}</b>&nbsp;&nbsp;</td>"
+                f"<td>{html.escape(r.sub.explanation)}</td></tr>"
+                for r in rows
+            )
+            + "</table>"
+        )
+        if rows:
+            added = " + ".join(f"{r.points:.1f}" for r in rows)
+            self.stability_sum.setText(
+                f"Stability score = {added} = {sum(r.points for r in rows):.1f} points of 100. "
+                "Used rates are shrunk toward the portfolio mean (m = 5), so a short history "
+                "cannot beat a long good one."
+            )
+        else:
+            self.stability_sum.setText("")
+        self._show_flags(score)
+        walks = list(score.sku_margins)
+        current = self.sku_picker.currentText()
+        self.sku_picker.blockSignals(True)
+        self.sku_picker.clear()
+        for walk in walks:
+            self.sku_picker.addItem(f"{walk.sku} — {walk.product_name}", walk)  # type: ignore[attr-defined]
+        self.sku_picker.blockSignals(False)
+        found = self.sku_picker.findText(current)
+        self.sku_picker.setCurrentIndex(max(found, 0) if walks else -1)
+        self._show_walk()
+
+    def workspace_home_currency(self) -> str:
+        if self.detail is not None:
+            return self.detail.home_currency
+        for score in (self.workspace.score_for(self.supplier_id or 0),):
+            for walk in score.sku_margins if score else ():
+                return str(walk.home_currency)  # type: ignore[attr-defined]
+        return "CNY"
+
+    def _show_flags(self, score: SupplierScore) -> None:
+        if not score.flags:
+            self.flags.setText(f"<span style='color:{VALID}'>No open risk flags.</span>")
+            return
+        items = "".join(
+            f"<li><b style='color:{WARNING}'>{html.escape(FLAG_LABELS.get(f.code, f.code.value))}"
+            f"</b> — {html.escape(f.message)}</li>"
+            for f in score.flags
+        )
+        self.flags.setText(f"<ul style='margin-left:-18px'>{items}</ul>")
+
+    def _show_walk(self) -> None:
+        walk = self.sku_picker.currentData()
+        if walk is None:
+            self.walk_model.set_rows([])
+            score = self.workspace.score_for(self.supplier_id or 0)
+            self.walk_note.setText(
+                "No quote is valid on the evaluation date, so there is no margin to walk."
+                if score is not None
+                else ""
+            )
+            return
+        self.walk_model.set_rows(walk_rows(walk))
+        self.walk_note.setText(
+            f"Every amount is per unit in {walk.home_currency}, rounded to the cent for display; "
+            "the sums use the unrounded values (DESIGN.md section 3)."
+        )
+
+    def _detail_loaded(self, job: int, detail: SupplierDetail) -> None:
+        if job != self._job:
+            return  # the buyer moved on to another supplier
+        self.detail = detail
+        info = detail.info
+        capacity = (
+            units(info.monthly_capacity, "units/month")
+            if info.monthly_capacity
+            else "capacity not stated"
+        )
+        parts = [info.code, info.country, kind_label(info.kind), capacity]
+        if info.contact:
+            parts.append(info.contact)
+        if info.archived:
+            parts.append("archived")
+        self.subtitle.setText(" · ".join(parts))
+        self.channels_model.set_rows(detail.channels)
+        self.quotes_model.set_rows(detail.quotes)
+        for view in (self.channels, self.quotes):
+            view.resizeColumnsToContents()
+        self._show_charts(detail)
+        self.detail_shown.emit(info.id)
+
+    def _detail_failed(self, job: int, error: Exception) -> None:
+        if job == self._job:
+            self.subtitle.setText(f"The supplier's record could not be read: {error}")
+
+    def _show_charts(self, detail: SupplierDetail) -> None:
+        from sourcing_app.ui.suppliers.charts import chart_view, lead_time_chart, price_trend_chart
+
+        window = (detail.window_start, detail.as_of)
+        for slot, chart in (
+            (self.price_chart_slot, price_trend_chart(detail.prices, window, detail.home_currency)),
+            (self.lead_chart_slot, lead_time_chart(detail.lead_times, window)),
+        ):
+            layout = slot.layout()
+            while layout.count():
+                old = layout.takeAt(0).widget()
+                if old is not None:
+                    old.deleteLater()
+            layout.addWidget(chart_view(chart))
+
+    # --- for the tests and the Suppliers screen --------------------------------------------
+
+    def breakdown_texts(self) -> list[str]:
+        return [row.sub.explanation for row in self.breakdown_model.rows]
+
+    def walk_amounts(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self.walk_model.rows}

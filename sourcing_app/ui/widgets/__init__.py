@@ -1,0 +1,1 @@
+"""Pieces the screens share: checked form fields and the small record table model."""
