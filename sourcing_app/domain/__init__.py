@@ -1,1 +1,4 @@
-"""Pure Python: channel rules, landed cost, scoring, flags, planning, formatting. No Qt, no SQL, no network."""
+"""Pure Python: channel rules, landed cost, scoring, flags, planning, formatting.
+
+No Qt, no SQL, no network.
+"""

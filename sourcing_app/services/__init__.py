@@ -1,1 +1,4 @@
-"""Use cases over the database, shared by the desktop and the command line: scoring, imports and exports, rates, planning, editing."""
+"""Use cases over the database, shared by the desktop and the command line.
+
+Scoring, imports and exports, rates, planning, editing, the demo portfolio.
+"""

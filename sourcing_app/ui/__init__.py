@@ -1,1 +1,1 @@
-"""The desktop, Qt only: one folder per screen of the sidebar, plus the shell around them, dialogs and shared widgets."""
+"""The desktop, Qt only: a folder per sidebar screen, the shell, dialogs, shared widgets."""

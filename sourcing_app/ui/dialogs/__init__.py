@@ -1,1 +1,1 @@
-"""Dialogs opened from the menus: edit forms, import wizard, export, exchange rates, reports, database problems."""
+"""Dialogs from the menus: edit forms, import, export, rates, reports, database problems."""

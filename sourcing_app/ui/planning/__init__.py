@@ -1,1 +1,1 @@
-"""The Planning screen: each brand's split across its channels, what-if scenarios, their tables and charts."""
+"""The Planning screen: each brand's split across its channels, what-ifs, tables, charts."""

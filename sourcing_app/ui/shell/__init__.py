@@ -1,1 +1,1 @@
-"""The window around the screens: main window, workspace, background jobs, menus, undo, rates banner."""
+"""The window around the screens: main window, workspace, background jobs, menus, undo."""
