@@ -1,4 +1,4 @@
-"""Composition root of the desktop app: database → services → main window (DESIGN.md 7).
+"""Composition root of the desktop app: database → services → main window (docs/architecture.md).
 
 Nothing happens at import time; Qt and the database are touched only when
 `run_desktop` is called.
@@ -33,7 +33,7 @@ DEMO_SEED = 20261127
 def run_desktop(url: str, *, demo: bool = False) -> int:
     """Paint the window, open the database (asking the buyer when it can't be), then score.
 
-    DESIGN.md section 11: the window paints before sqlmodel is imported or the
+    docs/performance.md: the window paints before sqlmodel is imported or the
     database opened; the screens and the first scoring run come after.
     """
     from PySide6.QtWidgets import QApplication
@@ -125,7 +125,7 @@ def _when_data_is_on_screen(window: MainWindow, then: Callable[[], None]) -> Non
     """Run `then` once the screen in front shows data: the buyer sees figures first.
 
     The other screens and menus cost a few hundred milliseconds to build; the
-    cold-start bar (DESIGN.md section 11) is for data on screen.
+    cold-start bar (docs/performance.md) is for data on screen.
     """
     from PySide6.QtCore import QTimer
 

@@ -1,4 +1,4 @@
-"""Headless commands over the same services the desktop uses (DESIGN.md section 10).
+"""Headless commands over the same services the desktop uses (docs/files-and-commands.md).
 
 Exit codes: 0 done, 2 bad input (nothing changed), 1 the database or the
 machine would not let us finish. No traceback reaches the user: unexpected
@@ -81,7 +81,7 @@ def _desktop_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
 
     The full parser imports every command's module (a third of a second of
     SQLAlchemy and more), which the window's first paint does not wait for
-    (DESIGN.md section 11). Anything else — a command, --help, a typo — goes
+    (docs/performance.md). Anything else — a command, --help, a typo — goes
     to the full parser and its messages.
     """
     quick = argparse.ArgumentParser(add_help=False, allow_abbrev=False)

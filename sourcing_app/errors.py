@@ -2,7 +2,7 @@
 
 Pure Python, so the domain, the services, the command line and the desktop
 can all raise and catch them. The command line maps them to exit codes
-(DESIGN.md section 10): `BadInput` is 2, `CannotFinish` is 1.
+(docs/files-and-commands.md): `BadInput` is 2, `CannotFinish` is 1.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Freeing a big run's objects without holding the GIL for long (DESIGN.md 11).
+"""Freeing a big run's objects without holding the GIL for long (docs/performance.md).
 
 Whichever thread drops the last reference to a container of millions of small
 objects (a run's scores, its rows and facts) frees all of them in one stretch

@@ -1,4 +1,4 @@
-"""Imports only point down: ui → services → db → domain (DESIGN.md section 7)."""
+"""Imports only point down: ui → services → db → domain (docs/architecture.md)."""
 
 from __future__ import annotations
 

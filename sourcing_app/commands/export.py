@@ -1,4 +1,6 @@
-"""`sourcing-app export KIND FILE`: write a kind's stored rows as .csv or .xlsx (DESIGN.md 10).
+"""`sourcing-app export KIND FILE`: a kind's stored rows as .csv or .xlsx.
+
+The columns are those of docs/files-and-commands.md.
 
 `KIND` may also be `all` with a folder for FILE: one file per kind, named
 `<kind>.csv` (or .xlsx with --xlsx), in the order they import back.

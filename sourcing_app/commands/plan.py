@@ -1,4 +1,4 @@
-"""`sourcing-app plan`: split each brand's demand across its channels (DESIGN.md section 6)."""
+"""`sourcing-app plan`: split each brand's demand across its channels (docs/planning.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`sourcing-app scenario`: save, list, run and compare what-if scenarios (DESIGN.md section 6)."""
+"""`sourcing-app scenario`: save, list, run and compare what-if scenarios (docs/planning.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Engine construction: SQLite gets WAL, foreign keys and a busy timeout (DESIGN.md section 8)."""
+"""Engine construction: SQLite gets WAL, foreign keys and a busy timeout (docs/architecture.md)."""
 
 from __future__ import annotations
 

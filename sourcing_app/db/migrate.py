@@ -1,6 +1,6 @@
 """Open a database for use: check it, back it up, migrate it, and say in words what is wrong.
 
-DESIGN.md sections 8 and 9: migrations run at start after an automatic backup of
+docs/architecture.md and docs/bad-input.md: migrations run at start after an automatic backup of
 the SQLite file, and a locked, read-only, damaged or too-new database is reported
 to the buyer, never papered over with a fresh empty one.
 

@@ -1,8 +1,8 @@
-"""The tables (DESIGN.md section 2).
+"""The tables (docs/vocabulary.md).
 
 Natural keys carry unique constraints so that re-importing a file updates rows
 instead of duplicating them. Editable entities carry a `version` column for
-optimistic locking in team mode (DESIGN.md section 9).
+optimistic locking in team mode (docs/bad-input.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Dates are stored as integer day numbers on SQLite: the scoring aggregates do
 date arithmetic on a million lines, and integer days make that GROUP BY about
-2.4x faster than julianday() on ISO strings (DESIGN.md section 11). PostgreSQL
+2.4x faster than julianday() on ISO strings (docs/performance.md). PostgreSQL
 keeps a native DATE, where `date - date` is already an integer.
 """
 

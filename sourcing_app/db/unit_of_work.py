@@ -1,4 +1,4 @@
-"""A unit of work owns one transaction. Repositories never commit (DESIGN.md section 7)."""
+"""A unit of work owns one transaction. Repositories never commit (docs/architecture.md)."""
 
 from __future__ import annotations
 

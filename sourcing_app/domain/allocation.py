@@ -1,4 +1,4 @@
-"""Split each brand's monthly demand across its channels (DESIGN.md section 6).
+"""Split each brand's monthly demand across its channels (docs/planning.md).
 
 Per brand the split maximises expected margin, Σ units × unit margin × expected
 fill, under these rules (all of them `PlanningSettings`):

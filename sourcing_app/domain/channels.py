@@ -1,4 +1,4 @@
-"""Channel classification (DESIGN.md section 2) and channel-structure value (section 4)."""
+"""Channel classification (docs/vocabulary.md) and channel-structure value (section 4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Code lists and small cell parsers for the exchange formats (DESIGN.md section 10).
+"""Code lists and small cell parsers for the exchange formats (docs/files-and-commands.md).
 
 Pure Python: the lists are written out here rather than fetched, so checking a
 file never needs the network or a third-party package.

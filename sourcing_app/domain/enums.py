@@ -1,4 +1,4 @@
-"""The buyer's vocabulary as enumerations (DESIGN.md section 2)."""
+"""The buyer's vocabulary as enumerations (docs/vocabulary.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ class ChannelType(StrEnum):
 
 
 class Regime(StrEnum):
-    """Import regime of a purchase line or quote (DESIGN.md section 3)."""
+    """Import regime of a purchase line or quote (docs/margin.md)."""
 
     CBEC = "cbec"
     GENERAL = "general"

@@ -170,7 +170,7 @@ def _shrunk(measure: Measure, prior: float) -> str:
 def risk_flags(
     facts: SupplierFacts, raw: dict[str, Measure], settings: ScoringSettings, as_of: dt.date
 ) -> list[Flag]:
-    """Every risk flag of DESIGN.md section 5 that applies, each with its cause in words."""
+    """Every risk flag of docs/standings-and-flags.md that applies, each with its cause in words."""
     flags: list[Flag] = []
     h = settings.home_currency
     for c in facts.channels:

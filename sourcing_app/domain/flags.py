@@ -1,4 +1,4 @@
-"""Risk flags with their cause in words (DESIGN.md section 5)."""
+"""Risk flags with their cause in words (docs/standings-and-flags.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Landed cost and margin of one unit (DESIGN.md section 3).
+"""Landed cost and margin of one unit (docs/margin.md).
 
 Money is Decimal throughout and is never rounded inside the walk: a buyer
 checking by hand rounds once, at the end, to the cent.

@@ -1,4 +1,4 @@
-"""What-if scenarios (DESIGN.md section 6): named sets of changes that leave the data untouched.
+"""What-if scenarios (docs/planning.md): named sets of changes that leave the data untouched.
 
 A change is written in one short line, the same on the command line, in the
 saved scenario and on screen:
@@ -190,7 +190,7 @@ def _fraction(value: Decimal) -> str:
 
 @dataclass(frozen=True)
 class PricingChanges:
-    """What a scenario changes in the landed-cost walk of every quote (DESIGN.md section 3)."""
+    """What a scenario changes in the landed-cost walk of every quote (docs/margin.md)."""
 
     cbec_withdrawn: bool = False
     fx_moves: Mapping[str, Decimal] = field(default_factory=dict)  # currency -> +0.10

@@ -1,4 +1,7 @@
-"""Stability score, sourcing score and standing (DESIGN.md sections 4 and 5)."""
+"""Stability score, sourcing score and standing.
+
+The formulas are docs/stability.md and docs/standings-and-flags.md.
+"""
 
 from __future__ import annotations
 

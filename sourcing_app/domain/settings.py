@@ -1,4 +1,7 @@
-"""Every tunable number of the scoring, with the defaults of DESIGN.md sections 3 to 5.
+"""Every tunable number of the scoring, with its default.
+
+The defaults are those of docs/margin.md, docs/stability.md and
+docs/standings-and-flags.md.
 
 These are data, not constants: the settings screen edits them and the
 database stores them (key `scoring`), so a team shares one set.
@@ -22,7 +25,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 
 @dataclass(frozen=True)
 class CostSettings:
-    """Fees and tax-regime parameters of the landed-cost walk (DESIGN.md section 3)."""
+    """Fees and tax-regime parameters of the landed-cost walk (docs/margin.md)."""
 
     platform_commission: Decimal = Decimal("0.05")
     payment_fee: Decimal = Decimal("0.01")
@@ -52,7 +55,7 @@ class ScoringSettings:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     bands: StandingBands = field(default_factory=StandingBands)
     costs: CostSettings = field(default_factory=CostSettings)
-    # Flag thresholds (DESIGN.md section 5).
+    # Flag thresholds (docs/standings-and-flags.md).
     auth_warning_days: int = 60
     price_spike_days: int = 90
     price_spike_pct: float = 0.10

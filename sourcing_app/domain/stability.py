@@ -1,4 +1,4 @@
-"""Supply-stability sub-scores from per-supplier aggregates (DESIGN.md section 4).
+"""Supply-stability sub-scores from per-supplier aggregates (docs/stability.md).
 
 The inputs are sums, counts and sums of squares computed in SQL; nothing here
 sees a purchase line. Every raw value comes with its sample size and the
@@ -176,7 +176,7 @@ def price_stability(e: StabilityEvidence, home_currency: str) -> Measure:
 
     The CV is pooled within each SKU: a supplier selling a CNY 50 and a CNY 500
     item has stable prices if each item's price is stable. With one SKU this is
-    exactly the CV of DESIGN.md section 4.
+    exactly the CV of docs/stability.md.
     """
     rel_sq = 0.0
     n = 0

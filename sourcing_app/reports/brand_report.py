@@ -1,4 +1,4 @@
-"""The brand sourcing report (PDF): a brand's channels side by side (DESIGN.md section 6)."""
+"""The brand sourcing report (PDF): a brand's channels side by side (docs/planning.md)."""
 
 from __future__ import annotations
 

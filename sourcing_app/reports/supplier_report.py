@@ -118,7 +118,7 @@ def build_supplier_report(
     parts.append(_quotes(detail))
     parts.append(
         f'<p class="note">Made on {day(made_on)} by Sourcing desk from the database '
-        f"{text(database)}. Scores follow DESIGN.md sections 3 to 5: sourcing score = "
+        f"{text(database)}. Sourcing score = "
         "100 × √(margin score/100 × stability score/100); standings Preferred ≥ "
         f"{settings.bands.preferred:g}, Approved ≥ {settings.bands.approved:g}, Watch ≥ "
         f"{settings.bands.watch:g}, else Avoid.</p>"

@@ -1,4 +1,4 @@
-"""The audit trail (DESIGN.md section 9): who changed what, when, from which value to which.
+"""The audit trail (docs/bad-input.md): who changed what, when, from which value to which.
 
 Written in the same transaction as the change it records; read back, newest
 first, by the audit view. An entry's `changes` is JSON: for hand edits

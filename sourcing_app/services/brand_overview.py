@@ -1,4 +1,4 @@
-"""Per-brand figures (DESIGN.md section 6) for the Brands screen, planning and reports.
+"""Per-brand figures (docs/planning.md) for the Brands screen, planning and reports.
 
 Built from a scoring run's SupplierScores plus two small reads: each brand's
 channels, and the units ordered per channel in the window. Supplier capacity

@@ -1,14 +1,15 @@
-"""The seeded demo portfolio behind `sourcing-app demo` (DESIGN.md sections 2-5, 10, 11).
+"""The seeded demo portfolio behind `sourcing-app demo`.
 
 A buyer opening the app for the first time needs data that looks like their own
 business and shows every judgement the app makes. So the demo is not uniform
-noise: it plants the patterns buyers meet (DESIGN.md section 5) on purpose,
+noise: it plants the patterns buyers meet (docs/standings-and-flags.md) on purpose,
 at fixed places for a given seed, and `DemoSummary.planted` says where.
 
 Everything is drawn from one `random.Random(seed)`, and the only date is the
 `as_of` argument, so the same arguments always give the same database. The bulk
-tables are written with driver-level `executemany` in chunks (DESIGN.md section
-11): a million purchase lines take seconds, and memory stays flat.
+tables are written with driver-level `executemany` in chunks
+(docs/performance.md): a million purchase lines take seconds, and memory
+stays flat.
 
 The portfolio is a grey-market importer's: most suppliers are composite
 channels, and each extra hand in a chain quotes dearer and delivers later,
@@ -45,11 +46,11 @@ from sourcing_app.domain.enums import RateKind, Regime, SupplierKind
 
 HOME_CURRENCY = "CNY"
 RATE_SOURCE = "ECB demo"
-# Two full evaluation windows (DESIGN.md section 4: 365 days each), so a fill
+# Two full evaluation windows (docs/stability.md: 365 days each), so a fill
 # rate can be compared with the previous window's.
 HISTORY_DAYS = 730
 WINDOW_DAYS = 365
-# DESIGN.md section 3: a unit worth more than this is general trade, not CBEC.
+# docs/margin.md: a unit worth more than this is general trade, not CBEC.
 CBEC_LIMIT_CNY = 5000.0
 # Below this many suppliers there is no room for every planted role.
 MIN_SUPPLIERS_FOR_PATTERNS = 12
@@ -145,7 +146,7 @@ PRODUCT_LINES: dict[str, list[ProductTemplate]] = {
         ("WKND", "Canvas Weekender Bag", "bags", 1280, 2380, 1.20, 1),
     ],
 }
-# The one unit over the CBEC single-transaction limit (DESIGN.md section 3).
+# The one unit over the CBEC single-transaction limit (docs/margin.md).
 LUXURY_BAG: ProductTemplate = (
     "SIGBAG",
     "Signature Top-Handle Bag",
@@ -270,7 +271,7 @@ KIND_MINIMUM: dict[SupplierKind, int] = {
 }
 # How often a supplier of each kind is ordered from, relative to each other. Small
 # resellers still get a few dozen lines a year, enough for their real behaviour to
-# outweigh the portfolio prior that scores are shrunk toward (DESIGN.md section 4).
+# outweigh the portfolio prior that scores are shrunk toward (docs/stability.md).
 KIND_ORDER_WEIGHT: dict[SupplierKind, float] = {
     SupplierKind.BRAND_OWNER: 5.0,
     SupplierKind.AUTHORIZED_DISTRIBUTOR: 3.5,
@@ -289,7 +290,7 @@ CHRONIC_EXTRA_MARKUP = 0.02
 # Official channels are mostly steady, but not all: this share of authorized
 # distributors deliver noticeably short and late.
 STRETCHED_SHARE = 0.25
-# The planted price rise (DESIGN.md section 5 flags a rise of more than 10% over
+# The planted price rise (docs/standings-and-flags.md flags a rise of more than 10% over
 # 90 days): half of those 90 days are at the new price, so it must be well over 20%.
 SPIKE_DAYS_BEFORE = 45
 SPIKE_FACTOR = 1.25
@@ -391,7 +392,7 @@ KIND_NOTES: dict[SupplierKind, tuple[str, ...]] = {
 class PlantedPattern:
     """Where one deliberately planted pattern lives, so a demo tour can point at it."""
 
-    flag: str  # the flag code of DESIGN.md section 10, or a descriptive key
+    flag: str  # the flag code of docs/files-and-commands.md, or a descriptive key
     supplier_code: str | None
     brand: str | None
     detail: str
@@ -635,7 +636,7 @@ def _profile_for(
 
 
 # The planted fill-rate drop: the supplier delivered almost everything last
-# year and started shipping short in the current window (DESIGN.md section 5).
+# year and started shipping short in the current window (docs/standings-and-flags.md).
 FILL_DROP_PREVIOUS_PROFILE = _SupplyProfile(
     lead_cv=0.10,
     lead_bias=-2,
@@ -772,7 +773,7 @@ def build_demo(
 
 
 def _is_vertical(channel: _Channel, as_of: int) -> bool:
-    """DESIGN.md section 2: tier 0, or tier 1 with an authorization still valid on as_of."""
+    """docs/vocabulary.md: tier 0, or tier 1 with an authorization still valid on as_of."""
     if channel.tier == 0:
         return True
     until = channel.authorized_until
@@ -1103,7 +1104,7 @@ def _plan_channels(plan: _Plan) -> None:
                 continue
             supplier.country = _supplier_country(rng, kind, first.origin)
             supplier.currency = _supplier_currency(rng, supplier.country)
-            # A brand grants few written authorizations (DESIGN.md section 1).
+            # A brand grants few written authorizations (docs/vocabulary.md).
             if supplier.role or vertical_per_brand.get(first.id, 0) < 3:
                 add(supplier, first, 1, True)
             else:
@@ -1281,7 +1282,7 @@ def _round_price(value: float, currency: str) -> float:
 def _max_cost_share(product: _Product) -> float:
     """The dearest a reseller can quote, as a share of retail, and still leave the buyer a margin.
 
-    Landed cost stays at or below MAX_LANDED_SHARE of net revenue (DESIGN.md section 3,
+    Landed cost stays at or below MAX_LANDED_SHARE of net revenue (docs/margin.md,
     default fees), so even a 5% currency move leaves every ordinary quote profitable.
     """
     _name, tariff, consumption, vat, _postal = TAX_CATEGORIES[product.tax_key]
@@ -1339,7 +1340,7 @@ def _plan_quotes(plan: _Plan) -> None:
         for product_id in product_ids:
             product = plan.product(product_id)
             if supplier.role == "loss":
-                # Priced so that landed cost exceeds net revenue (DESIGN.md section 3).
+                # Priced so that landed cost exceeds net revenue (docs/margin.md).
                 share = rng.uniform(0.84, 0.90)
             else:
                 share = COST_SHARE_AT_SOURCE[product.tax_key] + channel_share
@@ -1392,7 +1393,7 @@ def _plan_quotes(plan: _Plan) -> None:
 
 
 def _record_planted(plan: _Plan) -> None:
-    """Name where each pattern was planted, in the words of DESIGN.md section 5."""
+    """Name where each pattern was planted, in the words of docs/standings-and-flags.md."""
     channels = plan.channels
 
     def first(test: Callable[[_Channel], bool]) -> _Channel | None:

@@ -1,4 +1,6 @@
-"""Create, edit and archive what a buyer keeps by hand (DESIGN.md sections 2, 5 and 9).
+"""Create, edit and archive what a buyer keeps by hand.
+
+The records are those of docs/vocabulary.md, checked as docs/bad-input.md says.
 
 One service for every editable entity: suppliers, brands, products, tax
 categories, channels, quotes, purchase lines and deliveries. The rules are the
@@ -87,7 +89,10 @@ class Conflict(CannotFinish):
 
 
 class ReasonRequired(BadInput):
-    """A purchase with an Avoid supplier needs a reason (DESIGN.md section 5). Nothing was saved."""
+    """A purchase with an Avoid supplier needs a reason. Nothing was saved.
+
+    The rule is in docs/standings-and-flags.md.
+    """
 
 
 @dataclass(frozen=True)
@@ -745,7 +750,7 @@ class EditingService:
         problems: dict[str, str],
         current: dict[str, Any] | None,
     ) -> None:
-        """Natural keys (DESIGN.md section 10) are unique: say which row already has it."""
+        """Natural keys (docs/files-and-commands.md) are unique: say which row already has it."""
         table = _table(spec)
         keys = NATURAL_KEYS[spec.name]
         if not all(k in parsed for k in keys) or any(k in problems for k in keys):
@@ -772,7 +777,7 @@ class EditingService:
         standing: SupplierScore | Standing | None,
         reason: str,
     ) -> str:
-        """DESIGN.md section 5: Watch warns; Avoid refuses unless the buyer gives a reason."""
+        """Watch warns; Avoid refuses unless the buyer gives a reason (standings-and-flags.md)."""
         if spec.name != "purchase" or standing is None:
             return ""
         level = standing.standing if isinstance(standing, SupplierScore) else standing

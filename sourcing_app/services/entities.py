@@ -2,7 +2,7 @@
 
 Each field names the cell parser of its file column (`file_formats`), so a form
 checks a value exactly as an import of the same column would. Natural keys are
-those of DESIGN.md section 10, with the words said when one is taken.
+those of docs/files-and-commands.md, with the words said when one is taken.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Export every exchange format (DESIGN.md section 10) as CSV or .xlsx, and blank templates.
+"""Export every exchange format (docs/files-and-commands.md) as CSV or .xlsx, and blank templates.
 
 An export is the mirror of an import: the same nine kinds, the exact headers
 in the documented order, references written as the natural keys a file uses
@@ -84,7 +84,7 @@ _QUERIES: dict[str, str] = {
         "ORDER BY d.id"
     ),
     # The rate the scores use for each currency and day: a manual rate where
-    # one is stored, else the feed's (DESIGN.md section 2). Importing it back
+    # one is stored, else the feed's (docs/vocabulary.md). Importing it back
     # leaves both kinds as they were (the importer skips a row equal to a
     # feed-only rate).
     "fx-rates": (

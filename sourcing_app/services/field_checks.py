@@ -1,6 +1,6 @@
 """Checks that span two values of a row, shared by the importer and the editing forms.
 
-DESIGN.md section 9: a delivery cannot come before its order, a quote cannot end
+docs/bad-input.md: a delivery cannot come before its order, a quote cannot end
 before it starts, and so on. The importer compares driver-level values (integer
 days on SQLite) and the editor compares dates; both are ordered the same way, so
 each rule takes whatever it is given plus a `show` that writes a value in words.

@@ -1,4 +1,4 @@
-"""The exchange formats buyers import (DESIGN.md section 10), and how a file is read.
+"""The exchange formats buyers import (docs/files-and-commands.md), and how a file is read.
 
 This module is the public contract: the nine file kinds, their exact headers in
 the documented order, which columns are required, how each cell is read, and
@@ -100,7 +100,7 @@ def money(value: str) -> Decimal:
 
 
 def fraction(value: str) -> Decimal:
-    """A rate as a fraction in 0..1. DESIGN.md section 9: say which scale is expected."""
+    """A rate as a fraction in 0..1. docs/bad-input.md: say which scale is expected."""
     number = _decimal(value)
     if 1 < number <= 100:
         raise CellError(f"{value} looks like a percentage; {_FRACTION_HINT}")
@@ -111,7 +111,7 @@ def fraction(value: str) -> Decimal:
 
 def consumption_tax(value: str) -> Decimal:
     number = fraction(value)
-    # DESIGN.md section 3 divides by (1 - c): a rate of 1 has no finite tax.
+    # docs/margin.md divides by (1 - c): a rate of 1 has no finite tax.
     if number == 1:
         raise CellError(f"{value} cannot be used: the tax formula divides by 1 - rate; use below 1")
     return number
@@ -245,7 +245,7 @@ def _name(name: str) -> Column:
 _QUANTITIES = "quantities"
 _DAYS = "days"
 
-# Keyed in the order of DESIGN.md section 10's table; see IMPORT_ORDER for the
+# Keyed in the order of docs/files-and-commands.md's table; see IMPORT_ORDER for the
 # order in which files must go in so that references resolve.
 FILE_KINDS: dict[str, FileKind] = {
     kind.name: kind
@@ -299,7 +299,7 @@ FILE_KINDS: dict[str, FileKind] = {
             (
                 _req("supplier_code", text),
                 _req("brand", text),
-                # No default: whether a channel is vertical hangs on its tier (DESIGN.md section 2).
+                # No default: whether a channel is vertical hangs on its tier (docs/vocabulary.md).
                 _req("tier", whole("tiers")),
                 _opt("authorization_ref", text, "", small_domain=False),
                 _opt("authorized_until", iso_date, None),

@@ -1,11 +1,11 @@
-"""Import a buyer's file, all or nothing (DESIGN.md sections 9 and 10).
+"""Import a buyer's file, all or nothing (docs/bad-input.md and docs/files-and-commands.md).
 
 One machine serves all nine file kinds: the columns and how each cell is read
 come from `file_formats.FILE_KINDS`; `_TARGETS` below says which table each kind
 writes, its natural key, and which small `_Import._build_*` method resolves a
 row's references and cross-column checks.
 
-Bulk speed (DESIGN.md section 11: a million deliveries in at most twice the time
+Bulk speed (docs/performance.md: a million deliveries in at most twice the time
 of csv.reader + raw executemany) shapes the code:
 - no ORM: rows are checked in one tight loop and streamed into the driver's
   `executemany`, a hundred rows to each `INSERT ... ON CONFLICT DO UPDATE`;
@@ -266,7 +266,7 @@ _TARGETS: dict[str, _Target] = {
     ),
 }
 
-# Natural keys within one file, as file columns (DESIGN.md section 10).
+# Natural keys within one file, as file columns (docs/files-and-commands.md).
 _FILE_KEYS: dict[str, tuple[str, ...]] = {
     "suppliers": ("code",),
     "brands": ("name",),
@@ -636,7 +636,7 @@ class _Import:
 
         One INSERT with a few hundred VALUES groups costs SQLite one statement
         step instead of a few hundred: on a million deliveries that halves the
-        database's share of the time (DESIGN.md section 11).
+        database's share of the time (docs/performance.md).
         """
         width = len(self.target.fields)
         per_statement = max(1, min(_BATCH_ROWS, _MAX_PARAMETERS // width))
@@ -677,7 +677,7 @@ class _Import:
 
         Rows stop flowing to the database at the first problem (the transaction
         will be rolled back anyway), but checking goes on to the last row.
-        This is the hot loop of DESIGN.md section 11: anything unusual (a bad
+        This is the hot loop of docs/performance.md: anything unusual (a bad
         cell, a ragged or blank row, a duplicate) goes to `_check_slowly`.
         """
         kind = self.kind
@@ -1129,7 +1129,7 @@ class _Import:
             if name != "source"
         )
         if "version" in self.table.c:
-            # Optimistic locking (DESIGN.md section 9): an editor holding the old
+            # Optimistic locking (docs/bad-input.md): an editor holding the old
             # version gets a conflict instead of silently undoing the import.
             updates.append(f"version = {target.table}.version + 1")
         action = "DO UPDATE SET " + ", ".join(updates) if updates else "DO NOTHING"

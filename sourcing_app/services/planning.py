@@ -1,4 +1,4 @@
-"""Plan every brand's supply (DESIGN.md section 6): scores → brand figures → allocation.
+"""Plan every brand's supply (docs/planning.md): scores → brand figures → allocation.
 
 The rules live in `domain.allocation`; this module reads what they need
 (a scoring run, each brand's channels and demand), keeps the planning

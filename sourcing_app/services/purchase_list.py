@@ -1,4 +1,6 @@
-"""Purchase lines and their deliveries, a page at a time (DESIGN.md sections 2 and 11).
+"""Purchase lines and their deliveries, a page at a time.
+
+The records are docs/vocabulary.md's; paging keeps docs/performance.md's bars.
 
 A database may hold a million lines, so nothing here reads them all: a page
 comes from one indexed query with a LIMIT, and the next page continues after
@@ -68,7 +70,7 @@ class PurchaseRow:
         return self.delivered_qty - self.rejected_qty
 
     def status(self, as_of: dt.date, grace_days: int = 2) -> str:
-        """Where the line stands, in words (DESIGN.md section 4's due rule)."""
+        """Where the line stands, in words (docs/stability.md's due rule)."""
         if self.accepted_qty >= self.ordered_qty and self.deliveries:
             return "Delivered"
         due = self.promised_date + dt.timedelta(days=grace_days) <= as_of

@@ -1,6 +1,6 @@
 """Exchange rates: the ECB daily feed over requests, manual rates, and how old they are.
 
-DESIGN.md sections 2 and 8. The feed (ECB's daily reference XML by default,
+docs/vocabulary.md and docs/architecture.md. The feed (ECB's daily reference XML by default,
 the address is the setting `rates_feed_url`) gives rates per EUR; each is
 turned into a rate to the home currency: rate_to_home(X) = home per EUR / X
 per EUR, and EUR itself is home per EUR. They are stored with kind 'feed',

@@ -1,4 +1,4 @@
-"""Save, run, compare and export what-if scenarios (DESIGN.md section 6).
+"""Save, run, compare and export what-if scenarios (docs/planning.md).
 
 A scenario is stored as JSON in the `setting` table under `scenario:<name>`:
 its name and its changes in their one-line form (see `domain.scenarios`).

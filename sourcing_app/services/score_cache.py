@@ -1,6 +1,6 @@
 """The last scoring run, kept on disk so the next start shows data at once.
 
-DESIGN.md section 11 (cold start): scoring even a small portfolio takes longer
+docs/performance.md (cold start): scoring even a small portfolio takes longer
 than the rest of the start-up, so the window shows the scores of the last
 session, says so, and re-scores behind them. Pure Python (no Qt): the worker
 that scored writes the file. A file that cannot be read is ignored, never an

@@ -1,4 +1,7 @@
-"""`sourcing-app score` output: a table for people, CSV and JSON for scripts (DESIGN.md 10)."""
+"""`sourcing-app score` output: a table for people, CSV and JSON for scripts.
+
+The fields are those of docs/files-and-commands.md.
+"""
 
 from __future__ import annotations
 

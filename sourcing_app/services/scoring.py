@@ -1,6 +1,6 @@
 """Score suppliers: per-supplier aggregates from SQL, formulas from the domain.
 
-SQL adds the purchase lines up (DESIGN.md section 7: Python loops over
+SQL adds the purchase lines up (docs/architecture.md: Python loops over
 suppliers, never over lines). Every line-level quantity of the window — fill,
 on time, lead times, rejections, prices and the 90-day price movement — comes
 out of one statement grouped per channel and SKU; a lean second one reads the
@@ -1033,7 +1033,7 @@ def _price_quotes(
     only: int | None,
     pricing: PricingChanges | None = None,
 ) -> dict[int, _PricedQuotes]:
-    """Each supplier's chosen quote per SKU walked to a margin (DESIGN.md section 3, step 7).
+    """Each supplier's chosen quote per SKU walked to a margin (docs/margin.md, step 7).
 
     Under a scenario's `pricing`, freight moves and a withdrawn CBEC regime
     walks every quote as general trade (see `_apply_pricing` for the rest).
@@ -1093,7 +1093,7 @@ def _price_quotes(
     return out
 
 
-# -- scenarios (DESIGN.md section 6): what-if pricing, the data untouched ------------
+# -- scenarios (docs/planning.md): what-if pricing, the data untouched ------------
 
 
 def _apply_pricing(conn: Connection, reference: _Reference, pricing: PricingChanges) -> None:
@@ -1141,7 +1141,7 @@ def _walk_under(
 
 
 def _brand_flags(reference: _Reference, brand_id: int, as_of: dt.date) -> tuple[Flag, ...]:
-    """SINGLE_CHANNEL and COMPOSITE_ONLY for a hot-selling brand (DESIGN.md section 5)."""
+    """SINGLE_CHANNEL and COMPOSITE_ONLY for a hot-selling brand (docs/standings-and-flags.md)."""
     name, hot = reference.brands[brand_id]
     if not hot:
         return ()

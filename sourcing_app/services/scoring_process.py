@@ -1,6 +1,6 @@
 """A full run scored in a separate process, for the desktop on a big portfolio.
 
-DESIGN.md 11: no UI-thread stall over 100 ms while 100,000 suppliers are
+docs/performance.md: no UI-thread stall over 100 ms while 100,000 suppliers are
 re-scored. Scored on a thread of the desktop's own process, the run's SQLite
 reads release and take back the GIL for every row, and the UI thread, woken
 each time, mostly finds it taken again: it went without the GIL for a quarter

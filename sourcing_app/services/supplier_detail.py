@@ -22,7 +22,7 @@ from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.services.settings import load_settings
 
-# Authorizations ending within this many days are called out (DESIGN.md section 5).
+# Authorizations ending within this many days are called out (docs/standings-and-flags.md).
 EXPIRY_WARNING_DAYS = 60
 
 

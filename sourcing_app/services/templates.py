@@ -1,4 +1,4 @@
-"""Blank templates: the header of a file kind and one example row (DESIGN.md section 10).
+"""Blank templates: the header of a file kind and one example row (docs/files-and-commands.md).
 
 The example rows fit together (the quote's supplier and SKU are the ones the
 other templates create), so a buyer who fills the templates in IMPORT_ORDER

@@ -1,4 +1,4 @@
-"""Benchmark: a single edit, saved, within 20 ms at the 95th percentile (DESIGN.md section 11).
+"""Benchmark: a single edit, saved, within 20 ms at the 95th percentile (docs/performance.md).
 
 One "edit" is what Save in a form does: `EditingService.edit` checks every field
 with the importer's rules (references, natural keys, cross-field rules), checks
@@ -10,7 +10,7 @@ Floor, timed in the same run on the same file: the least any audited save can
 do, raw sqlite3 `UPDATE ... WHERE id = ? AND version = ?` plus one `INSERT INTO
 audit_entry` and a commit. It is printed for scale.
 
-The bar is absolute, not relative: DESIGN.md asks for at most 20 ms at p95.
+The bar is absolute, not relative: docs/performance.md asks for at most 20 ms at p95.
 So the last line is `ratio=<p95 in ms / 20> bar=1.0`: a ratio of 1.0 or less
 meets it.
 

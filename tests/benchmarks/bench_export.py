@@ -4,7 +4,7 @@ Floor: the same SELECT through a raw sqlite3 cursor, every row handed as it
 comes to csv.writer (no date or number formatting), into a file. Ours:
 export_table(engine, "deliveries", path), which formats each date as ISO and
 each number exactly, streams in chunks and moves the file into place. There is
-no bar for exports in DESIGN.md section 11; 3x the floor is the one held here,
+no bar for exports in docs/performance.md; 3x the floor is the one held here,
 since a CSV export must stay a matter of seconds on a million rows.
 
 The .xlsx export (openpyxl's write-only mode) is timed on --xlsx-rows rows

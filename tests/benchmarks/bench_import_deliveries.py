@@ -1,4 +1,4 @@
-"""Benchmark: import 1,000,000 delivery rows from CSV (DESIGN.md section 11).
+"""Benchmark: import 1,000,000 delivery rows from CSV (docs/performance.md).
 
 Bar: import_file(engine, "deliveries", path) takes at most 2x the floor, where
 the floor is csv.reader over the same file plus raw sqlite3 executemany of the

@@ -1,4 +1,4 @@
-"""Benchmark: score 10,000 suppliers over 1,000,000 purchase lines (DESIGN.md section 11).
+"""Benchmark: score 10,000 suppliers over 1,000,000 purchase lines (docs/performance.md).
 
 Floor: one hand-written SQL GROUP BY over the same file: every purchase line
 joined to its deliveries and summed per supplier (counts, quantities, lead

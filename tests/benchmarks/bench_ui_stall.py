@@ -1,4 +1,4 @@
-"""Benchmark: the longest UI-thread stall while re-scoring 100,000 suppliers (DESIGN.md 11).
+"""Benchmark: the longest UI-thread stall while re-scoring 100,000 suppliers (docs/performance.md).
 
 Bar: no stall over 100 ms after the first paint. The real main window is
 opened on the 100k-supplier demo file (offscreen), with the Suppliers screen

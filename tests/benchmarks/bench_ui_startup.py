@@ -1,4 +1,4 @@
-"""Benchmark: cold start of the desktop app (DESIGN.md section 11).
+"""Benchmark: cold start of the desktop app (docs/performance.md).
 
 Bars: first paint ≤ 1.5× a bare PySide6 window; data on screen ≤ 1.3× a bare
 window plus the sqlmodel import. Every run is a fresh interpreter started as a

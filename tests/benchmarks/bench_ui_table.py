@@ -1,4 +1,4 @@
-"""Benchmark: the 100,000-row supplier table opens, sorts and filters (DESIGN.md section 11).
+"""Benchmark: the 100,000-row supplier table opens, sorts and filters (docs/performance.md).
 
 Bars: opens ≤ 100 ms, sorts ≤ 250 ms, filters ≤ 150 ms. Each is timed on the UI
 thread the way the Suppliers screen does it, with the view on screen (offscreen
@@ -12,7 +12,7 @@ install + paint) is printed beside it for reference.
 
 Floor, timed in the same run: a plain Python-list table model (rows of display
 tuples; sort = list.sort on a key column, filter = a comprehension over a
-lowercase column) behind the same view, the DESIGN.md floor of ~60 ms sort and
+lowercase column) behind the same view, the docs/performance.md floor of ~60 ms sort and
 ~40 ms filter.
 
     python tests/benchmarks/bench_ui_table.py --db /tmp/shell-bench/big.sqlite

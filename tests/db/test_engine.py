@@ -1,4 +1,4 @@
-"""Connections from make_engine behave as DESIGN.md section 8 promises."""
+"""Connections from make_engine behave as docs/architecture.md promises."""
 
 from __future__ import annotations
 

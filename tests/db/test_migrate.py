@@ -1,6 +1,6 @@
 """Opening a database: backups before migrating, and clear words when it can't be opened.
 
-DESIGN.md sections 8 and 9. Every scenario uses a real file or a real server.
+docs/architecture.md and docs/bad-input.md. Every scenario uses a real file or a real server.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Allocation of a brand's demand across its channels (DESIGN.md section 6), worked by hand
+"""Allocation of a brand's demand across its channels (docs/planning.md), worked by hand
 and checked against brute force."""
 
 from __future__ import annotations

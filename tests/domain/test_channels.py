@@ -1,4 +1,4 @@
-"""Vertical or composite is derived from tier and authorization (DESIGN.md section 2)."""
+"""Vertical or composite is derived from tier and authorization (docs/vocabulary.md)."""
 
 from __future__ import annotations
 

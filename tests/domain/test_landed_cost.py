@@ -1,4 +1,4 @@
-"""Landed cost under the three import regimes, worked by hand (DESIGN.md section 3)."""
+"""Landed cost under the three import regimes, worked by hand (docs/margin.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Stability sub-scores, shrinkage and standings with numbers checked by hand (DESIGN.md 4-5)."""
+"""Stability sub-scores, shrinkage and standings with numbers checked by hand.
+
+The formulas are docs/stability.md and docs/standings-and-flags.md.
+"""
 
 from __future__ import annotations
 
@@ -78,7 +81,7 @@ def test_price_stability_is_pooled_within_each_sku() -> None:
     measure = price_stability(e, "CNY")
     assert measure.value == pytest.approx(1 - 2 * ((25 / 105**2 * 2) / 4) ** 0.5)
     assert measure.n == 4
-    # With one SKU it is exactly 1 − 2 × CV of DESIGN.md.
+    # With one SKU it is exactly 1 − 2 × CV (docs/stability.md).
     one = StabilityEvidence(price_moments=(PriceMoments("A", 2, 210.0, 100.0**2 + 110.0**2),))
     assert price_stability(one, "CNY").value == pytest.approx(1 - 2 * 5 / 105)
 

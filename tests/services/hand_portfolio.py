@@ -73,7 +73,7 @@ def _cv(values: list[float]) -> float:
 
 
 def expected() -> dict[str, dict[str, float]]:
-    """The scores worked out with the DESIGN.md formulas, step by step."""
+    """The scores worked out with the formulas of docs/, step by step."""
     raw = {
         "S-VERT": {
             "fill": (98 + 100) / 200,  # accepted 98 of 100 and 100 of 100

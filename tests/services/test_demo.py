@@ -1,5 +1,5 @@
 """The seeded demo portfolio: reproducible, never mixed into a buyer's data, and every
-pattern a buyer meets (DESIGN.md section 5) is really there.
+pattern a buyer meets (docs/standings-and-flags.md) is really there.
 
 Each planted pattern is checked with a plain SQL query over the stored rows, not
 with the generator's own bookkeeping. Dates are integer day numbers on SQLite
@@ -34,7 +34,7 @@ from sourcing_app.services.scoring import ScoringService
 
 AS_OF = dt.date(2026, 11, 27)
 TODAY = day_number(AS_OF)
-GRACE_DAYS = 2  # DESIGN.md section 3, default
+GRACE_DAYS = 2  # docs/margin.md, default
 TABLES = (
     "tax_category",
     "brand",
@@ -48,7 +48,7 @@ TABLES = (
     "setting",
     "audit_entry",
 )
-# A channel is vertical on as_of (DESIGN.md section 2), as SQL over the channel table.
+# A channel is vertical on as_of (docs/vocabulary.md), as SQL over the channel table.
 IS_VERTICAL = (
     "(ch.tier = 0 OR (ch.tier = 1 AND ch.authorization_ref <> '' "
     "AND (ch.authorized_until IS NULL OR ch.authorized_until >= :today)))"
@@ -482,7 +482,7 @@ def test_authorizations_expiring_soon_and_just_expired(demo: tuple[Engine, DemoS
 
 
 def test_a_quote_loses_money_once_landed(demo: tuple[Engine, DemoSummary]) -> None:
-    """DESIGN.md section 3 by hand: V = (price + freight + insurance) x fx; CBEC tax
+    """docs/margin.md by hand: V = (price + freight + insurance) x fx; CBEC tax
     0.7 x V x (c + vat) / (1 - c); net revenue = retail x (1 - 5% - 1%)."""
     engine, summary = demo
     quotes = rows(
@@ -663,7 +663,7 @@ def test_scoring_the_demo_raises_every_planted_flag_where_it_was_planted(
     assert steady.standing.value == "Preferred"
 
 
-# Share of suppliers in each standing (DESIGN.md section 5) on the default demo:
+# Share of suppliers in each standing (docs/standings-and-flags.md) on the default demo:
 # a grey-market importer's book, with many thin-margin, unreliable composite
 # channels, not one where nearly everyone is Preferred.
 STANDING_SHARES = {

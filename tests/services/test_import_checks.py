@@ -1,4 +1,4 @@
-"""Every value check at the edge (DESIGN.md section 9), one small file each.
+"""Every value check at the edge (docs/bad-input.md), one small file each.
 
 Each case imports into the sample portfolio (everything but the kind under
 test already in), expects exactly the listed problems, and checks that the

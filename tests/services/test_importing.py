@@ -1,4 +1,4 @@
-"""Importing buyers' files, all or nothing (DESIGN.md sections 9 and 10).
+"""Importing buyers' files, all or nothing (docs/bad-input.md and docs/files-and-commands.md).
 
 The story: a buyer brings in a small portfolio one file at a time, in the
 documented order, re-imports files after corrections, and now and then hands

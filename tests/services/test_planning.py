@@ -38,12 +38,12 @@ NET = D("299") * D("0.94")
 
 
 def cbec_tax(v: D) -> D:
-    """DESIGN.md 3: 0.7 × V × (c + vat) / (1 − c)."""
+    """docs/margin.md: 0.7 × V × (c + vat) / (1 − c)."""
     return D("0.7") * v * (D("0.15") + D("0.13")) / (1 - D("0.15"))
 
 
 def general_tax(v: D) -> D:
-    """DESIGN.md 3: duty = V × t; ctax = (V + duty) × c / (1 − c); vat on all three."""
+    """docs/margin.md: duty = V × t; ctax = (V + duty) × c / (1 − c); vat on all three."""
     duty = v * D("0.05")
     ctax = (v + duty) * D("0.15") / (1 - D("0.15"))
     return duty + ctax + (v + duty + ctax) * D("0.13")

@@ -113,7 +113,7 @@ def test_the_rules_hold_under_stricter_settings(demo: Engine) -> None:
 
 
 def _cbec_delta(walk: LandedCostWalk, rates: tuple[D, D, D]) -> D:
-    """General-trade tax less CBEC tax for one unit, by the DESIGN.md section 3 formulas."""
+    """General-trade tax less CBEC tax for one unit, by the docs/margin.md formulas."""
     t, c, vat = rates
     v = walk.customs_value
     cbec = D("0.7") * v * (c + vat) / (1 - c)

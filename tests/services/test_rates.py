@@ -55,7 +55,7 @@ def margin_of(engine: Engine, code: str, as_of: dt.date) -> float:
 
 
 def hand_margin(value_cny: float) -> float:
-    """DESIGN.md section 3 for AUR-SERUM: CBEC tax 0.7 × V × (0.15 + 0.13) / 0.85, retail 299."""
+    """docs/margin.md for AUR-SERUM: CBEC tax 0.7 × V × (0.15 + 0.13) / 0.85, retail 299."""
     landed = value_cny + 0.7 * value_cny * 0.28 / 0.85
     net = 299 * 0.94
     return (net - landed) / net

@@ -1,7 +1,7 @@
 """A full run scored in a child process (services.scoring_process), on a real SQLite file.
 
 The desktop scores a big portfolio this way so that the run shares no GIL with
-the window (DESIGN.md 11). What comes back must be the very run the same
+the window (docs/performance.md). What comes back must be the very run the same
 process would have made, summarised; the service must be able to re-score one
 supplier from it afterwards; failures and cancelling must leave a clear message.
 """

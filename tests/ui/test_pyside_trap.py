@@ -1,4 +1,4 @@
-"""The PySide6 6.12.0 + CPython 3.11 trap must stay shut (DESIGN.md section 12).
+"""The PySide6 6.12.0 + CPython 3.11 trap must stay shut (docs/architecture.md).
 
 That combination loses a reference to None on every void Qt call and aborts
 after about 5,000 of them with "Fatal Python error: none_dealloc".

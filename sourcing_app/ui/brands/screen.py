@@ -1,6 +1,6 @@
 """The Brands screen: each brand's supply at a glance, its suppliers side by side.
 
-Figures come from services.brand_overview (DESIGN.md section 6), worked out off
+Figures come from services.brand_overview (docs/planning.md), worked out off
 the UI thread after each scoring run.
 """
 
@@ -21,7 +21,7 @@ from sourcing_app.ui.suppliers.table_model import FLAG_LABELS, STANDING_HEX, STA
 from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
 
 if TYPE_CHECKING:
-    # For the types only: the service imports the ORM models (see DESIGN.md 11, cold start).
+    # For the types only: the service imports the ORM models (see docs/performance.md, cold start).
     from sourcing_app.services.brand_overview import BrandChannel, BrandOverview
     from sourcing_app.ui.shell.workspace import Workspace
 

@@ -2,7 +2,7 @@
 
 A risk matrix (margin score against stability score, one point per supplier,
 the standing bands drawn as the curves margin × stability = band², since the
-sourcing score is their geometric mean, DESIGN.md 5), headline figures, the
+sourcing score is their geometric mean, docs/standings-and-flags.md), headline figures, the
 open risk flags with their causes, and the hot-selling brands at risk.
 """
 

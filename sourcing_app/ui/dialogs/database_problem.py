@@ -1,4 +1,4 @@
-"""Tell the buyer why the database can't be opened, and offer the way out (DESIGN.md 9)."""
+"""Tell the buyer why the database can't be opened, and offer the way out (docs/bad-input.md)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ quotes, purchase lines and deliveries. It checks as the buyer types, keeps Save
 disabled while anything is wrong, and on Save:
 
 - writes through `EditingService` and pushes the change on the undo stack;
-- for a purchase, applies the supplier's standing (DESIGN.md section 5): a
+- for a purchase, applies the supplier's standing (docs/standings-and-flags.md): a
   Watch supplier is announced in the form and the saved change carries the
   warning; an Avoid supplier needs a reason, asked for in `AvoidReasonDialog`;
 - on a version conflict, says who saved in between and offers to reload.
@@ -265,7 +265,10 @@ def standing_words(score: SupplierScore) -> str:
 
 
 class AvoidReasonDialog(QDialog):
-    """DESIGN.md section 5: a purchase with an Avoid supplier needs a reason for the audit trail."""
+    """A purchase with an Avoid supplier needs a reason for the audit trail.
+
+    The rule is in docs/standings-and-flags.md.
+    """
 
     def __init__(self, message: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -1,6 +1,6 @@
 """The import wizard: pick a file, preview it, check it, import it all or nothing.
 
-DESIGN.md section 9 in the desktop:
+docs/bad-input.md in the desktop:
 1. pick a .csv or .xlsx file and its kind (guessed from the header row);
 2. see its first rows;
 3. a dry run lists every bad row with line, column and reason, in a table the

@@ -1,7 +1,7 @@
 """Exchange rates: what scoring uses on a date, where each came from, manual rates, the feed.
 
 `RatesDialog(workspace, parent)`. A manual rate wins over the feed's for its
-date (DESIGN.md section 2); every change is audited by the rates service and
+date (docs/vocabulary.md); every change is audited by the rates service and
 the portfolio is scored again afterwards.
 """
 

@@ -1,8 +1,8 @@
 """Table models of the Planning screen: brands, one brand's allocation, scenarios side by side.
 
-Each is a QAbstractTableModel over its own list, sorting in that list (DESIGN.md
-section 7); they are small (a row per brand or per channel), and every number
-is shown with its unit.
+Each is a QAbstractTableModel over its own list, sorting in that list
+(docs/architecture.md); they are small (a row per brand or per channel), and
+every number is shown with its unit.
 """
 
 from __future__ import annotations

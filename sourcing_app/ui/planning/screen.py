@@ -1,4 +1,4 @@
-"""The Planning screen (DESIGN.md section 6): each brand's split across its channels, and what-ifs.
+"""The Planning screen (docs/planning.md): each brand's split across its channels, and what-ifs.
 
     screen = PlanningScreen(workspace)      # a QWidget; the main window adds it as a page
     screen.refresh()                        # plan again (also on scores/data/settings changes)

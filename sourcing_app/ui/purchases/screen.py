@@ -3,7 +3,7 @@
 The lines table pages through `PurchaseList` (LIMIT queries, keyset paging),
 so a million lines open as fast as a hundred; the view asks for the next page
 as the buyer scrolls (canFetchMore/fetchMore). Sorting re-queries in SQL.
-Recording a line with a Watch or Avoid supplier follows DESIGN.md section 5
+Recording a line with a Watch or Avoid supplier follows docs/standings-and-flags.md
 through `EditDialog`.
 """
 

@@ -1,6 +1,7 @@
 """Settings: weights, bands, window, fees, CBEC, tax categories, home currency, user name.
 
-Everything a buyer may tune in DESIGN.md sections 3 to 5, shown in the units a
+Everything a buyer may tune in docs/margin.md, docs/stability.md and
+docs/standings-and-flags.md, shown in the units a
 buyer thinks in (percentages with "%", money with its currency, days), checked
 as it is typed, and saved in one go: the settings and the user name in one
 audited transaction, changed tax categories through the editing service (each

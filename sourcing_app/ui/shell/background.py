@@ -1,6 +1,6 @@
 """Run slow work off the UI thread; results come back to the UI thread as signals.
 
-DESIGN.md section 7: no widget is touched from a worker. The runner lives in the
+docs/architecture.md: no widget is touched from a worker. The runner lives in the
 UI thread, so receivers connected to its signals run there.
 """
 

@@ -52,7 +52,7 @@ def install_steps(window: MainWindow) -> list[Callable[[], None]]:
     """`install`, as pieces of well under 100 ms each once `MODULES` are imported.
 
     At cold start the window runs one piece per turn of the event loop, so the
-    buyer's clicks and the painting go on in between (DESIGN.md 11: no UI stall).
+    buyer's clicks and the painting go on in between (docs/performance.md: no UI stall).
     """
     workspace = window.workspace
     assert workspace is not None, "attach the workspace first"

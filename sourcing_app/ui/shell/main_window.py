@@ -1,7 +1,7 @@
 """The main window: a sidebar of screens, the menus, and a status bar for long work.
 
 The window paints before the database is opened or anything heavy is imported
-(DESIGN.md section 11, cold start), so this module imports Qt only; the
+(docs/performance.md, cold start), so this module imports Qt only; the
 screens are imported when `attach` builds them.
 
 Extension point for other screens and actions (the coordinator plugs them in):
@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         """The status bar, the menus and the sidebar's manners, once.
 
         The desktop paints the bare frame first and builds these right after
-        (DESIGN.md 11, cold start): the first thing here to touch the Qt
+        (docs/performance.md, cold start): the first thing here to touch the Qt
         namespace pays ~30 ms to set up its enums.
         """
         if self._chrome_built:

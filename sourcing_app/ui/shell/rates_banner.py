@@ -1,6 +1,6 @@
 """A banner that says when the exchange rates are old, or the feed could not be reached.
 
-Hidden while the feed's rates are fresh (DESIGN.md section 8: the app keeps
+Hidden while the feed's rates are fresh (docs/architecture.md: the app keeps
 working on the last stored and manual rates, and says so). The update runs
 off the UI thread through `workspace.run_task`; afterwards the portfolio is
 scored again on the new rates.

@@ -43,7 +43,7 @@ class ScoredRun(NamedTuple):
 # A run this big is a few million small objects. The screens let go of the old
 # run as they swap in the new one; whoever lets go last frees it all in one
 # stretch holding the GIL (a second on 100k suppliers), so a helper thread keeps
-# it a little longer and frees it a slice at a time (DESIGN.md 11: no UI stall).
+# it a little longer and frees it a slice at a time (docs/performance.md: no UI stall).
 RELEASE_LATER_FROM = 20_000
 RELEASE_AFTER_S = 5.0
 
@@ -166,7 +166,7 @@ class Workspace(QObject):
         """Score every supplier, on a worker: a big portfolio in a process of its own.
 
         Scored on a thread of this process, a run of 100,000 suppliers took the
-        GIL from the UI thread for a quarter of a second at a time (DESIGN.md 11);
+        GIL from the UI thread for a quarter of a second at a time (docs/performance.md);
         `services.scoring_process` explains why. The score cache is saved too.
         """
         from sourcing_app.services import scoring_process

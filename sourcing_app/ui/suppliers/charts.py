@@ -1,7 +1,7 @@
 """Charts of the detail pane: unit price over the window, and lead time per delivery.
 
 QtCharts is imported with this module, which the window loads only after its
-first paint (DESIGN.md section 11, cold start).
+first paint (docs/performance.md, cold start).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTable
 
 if TYPE_CHECKING:
     # Imported for the types only: the service pulls in the ORM models (sqlmodel),
-    # which the window must not wait for before it shows data (DESIGN.md 11).
+    # which the window must not wait for before it shows data (docs/performance.md).
     from sourcing_app.services.supplier_detail import ChannelInfo, QuoteInfo, SupplierDetail
     from sourcing_app.ui.shell.workspace import Workspace
 
@@ -480,7 +480,7 @@ class SupplierDetailPane(QWidget):
         self.walk_model.set_rows(walk_rows(walk))
         self.walk_note.setText(
             f"Every amount is per unit in {walk.home_currency}, rounded to the cent for display; "
-            "the sums use the unrounded values (DESIGN.md section 3)."
+            "the sums use the unrounded values."
         )
 
     def _detail_loaded(self, job: int, detail: SupplierDetail) -> None:

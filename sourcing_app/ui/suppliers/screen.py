@@ -1,6 +1,6 @@
 """The Suppliers screen: the scored table with search and filters, and the detail pane.
 
-Sorting and filtering run in the table model's own arrays (DESIGN.md 11). A
+Sorting and filtering run in the table model's own arrays (docs/performance.md). A
 big set of scores (100k suppliers) is prepared off the UI thread and swapped
 in, so a re-score never stalls the window.
 """
@@ -239,8 +239,8 @@ class SuppliersScreen(QWidget):
     def _scores_changed(self) -> None:
         self._dirty = True
         # A big set is sorted and indexed on a worker as soon as it arrives, even
-        # out of sight: bringing the table forward then only paints it (DESIGN.md
-        # 11: the 100k-row table opens within 100 ms).
+        # out of sight: bringing the table forward then only paints it (docs/performance.md:
+        # the 100k-row table opens within 100 ms).
         if self.isVisible() or len(self.workspace.scores) >= PREPARE_OFF_THREAD_FROM:
             self.reload()
 

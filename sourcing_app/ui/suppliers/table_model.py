@@ -1,6 +1,6 @@
 """The supplier table: one row per scored supplier, in the buyer's words.
 
-DESIGN.md sections 7 and 11: a QAbstractTableModel that sorts and filters in
+docs/architecture.md and docs/performance.md: a QAbstractTableModel that sorts and filters in
 its own arrays (a QSortFilterProxyModel over 100k Python rows takes seconds),
 repaints an update with one ranged dataChanged, and never does work in flags().
 The arrays are built by `prepare_rows`, pure Python that a worker can run off
@@ -65,7 +65,7 @@ HEADERS: dict[Column, str] = {
 }
 
 HEADER_TIPS: dict[Column, str] = {
-    Column.MARGIN: "Margin after landing costs, as a share of net revenue (DESIGN.md 3)",
+    Column.MARGIN: "Margin after landing costs, as a share of net revenue",
     Column.STABILITY: "Weighted supply-stability sub-scores, 0 to 100 points",
     Column.SOURCING_SCORE: "Geometric mean of margin score and stability score, 0 to 100",
     Column.CONFIDENCE: "n / (n + 5), n = due purchase lines in the window",
@@ -407,7 +407,7 @@ class SupplierTableModel(QAbstractTableModel):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # The view asks for ten roles per visible cell on every paint: plain int
-        # comparisons, no enum construction (DESIGN.md 11: sort and filter bars
+        # comparisons, no enum construction (docs/performance.md: sort and filter bars
         # include the repaint).
         if not index.isValid():
             return None

@@ -1,4 +1,4 @@
-"""Forms that check each field as the buyer types or leaves it (DESIGN.md section 9).
+"""Forms that check each field as the buyer types or leaves it (docs/bad-input.md).
 
 A form is a list of `FormField`s laid out in an aligned QFormLayout. Checking
 is not done here: the form hands its values to a `check` function (the editing

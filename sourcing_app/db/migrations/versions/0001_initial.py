@@ -1,4 +1,4 @@
-"""Initial schema: the tables of DESIGN.md section 2.
+"""Initial schema: the tables of docs/vocabulary.md.
 
 Revision ID: 0001
 Revises:
