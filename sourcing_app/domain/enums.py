@@ -46,6 +46,25 @@ class Standing(StrEnum):
     UNRATED = "Unrated"
 
 
+# Ascending standing puts the best suppliers first, and Unrated after Avoid.
+STANDING_RANK = {
+    Standing.PREFERRED: 0,
+    Standing.APPROVED: 1,
+    Standing.WATCH: 2,
+    Standing.AVOID: 3,
+    Standing.UNRATED: 4,
+}
+
+# One palette for chips, chart points and badges everywhere.
+STANDING_HEX = {
+    Standing.PREFERRED: "#1b7f3b",
+    Standing.APPROVED: "#4f8fcc",
+    Standing.WATCH: "#d08a00",
+    Standing.AVOID: "#b3261e",
+    Standing.UNRATED: "#8a8f98",
+}
+
+
 class RateKind(StrEnum):
     """Where an exchange rate came from. A manual rate wins over the feed for its date."""
 

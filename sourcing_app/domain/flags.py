@@ -21,6 +21,23 @@ class FlagCode(StrEnum):
     COMPOSITE_ONLY = "COMPOSITE_ONLY"
 
 
+# A flag in a table cell or a list; its message says the cause in full.
+FLAG_LABELS: dict[FlagCode, str] = {
+    FlagCode.AUTH_EXPIRING: "Authorization expiring",
+    FlagCode.AUTH_EXPIRED: "Authorization expired",
+    FlagCode.THIN_HISTORY: "Thin history",
+    FlagCode.PRICE_SPIKE: "Price spike",
+    FlagCode.FILL_DROP: "Fill rate fell",
+    FlagCode.STALE: "No recent delivery",
+    FlagCode.QUOTE_EXPIRED: "Quote expired",
+    FlagCode.NO_VALID_QUOTE: "No valid quote",
+    FlagCode.NEGATIVE_MARGIN: "Negative margin",
+    FlagCode.OVER_CBEC_LIMIT: "Over CBEC limit",
+    FlagCode.SINGLE_CHANNEL: "Single channel",
+    FlagCode.COMPOSITE_ONLY: "Composite channels only",
+}
+
+
 @dataclass(frozen=True)
 class Flag:
     code: FlagCode

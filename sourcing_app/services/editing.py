@@ -67,6 +67,7 @@ from sourcing_app.services.entities import (
     VIA_CHANNEL,
     EntitySpec,
 )
+from sourcing_app.services.rate_lookup import rate_on
 from sourcing_app.services.settings import load_settings, load_user_name
 
 _REQUIRED = "a value is required"
@@ -695,7 +696,7 @@ class EditingService:
         currency = parsed.get("currency")
         if "fx_rate" in parsed and parsed["fx_rate"] is None and currency and ordered:
             home = load_settings(conn).home_currency
-            rate = Decimal(1) if currency == home else _stored_rate(conn, currency, ordered)
+            rate = Decimal(1) if currency == home else rate_on(conn, currency, ordered)
             if rate is None:
                 problems["fx_rate"] = field_checks.missing_rate_problem(
                     currency, ordered, "enter the rate or add one in the exchange rates", show_date
@@ -933,18 +934,6 @@ def _put(problems: dict[str, str], name: str, problem: str | None) -> None:
 
 def _table_named(name: str) -> Table:
     return SQLModel.metadata.tables[name]
-
-
-def _stored_rate(conn: Connection, currency: str, on: dt.date) -> Decimal | None:
-    """The rate on or before `on`; on one day a manual rate beats the feed (as imports do)."""
-    rates = _table_named("exchange_rate")
-    row = conn.execute(
-        select(rates.c.rate_to_home)
-        .where(rates.c.currency == currency, rates.c.rate_date <= on)
-        .order_by(rates.c.rate_date.desc(), (rates.c.kind == "manual").desc())
-        .limit(1)
-    ).first()
-    return None if row is None else Decimal(str(row[0]))
 
 
 def _supplier_of_line(conn: Connection, line_id: int) -> int:

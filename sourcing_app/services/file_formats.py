@@ -661,3 +661,17 @@ def guess_kind(header: list[str]) -> str | None:
         if best is None or score > best[0]:
             best = (score, kind.name)
     return None if best is None else best[1]
+
+
+# How each kind of file is named to a person (the kind itself is the command-line word).
+KIND_LABELS = {
+    "tax-categories": "Tax categories",
+    "suppliers": "Suppliers",
+    "brands": "Brands",
+    "products": "Products (SKUs)",
+    "channels": "Channels",
+    "quotes": "Quotes",
+    "purchases": "Purchase lines",
+    "deliveries": "Deliveries",
+    "fx-rates": "Exchange rates",
+}

@@ -28,7 +28,6 @@ import getpass
 import itertools
 import json
 import operator
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -57,6 +56,7 @@ from sourcing_app.services.file_formats import (
     read_table,
 )
 from sourcing_app.services.file_formats import text as text_cell
+from sourcing_app.services.rate_lookup import FEED, MANUAL, RateTimeline
 
 DEFAULT_HOME_CURRENCY = "CNY"
 # Rows per INSERT statement, kept under the 999 parameters older SQLite builds allow.
@@ -508,8 +508,7 @@ class _Import:
         self.memos: tuple[_CellMemo, ...] = ()
         self.build: Callable[[list[Any], int], tuple[Any, ...] | None] = self._build_as_is
         self.supplier_memo = _ReferenceMemo("", "", self.tally)
-        self.rate_table: dict[str, tuple[list[Any], list[Any]]] = {}
-        self.rate_memo: dict[tuple[str, Any], Any] = {}
+        self.rates = RateTimeline(())
         self.home_currency = DEFAULT_HOME_CURRENCY
         self.written = 0  # rows the driver reports inserted or updated (PostgreSQL)
         # fx-rates: (currency, day) -> the stored feed rate, where no manual rate is stored.
@@ -926,15 +925,19 @@ class _Import:
         if self.kind.name == "fx-rates":
             cursor.execute("SELECT currency, rate_date, kind, rate_to_home FROM exchange_rate")
             stored = cursor.fetchall()
-            manual = {(c, d) for c, d, k, _r in stored if k == "manual"}
+            manual = {(c, d) for c, d, k, _r in stored if k == MANUAL}
             self.feed_only = {
-                (c, d): r for c, d, k, r in stored if k == "feed" and (c, d) not in manual
+                (c, d): r for c, d, k, r in stored if k == FEED and (c, d) not in manual
             }
         if self.kind.name == "purchases":
             # Loaded up front: the builders run inside executemany, when the
             # connection is busy with the insert.
             self.home_currency = self._home_currency(cursor)
-            self.rate_table = self._load_rates(cursor)
+            cursor.execute(
+                "SELECT currency, rate_date, kind, rate_to_home FROM exchange_rate "
+                "ORDER BY currency, rate_date"
+            )
+            self.rates = RateTimeline(cursor.fetchall())
 
     def _home_currency(self, cursor: Any) -> str:
         placeholder = "?" if self.sqlite else "%s"
@@ -963,32 +966,6 @@ class _Import:
                 ),
             )
         return channel_id
-
-    def _stored_rate(self, currency: str, on: Any) -> Any:
-        """The stored rate for `currency` on or before `on`; a manual rate beats the feed's."""
-        key = (currency, on)
-        if key not in self.rate_memo:
-            days, rates = self.rate_table.get(currency, ([], []))
-            index = bisect_right(days, on) - 1
-            self.rate_memo[key] = rates[index] if index >= 0 else None
-        return self.rate_memo[key]
-
-    def _load_rates(self, cursor: Any) -> dict[str, tuple[list[Any], list[Any]]]:
-        cursor.execute(
-            "SELECT currency, rate_date, kind, rate_to_home FROM exchange_rate "
-            "ORDER BY currency, rate_date"
-        )
-        best: dict[tuple[str, Any], tuple[str, Any]] = {}
-        for currency, day, kind, rate in cursor.fetchall():
-            held = best.get((currency, day))
-            if held is None or (kind == "manual" and held[0] != "manual"):
-                best[(currency, day)] = (kind, rate)
-        table: dict[str, tuple[list[Any], list[Any]]] = {}
-        for (currency, day), (_kind, rate) in best.items():  # already in date order
-            days, rates = table.setdefault(currency, ([], []))
-            days.append(day)
-            rates.append(rate)
-        return table
 
     # --- one row per kind ---------------------------------------------------
     # Each gets the row's checked values in FILE_KINDS column order and returns
@@ -1042,7 +1019,7 @@ class _Import:
             if currency == self.home_currency:
                 fx = self._param(Decimal(1))
             else:
-                fx = self._stored_rate(currency, ordered)
+                fx = self.rates.on(currency, ordered)
                 if fx is None:
                     self._problem(
                         line,
@@ -1092,7 +1069,7 @@ class _Import:
             # file coming back): storing a manual copy would change nothing
             # the scores see, so the row counts as unchanged.
             return None
-        return (currency, day, rate, "manual", f"file:{self.path.name}"[:300])
+        return (currency, day, rate, MANUAL, f"file:{self.path.name}"[:300])
 
     # --- writing --------------------------------------------------------------
 

@@ -13,8 +13,8 @@ is a CannotFinish (BadInput for an address that is not a web address) with a
 message in words, and leaves every stored rate as it was, so scoring carries
 on with the last known rates.
 
-A manual rate wins over the feed's for its date (scoring's `_load_fx` and
-the importer's `_stored_rate` both prefer it).
+Which stored rate applies on a day is services.rate_lookup's rule, the one
+every reader uses.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from sourcing_app.db.types import date_param, from_day_number
 from sourcing_app.domain import formatting
 from sourcing_app.domain.codes import ISO_4217_CURRENCIES
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback, no_progress
+from sourcing_app.services.rate_lookup import rates_on
 from sourcing_app.services.settings import load_settings, load_user_name
 
 DEFAULT_FEED_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
@@ -49,8 +50,6 @@ MAX_FEED_BYTES = 2_000_000  # the daily file is about 1.5 kB
 # The ECB publishes on working days only: a Friday rate is 3 days old on
 # Monday morning, 5 after an Easter weekend. Older than this, the banner shows.
 FRESH_DAYS = 5
-FEED = "feed"
-MANUAL = "manual"
 # Stored rates keep ten decimal places (db.types.fx_rate).
 _PLACES = Decimal("0.0000000001")
 
@@ -460,37 +459,13 @@ class StoredRate:
 
 
 def list_rates(engine: Engine, on: dt.date) -> list[StoredRate]:
-    """Per currency, the latest stored rate on or before `on`; on that day manual wins."""
+    """Per currency, the rate that applies on `on` (rate_lookup's rule), by currency."""
     with engine.connect() as conn:
-        dialect = conn.dialect.name
-        rows = conn.execute(
-            text(
-                "SELECT r.currency, r.rate_date, r.kind, r.rate_to_home, r.source "
-                "FROM exchange_rate r WHERE r.rate_date = (SELECT MAX(r2.rate_date) "
-                "FROM exchange_rate r2 WHERE r2.currency = r.currency AND r2.rate_date <= :on) "
-                "ORDER BY r.currency, r.kind"
-            ),
-            {"on": date_param(dialect, on)},
-        ).all()
-    by_currency: dict[str, dict[str, tuple[Any, ...]]] = {}
-    for currency, day, kind, rate, source in rows:
-        by_currency.setdefault(currency, {})[kind] = (day, rate, source)
-    listed = []
-    for currency, kinds in sorted(by_currency.items()):
-        kind = MANUAL if MANUAL in kinds else FEED
-        day, rate, source = kinds[kind]
-        feed = kinds.get(FEED) if kind == MANUAL else None
-        listed.append(
-            StoredRate(
-                currency,
-                _as_date(day),
-                _decimal(rate),
-                kind,
-                source,
-                None if feed is None else _decimal(feed[1]),
-            )
-        )
-    return listed
+        found = rates_on(conn, on)
+    return [
+        StoredRate(r.currency, r.day, r.rate, r.kind, r.source, r.overruled_feed_rate)
+        for _currency, r in sorted(found.items())
+    ]
 
 
 def _as_date(value: Any) -> dt.date:

@@ -54,6 +54,7 @@ from sourcing_app.domain.stability import (
 )
 from sourcing_app.errors import ProgressCallback, no_progress
 from sourcing_app.freeing import free_gradually
+from sourcing_app.services.rate_lookup import rates_on
 from sourcing_app.services.settings import load_settings
 
 # Per line: what its deliveries dated by `as_of` add up to; then per channel,
@@ -940,19 +941,8 @@ def _refresh_supplier(conn: Connection, reference: _Reference, supplier_id: int)
 
 
 def _load_fx(conn: Connection, as_of: dt.date, settings: ScoringSettings) -> dict[str, Decimal]:
-    """Each currency's rate on or before `as_of`; on the same date a manual rate wins."""
-    stmt = text(
-        "SELECT currency, rate_date, kind, rate_to_home FROM exchange_rate "
-        "WHERE rate_date <= :as_of "
-        "AND rate_date = (SELECT MAX(r2.rate_date) FROM exchange_rate r2 "
-        "                 WHERE r2.currency = exchange_rate.currency AND r2.rate_date <= :as_of)"
-    ).bindparams(bindparam("as_of", type_=DayDate()))
-    best: dict[str, tuple[bool, Decimal]] = {}
-    for currency, _date, kind, rate in conn.execute(stmt, {"as_of": as_of}):
-        manual = kind == "manual"
-        if currency not in best or (manual and not best[currency][0]):
-            best[currency] = (manual, _dec(rate))
-    fx = {c: r for c, (_m, r) in best.items()}
+    """Each currency's rate on `as_of` (services.rate_lookup's rule), home = 1."""
+    fx = {currency: found.rate for currency, found in rates_on(conn, as_of).items()}
     fx[settings.home_currency] = Decimal("1")
     return fx
 

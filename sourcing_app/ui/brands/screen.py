@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from sourcing_app.domain.enums import ChannelType
+from sourcing_app.domain.enums import STANDING_HEX, STANDING_RANK, ChannelType
 from sourcing_app.domain.evaluation_types import SupplierScore
+from sourcing_app.domain.flags import FLAG_LABELS
 from sourcing_app.domain.formatting import NO_VALUE, day, money, percent, points, units
 from sourcing_app.ui.shell.background import BackgroundRunner
-from sourcing_app.ui.suppliers.table_model import FLAG_LABELS, STANDING_HEX, STANDING_RANK
 from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
 
 if TYPE_CHECKING:

@@ -28,14 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sourcing_app.domain.enums import ChannelType, Standing
+from sourcing_app.domain.enums import STANDING_HEX, ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.domain.flags import Flag
+from sourcing_app.domain.flags import FLAG_LABELS, Flag
 from sourcing_app.domain.formatting import count, day, money, percent, points
 from sourcing_app.domain.settings import StandingBands
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.suppliers.charts import styled_chart
-from sourcing_app.ui.suppliers.table_model import FLAG_LABELS, STANDING_HEX
 from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
 
 if TYPE_CHECKING:

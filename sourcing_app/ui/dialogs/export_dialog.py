@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
 
 from sourcing_app.errors import BadInput, Cancelled, CannotFinish, ProgressCallback
 from sourcing_app.services.exporting import export_table
-from sourcing_app.services.file_formats import IMPORT_ORDER
-from sourcing_app.ui.dialogs.import_wizard import KIND_LABELS
+from sourcing_app.services.file_formats import IMPORT_ORDER, KIND_LABELS
 from sourcing_app.ui.shell.workspace import Workspace
 
 ALL = "all"

@@ -53,6 +53,7 @@ from sourcing_app.errors import BadInput, Cancelled, CannotFinish, ProgressCallb
 from sourcing_app.services.file_formats import (
     FILE_KINDS,
     IMPORT_ORDER,
+    KIND_LABELS,
     TableError,
     guess_kind,
     read_header,
@@ -64,19 +65,6 @@ from sourcing_app.ui.shell.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PREVIEW_ROWS = 20
-
-KIND_LABELS = {
-    "tax-categories": "Tax categories",
-    "suppliers": "Suppliers",
-    "brands": "Brands",
-    "products": "Products (SKUs)",
-    "channels": "Channels",
-    "quotes": "Quotes",
-    "purchases": "Purchase lines",
-    "deliveries": "Deliveries",
-    "fx-rates": "Exchange rates",
-}
-
 
 # --- table models -------------------------------------------------------------------------
 

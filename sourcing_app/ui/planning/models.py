@@ -15,10 +15,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from sourcing_app.domain.allocation import AllocationLine, BrandAllocation, LineStatus
+from sourcing_app.domain.flags import FLAG_LABELS
 from sourcing_app.domain.formatting import NO_VALUE, money, percent, units
 from sourcing_app.services.brand_overview import BrandOverview
 from sourcing_app.services.scenarios import ScenarioResult
-from sourcing_app.ui.suppliers.table_model import FLAG_LABELS
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 BRAND_ID_ROLE = Qt.ItemDataRole.UserRole + 2

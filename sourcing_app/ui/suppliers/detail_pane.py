@@ -24,16 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sourcing_app.domain.enums import SupplierKind
+from sourcing_app.domain.enums import STANDING_HEX, SupplierKind
 from sourcing_app.domain.evaluation_types import (
     SUB_SCORE_KEYS,
     SUB_SCORE_LABELS,
     SubScore,
     SupplierScore,
 )
+from sourcing_app.domain.flags import FLAG_LABELS
 from sourcing_app.domain.formatting import NO_VALUE, day, money, percent, points, units
 from sourcing_app.ui.shell.background import BackgroundRunner
-from sourcing_app.ui.suppliers.table_model import FLAG_LABELS, STANDING_HEX
 from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
 
 if TYPE_CHECKING:

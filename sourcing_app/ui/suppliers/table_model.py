@@ -24,9 +24,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from sourcing_app.domain.enums import ChannelType, Standing
+from sourcing_app.domain.enums import STANDING_HEX, STANDING_RANK, ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.domain.flags import FlagCode
+from sourcing_app.domain.flags import FLAG_LABELS
 from sourcing_app.domain.formatting import percent, points
 from sourcing_app.freeing import free_later, map_in_slices
 
@@ -75,23 +75,6 @@ NUMERIC_COLUMNS = frozenset(
     {Column.MARGIN, Column.STABILITY, Column.SOURCING_SCORE, Column.CONFIDENCE}
 )
 
-# Ascending standing puts the best suppliers first, and Unrated after Avoid.
-STANDING_RANK = {
-    Standing.PREFERRED: 0,
-    Standing.APPROVED: 1,
-    Standing.WATCH: 2,
-    Standing.AVOID: 3,
-    Standing.UNRATED: 4,
-}
-
-# One palette for chips, chart points and badges everywhere.
-STANDING_HEX = {
-    Standing.PREFERRED: "#1b7f3b",
-    Standing.APPROVED: "#4f8fcc",
-    Standing.WATCH: "#d08a00",
-    Standing.AVOID: "#b3261e",
-    Standing.UNRATED: "#8a8f98",
-}
 STANDING_COLOURS = {standing: QColor(hex_) for standing, hex_ in STANDING_HEX.items()}
 _STANDING_TEXT = {
     Standing.PREFERRED: QBrush(QColor("#1b7f3b")),
@@ -121,22 +104,6 @@ def channel_types_text(score: SupplierScore) -> str:
     kinds = set(score.channel_types)
     shown = (ChannelType.VERTICAL, ChannelType.COMPOSITE)
     return ", ".join(kind.value for kind in shown if kind in kinds)
-
-
-FLAG_LABELS: dict[FlagCode, str] = {
-    FlagCode.AUTH_EXPIRING: "Authorization expiring",
-    FlagCode.AUTH_EXPIRED: "Authorization expired",
-    FlagCode.THIN_HISTORY: "Thin history",
-    FlagCode.PRICE_SPIKE: "Price spike",
-    FlagCode.FILL_DROP: "Fill rate fell",
-    FlagCode.STALE: "No recent delivery",
-    FlagCode.QUOTE_EXPIRED: "Quote expired",
-    FlagCode.NO_VALID_QUOTE: "No valid quote",
-    FlagCode.NEGATIVE_MARGIN: "Negative margin",
-    FlagCode.OVER_CBEC_LIMIT: "Over CBEC limit",
-    FlagCode.SINGLE_CHANNEL: "Single channel",
-    FlagCode.COMPOSITE_ONLY: "Composite channels only",
-}
 
 
 def flags_text(score: SupplierScore) -> str:
