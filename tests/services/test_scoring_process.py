@@ -1,4 +1,4 @@
-"""A full run scored in a child process (services.scoring_process), on a real SQLite file.
+"""A full run scored in a child process (services.scoring.process), on a real SQLite file.
 
 The desktop scores a big portfolio this way so that the run shares no GIL with
 the window (docs/performance.md). What comes back must be the very run the same
@@ -20,11 +20,11 @@ from sqlalchemy import Engine, text
 from sourcing_app.db.migrate import prepare_database
 from sourcing_app.domain.evaluation_types import MarginSummary, summarised
 from sourcing_app.errors import Cancelled, CannotFinish
-from sourcing_app.services import scoring_process
 from sourcing_app.services.brand_overview import brand_margins
 from sourcing_app.services.demo import build_demo
 from sourcing_app.services.score_cache import ScoreCache
 from sourcing_app.services.scoring import ScoringService
+from sourcing_app.services.scoring import process as scoring_process
 
 AS_OF = dt.date(2026, 6, 30)
 

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
 from sourcing_app.app import build_main_window, start_scoring
-from sourcing_app.services import scoring_process
+from sourcing_app.services.scoring import process as scoring_process
 from sourcing_app.ui.shell.main_window import MainWindow
 from tests.services.test_scoring_service import AS_OF, build_hand_portfolio
 

@@ -167,9 +167,9 @@ class Workspace(QObject):
 
         Scored on a thread of this process, a run of 100,000 suppliers took the
         GIL from the UI thread for a quarter of a second at a time (docs/performance.md);
-        `services.scoring_process` explains why. The score cache is saved too.
+        `services.scoring.process` explains why. The score cache is saved too.
         """
-        from sourcing_app.services import scoring_process
+        from sourcing_app.services.scoring import process as scoring_process
 
         cache = self.score_cache
         # A run leaves a million long-lived objects (scores, words). Frozen before

@@ -35,7 +35,7 @@ from sqlalchemy import Engine, text
 
 from sourcing_app.domain.evaluation_types import SupplierScore, summarised
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
-from sourcing_app.services.scoring import ScoringService
+from sourcing_app.services.scoring.service import ScoringService
 
 # From this many suppliers on, the desktop scores in a separate process. Below
 # it a run is short and small enough to score on a thread.
@@ -75,7 +75,7 @@ def score_elsewhere(
     job = {"url": url, "as_of": as_of, "cache": str(cache_path) if cache_path else None}
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
-            [sys.executable, "-m", "sourcing_app.services.scoring_process"],
+            [sys.executable, "-m", "sourcing_app.services.scoring.process"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
@@ -148,7 +148,7 @@ def _ended(child: subprocess.Popen[bytes], errors: IO[bytes]) -> CannotFinish:
 def _child_environment() -> dict[str, str]:
     """The parent's environment, with this package importable whatever the working folder."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent.parent)
+    root = str(Path(__file__).resolve().parents[3])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     return env
 

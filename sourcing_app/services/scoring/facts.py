@@ -1,0 +1,107 @@
+"""What scoring knows about each supplier, assembled from the sums, quotes and tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sourcing_app.domain.channels import channel_structure_value, channel_type
+from sourcing_app.domain.evaluation import ChannelFacts, PriceChange, SkuMargin, SupplierFacts
+from sourcing_app.domain.flags import Flag
+from sourcing_app.domain.stability import ChannelShare, PriceMoments, StabilityEvidence
+from sourcing_app.services.scoring.aggregates import Accumulator, previous_fill
+from sourcing_app.services.scoring.flags import hot_brand_flags
+from sourcing_app.services.scoring.quotes import PricedQuotes
+from sourcing_app.services.scoring.reference import Reference, SkuNames
+
+
+def _by_sku(by_product: dict[int, list[float]], skus: Any) -> Iterable[tuple[int, list[float]]]:
+    """A supplier's per-product figures in SKU order, whatever order the rows came in."""
+    if len(by_product) < 2:
+        return by_product.items()
+    return sorted(by_product.items(), key=lambda item: skus[item[0]])
+
+
+def assemble_facts(
+    as_of: dt.date,
+    reference: Reference,
+    supplier_ids: Sequence[int],
+    accumulators: dict[int, Accumulator],
+    priced: dict[int, PricedQuotes],
+    as_date: Any,
+) -> dict[int, SupplierFacts]:
+    """What scoring needs to know about each supplier, assembled from the loaded pieces."""
+    brand_flags: dict[int, tuple[Flag, ...]] = {}
+    empty_acc = Accumulator()
+    empty_quotes = PricedQuotes()
+    skus = SkuNames((pid, product[0]) for pid, product in reference.products.items())
+    facts: dict[int, SupplierFacts] = {}
+    for sid in supplier_ids:
+        code, name, country, kind = reference.suppliers[sid]
+        acc = accumulators.get(sid, empty_acc)
+        channel_facts: list[ChannelFacts] = []
+        shares: list[ChannelShare] = []
+        flags: list[Flag] = []
+        for cid in reference.channels_by_supplier.get(sid, ()):
+            _sid, brand_id, brand_name, terms, active = reference.channels[cid]
+            qty = acc.ordered_by_channel.get(cid, 0.0)
+            channel_facts.append(ChannelFacts(brand_name, terms, active, qty))
+            if active:
+                kind_now = channel_type(terms, as_of)
+                shares.append(
+                    ChannelShare(
+                        brand_name,
+                        kind_now,
+                        terms.tier,
+                        channel_structure_value(kind_now, terms.tier),
+                        qty,
+                    )
+                )
+                if brand_id not in brand_flags:
+                    brand_flags[brand_id] = hot_brand_flags(reference, brand_id, as_of)
+                flags.extend(brand_flags[brand_id])
+        quotes = priced.get(sid, empty_quotes)
+        flags.extend(quotes.problems)
+        margins = tuple(
+            SkuMargin(walk, acc.ordered_by_product.get(pid, 0.0)) for pid, walk in quotes.walks
+        )
+        evidence = StabilityEvidence(
+            due_lines=acc.due_lines,
+            ordered_due=acc.ordered_due,
+            accepted_capped=acc.accepted_capped,
+            on_time_capped=acc.on_time_capped,
+            deliveries=acc.deliveries,
+            lead_sum=acc.lead_sum,
+            lead_sq_sum=acc.lead_sq,
+            delivered_qty=acc.delivered,
+            rejected_qty=acc.rejected,
+            price_moments=tuple(
+                PriceMoments(skus[pid], int(n), total, total_sq)
+                for pid, (n, total, total_sq) in _by_sku(acc.prices, skus)
+            ),
+            channels=tuple(shares),
+        )
+        facts[sid] = SupplierFacts(
+            supplier_id=sid,
+            code=code,
+            name=name,
+            country=country,
+            kind=kind,
+            channels=tuple(channel_facts),
+            evidence=evidence,
+            sku_margins=margins,
+            expired_quotes=quotes.expired,
+            price_changes=tuple(
+                PriceChange(skus[pid], bs / bn, rs / rn)
+                for pid, (rn, rs, bn, bs) in _by_sku(acc.moves, skus)
+                if rn and bn
+            ),
+            previous_fill=previous_fill(acc) if acc.prev_lines else None,
+            last_delivery=as_date(acc.last_delivery),
+            first_order=as_date(acc.first_order),
+            spend=Decimal(str(round(acc.spend, 2))),
+            brand_flags=tuple(dict.fromkeys(flags)) if flags else (),  # first of each
+        )
+    return facts
