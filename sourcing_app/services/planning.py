@@ -36,6 +36,7 @@ from sourcing_app.services.brand_overview import (
     brand_margins,
     brand_overviews,
 )
+from sourcing_app.services.output_values import csv_cell, json_money, json_number
 from sourcing_app.services.scoring import ScoringService, cycle_collector_paused
 from sourcing_app.services.settings import load_settings
 
@@ -219,15 +220,6 @@ def rescored_overviews(
 # --- output: `sourcing-app plan` and exports -----------------------------------------------
 
 
-def _r(value: float | None, places: int) -> float | None:
-    return None if value is None else round(value, places)
-
-
-def _money(value: Any) -> float | None:
-    """Money in JSON: a number rounded to the cent, like the scores' rounded numbers."""
-    return None if value is None else round(float(value), 2)
-
-
 def allocation_record(b: BrandAllocation) -> dict[str, Any]:
     """The documented JSON object of one brand's plan: exactly these fields."""
     return {
@@ -235,15 +227,15 @@ def allocation_record(b: BrandAllocation) -> dict[str, Any]:
         "demand": b.demand,
         "allocated": b.allocated,
         "uncovered": b.uncovered,
-        "expected_margin": _money(b.expected_margin),
-        "vertical_share": _r(b.vertical_share, 4),
-        "hhi": _r(b.hhi, 4),
+        "expected_margin": json_money(b.expected_margin),
+        "vertical_share": json_number(b.vertical_share, 4),
+        "hhi": json_number(b.hhi, 4),
         "lines": [
             {
                 "supplier_code": line.supplier_code,
                 "units": line.units,
-                "unit_margin": _money(line.unit_margin),
-                "expected_fill": _r(line.expected_fill, 4),
+                "unit_margin": json_money(line.unit_margin),
+                "expected_fill": json_number(line.expected_fill, 4),
                 "reason": line.reason,
             }
             for line in b.lines
@@ -267,10 +259,6 @@ PLAN_CSV_COLUMNS = (
 )
 
 
-def _blank(value: Any) -> Any:
-    return "" if value is None else value
-
-
 def plan_csv_rows(brands: Sequence[BrandAllocation]) -> list[list[Any]]:
     """One row per channel line, the brand's figures repeated; a brand without lines: one row."""
     rows: list[list[Any]] = []
@@ -281,9 +269,9 @@ def plan_csv_rows(brands: Sequence[BrandAllocation]) -> list[list[Any]]:
             rec["demand"],
             rec["allocated"],
             rec["uncovered"],
-            _blank(rec["expected_margin"]),
-            _blank(rec["vertical_share"]),
-            _blank(rec["hhi"]),
+            csv_cell(rec["expected_margin"]),
+            csv_cell(rec["vertical_share"]),
+            csv_cell(rec["hhi"]),
         ]
         if not rec["lines"]:
             rows.append(head + ["", "", "", "", b.shortfall])
@@ -293,8 +281,8 @@ def plan_csv_rows(brands: Sequence[BrandAllocation]) -> list[list[Any]]:
                 + [
                     line["supplier_code"],
                     line["units"],
-                    _blank(line["unit_margin"]),
-                    _blank(line["expected_fill"]),
+                    csv_cell(line["unit_margin"]),
+                    csv_cell(line["expected_fill"]),
                     line["reason"],
                 ]
             )

@@ -34,6 +34,7 @@ from sourcing_app.domain.scenarios import (
 )
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput, ProgressCallback, no_progress
+from sourcing_app.services.output_values import csv_cell, json_money, json_number
 from sourcing_app.services.planning import (
     PortfolioPlan,
     allocation_record,
@@ -316,14 +317,10 @@ def compare_plans(
 # --- output --------------------------------------------------------------------------------
 
 
-def _money(value: Decimal | None) -> float | None:
-    return None if value is None else round(float(value), 2)
-
-
 def _side(b: BrandAllocation) -> dict[str, Any]:
     record = allocation_record(b)
     del record["brand"], record["demand"]
-    record["coverage"] = None if b.coverage is None else round(b.coverage, 4)
+    record["coverage"] = json_number(b.coverage, 4)
     return record
 
 
@@ -333,14 +330,14 @@ def result_record(result: ScenarioResult) -> dict[str, Any]:
         "scenario": result.scenario.name,
         "changes": result.scenario.texts,
         "as_of": result.as_of.isoformat(),
-        "expected_margin_before": _money(result.margin_before),
-        "expected_margin_after": _money(result.margin_after),
+        "expected_margin_before": json_money(result.margin_before),
+        "expected_margin_after": json_money(result.margin_after),
         "brands": [
             {
                 "brand": b.brand,
                 "demand": b.before.demand,
-                "margin_change": _money(b.margin_change),
-                "same_split_margin": _money(b.same_split_margin),
+                "margin_change": json_money(b.margin_change),
+                "same_split_margin": json_money(b.same_split_margin),
                 "before": _side(b.before),
                 "after": _side(b.after),
             }
@@ -379,32 +376,24 @@ RESULT_CSV_COLUMNS = (
 )
 
 
-def _blank(value: Any) -> Any:
-    return "" if value is None else value
-
-
-def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
 def result_csv_rows(result: ScenarioResult) -> list[list[Any]]:
     return [
         [
             result.scenario.name,
             b.brand,
             b.before.demand,
-            _money(b.before.expected_margin),
-            _money(b.after.expected_margin),
-            _money(b.margin_change),
-            _money(b.same_split_margin),
-            _blank(_r(b.before.coverage)),
-            _blank(_r(b.after.coverage)),
+            json_money(b.before.expected_margin),
+            json_money(b.after.expected_margin),
+            json_money(b.margin_change),
+            json_money(b.same_split_margin),
+            csv_cell(json_number(b.before.coverage, 4)),
+            csv_cell(json_number(b.after.coverage, 4)),
             b.before.uncovered,
             b.after.uncovered,
-            _blank(_r(b.before.vertical_share)),
-            _blank(_r(b.after.vertical_share)),
-            _blank(_r(b.before.hhi)),
-            _blank(_r(b.after.hhi)),
+            csv_cell(json_number(b.before.vertical_share, 4)),
+            csv_cell(json_number(b.after.vertical_share, 4)),
+            csv_cell(json_number(b.before.hhi, 4)),
+            csv_cell(json_number(b.after.hhi, 4)),
             "yes" if b.became_unprofitable else "",
             "yes" if b.became_uncovered else "",
         ]
@@ -502,13 +491,13 @@ def write_comparison(results: Sequence[ScenarioResult], fmt: str, out: TextIO) -
                         "brand": b.brand,
                         "demand": b.before.demand,
                         "baseline": {
-                            "expected_margin": _money(b.before.expected_margin),
-                            "coverage": _r(b.before.coverage),
+                            "expected_margin": json_money(b.before.expected_margin),
+                            "coverage": json_number(b.before.coverage, 4),
                         },
                         **{
                             r.scenario.name: {
-                                "expected_margin": _money(r.brands[i].after.expected_margin),
-                                "coverage": _r(r.brands[i].after.coverage),
+                                "expected_margin": json_money(r.brands[i].after.expected_margin),
+                                "coverage": json_number(r.brands[i].after.coverage, 4),
                             }
                             for r in results
                         },
@@ -527,12 +516,12 @@ def write_comparison(results: Sequence[ScenarioResult], fmt: str, out: TextIO) -
         columns += [f"{r.scenario.name} margin", f"{r.scenario.name} coverage"]
     rows = []
     for i, b in enumerate(base.brands):
-        row: list[Any] = [b.brand, b.before.demand, _money(b.before.expected_margin)]
-        row.append(_blank(_r(b.before.coverage)))
+        row: list[Any] = [b.brand, b.before.demand, json_money(b.before.expected_margin)]
+        row.append(csv_cell(json_number(b.before.coverage, 4)))
         for r in results:
             row += [
-                _money(r.brands[i].after.expected_margin),
-                _blank(_r(r.brands[i].after.coverage)),
+                json_money(r.brands[i].after.expected_margin),
+                csv_cell(json_number(r.brands[i].after.coverage, 4)),
             ]
         rows.append(row)
     if fmt == "csv":

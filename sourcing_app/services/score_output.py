@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SupplierScore
+from sourcing_app.services.output_values import csv_cell, json_number
 
 CSV_COLUMNS = (
     "supplier_code",
@@ -25,21 +26,17 @@ CSV_COLUMNS = (
 )
 
 
-def _r(value: float | None, places: int) -> float | None:
-    return None if value is None else round(value, places)
-
-
 def score_record(score: SupplierScore) -> dict[str, Any]:
     """The documented JSON object of one supplier: exactly these fields."""
     return {
         "supplier_code": score.supplier_code,
         "standing": score.standing.value,
-        "sourcing_score": _r(score.sourcing_score, 2),
-        "margin_score": _r(score.margin_score, 2),
-        "margin_pct": _r(score.margin_pct, 4),
-        "stability_score": _r(score.stability_score, 2),
-        "confidence": _r(score.confidence, 4),
-        "sub_scores": {k: _r(score.sub_scores[k].value, 4) for k in SUB_SCORE_KEYS},
+        "sourcing_score": json_number(score.sourcing_score, 2),
+        "margin_score": json_number(score.margin_score, 2),
+        "margin_pct": json_number(score.margin_pct, 4),
+        "stability_score": json_number(score.stability_score, 2),
+        "confidence": json_number(score.confidence, 4),
+        "sub_scores": {k: json_number(score.sub_scores[k].value, 4) for k in SUB_SCORE_KEYS},
         "flags": [f.as_dict() for f in score.flags],
     }
 
@@ -57,9 +54,9 @@ def write_scores(scores: Sequence[SupplierScore], fmt: str, out: TextIO) -> None
                 [
                     rec["supplier_code"],
                     rec["standing"],
-                    _blank(rec["sourcing_score"]),
-                    _blank(rec["margin_score"]),
-                    _blank(rec["margin_pct"]),
+                    csv_cell(rec["sourcing_score"]),
+                    csv_cell(rec["margin_score"]),
+                    csv_cell(rec["margin_pct"]),
                     rec["stability_score"],
                     rec["confidence"],
                     *(rec["sub_scores"][k] for k in SUB_SCORE_KEYS),
@@ -68,10 +65,6 @@ def write_scores(scores: Sequence[SupplierScore], fmt: str, out: TextIO) -> None
             )
     else:
         _write_table(scores, out)
-
-
-def _blank(value: float | None) -> str | float:
-    return "" if value is None else value
 
 
 def _write_table(scores: Sequence[SupplierScore], out: TextIO) -> None:
