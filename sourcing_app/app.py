@@ -200,17 +200,11 @@ def _probe_data_on_screen(window: MainWindow) -> None:
 
 def apply_style(app: QApplication) -> None:
     """The app's restrained style sheet from resources/ (one place resolves resources)."""
-    from importlib.util import find_spec
+    from sourcing_app.resources import folder
 
-    # The package's own folder, found by the import system (importlib.resources
-    # would pull in shutil and more before the first paint).
-    spec = find_spec("sourcing_app.resources")
-    if spec is None or not spec.submodule_search_locations:
-        return
     try:
-        folder = Path(next(iter(spec.submodule_search_locations)))
-        sheet = (folder / "style.qss").read_text(encoding="utf-8")
-    except (StopIteration, OSError):
+        sheet = (folder() / "style.qss").read_text(encoding="utf-8")
+    except OSError:
         return  # an unstyled window still works
     app.setStyleSheet(sheet)
 

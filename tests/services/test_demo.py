@@ -12,9 +12,11 @@ import datetime as dt
 import json
 import re
 import statistics
+import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from sourcing_app.services.demo import (
     DemoSummary,
     build_demo,
 )
+from sourcing_app.services.demo.catalogue import load_catalogue
 from sourcing_app.services.scoring import ScoringService
 
 AS_OF = dt.date(2026, 11, 27)
@@ -182,6 +185,45 @@ def test_a_different_seed_gives_different_data(tmp_path: Path) -> None:
     assert one["supplier"] != other["supplier"]
     assert one["purchase_line"] != other["purchase_line"]
     assert len(one["purchase_line"]) == len(other["purchase_line"]) == 3_000
+
+
+# --------------------------------------------------------------------------- catalogue
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def test_the_catalogue_files_agree_with_each_other() -> None:
+    """Every brand's line has products, every product a tax category, every country a rate."""
+    catalogue = load_catalogue()
+    assert len(catalogue.base_brands) == 40  # the default demo's 40 brands
+    for name, origin, line, _hot in catalogue.base_brands:
+        assert catalogue.product_lines[line], name
+        assert line in catalogue.category_label, name
+        assert catalogue.country_currency[origin] in catalogue.base_rates, name
+        assert origin in catalogue.owner_legal_form, name
+    templates = [t for line in catalogue.product_lines.values() for t in line]
+    for _code, title, tax_key, low, high, weight, pack in [*templates, catalogue.luxury_bag]:
+        assert tax_key in catalogue.tax_categories, title
+        assert 0 < low <= high and weight > 0 and pack >= 1, title
+    for country in catalogue.foreign_countries:
+        assert country in catalogue.foreign_companies and country in catalogue.contact_names
+    assert catalogue.luxury_bag[1] == "Signature Top-Handle Bag"
+    assert catalogue.luxury_bag[3] == 16_800  # far over the CNY 5,000 CBEC limit
+
+
+def test_the_planted_brands_are_hot_sellers_of_the_catalogue() -> None:
+    hot = {name for name, _origin, _line, is_hot in load_catalogue().base_brands if is_hot}
+    assert {SINGLE_CHANNEL_BRAND, COMPOSITE_ONLY_BRAND} <= hot
+
+
+def test_the_package_data_ships_every_catalogue_file() -> None:
+    """An installed wheel (not only a checkout) must find resources/demo/."""
+    config = tomllib.loads((REPOSITORY / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["sourcing_app.resources"]
+    folder = REPOSITORY / "resources"
+    files = [p.relative_to(folder).as_posix() for p in (folder / "demo").iterdir()]
+    assert "demo/brands.csv" in files
+    assert [f for f in files if not any(fnmatch(f, pattern) for pattern in patterns)] == []
 
 
 # --------------------------------------------------------------------------- refusals
