@@ -10,7 +10,6 @@ printed in black and white, so nothing relies on colour.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -28,6 +27,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from sourcing_app.atomic import atomic_file
 from sourcing_app.errors import CannotFinish
 
 DPI = 96  # CSS pixels: the HTML's widths mean what they say
@@ -94,17 +94,8 @@ def write_pdf(report: Report, path: str | Path) -> int:
     path = Path(path)
     if not path.parent.is_dir():
         raise CannotFinish(f"the folder {path.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
-    os.close(handle)
-    try:
-        pages = _paint(report, temporary)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise CannotFinish(f"the report {path.name} could not be written: {exc.strerror}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as temporary:
+        pages = _paint(report, str(temporary))
     return pages
 
 
@@ -134,7 +125,9 @@ def _paint(report: Report, filename: str) -> int:
 
     painter = QPainter()
     if not painter.begin(writer):
-        raise CannotFinish(f"the PDF file {filename} could not be opened for writing")
+        raise CannotFinish(
+            f"the PDF could not be opened for writing in the folder {Path(filename).parent}"
+        )
     try:
         for page in range(pages):
             if page:
