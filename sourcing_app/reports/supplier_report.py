@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy import text as sql
+from typing import TYPE_CHECKING
 
 from sourcing_app.domain.enums import SupplierKind
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SUB_SCORE_LABELS, SupplierScore
@@ -22,31 +20,13 @@ from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput
 from sourcing_app.reports.pdf import Report, table, text, write_pdf
 from sourcing_app.reports.plots import lead_time_chart, price_chart
+from sourcing_app.services.report_data import database_label_of, supplier_id_of
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_settings
 from sourcing_app.services.supplier_detail import SupplierDetail, load_supplier_detail
 
-
-def database_label(engine: Engine) -> str:
-    """The database a report came from, as the window names it."""
-    from sourcing_app.config import database_label as label
-
-    return label(engine.url.render_as_string(hide_password=False))
-
-
-def supplier_id_of(engine: Engine, supplier_code: str) -> int:
-    with engine.connect() as conn:
-        found = conn.execute(
-            sql("SELECT id FROM supplier WHERE code = :c"), {"c": supplier_code}
-        ).scalar()
-        if found is None:
-            near = conn.execute(
-                sql("SELECT code FROM supplier WHERE lower(code) = lower(:c)"), {"c": supplier_code}
-            ).scalar()
-    if found is None:
-        hint = f" (did you mean '{near}'?)" if near else ""
-        raise BadInput(f"no supplier with code '{supplier_code}'{hint}")
-    return int(found)
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def write_supplier_report(
@@ -78,7 +58,7 @@ def write_supplier_report(
         score = found
     detail = load_supplier_detail(engine, supplier_id, as_of, settings)
     report = build_supplier_report(
-        detail, score, settings, database or database_label(engine), made_on or dt.date.today()
+        detail, score, settings, database or database_label_of(engine), made_on or dt.date.today()
     )
     return write_pdf(report, path)
 

@@ -1,7 +1,8 @@
 """The audit trail (docs/bad-input.md): who changed what, when, from which value to which.
 
 Written in the same transaction as the change it records; read back, newest
-first, by the audit view. An entry's `changes` is JSON: for hand edits
+first, by the audit view, with the codes of the rows its entries point at.
+An entry's `changes` is JSON: for hand edits
 `{"id": …, "fields": {name: [old, new]}, "reason": …, "warning": …}`; for
 imports `{"added": n, "updated": n}`.
 """
@@ -13,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text
 
 
 def _audit_table():  # type: ignore[no-untyped-def]
@@ -125,3 +126,46 @@ def latest_entries(engine: Engine, limit: int = 500, *, entity: str = "") -> lis
             )
         )
     return out
+
+
+# The word a buyer knows each referenced row by, in the table it lives in.
+_REFERENCE_WORDS = {
+    "supplier": ("supplier", "code"),
+    "brand": ("brand", "name"),
+    "product": ("product", "sku"),
+    "tax_category": ("tax_category", "name"),
+    "purchase": ("purchase_line", "line_ref"),
+}
+# (entity, row id) → the code or name a buyer knows that row by.
+ReferenceNames = dict[tuple[str, int], str]
+
+
+def reference_names(engine: Engine, rows: list[AuditLine]) -> ReferenceNames:
+    """The codes of the rows the entries point at, one query per kind of row.
+
+    A hand edit records ids (a quote's supplier_id, say); the audit view shows
+    the supplier's code instead. A row deleted since is left out.
+    """
+    from sourcing_app.services.entities import ENTITIES
+
+    wanted: dict[str, set[int]] = {}
+    for line in rows:
+        spec = ENTITIES.get(line.entity)
+        fields = line.record.get("fields")
+        if spec is None or not isinstance(fields, dict):
+            continue
+        for field in spec.fields:
+            if field.reference in _REFERENCE_WORDS and field.name in fields:
+                for value in fields[field.name]:
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        wanted.setdefault(field.reference, set()).add(value)
+    names: ReferenceNames = {}
+    with engine.connect() as conn:
+        for entity, ids in wanted.items():
+            table, column = _REFERENCE_WORDS[entity]
+            query = text(f"SELECT id, {column} FROM {table} WHERE id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            )
+            for row_id, words in conn.execute(query, {"ids": sorted(ids)}):
+                names[(entity, int(row_id))] = str(words)
+    return names
