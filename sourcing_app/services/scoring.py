@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, text
 
 from sourcing_app.db.types import DayDate, date_param
+from sourcing_app.domain import formatting
 from sourcing_app.domain.channels import ChannelTerms, channel_structure_value, channel_type
 from sourcing_app.domain.enums import ChannelType, Regime
 from sourcing_app.domain.evaluation import (
@@ -1059,7 +1060,7 @@ def _price_quotes(
                     Flag(
                         FlagCode.NO_VALID_QUOTE,
                         f"{sku}: no {currency} exchange rate on or before "
-                        f"{as_of.isoformat()}, so its quote cannot be priced",
+                        f"{formatting.day(as_of)}, so its quote cannot be priced",
                     )
                 )
                 continue

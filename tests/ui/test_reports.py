@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from PySide6.QtGui import QColor, QImage
 from sqlalchemy import Engine, text
 
 from sourcing_app.cli import main
+from sourcing_app.db.types import date_param
 from sourcing_app.errors import BadInput
 from sourcing_app.reports import write_brand_report, write_supplier_report
 from tests.services.hand_portfolio import expected
@@ -119,6 +121,36 @@ def test_the_brand_report_puts_the_channels_side_by_side(hand: Engine, tmp_path:
     ) in words
     (image,) = render_pages(path, tmp_path)
     assert_black_and_white(image)
+
+
+def test_flag_causes_write_their_dates_as_a_buyer_reads_them(hand: Engine, tmp_path: Path) -> None:
+    # S-COMP becomes an authorized distributor whose authorization ends 45 days
+    # after the evaluation date (30 Jun 2026 + 45 days = 14 Aug 2026).
+    with hand.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE channel SET tier = 1, authorization_ref = 'AUR-2026', "
+                "authorized_until = :until "
+                "WHERE supplier_id = (SELECT id FROM supplier WHERE code = 'S-COMP')"
+            ),
+            {"until": date_param("sqlite", dt.date(2026, 8, 14))},
+        )
+    path = tmp_path / "s-comp.pdf"
+    write_supplier_report(hand, "S-COMP", path, AS_OF, made_on=MADE_ON)
+    words = pdf_text(path)
+
+    assert (
+        "AUTH_EXPIRING authorization AUR-2026 for Aurelle expires on 14 Aug 2026 "
+        "(45 days left); the tier-1 channel then counts as composite"
+    ) in words
+    assert "vertical: authorized distributor (AUR-2026, valid until 14 Aug 2026)" in words
+    assert "2026-08-14" not in words
+
+    out, err = io.StringIO(), io.StringIO()
+    main(["--db", str(hand.url), "score", "--as-of", "2026-06-30", "--format", "json"], out, err)
+    (record,) = [r for r in json.loads(out.getvalue()) if r["supplier_code"] == "S-COMP"]
+    (flag,) = [f for f in record["flags"] if f["code"] == "AUTH_EXPIRING"]
+    assert "expires on 14 Aug 2026 (45 days left)" in flag["message"]
 
 
 def test_unknown_supplier_or_brand_is_bad_input(hand: Engine, tmp_path: Path) -> None:
