@@ -15,7 +15,7 @@ from decimal import Decimal
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-from sourcing_app.domain.formatting import day, month_label
+from sourcing_app.domain.formatting import month_label
 
 SCALE = 3  # drawn at three times the printed size
 FONT = "DejaVu Sans"
@@ -385,7 +385,3 @@ def channel_bars(
         x += 40 + p.fontMetrics().horizontalAdvance(words)
     p.end()
     return image
-
-
-def chart_period(start: dt.date, end: dt.date) -> str:
-    return f"{day(start)} to {day(end)}"

@@ -54,47 +54,24 @@ class AuditLine:
     action: str
     record: dict[str, Any]
 
-    def change_words(self, labels: dict[str, str] | None = None) -> str:
-        """What changed, in one line: "Name: 'A' → 'B'; reason: …".
+    def change_words(self) -> str:
+        """An import's counts or another writer's record, in one line: "1,200 added, 3 updated".
 
-        `labels` names the fields as the forms do ("Monthly capacity").
+        A hand edit's `fields` are put in the forms' words by the audit view.
         """
-        labels = labels or {}
         record = self.record
         if self.action == "import":
             return f"{record.get('added', 0):,} added, {record.get('updated', 0):,} updated"
-        if "fields" not in record:  # another writer's record (the demo's counts, say)
-            return "; ".join(f"{k.replace('_', ' ')} {_count(v)}" for k, v in record.items())
-        fields = record.get("fields") or {}
-        removed = bool(fields) and all(pair[1] is None for pair in fields.values())
-        parts = []
-        for key, (old, new) in fields.items():
-            name = labels.get(key, key.replace("_", " "))
-            if self.action == "created":
-                parts.append(f"{name} {_shown(new)}")
-            elif removed:
-                parts.append(f"{name} was {_shown(old)}")
-            else:
-                parts.append(f"{name}: {_shown(old)} → {_shown(new)}")
-        if record.get("reason"):
-            parts.append(f"reason: {record['reason']}")
-        return "; ".join(parts)
+        if "fields" in record:  # a hand edit whose fields cannot be read: its reason at most
+            return f"reason: {record['reason']}" if record.get("reason") else ""
+        # Another writer's record (the demo's counts, say).
+        return "; ".join(f"{k.replace('_', ' ')} {_count(v)}" for k, v in record.items())
 
 
 def _count(value: Any) -> str:
     # Counts get separators; a seed or a year-like code stays as written.
     if isinstance(value, int) and not isinstance(value, bool) and value < 10_000_000:
         return f"{value:,}"
-    return str(value)
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "blank"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        return f"'{value}'"
     return str(value)
 
 

@@ -128,11 +128,6 @@ def column_type(column: ff.Column) -> str:
     return TEXT
 
 
-def export_kinds() -> tuple[str, ...]:
-    """The kinds in the order a full set of files must be imported."""
-    return IMPORT_ORDER
-
-
 def file_format(path: str | Path) -> str:
     """'csv' or 'xlsx' from the file's extension; BadInput for anything else."""
     suffix = Path(path).suffix.lower()
