@@ -223,3 +223,35 @@ def test_a_brand_report_fits_six_channels_on_a_page_and_never_strands_a_line(
     assert "Made on 1 Jul 2026 by Sourcing desk" in first
     assert "Made on 1 Jul 2026 by Sourcing desk" in _page_text(seven, 1)
     assert "Made on" not in _page_text(seven, 2)  # page 2 is the chart's
+
+
+def _image_pages(path: Path) -> list[int]:
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    return [int(line.split()[0]) for line in listing.splitlines()[2:] if line.strip()]
+
+
+def test_a_heading_never_ends_a_page_apart_from_its_chart(tmp_path: Path, qapp: object) -> None:
+    """Wherever the page ends, "Price and delivery history" prints on the page of its chart.
+
+    Before, a heading and its one-line note could end page 2 while the chart
+    they introduce began page 3.
+    """
+    from sourcing_app.reports.pdf import Report, write_pdf
+
+    chart = QImage(680, 250, QImage.Format.Format_RGB32)
+    chart.fill(QColor(200, 200, 200))
+    for filler in range(36, 58, 2):  # moves the heading across the foot of page 1
+        body = "".join(f"<p>Line {n} of the text before the charts.</p>" for n in range(filler))
+        body += (
+            "<h2>Price and delivery history</h2>"
+            '<p class="sub">Purchase lines ordered in the window.</p>'
+            '<p><img src="chart:price" width="680" height="250"></p>'
+        )
+        path = tmp_path / f"filler-{filler}.pdf"
+        write_pdf(Report("t", "r", "f", body, {"chart:price": chart}), path)
+
+        (chart_page,) = _image_pages(path)
+        assert "Price and delivery history" in _page_text(path, chart_page), filler
+        assert "Purchase lines ordered in the window." in _page_text(path, chart_page), filler
