@@ -71,8 +71,8 @@ def test_an_export_into_a_read_only_folder_says_so_and_leaves_nothing(
         export_table(engine, "suppliers", exports / "suppliers.csv")
 
     assert str(raised.value) == (
-        f"suppliers.csv could not be written: the folder {exports} does not allow you to "
-        "write in it. Choose another folder."
+        f"suppliers.csv could not be written: the folder {exports} does not let you write "
+        "in it; choose another folder"
     )
     assert list(exports.iterdir()) == []
 
@@ -138,7 +138,7 @@ def test_a_written_file_replaces_the_old_one_whole(exports: Path) -> None:
 @pytest.mark.parametrize(
     ("code", "replacing", "words"),
     [
-        (errno.ENOSPC, False, "s.csv could not be written: the disk is full."),
+        (errno.ENOSPC, False, "s.csv could not be written: the disk is full; free some space"),
         (errno.EROFS, False, "s.csv could not be written: the disk holding"),
         (errno.EACCES, True, "s.csv could not be replaced: it is open in another program"),
         (errno.EBUSY, False, "s.csv could not be replaced: it is open in another program"),

@@ -171,7 +171,7 @@ def _failed(parent: QWidget | None, title: str, error: Exception) -> None:
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         title,
-        f"The report could not be written: {words}",
+        f"The report was not saved: {words}",
         QMessageBox.StandardButton.Close,
         parent,
     )
