@@ -214,6 +214,7 @@ def open_database(url: str, parent: QWidget | None = None) -> Engine | None:
     import sqlite3
 
     from sourcing_app.db.migrate import DatabaseProblem, prepare_database, restore_backup
+    from sourcing_app.errors import CannotFinish
     from sourcing_app.ui.dialogs.database_problem import (
         ProblemChoice,
         ask_about_problem,
@@ -232,7 +233,7 @@ def open_database(url: str, parent: QWidget | None = None) -> Engine | None:
             if choice is ProblemChoice.OPEN_BACKUP and backup and confirm_restore(problem, parent):
                 try:
                     restore_backup(url, backup)
-                except (OSError, sqlite3.Error) as error:
+                except (OSError, sqlite3.Error, CannotFinish) as error:
                     report_restore_failure(str(error), parent)
 
 

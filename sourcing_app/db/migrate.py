@@ -23,9 +23,11 @@ from urllib.parse import quote
 from sqlalchemy import Engine, event, exc, inspect, make_url, text
 from sqlalchemy.engine import Connection
 
+from sourcing_app.atomic import atomic_file
 from sourcing_app.config import sqlite_path
 from sourcing_app.db.engine import make_engine
 from sourcing_app.domain.formatting import day
+from sourcing_app.errors import CannotFinish
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -142,22 +144,25 @@ def _unused_name(folder: Path, stem: str, now: dt.datetime | None, suffix: str) 
 
 
 def _copy_sqlite(source: Path, target: Path) -> None:
-    """Page-by-page copy through SQLite, so a file in use is copied consistently."""
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(f"{_file_uri(source)}?mode=ro", uri=True, timeout=LOCK_CHECK_TIMEOUT_S)
-    try:
-        dst = sqlite3.connect(partial)
+    """Page-by-page copy through SQLite, so a file in use is copied consistently.
+
+    Written beside `target` and moved into place only when complete: a
+    half-written copy never looks like a backup (sourcing_app.atomic).
+    """
+    with atomic_file(target) as partial:
+        src = sqlite3.connect(
+            f"{_file_uri(source)}?mode=ro", uri=True, timeout=LOCK_CHECK_TIMEOUT_S
+        )
         try:
-            src.backup(dst)
-            # A copy without -wal/-shm companions is one file a buyer can move around.
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                # A copy without -wal/-shm companions is one file a buyer can move around.
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    # Renamed only when complete: a half-written copy never looks like a backup.
-    os.replace(partial, target)
+            src.close()
 
 
 def alembic_config(url: str) -> Config:
@@ -235,7 +240,7 @@ def _prepare_sqlite_file(url: str, path: Path) -> Engine:
             _quick_check(url, path)
             try:
                 backup_sqlite(path)
-            except (OSError, sqlite3.Error) as error:
+            except (OSError, sqlite3.Error, CannotFinish) as error:
                 raise _problem(
                     "read_only",
                     url,

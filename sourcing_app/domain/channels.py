@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sourcing_app.domain.enums import ChannelType
+from sourcing_app.domain.formatting import day
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def explain_channel(terms: ChannelTerms, as_of: dt.date) -> str:
     ref = (terms.authorization_ref or "").strip()
     if terms.tier == 1 and kind is ChannelType.VERTICAL:
         until = (
-            f"valid until {terms.authorized_until.isoformat()}"
+            f"valid until {day(terms.authorized_until)}"
             if terms.authorized_until
             else "with no end date"
         )
@@ -58,7 +59,7 @@ def explain_channel(terms: ChannelTerms, as_of: dt.date) -> str:
     if terms.tier == 1 and ref and terms.authorized_until and terms.authorized_until < as_of:
         return (
             f"composite: authorization {ref} expired on "
-            f"{terms.authorized_until.isoformat()}, so this tier-1 channel no longer counts "
+            f"{day(terms.authorized_until)}, so this tier-1 channel no longer counts "
             "as vertical"
         )
     hands = "hand" if terms.tier == 1 else "hands"

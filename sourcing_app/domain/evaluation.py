@@ -11,6 +11,7 @@ from sourcing_app.domain.channels import ChannelTerms, channel_type
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SubScore, SupplierScore
 from sourcing_app.domain.flags import Flag, FlagCode
+from sourcing_app.domain.formatting import day
 from sourcing_app.domain.landed_cost import LandedCostWalk, margin_score
 from sourcing_app.domain.scoring import sourcing_score, stability_score, standing
 from sourcing_app.domain.settings import ScoringSettings
@@ -177,7 +178,7 @@ def risk_flags(
         if not c.active or not c.terms.authorization_ref or c.terms.authorized_until is None:
             continue
         days_left = (c.terms.authorized_until - as_of).days
-        until = c.terms.authorized_until.isoformat()
+        until = day(c.terms.authorized_until)
         ref = c.terms.authorization_ref
         turns = "; the tier-1 channel then counts as composite" if c.terms.tier == 1 else ""
         if days_left < 0:
@@ -251,7 +252,7 @@ def risk_flags(
                 Flag(
                     FlagCode.STALE,
                     f"no delivery in the {days} days since the first order in the window "
-                    f"({facts.first_order.isoformat()})",
+                    f"({day(facts.first_order)})",
                 )
             )
         elif (as_of - facts.last_delivery).days >= settings.stale_days:
@@ -259,7 +260,7 @@ def risk_flags(
             flags.append(
                 Flag(
                     FlagCode.STALE,
-                    f"no delivery for {days} days (last on {facts.last_delivery.isoformat()})",
+                    f"no delivery for {days} days (last on {day(facts.last_delivery)})",
                 )
             )
 
@@ -267,7 +268,7 @@ def risk_flags(
         flags.append(
             Flag(
                 FlagCode.QUOTE_EXPIRED,
-                f"{sku}: the latest quote expired on {expired_on.isoformat()} and none replaces it",
+                f"{sku}: the latest quote expired on {day(expired_on)} and none replaces it",
             )
         )
 
@@ -275,8 +276,7 @@ def risk_flags(
         flags.append(
             Flag(
                 FlagCode.NO_VALID_QUOTE,
-                f"no quote valid on {as_of.isoformat()}: margin and sourcing score cannot be "
-                "worked out",
+                f"no quote valid on {day(as_of)}: margin and sourcing score cannot be worked out",
             )
         )
 

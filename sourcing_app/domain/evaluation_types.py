@@ -69,10 +69,6 @@ class SupplierScore:
     # SKU's margin are there; the other sub-scores and the landed-cost steps are not.
     summary: bool = False
 
-    @property
-    def has_vertical(self) -> bool:
-        return ChannelType.VERTICAL in self.channel_types
-
 
 @dataclass(frozen=True, slots=True)
 class MarginSummary:

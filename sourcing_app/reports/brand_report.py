@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy import text as sql
+from typing import TYPE_CHECKING
 
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.evaluation_types import SupplierScore
@@ -14,10 +12,13 @@ from sourcing_app.domain.formatting import day, money, percent
 from sourcing_app.errors import BadInput
 from sourcing_app.reports.pdf import Report, table, text, write_pdf
 from sourcing_app.reports.plots import channel_bars
-from sourcing_app.reports.supplier_report import database_label
 from sourcing_app.services.brand_overview import BrandOverview, brand_overviews
+from sourcing_app.services.report_data import database_label_of
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def write_brand_report(
@@ -46,15 +47,10 @@ def write_brand_report(
         as_of,
         window_start,
         settings.home_currency,
-        database or database_label(engine),
+        database or database_label_of(engine),
         made_on or dt.date.today(),
     )
     return write_pdf(report, path)
-
-
-def brand_names(engine: Engine) -> list[str]:
-    with engine.connect() as conn:
-        return list(conn.execute(sql("SELECT name FROM brand ORDER BY name")).scalars())
 
 
 def build_brand_report(

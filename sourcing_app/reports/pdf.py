@@ -10,7 +10,6 @@ printed in black and white, so nothing relies on colour.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -25,9 +24,13 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QTextBlock,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 
+from sourcing_app.atomic import atomic_file
 from sourcing_app.errors import CannotFinish
 
 DPI = 96  # CSS pixels: the HTML's widths mean what they say
@@ -94,17 +97,8 @@ def write_pdf(report: Report, path: str | Path) -> int:
     path = Path(path)
     if not path.parent.is_dir():
         raise CannotFinish(f"the folder {path.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
-    os.close(handle)
-    try:
-        pages = _paint(report, temporary)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise CannotFinish(f"the report {path.name} could not be written: {exc.strerror}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as temporary:
+        pages = _paint(report, str(temporary))
     return pages
 
 
@@ -130,11 +124,14 @@ def _paint(report: Report, filename: str) -> int:
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
     document.setHtml(report.body_html)
     document.setPageSize(QSizeF(BODY_WIDTH, BODY_HEIGHT))
+    _keep_headings_with_what_follows(document)
     pages = max(1, document.pageCount())
 
     painter = QPainter()
     if not painter.begin(writer):
-        raise CannotFinish(f"the PDF file {filename} could not be opened for writing")
+        raise CannotFinish(
+            f"the PDF could not be opened for writing in the folder {Path(filename).parent}"
+        )
     try:
         for page in range(pages):
             if page:
@@ -147,6 +144,44 @@ def _paint(report: Report, filename: str) -> int:
     finally:
         painter.end()
     return pages
+
+
+def _keep_headings_with_what_follows(document: QTextDocument) -> None:
+    """A heading that would end a page starts the next one, with what it heads.
+
+    What it heads is the block after it, or the one after that when the next is
+    a one-line note (the sentence under "Price and delivery history" before its
+    chart, say). Qt's layout has no keep-with-next of its own.
+    """
+    layout = document.documentLayout()
+
+    def page_of(block: QTextBlock) -> int:
+        top = layout.blockBoundingRect(block).top()
+        if block.layout().lineCount():
+            top += block.layout().lineAt(0).y()
+        return int(top // BODY_HEIGHT)
+
+    def one_line_note(block: QTextBlock) -> bool:
+        return (
+            block.blockFormat().headingLevel() == 0
+            and QTextCursor(block).currentTable() is None
+            and block.layout().lineCount() == 1
+            and block.next().isValid()
+        )
+
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel() > 0 and block.next().isValid():
+            headed = block.next()
+            if one_line_note(headed):
+                headed = headed.next()
+            if page_of(headed) > page_of(block):
+                keep = block.blockFormat()
+                keep.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(block).setBlockFormat(keep)
+                # Lay out afresh: after an edit, what follows keeps stale positions.
+                document.markContentsDirty(0, document.characterCount())
+        block = block.next()
 
 
 def body_font(points: float) -> QFont:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-from sourcing_app.domain.formatting import day, month_label
+from sourcing_app.domain.formatting import month_label
 
 SCALE = 3  # drawn at three times the printed size
 FONT = "DejaVu Sans"
@@ -288,6 +288,7 @@ def lead_time_chart(
     frame = _Frame(p, area, start, end, _y_range(values, floor_zero=True))
     frame.draw_axes("days", "{:,.0f}")
     p.setFont(_font(6.5))
+    labels: list[tuple[QRectF, str]] = []
     last_label_y: float | None = None
     for label, days in sorted(quoted, key=lambda q: -q[1]):
         y = frame.y(days)
@@ -297,11 +298,17 @@ def lead_time_chart(
         label_y = y - 13
         if last_label_y is not None and label_y < last_label_y + 12:
             label_y = y + 2
-        p.drawText(QRectF(area.right() - 200, label_y, 196, 12), Qt.AlignmentFlag.AlignRight, label)
+        text_width = p.fontMetrics().horizontalAdvance(label) + 6
+        labels.append((QRectF(area.right() - 4 - text_width, label_y, text_width, 12), label))
         last_label_y = label_y
     p.setPen(QPen(Qt.GlobalColor.black, 1.0))
     for when, days, late in points:
         _marker(p, QPointF(frame.x(when), frame.y(days)), "circle", not late)
+    # Last, on white: a busy month's markers would otherwise cover the words.
+    for box, label in labels:
+        p.fillRect(box, Qt.GlobalColor.white)
+        p.setPen(Qt.GlobalColor.black)
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
     _legend(
         p,
         area.left(),
@@ -385,7 +392,3 @@ def channel_bars(
         x += 40 + p.fontMetrics().horizontalAdvance(words)
     p.end()
     return image
-
-
-def chart_period(start: dt.date, end: dt.date) -> str:
-    return f"{day(start)} to {day(end)}"

@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy import text as sql
+from typing import TYPE_CHECKING
 
 from sourcing_app.domain.enums import SupplierKind
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SUB_SCORE_LABELS, SupplierScore
@@ -22,31 +20,13 @@ from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput
 from sourcing_app.reports.pdf import Report, table, text, write_pdf
 from sourcing_app.reports.plots import lead_time_chart, price_chart
+from sourcing_app.services.report_data import database_label_of, supplier_id_of
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_settings
 from sourcing_app.services.supplier_detail import SupplierDetail, load_supplier_detail
 
-
-def database_label(engine: Engine) -> str:
-    """The database a report came from, as the window names it."""
-    from sourcing_app.config import database_label as label
-
-    return label(engine.url.render_as_string(hide_password=False))
-
-
-def supplier_id_of(engine: Engine, supplier_code: str) -> int:
-    with engine.connect() as conn:
-        found = conn.execute(
-            sql("SELECT id FROM supplier WHERE code = :c"), {"c": supplier_code}
-        ).scalar()
-        if found is None:
-            near = conn.execute(
-                sql("SELECT code FROM supplier WHERE lower(code) = lower(:c)"), {"c": supplier_code}
-            ).scalar()
-    if found is None:
-        hint = f" (did you mean '{near}'?)" if near else ""
-        raise BadInput(f"no supplier with code '{supplier_code}'{hint}")
-    return int(found)
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def write_supplier_report(
@@ -78,7 +58,7 @@ def write_supplier_report(
         score = found
     detail = load_supplier_detail(engine, supplier_id, as_of, settings)
     report = build_supplier_report(
-        detail, score, settings, database or database_label(engine), made_on or dt.date.today()
+        detail, score, settings, database or database_label_of(engine), made_on or dt.date.today()
     )
     return write_pdf(report, path)
 
@@ -104,6 +84,13 @@ def build_supplier_report(
         f"{window} ({settings.window_days} days) · home currency {home}</p>"
     )
     parts.append(_headline(score, home, settings))
+    # Under the scores, not at the end: there, these two lines alone could take a last page.
+    parts.append(
+        f'<p class="note">Sourcing score = 100 × √(margin score/100 × stability score/100); '
+        f"standings Preferred ≥ {settings.bands.preferred:g}, Approved ≥ "
+        f"{settings.bands.approved:g}, Watch ≥ {settings.bands.watch:g}, else Avoid. "
+        f"Made on {day(made_on)} by Sourcing desk from the database {text(database)}.</p>"
+    )
     parts.append(_breakdown(score, settings))
     parts.append(_flags(score))
     parts.append(_landed_costs(score, home))
@@ -116,13 +103,6 @@ def build_supplier_report(
     parts.append('<p><img src="chart:lead" width="680" height="230"></p>')
     parts.append(_channels(detail))
     parts.append(_quotes(detail))
-    parts.append(
-        f'<p class="note">Made on {day(made_on)} by Sourcing desk from the database '
-        f"{text(database)}. Sourcing score = "
-        "100 × √(margin score/100 × stability score/100); standings Preferred ≥ "
-        f"{settings.bands.preferred:g}, Approved ≥ {settings.bands.approved:g}, Watch ≥ "
-        f"{settings.bands.watch:g}, else Avoid.</p>"
-    )
     # One reference line per quoted lead time, naming its SKUs (or how many).
     skus_by_days: dict[int, set[str]] = {}
     for q in detail.quotes:
@@ -201,7 +181,7 @@ def _breakdown(s: SupplierScore, settings: ScoringSettings) -> str:
                 text(SUB_SCORE_LABELS.get(key, key)),
                 f"{weight * 100:.0f}%",
                 raw,
-                str(sub.n),
+                f"{sub.n:,}",
                 percent(sub.value),
                 f"{points:.1f}",
                 text(sub.explanation),
@@ -212,7 +192,7 @@ def _breakdown(s: SupplierScore, settings: ScoringSettings) -> str:
         ["Sub-score", "Weight", "Measured", "n", "Used", "Points", "How it was measured"],
         rows,
         numeric={1, 2, 3, 4, 5},
-        widths=[15, 8, 11, 4, 8, 8, 46],
+        widths=[15, 8, 11, 6, 8, 8, 44],  # n up to "1,234" on one line
         font_pt=8,
         total_rows={len(rows) - 1},
     )
@@ -325,7 +305,7 @@ def _quotes(detail: SupplierDetail) -> str:
          "Valid", "On the date"],
         rows,
         numeric={1, 2, 4},
-        widths=[14, 12, 12, 10, 7, 10, 23, 12],
+        widths=[14, 15, 13, 10, 6, 9, 23, 10],  # "JPY 143,197.00" on one line
         font_pt=8,
     )  # fmt: skip
     return "<h2>Quotes</h2>" + body

@@ -1,7 +1,8 @@
 """The audit trail (docs/bad-input.md): who changed what, when, from which value to which.
 
 Written in the same transaction as the change it records; read back, newest
-first, by the audit view. An entry's `changes` is JSON: for hand edits
+first, by the audit view, with the codes of the rows its entries point at.
+An entry's `changes` is JSON: for hand edits
 `{"id": …, "fields": {name: [old, new]}, "reason": …, "warning": …}`; for
 imports `{"added": n, "updated": n}`.
 """
@@ -13,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text
 
 
 def _audit_table():  # type: ignore[no-untyped-def]
@@ -53,47 +54,24 @@ class AuditLine:
     action: str
     record: dict[str, Any]
 
-    def change_words(self, labels: dict[str, str] | None = None) -> str:
-        """What changed, in one line: "Name: 'A' → 'B'; reason: …".
+    def change_words(self) -> str:
+        """An import's counts or another writer's record, in one line: "1,200 added, 3 updated".
 
-        `labels` names the fields as the forms do ("Monthly capacity").
+        A hand edit's `fields` are put in the forms' words by the audit view.
         """
-        labels = labels or {}
         record = self.record
         if self.action == "import":
             return f"{record.get('added', 0):,} added, {record.get('updated', 0):,} updated"
-        if "fields" not in record:  # another writer's record (the demo's counts, say)
-            return "; ".join(f"{k.replace('_', ' ')} {_count(v)}" for k, v in record.items())
-        fields = record.get("fields") or {}
-        removed = bool(fields) and all(pair[1] is None for pair in fields.values())
-        parts = []
-        for key, (old, new) in fields.items():
-            name = labels.get(key, key.replace("_", " "))
-            if self.action == "created":
-                parts.append(f"{name} {_shown(new)}")
-            elif removed:
-                parts.append(f"{name} was {_shown(old)}")
-            else:
-                parts.append(f"{name}: {_shown(old)} → {_shown(new)}")
-        if record.get("reason"):
-            parts.append(f"reason: {record['reason']}")
-        return "; ".join(parts)
+        if "fields" in record:  # a hand edit whose fields cannot be read: its reason at most
+            return f"reason: {record['reason']}" if record.get("reason") else ""
+        # Another writer's record (the demo's counts, say).
+        return "; ".join(f"{k.replace('_', ' ')} {_count(v)}" for k, v in record.items())
 
 
 def _count(value: Any) -> str:
     # Counts get separators; a seed or a year-like code stays as written.
     if isinstance(value, int) and not isinstance(value, bool) and value < 10_000_000:
         return f"{value:,}"
-    return str(value)
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "blank"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        return f"'{value}'"
     return str(value)
 
 
@@ -125,3 +103,46 @@ def latest_entries(engine: Engine, limit: int = 500, *, entity: str = "") -> lis
             )
         )
     return out
+
+
+# The word a buyer knows each referenced row by, in the table it lives in.
+_REFERENCE_WORDS = {
+    "supplier": ("supplier", "code"),
+    "brand": ("brand", "name"),
+    "product": ("product", "sku"),
+    "tax_category": ("tax_category", "name"),
+    "purchase": ("purchase_line", "line_ref"),
+}
+# (entity, row id) → the code or name a buyer knows that row by.
+ReferenceNames = dict[tuple[str, int], str]
+
+
+def reference_names(engine: Engine, rows: list[AuditLine]) -> ReferenceNames:
+    """The codes of the rows the entries point at, one query per kind of row.
+
+    A hand edit records ids (a quote's supplier_id, say); the audit view shows
+    the supplier's code instead. A row deleted since is left out.
+    """
+    from sourcing_app.services.entities import ENTITIES
+
+    wanted: dict[str, set[int]] = {}
+    for line in rows:
+        spec = ENTITIES.get(line.entity)
+        fields = line.record.get("fields")
+        if spec is None or not isinstance(fields, dict):
+            continue
+        for field in spec.fields:
+            if field.reference in _REFERENCE_WORDS and field.name in fields:
+                for value in fields[field.name]:
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        wanted.setdefault(field.reference, set()).add(value)
+    names: ReferenceNames = {}
+    with engine.connect() as conn:
+        for entity, ids in wanted.items():
+            table, column = _REFERENCE_WORDS[entity]
+            query = text(f"SELECT id, {column} FROM {table} WHERE id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            )
+            for row_id, words in conn.execute(query, {"ids": sorted(ids)}):
+                names[(entity, int(row_id))] = str(words)
+    return names

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -28,8 +26,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from sourcing_app.atomic import atomic_file
 from sourcing_app.db.types import from_day_number
-from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback, no_progress
+from sourcing_app.errors import BadInput, ProgressCallback, no_progress
 from sourcing_app.services import file_formats as ff
 from sourcing_app.services.file_formats import FILE_KINDS, IMPORT_ORDER
 
@@ -127,11 +126,6 @@ def column_type(column: ff.Column) -> str:
     if getattr(parse, "__qualname__", "").startswith("whole."):
         return WHOLE
     return TEXT
-
-
-def export_kinds() -> tuple[str, ...]:
-    """The kinds in the order a full set of files must be imported."""
-    return IMPORT_ORDER
 
 
 def file_format(path: str | Path) -> str:
@@ -296,17 +290,9 @@ def export_table(
     if not path.parent.is_dir():
         raise BadInput(f"the folder {path.parent} does not exist")
     progress(0, total, f"Exporting {kind}")
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
-    )
-    os.close(handle)
-    try:
-        writer = _write_csv if fmt == "csv" else _write_xlsx
-        written = writer(engine, file_kind, Path(temporary), total, progress)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    writer = _write_csv if fmt == "csv" else _write_xlsx
+    with atomic_file(path) as temporary:
+        written = writer(engine, file_kind, temporary, total, progress)
     return written
 
 
@@ -332,18 +318,15 @@ def _write_csv(
                 cells[index] = convert(cells[index])
             yield cells
 
-    try:
-        # UTF-8 with BOM: Excel on Windows then opens Chinese names correctly,
-        # and the importer reads the BOM as well as without.
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            out = csv.writer(fh, lineterminator="\n")
-            out.writerow(kind.headers)
-            for chunk in _rows(engine, kind.name):
-                out.writerows(converted(chunk) if converters else chunk)
-                written += len(chunk)
-                progress(written, total, f"Exporting {kind.name}: {written:,} rows")
-    except OSError as exc:
-        raise CannotFinish(f"the file {path.name} could not be written: {exc.strerror}") from None
+    # UTF-8 with BOM: Excel on Windows then opens Chinese names correctly,
+    # and the importer reads the BOM as well as without.
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(kind.headers)
+        for chunk in _rows(engine, kind.name):
+            out.writerows(converted(chunk) if converters else chunk)
+            written += len(chunk)
+            progress(written, total, f"Exporting {kind.name}: {written:,} rows")
     return written
 
 
@@ -380,10 +363,7 @@ def _write_xlsx(
         except Exception:  # noqa: S110 (best effort while another error goes up)
             pass
         raise
-    try:
-        workbook.save(path)
-    except OSError as exc:
-        raise CannotFinish(f"the file {path.name} could not be written: {exc.strerror}") from None
+    workbook.save(path)
     return written
 
 

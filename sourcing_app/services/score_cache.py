@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sourcing_app.atomic import atomic_file
 from sourcing_app.domain.evaluation_types import SupplierScore, summarised
+from sourcing_app.errors import CannotFinish
 
 FORMAT = 2
 # Above this many suppliers only each score's summary is kept (`summarised`): the
@@ -53,10 +55,11 @@ class ScoreCache:
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-            partial.replace(self.path)  # never a half-written cache
-        except OSError:
+            # Never a half-written cache; not synced to the disk, since a cache lost
+            # in a power cut only costs the next start a scoring run.
+            with atomic_file(self.path, durable=False) as partial:
+                partial.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, CannotFinish):
             pass  # a cache that cannot be written only costs the next start a little time
 
     def load(self) -> CachedScores | None:

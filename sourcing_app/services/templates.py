@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.atomic import atomic_file
+from sourcing_app.errors import BadInput
 from sourcing_app.services.exporting import (
     DATE,
     NUMBER,
@@ -147,27 +146,14 @@ def write_template(kind: str, path: str | Path) -> None:
         raise BadInput(f"the folder {path.parent} does not exist")
     example = EXAMPLE_ROWS[kind]
     row = [example.get(name, "") for name in file_kind.headers]
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
-    )
-    os.close(handle)
-    try:
+    with atomic_file(path) as temporary:
         if fmt == "csv":
             with open(temporary, "w", encoding="utf-8-sig", newline="") as fh:
                 out = csv.writer(fh, lineterminator="\n")
                 out.writerow(file_kind.headers)
                 out.writerow(row)
         else:
-            _write_xlsx_template(kind, Path(temporary), row)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise CannotFinish(
-            f"the template {path.name} could not be written: {exc.strerror}"
-        ) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+            _write_xlsx_template(kind, temporary, row)
 
 
 def _typed(kind: str, row: list[str]) -> list[Any]:

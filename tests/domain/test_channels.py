@@ -31,7 +31,7 @@ def test_tier_one_channel_whose_authorization_expired_yesterday_is_composite() -
     kind = channel_type(terms, TODAY)
     assert kind is ChannelType.COMPOSITE
     assert channel_structure_value(kind, 1) == 0.7
-    assert "expired on 2026-11-26" in explain_channel(terms, TODAY)
+    assert "expired on 26 Nov 2026" in explain_channel(terms, TODAY)
 
 
 def test_tier_one_without_a_reference_is_composite() -> None:

@@ -293,16 +293,16 @@ def test_flags_carry_their_cause_in_words() -> None:
     (s,) = _score_pair(facts)
     messages = {f.code: f.message for f in s.flags}
     assert messages[FlagCode.AUTH_EXPIRED] == (
-        "authorization AUTH-7 for Aurelle expired on 2026-11-26 (1 day ago): "
+        "authorization AUTH-7 for Aurelle expired on 26 Nov 2026 (1 day ago): "
         "the tier-1 channel now counts as composite"
     )
     assert messages[FlagCode.AUTH_EXPIRING].startswith(
-        "authorization AUTH-8 for Kanso expires on 2027-01-26 (60 days left)"
+        "authorization AUTH-8 for Kanso expires on 26 Jan 2027 (60 days left)"
     )
     assert messages[FlagCode.FILL_DROP] == (
         "fill rate fell from 95% to 70% against the previous 365-day window"
     )
-    assert messages[FlagCode.STALE] == "no delivery for 200 days (last on 2026-05-11)"
+    assert messages[FlagCode.STALE] == "no delivery for 200 days (last on 11 May 2026)"
     assert (
         "landed cost CNY 272.75 is above net revenue CNY 188.00"
         in messages[FlagCode.NEGATIVE_MARGIN]

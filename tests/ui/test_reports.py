@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from PySide6.QtGui import QColor, QImage
 from sqlalchemy import Engine, text
 
 from sourcing_app.cli import main
+from sourcing_app.db.types import date_param
 from sourcing_app.errors import BadInput
 from sourcing_app.reports import write_brand_report, write_supplier_report
 from tests.services.hand_portfolio import expected
@@ -121,6 +123,36 @@ def test_the_brand_report_puts_the_channels_side_by_side(hand: Engine, tmp_path:
     assert_black_and_white(image)
 
 
+def test_flag_causes_write_their_dates_as_a_buyer_reads_them(hand: Engine, tmp_path: Path) -> None:
+    # S-COMP becomes an authorized distributor whose authorization ends 45 days
+    # after the evaluation date (30 Jun 2026 + 45 days = 14 Aug 2026).
+    with hand.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE channel SET tier = 1, authorization_ref = 'AUR-2026', "
+                "authorized_until = :until "
+                "WHERE supplier_id = (SELECT id FROM supplier WHERE code = 'S-COMP')"
+            ),
+            {"until": date_param("sqlite", dt.date(2026, 8, 14))},
+        )
+    path = tmp_path / "s-comp.pdf"
+    write_supplier_report(hand, "S-COMP", path, AS_OF, made_on=MADE_ON)
+    words = pdf_text(path)
+
+    assert (
+        "AUTH_EXPIRING authorization AUR-2026 for Aurelle expires on 14 Aug 2026 "
+        "(45 days left); the tier-1 channel then counts as composite"
+    ) in words
+    assert "vertical: authorized distributor (AUR-2026, valid until 14 Aug 2026)" in words
+    assert "2026-08-14" not in words
+
+    out, err = io.StringIO(), io.StringIO()
+    main(["--db", str(hand.url), "score", "--as-of", "2026-06-30", "--format", "json"], out, err)
+    (record,) = [r for r in json.loads(out.getvalue()) if r["supplier_code"] == "S-COMP"]
+    (flag,) = [f for f in record["flags"] if f["code"] == "AUTH_EXPIRING"]
+    assert "expires on 14 Aug 2026 (45 days left)" in flag["message"]
+
+
 def test_unknown_supplier_or_brand_is_bad_input(hand: Engine, tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="no supplier with code 's-vert' \\(did you mean 'S-VERT'"):
         write_supplier_report(hand, "s-vert", tmp_path / "x.pdf", AS_OF)
@@ -191,3 +223,35 @@ def test_a_brand_report_fits_six_channels_on_a_page_and_never_strands_a_line(
     assert "Made on 1 Jul 2026 by Sourcing desk" in first
     assert "Made on 1 Jul 2026 by Sourcing desk" in _page_text(seven, 1)
     assert "Made on" not in _page_text(seven, 2)  # page 2 is the chart's
+
+
+def _image_pages(path: Path) -> list[int]:
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    return [int(line.split()[0]) for line in listing.splitlines()[2:] if line.strip()]
+
+
+def test_a_heading_never_ends_a_page_apart_from_its_chart(tmp_path: Path, qapp: object) -> None:
+    """Wherever the page ends, "Price and delivery history" prints on the page of its chart.
+
+    Before, a heading and its one-line note could end page 2 while the chart
+    they introduce began page 3.
+    """
+    from sourcing_app.reports.pdf import Report, write_pdf
+
+    chart = QImage(680, 250, QImage.Format.Format_RGB32)
+    chart.fill(QColor(200, 200, 200))
+    for filler in range(36, 58, 2):  # moves the heading across the foot of page 1
+        body = "".join(f"<p>Line {n} of the text before the charts.</p>" for n in range(filler))
+        body += (
+            "<h2>Price and delivery history</h2>"
+            '<p class="sub">Purchase lines ordered in the window.</p>'
+            '<p><img src="chart:price" width="680" height="250"></p>'
+        )
+        path = tmp_path / f"filler-{filler}.pdf"
+        write_pdf(Report("t", "r", "f", body, {"chart:price": chart}), path)
+
+        (chart_page,) = _image_pages(path)
+        assert "Price and delivery history" in _page_text(path, chart_page), filler
+        assert "Purchase lines ordered in the window." in _page_text(path, chart_page), filler

@@ -13,6 +13,7 @@ from sourcing_app.services.scoring import ScoringService
 from sourcing_app.ui.dialogs.reports import export_brand_report, export_supplier_report
 from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.test_export import load_hand_portfolio
+from tests.services.test_export_atomic import read_only
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -71,9 +72,32 @@ def test_a_report_into_a_missing_folder_says_so(qtbot, engine: Engine, tmp_path:
     qtbot.waitUntil(lambda: _box("report_failed") is not None, timeout=10_000)
     box = _box("report_failed")
     assert box is not None
-    assert (
-        box.text()
-        == f"The report could not be written: the folder {tmp_path / 'gone'} does not exist"
-    )
+    assert box.text() == f"The report was not saved: the folder {tmp_path / 'gone'} does not exist"
     box.close()
     workspace.wait_for_tasks()
+
+
+def test_a_report_over_a_pdf_that_cannot_be_replaced_says_why_and_keeps_it(
+    qtbot, engine: Engine, tmp_path: Path
+) -> None:
+    workspace = _workspace(engine, tmp_path)
+    supplier_id = _id(engine, "SELECT id FROM supplier WHERE code = 'S-VERT'")
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    older = folder / "S-VERT.pdf"
+    older.write_bytes(b"%PDF- last month's report")
+
+    with read_only(older):
+        export_supplier_report(workspace, supplier_id, path=older)
+        qtbot.waitUntil(lambda: _box("report_failed") is not None, timeout=10_000)
+        workspace.wait_for_tasks()
+
+    box = _box("report_failed")
+    assert box is not None
+    assert box.text().startswith(
+        "The report was not saved: S-VERT.pdf could not be replaced: it is open in another "
+        "program (Excel or a PDF viewer, say) or read-only"
+    )
+    assert older.read_bytes() == b"%PDF- last month's report"
+    assert [p.name for p in folder.iterdir()] == ["S-VERT.pdf"]
+    box.close()

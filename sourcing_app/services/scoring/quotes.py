@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, text
 
 from sourcing_app.db.types import DayDate, date_param
+from sourcing_app.domain import formatting
 from sourcing_app.domain.enums import Regime
 from sourcing_app.domain.flags import Flag, FlagCode
 from sourcing_app.domain.landed_cost import (
@@ -149,7 +150,7 @@ def price_quotes(
                     Flag(
                         FlagCode.NO_VALID_QUOTE,
                         f"{sku}: no {currency} exchange rate on or before "
-                        f"{as_of.isoformat()}, so its quote cannot be priced",
+                        f"{formatting.day(as_of)}, so its quote cannot be priced",
                     )
                 )
                 continue

@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine, bindparam, text
 
 from sourcing_app.domain.formatting import day, moment
-from sourcing_app.services.audit import AuditLine, latest_entries
+from sourcing_app.services.audit import AuditLine, ReferenceNames, latest_entries, reference_names
 from sourcing_app.services.entities import ENTITIES, FieldSpec
 from sourcing_app.ui.shell.workspace import Workspace
 
@@ -45,20 +44,12 @@ _WHAT = {key: words.rstrip("s").lower() for key, words in _ENTITIES if key}
 _WHAT |= {"delivery": "delivery", "tax_category": "tax category", "purchase": "purchase line"}
 
 
-# The word a buyer knows each referenced row by, in the table it lives in.
-_REFERENCE_WORDS = {
-    "supplier": ("supplier", "code"),
-    "brand": ("brand", "name"),
-    "product": ("product", "sku"),
-    "tax_category": ("tax_category", "name"),
-    "purchase": ("purchase_line", "line_ref"),
-}
 _REGIMES = {"cbec": "CBEC", "general": "general trade", "postal": "postal"}
 _PERCENT_FIELDS = {"tariff", "consumption_tax", "vat", "postal_rate"}
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _SETTING_GROUPS = {"weights": "Stability weight", "bands": "Standing band", "costs": "Cost"}
-Names = dict[tuple[str, int], str]
+Names = ReferenceNames
 
 
 def setting_words(key: str) -> str:
@@ -119,31 +110,6 @@ def change_text(line: AuditLine, names: Names) -> str:
     if line.record.get("reason"):
         parts.append(f"reason: {line.record['reason']}")
     return "; ".join(parts)
-
-
-def reference_names(engine: Engine, rows: list[AuditLine]) -> Names:
-    """The codes of the rows the entries point at, one query per kind of row."""
-    wanted: dict[str, set[int]] = {}
-    for line in rows:
-        spec = ENTITIES.get(line.entity)
-        fields = line.record.get("fields")
-        if spec is None or not isinstance(fields, dict):
-            continue
-        for field in spec.fields:
-            if field.reference in _REFERENCE_WORDS and field.name in fields:
-                for value in fields[field.name]:
-                    if isinstance(value, int) and not isinstance(value, bool):
-                        wanted.setdefault(field.reference, set()).add(value)
-    names: Names = {}
-    with engine.connect() as conn:
-        for entity, ids in wanted.items():
-            table, column = _REFERENCE_WORDS[entity]
-            query = text(f"SELECT id, {column} FROM {table} WHERE id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            )
-            for row_id, words in conn.execute(query, {"ids": sorted(ids)}):
-                names[(entity, int(row_id))] = str(words)
-    return names
 
 
 def when_words(at: dt.datetime) -> str:

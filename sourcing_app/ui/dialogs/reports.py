@@ -14,13 +14,13 @@ from typing import Any
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
-from sqlalchemy import text as sql
 
 from sourcing_app.errors import BadInput, Cancelled, CannotFinish, ProgressCallback
 from sourcing_app.reports.brand_report import build_brand_report
 from sourcing_app.reports.pdf import write_pdf
 from sourcing_app.reports.supplier_report import build_supplier_report
 from sourcing_app.services.brand_overview import brand_overviews
+from sourcing_app.services.report_data import brand_name_of
 from sourcing_app.services.settings import load_settings
 from sourcing_app.services.supplier_detail import load_supplier_detail
 from sourcing_app.ui.shell.workspace import Workspace
@@ -105,8 +105,7 @@ def export_brand_report(
 ) -> int | None:
     """Ask where to save (unless `path` is given) and write the brand's sourcing report."""
     engine = workspace.engine
-    with engine.connect() as conn:
-        name = conn.execute(sql("SELECT name FROM brand WHERE id = :i"), {"i": brand_id}).scalar()
+    name = brand_name_of(engine, brand_id)
     if name is None:
         QMessageBox.warning(parent, "Brand report", "That brand is no longer in the database.")
         return None
@@ -172,7 +171,7 @@ def _failed(parent: QWidget | None, title: str, error: Exception) -> None:
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         title,
-        f"The report could not be written: {words}",
+        f"The report was not saved: {words}",
         QMessageBox.StandardButton.Close,
         parent,
     )

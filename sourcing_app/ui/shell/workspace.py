@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
-from sqlalchemy import Engine
 
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import ProgressCallback
@@ -27,6 +26,8 @@ from sourcing_app.services.settings import load_user_name
 from sourcing_app.ui.shell.background import BackgroundRunner
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from sourcing_app.services.score_cache import ScoreCache
 
 TaskWork = Callable[[ProgressCallback], Any]

@@ -1,0 +1,41 @@
+"""What the PDF reports and their desktop dialog look up in the database by name or id.
+
+The reports lay pages out; the rows behind them are read here, so that
+`reports/` and `ui/` run no SQL of their own (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy import text as sql
+
+from sourcing_app.config import database_label
+from sourcing_app.errors import BadInput
+
+
+def database_label_of(engine: Engine) -> str:
+    """The database a report came from, as the window names it."""
+    return database_label(engine.url.render_as_string(hide_password=False))
+
+
+def supplier_id_of(engine: Engine, supplier_code: str) -> int:
+    """The supplier with this code; a code that differs only in case is offered as a hint."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            sql("SELECT id FROM supplier WHERE code = :c"), {"c": supplier_code}
+        ).scalar()
+        if found is None:
+            near = conn.execute(
+                sql("SELECT code FROM supplier WHERE lower(code) = lower(:c)"), {"c": supplier_code}
+            ).scalar()
+    if found is None:
+        hint = f" (did you mean '{near}'?)" if near else ""
+        raise BadInput(f"no supplier with code '{supplier_code}'{hint}")
+    return int(found)
+
+
+def brand_name_of(engine: Engine, brand_id: int) -> str | None:
+    """The brand's name, or None when it is no longer in the database."""
+    with engine.connect() as conn:
+        name = conn.execute(sql("SELECT name FROM brand WHERE id = :i"), {"i": brand_id}).scalar()
+    return None if name is None else str(name)
