@@ -6,9 +6,16 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sourcing_app.cli import EXIT_BROKEN_PIPE, silence_stdout
     from sourcing_app.cli import main as cli_main
 
-    return cli_main(sys.argv[1:] if argv is None else argv)
+    code = cli_main(sys.argv[1:] if argv is None else argv)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left after the command's own flush
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
+    return code
 
 
 if __name__ == "__main__":

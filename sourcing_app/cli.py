@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import datetime as dt
 import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -20,6 +21,8 @@ from sourcing_app.errors import BadInput, CannotFinish
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+# What a shell reports for a Unix tool whose reader went away (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 128 + 13
 
 
 class UsageError(Exception):
@@ -111,7 +114,15 @@ def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = No
         except SystemExit as exit_:
             return EXIT_OK if exit_.code in (0, None) else EXIT_BAD_INPUT
     try:
-        return _run(args, out, err)
+        code = _run(args, out, err)
+        # Flush here, not at interpreter exit, so that a closed pipe is caught below.
+        out.flush()
+        return code
+    except BrokenPipeError:
+        # `sourcing-app score | head`: the reader has all it wanted. Like every
+        # Unix tool, stop quietly: no message, nothing in error.log.
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
     except (UsageError, BadInput) as exc:
         print(f"sourcing-app: {exc}", file=err)
         return EXIT_BAD_INPUT
@@ -131,6 +142,21 @@ def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = No
         log = _log_unexpected(exc)
         print(f"sourcing-app: unexpected error: {exc}. Details were written to {log}", file=err)
         return EXIT_FAILED
+
+
+def silence_stdout() -> None:
+    """Point standard output at the null device once its reader has gone.
+
+    Python flushes sys.stdout again at exit; with the pipe closed that flush
+    would print "Exception ignored ... BrokenPipeError" (the Python docs' "Note
+    on SIGPIPE"). Whatever is still buffered goes nowhere instead.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # no real stdout (a test's stream, or already closed): nothing to flush
 
 
 def _log_unexpected(exc: BaseException) -> str:
