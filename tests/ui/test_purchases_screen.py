@@ -13,11 +13,8 @@ from sqlalchemy import Engine
 
 from sourcing_app.domain.enums import Standing
 from sourcing_app.services.purchase_list import PurchaseList
-from sourcing_app.ui.purchases.screen import (
-    DeliveryTableModel,
-    PurchasesScreen,
-    PurchaseTableModel,
-)
+from sourcing_app.ui.purchases.models import DeliveryTableModel, PurchaseTableModel
+from sourcing_app.ui.purchases.screen import PurchasesScreen
 from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
 from tests.ui.scores import scored
