@@ -302,3 +302,59 @@ def test_three_scenarios_compared_still_show_five_brands_side_by_side(
     assert table.rowAt(0) == 0 and table.rowAt(4 * row + row // 2) == 4  # five brands in view
     assert screen.margin_chart.height() >= 260  # room for the brands' names beside the bars
     assert "USD dearer" in screen.result_summary.text()  # the third summary: scroll to it
+
+
+def test_a_replan_keeps_the_brands_in_the_order_the_buyer_sorted_them(
+    qtbot: QtBot, screen: PlanningScreen, qtmodeltester
+) -> None:  # type: ignore[no-untyped-def]
+    screen.brand_table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # demand, most first
+    qtmodeltester.check(screen.brand_model)
+    with qtbot.waitSignal(screen.planned, timeout=WAIT):
+        qtbot.mouseClick(screen.replan_button, Qt.MouseButton.LeftButton)
+    demands = [screen.brand_model.row_at(r).plan.demand for r in range(40)]
+    assert demands == sorted(demands, reverse=True)
+    qtmodeltester.check(screen.brand_model)
+    # A brand short of demand shows its uncovered units in red, with the reason on hover.
+    model = screen.brand_model
+    short = next(r for r in range(40) if model.row_at(r).plan.uncovered)
+    plan = model.row_at(short).plan
+    assert model.index(short, 3).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b3261e"
+    assert plan.shortfall in model.index(short, 3).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(short, 2).data(Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_the_header_writes_the_day_as_the_rest_of_the_app_does(qtbot: QtBot, demo: Engine) -> None:
+    workspace = Workspace(demo, "demo")
+    workspace.as_of = dt.date(2026, 12, 3)
+    widget = PlanningScreen(workspace)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.planned, timeout=WAIT):
+        widget.refresh()
+    assert widget.as_of_label.text() == "as of 3 Dec 2026"  # not "03 Dec 2026"
+    assert widget.status.text().startswith("40 brands planned as of 3 Dec 2026:")
+    workspace.wait_for_tasks()
+
+
+def test_a_long_scenario_name_wraps_in_the_header_and_the_comparison_still_fits(
+    qtbot: QtBot, screen: PlanningScreen
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    plain = app.styleSheet()
+    apply_style(app)
+    try:
+        screen.resize(1430, 900)
+        screen.tabs.setCurrentIndex(1)
+        screen.form.cbec_box.setChecked(True)
+        screen.form.freight_box.setChecked(True)
+        screen.form.scenario_name.setText("No CBEC, freight up")
+        with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
+            qtbot.mouseClick(screen.form.run_button, Qt.MouseButton.LeftButton)
+        model = screen.comparison_model
+        header = model.headerData(4, Qt.Orientation.Horizontal)
+        assert header == "No CBEC,\nfreight up\nmargin / month"
+        tip = model.headerData(5, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        assert tip == "No CBEC, freight up: share of demand covered"
+        qtbot.waitUntil(lambda: _fits(screen.comparison_table))
+    finally:
+        app.setStyleSheet(plain)

@@ -8,6 +8,7 @@ every number is shown with its unit.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject
@@ -21,6 +22,7 @@ from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTable
 
 LOSS = "#b3261e"
 MUTED = "#6b6b6b"
+HEADER_LINE = len("margin / month")  # characters of a scenario's name per header line
 
 
 class BrandRow:
@@ -216,24 +218,28 @@ class ScenarioComparisonModel(RecordTableModel[ComparisonRow]):
             RecordColumn("Demand", lambda r: units(r.demand), lambda r: r.demand, numeric=True),
         ]
         for k, name in enumerate(names):
+            # A long name wraps: no wider than what it heads ("No CBEC,\nfreight up").
+            label = textwrap.fill(name, HEADER_LINE, break_long_words=False)
             cols.append(
                 RecordColumn(
-                    f"{name}\nmargin / month",  # two lines: six columns fit at 1600 px
+                    f"{label}\nmargin / month",  # six columns fit at 1600 px
                     lambda r, k=k: money(r.cells[k].expected_margin, self.currency),
                     lambda r, k=k: float(r.cells[k].expected_margin),
                     numeric=True,
                     tooltip=lambda r, k=k: r.shortfall(k),
                     colour=(lambda r, k=k: r.margin_colour(k)) if k else None,
+                    header_tip=f"{name}: expected margin a month",
                 )
             )
             cols.append(
                 RecordColumn(
-                    f"{name}\ncoverage",
+                    f"{label}\ncoverage",
                     lambda r, k=k: percent(r.cells[k].coverage),
                     lambda r, k=k: r.cells[k].coverage,
                     numeric=True,
                     tooltip=lambda r, k=k: r.shortfall(k),
                     colour=(lambda r, k=k: r.coverage_colour(k)) if k else None,
+                    header_tip=f"{name}: share of demand covered",
                 )
             )
         return cols

@@ -88,6 +88,7 @@ from sourcing_app.ui.planning.summaries import (
 )
 from sourcing_app.ui.planning.what_if import ScenarioForm
 from sourcing_app.ui.shell.workspace import Workspace
+from sourcing_app.ui.widgets.record_table_model import fit_columns_to_contents
 
 # The allocation lines at 1600 px: a supplier's name wraps at this width and the
 # reasons get the rest of the row, wrapped, but never less than this.
@@ -289,6 +290,9 @@ class PlanningScreen(QWidget):
         self.comparison_table = _table(tab)
         self.comparison_table.setModel(self.comparison_model)
         self.comparison_table.horizontalHeader().setStretchLastSection(False)
+        self.comparison_table.horizontalHeader().sortIndicatorChanged.connect(
+            lambda _column, _order: fit_columns_to_contents(self.comparison_table)
+        )
 
         # Three scenarios' summaries take room: the chart gives way before the table,
         # which always shows a handful of brands.
@@ -620,7 +624,7 @@ class PlanningScreen(QWidget):
     def _show_results(self) -> None:
         results = self._results
         self.comparison_model.set_results(results)
-        self.comparison_table.resizeColumnsToContents()
+        fit_columns_to_contents(self.comparison_table)
         self.margin_chart.show_results(results)
         self.export_button.setEnabled(bool(results))
         self.lines_under.blockSignals(True)

@@ -52,6 +52,9 @@ LINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Accepted", ""),
     ("Status", ""),
 )
+# Text columns that give way when the lines are wider than the view: the brand, the
+# SKU and the status (each also in full in its tooltip).
+NARROWED = (2, 3, 12)
 _REGIMES = {"cbec": "CBEC", "general": "General trade", "postal": "Postal"}
 
 
@@ -237,7 +240,11 @@ class PurchaseTableModel(QAbstractTableModel):
             if column == 1:
                 return f"{line.supplier_name} ({line.supplier_code})"
             if column == 12 and line.last_delivered is not None:
-                return f"Last delivery {show_date(line.last_delivered)}"
+                return (
+                    f"{self._text(line, column)} (last delivery {show_date(line.last_delivered)})"
+                )
+            if column in NARROWED:  # the whole text where the column is too narrow for it
+                return self._text(line, column)
         if role == Qt.ItemDataRole.UserRole:
             return line.id
         return None

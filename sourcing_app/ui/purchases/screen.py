@@ -13,7 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QSignalBlocker,
     Qt,
     QTimer,
@@ -98,6 +100,9 @@ class PurchasesScreen(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_moved)
+        self._natural: list[int] = []  # each line column's width before fitting the view
+        self._arrow: list[int] = []  # each header's width with the sort arrow beside it
+        self.table.viewport().installEventFilter(self)
         lower = QWidget(splitter)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 6, 0, 0)
@@ -271,6 +276,7 @@ class PurchasesScreen(QWidget):
             header = self.table.horizontalHeader()
             with QSignalBlocker(header):
                 header.setSortIndicator(sorted_by, order)
+        self._fit_columns()  # the arrow's room goes with it
 
     # --- filtering -----------------------------------------------------------------------
 
@@ -331,16 +337,70 @@ class PurchasesScreen(QWidget):
         11: "99,999 (100%)",
         12: "Late: nothing delivered",
     }
+    # When the lines are wider than the view, these columns give way in turn, each down
+    # to the width of its text here: the status to its usual longest, the brand to its
+    # first two words, then the status further ("Late: nothing…" still says late), the
+    # SKU, a code, last. What is cut off is in the cell's tooltip.
+    _GIVE_WAY = (
+        (12, "Part-delivered, late"),
+        (2, "Southern Cross"),
+        (12, "Late: nothing"),
+        (3, "KMN014-S2"),
+    )
 
     def _size_columns(self) -> None:
-        if self.model.rows and not getattr(self, "_sized", False):
-            self.table.resizeColumnsToContents()
-            metrics = self.table.fontMetrics()
+        """Each column as wide as its text, measured once, on the first rows."""
+        if self.model.rows and not self._natural:
+            table = self.table
+            header = table.horizontalHeader()
+            table.resizeColumnsToContents()
+            # Room for the sort arrow only where it is shown: the sorted column
+            # (`_fit_columns` adds it), not in every header.
+            header.setSortIndicatorShown(False)
+            bare = [
+                max(table.sizeHintForColumn(c), header.sectionSizeFromContents(c).width())
+                for c in range(len(LINE_COLUMNS))
+            ]
+            header.setSortIndicatorShown(True)
+            self._arrow = [
+                header.sectionSizeFromContents(c).width() for c in range(len(LINE_COLUMNS))
+            ]
+            metrics = table.fontMetrics()
             for column, widest in self._WIDEST.items():
-                wanted = metrics.horizontalAdvance(widest) + 16
-                if self.table.columnWidth(column) < wanted:
-                    self.table.setColumnWidth(column, wanted)
-            self._sized = True
+                bare[column] = max(bare[column], metrics.horizontalAdvance(widest) + 16)
+            self._natural = bare
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The lines fit the view: the status, brand and SKU give way, down to a minimum.
+
+        Again whenever the view changes width (the window resized, a scroll bar shown)
+        and when the sort arrow moves to another column.
+        """
+        if not self._natural:
+            return
+        table = self.table
+        widths = list(self._natural)
+        sorted_by = table.horizontalHeader().sortIndicatorSection()
+        if 0 <= sorted_by < len(widths):
+            widths[sorted_by] = max(widths[sorted_by], self._arrow[sorted_by])
+        over = sum(widths) - table.viewport().width()
+        metrics = table.fontMetrics()
+        for column, narrowest in self._GIVE_WAY:
+            if over <= 0:
+                break
+            least = metrics.horizontalAdvance(narrowest) + 16
+            cut = min(over, max(0, widths[column] - least))
+            widths[column] -= cut
+            over -= cut
+        for column, width in enumerate(widths):
+            if table.columnWidth(column) != width:
+                table.setColumnWidth(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     # --- selection -----------------------------------------------------------------------
 

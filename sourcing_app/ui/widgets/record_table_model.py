@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QTableView
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -171,7 +172,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
 
 def record_view(model: QAbstractTableModel, *, sortable: bool = True, stretch_last: bool = True):  # type: ignore[no-untyped-def]
     """A read-only, row-selecting table view in the app's style, for `model`."""
-    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView
 
     view = QTableView()
     view.setModel(model)
@@ -188,3 +189,25 @@ def record_view(model: QAbstractTableModel, *, sortable: bool = True, stretch_la
     view.horizontalHeader().setHighlightSections(False)
     view.setSortingEnabled(sortable)
     return view
+
+
+def fit_columns_to_contents(view: QTableView) -> None:
+    """Each column as wide as its cells and its header's words, with room for the sort
+    arrow only in the column that shows it (Qt keeps that room in every header, which
+    costs a wide table its last column at 1600 px). Again when the arrow moves."""
+    header = view.horizontalHeader()
+    count = header.count()
+    arrow = header.isSortIndicatorShown()
+    header.setSortIndicatorShown(False)
+    widths = [
+        max(view.sizeHintForColumn(c), header.sectionSizeFromContents(c).width())
+        for c in range(count)
+    ]
+    header.setSortIndicatorShown(arrow)
+    sorted_by = header.sortIndicatorSection()
+    if arrow and 0 <= sorted_by < count:
+        widths[sorted_by] = max(
+            widths[sorted_by], header.sectionSizeFromContents(sorted_by).width()
+        )
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
