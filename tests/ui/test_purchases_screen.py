@@ -255,3 +255,15 @@ def test_statuses_cut_short_are_whole_in_their_tooltip(screen: PurchasesScreen) 
         "Delivered (last delivery 20 Mar 2026)"
     )
     assert model.index(0, 12).data(Qt.ItemDataRole.ToolTipRole) == "Late: nothing delivered"
+
+
+def test_a_line_bought_in_the_home_currency_shows_no_rate(
+    engine: Engine, portfolio: dict[str, int]
+) -> None:
+    model = PurchaseTableModel(PurchaseList(engine))
+    model.reload()
+    rates = {r.line_ref: model.index(i, 8).data() for i, r in enumerate(model.rows)}
+    assert (rates["M1"], rates["L1"]) == ("7.5 per EUR", "7 per USD")
+    model.home_currency = "EUR"  # a buyer in Europe: M1 needs no exchange
+    assert model.rows[1].line_ref == "M1"
+    assert model.index(1, 8).data() == "—"  # not "1 per EUR"

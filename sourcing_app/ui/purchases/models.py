@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from sourcing_app.domain.formatting import day
+from sourcing_app.domain.formatting import NO_VALUE, day
 from sourcing_app.services.purchase_list import (
     SORT_KEYS,
     DeliveryRow,
@@ -267,6 +267,8 @@ class PurchaseTableModel(QAbstractTableModel):
         if column == 7:
             return show_money(line.currency, line.unit_price)
         if column == 8:
+            if line.currency == self.home_currency:
+                return NO_VALUE  # bought in the home currency: no rate to read ("1 per CNY")
             return f"{line.fx_rate.normalize():f} per {line.currency}"  # "7.5 per EUR"
         if column == 9:
             return _REGIMES.get(line.regime, line.regime)
