@@ -399,6 +399,7 @@ def allocate_brand(
         floor,
         allocated,
         demand,
+        cap_lifted=not share_cap_applies,
     )
     lines = [
         _line(
@@ -475,6 +476,12 @@ class _Context:
     floor: int
     allocated: int
     demand: int
+    cap_lifted: bool = False  # fewer than two eligible channels with capacity left
+
+
+# The cap gives way rather than leave demand uncovered; the line says so, or a buyer
+# reading "best expected margin" wonders why one supplier carries the whole brand.
+CAP_LIFTED = "share cap lifted: no other eligible channel has capacity left"
 
 
 def _reason(c: _Candidate, ctx: _Context) -> str:
@@ -505,6 +512,8 @@ def _reason(c: _Candidate, ctx: _Context) -> str:
         parts.append(f"best expected margin after the vertical floor ({why_unit})")
     else:
         parts.append(f"next best expected margin per unit ({why_unit})")
+    if ctx.cap_lifted and c.units > share_units:
+        parts.append(CAP_LIFTED)
     if c.units == c.bound and c.units < ctx.demand:
         if c.limit is Limit.CAPACITY:
             parts.append(_capacity_words(c, book))

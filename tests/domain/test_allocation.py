@@ -70,7 +70,43 @@ def test_a_single_channel_is_not_held_to_the_share_cap() -> None:
     assert result.allocated == 800
     assert result.uncovered == 200
     assert "capacity reached (800 units a month)" in result.lines[0].reason
+    assert "share cap lifted: no other eligible channel has capacity left" in (
+        result.lines[0].reason
+    )  # 800 units is more than the 600 the cap allows
     assert result.shortfall == "short by 200 units: every eligible channel is at capacity: S-1"
+
+
+def test_the_share_cap_gives_way_when_the_other_channel_is_full_and_says_so() -> None:
+    # Aoraki Baby (hot) is planned first and books all 500 units S-2 makes a month.
+    # Bavaria Kinder then needs 1,000: S-2 has nothing left, so S-1 (CNY 50 a unit,
+    # full fill) takes all of it rather than stop at its 60% cap of 600 units.
+    s2 = option("S-2", "40", capacity=500)
+    hot = BrandDemand(2, "Aoraki Baby", True, 500, (s2,))
+    cold = BrandDemand(1, "Bavaria Kinder", False, 1000, (option("S-1", "50"), s2))
+    plan = allocate_portfolio([cold, hot], NO_FLOOR).by_name()["Bavaria Kinder"]
+    units = {line.supplier_code: line.units for line in plan.lines}
+    assert units == {"S-1": 1000, "S-2": 0}
+    assert plan.uncovered == 0
+    assert plan.expected_margin == D("50000")  # 1,000 × 50
+    s1 = plan.lines[0]
+    assert s1.reason == (
+        "best expected margin per unit (CNY 50.00 a unit × 100% expected fill); "
+        "share cap lifted: no other eligible channel has capacity left"
+    )
+    assert plan.lines[1].reason == (
+        "no capacity left: all 500 units a month booked for Aoraki Baby (500)"
+    )
+
+
+def test_with_room_on_both_channels_the_cap_holds_and_nothing_says_it_was_lifted() -> None:
+    result = allocate_brand(brand(1000, option("S-1", "50"), option("S-2", "40")), NO_FLOOR)
+    units = {line.supplier_code: line.units for line in result.lines}
+    assert units == {"S-1": 600, "S-2": 400}  # 60% of 1,000
+    assert result.lines[0].reason == (
+        "best expected margin per unit (CNY 50.00 a unit × 100% expected fill); "
+        "share cap (60% of demand: 600 units)"
+    )
+    assert all("lifted" not in line.reason for line in result.lines)
 
 
 def test_excluded_channels_say_why() -> None:

@@ -80,7 +80,7 @@ def test_every_brand_is_listed_with_its_plan_and_the_first_is_explained(
     qtmodeltester.check(model)
 
     # The first brand (by name) is chosen: its lines, reasons and chart are on screen.
-    first = screen.brand_model.row(0).plan
+    first = screen.brand_model.row_at(0).plan
     lines = screen.lines_model
     assert lines.rowCount() == len(first.lines)
     allocated = [line for line in first.lines if line.units]
@@ -102,18 +102,18 @@ def test_every_brand_is_listed_with_its_plan_and_the_first_is_explained(
 
 def test_sorting_the_brands_by_demand(screen: PlanningScreen) -> None:
     screen.brand_table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-    demands = [screen.brand_model.row(r).plan.demand for r in range(40)]
+    demands = [screen.brand_model.row_at(r).plan.demand for r in range(40)]
     assert demands == sorted(demands, reverse=True)
 
 
 def test_a_scenario_built_in_the_form_shows_before_and_after(
     qtbot: QtBot, screen: PlanningScreen, qtmodeltester
 ) -> None:  # type: ignore[no-untyped-def]
-    qtbot.mouseClick(screen.cbec_box, Qt.MouseButton.LeftButton)
-    assert screen.cbec_box.isChecked()
-    qtbot.keyClicks(screen.scenario_name, "No CBEC")
+    qtbot.mouseClick(screen.form.cbec_box, Qt.MouseButton.LeftButton)
+    assert screen.form.cbec_box.isChecked()
+    qtbot.keyClicks(screen.form.scenario_name, "No CBEC")
     with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
-        qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(screen.form.run_button, Qt.MouseButton.LeftButton)
     (result,) = screen.results
     assert result.scenario.texts == ["cbec-withdrawn"]
     model = screen.comparison_model
@@ -140,22 +140,22 @@ def test_scenarios_are_saved_compared_exported_and_deleted(
     qtbot: QtBot, screen: PlanningScreen, demo: Engine, tmp_path: Path
 ) -> None:
     # Nothing ticked: refused in words, nothing saved.
-    qtbot.keyClicks(screen.scenario_name, "Empty")
+    qtbot.keyClicks(screen.form.scenario_name, "Empty")
     with qtbot.waitSignal(screen.failed) as failed:
-        qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(screen.form.save_button, Qt.MouseButton.LeftButton)
     assert "needs at least one change" in failed.args[0]
     assert list_scenarios(demo) == []
 
-    screen.freight_move.setValue(25)  # editing a change ticks its box
-    assert screen.freight_box.isChecked()
-    screen.scenario_name.setText("Freight +25%")
-    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
-    screen.fill_form(list_scenarios(demo)[0])
-    screen.freight_box.setChecked(False)
-    screen.lose_codes.setText("sup-0001, SUP-0002")
-    screen.lose_box.setChecked(True)
-    screen.scenario_name.setText("Two lost")
-    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    screen.form.freight_move.setValue(25)  # editing a change ticks its box
+    assert screen.form.freight_box.isChecked()
+    screen.form.scenario_name.setText("Freight +25%")
+    qtbot.mouseClick(screen.form.save_button, Qt.MouseButton.LeftButton)
+    screen.form.fill(list_scenarios(demo)[0])
+    screen.form.freight_box.setChecked(False)
+    screen.form.lose_codes.setText("sup-0001, SUP-0002")
+    screen.form.lose_box.setChecked(True)
+    screen.form.scenario_name.setText("Two lost")
+    qtbot.mouseClick(screen.form.save_button, Qt.MouseButton.LeftButton)
     assert screen.saved_model.stringList() == ["Freight +25%", "Two lost"]
     assert [s.texts for s in list_scenarios(demo)] == [["freight:+25%"], ["lose:SUP-0001,SUP-0002"]]
 
@@ -179,8 +179,8 @@ def test_scenarios_are_saved_compared_exported_and_deleted(
 
     screen.select_saved(["Two lost"])
     screen.load_into_form()
-    assert screen.lose_box.isChecked() and not screen.freight_box.isChecked()
-    assert screen.lose_codes.text() == "SUP-0001, SUP-0002"
+    assert screen.form.lose_box.isChecked() and not screen.form.freight_box.isChecked()
+    assert screen.form.lose_codes.text() == "SUP-0001, SUP-0002"
     qtbot.mouseClick(screen.delete_button, Qt.MouseButton.LeftButton)
     assert screen.saved_model.stringList() == ["Freight +25%"]
 
@@ -213,10 +213,10 @@ def test_planning_runs_as_a_workspace_task_and_a_failure_is_said_in_words(
         qtbot.mouseClick(screen.replan_button, Qt.MouseButton.LeftButton)
     assert started.args[1] == "Planning brands"
     # A scenario naming a supplier the data does not have fails in the worker, in words.
-    screen.lose_codes.setText("SUP-9999")
-    screen.lose_box.setChecked(True)
+    screen.form.lose_codes.setText("SUP-9999")
+    screen.form.lose_box.setChecked(True)
     with qtbot.waitSignal(screen.failed, timeout=WAIT) as failed:
-        qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(screen.form.run_button, Qt.MouseButton.LeftButton)
     assert failed.args == ["no supplier (not archived) has the code SUP-9999"]
     assert screen.status.text() == "No supplier (not archived) has the code SUP-9999."
     assert screen.results == []
@@ -254,9 +254,9 @@ def _check_widths(qtbot: QtBot, screen: PlanningScreen) -> None:
     assert screen._split.sizes()[0] >= four
 
     screen.tabs.setCurrentIndex(1)
-    qtbot.mouseClick(screen.cbec_box, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.form.cbec_box, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
-        qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(screen.form.run_button, Qt.MouseButton.LeftButton)
     assert screen._split.sizes()[0] >= four  # the what-if form does not squeeze the brands
     assert _fits(screen.comparison_table)
 
@@ -265,11 +265,13 @@ def test_ctrl_enter_in_the_scenario_form_runs_it(qtbot: QtBot, screen: PlanningS
     screen.tabs.setCurrentIndex(1)
     screen.activateWindow()
     qtbot.waitUntil(screen.isActiveWindow)
-    qtbot.mouseClick(screen.freight_box, Qt.MouseButton.LeftButton)
-    screen.scenario_name.setFocus()
-    qtbot.keyClicks(screen.scenario_name, "Freight up")
+    qtbot.mouseClick(screen.form.freight_box, Qt.MouseButton.LeftButton)
+    screen.form.scenario_name.setFocus()
+    qtbot.keyClicks(screen.form.scenario_name, "Freight up")
     with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
-        qtbot.keyClick(screen.scenario_name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(
+            screen.form.scenario_name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
     (result,) = screen.results
     assert (result.scenario.name, result.scenario.texts) == ("Freight up", ["freight:+20%"])
 
@@ -280,15 +282,15 @@ def test_three_scenarios_compared_still_show_five_brands_side_by_side(
     """At the window's size the summaries of three scenarios do not squeeze the table away."""
     screen.resize(1430, 870)
     screen.tabs.setCurrentIndex(1)
-    for name, box in (("No CBEC", screen.cbec_box), ("Freight", screen.freight_box)):
-        for other in (screen.cbec_box, screen.freight_box, screen.currency_box):
+    for name, box in (("No CBEC", screen.form.cbec_box), ("Freight", screen.form.freight_box)):
+        for other in (screen.form.cbec_box, screen.form.freight_box, screen.form.currency_box):
             other.setChecked(other is box)
-        screen.scenario_name.setText(name)
+        screen.form.scenario_name.setText(name)
         screen.save_form()
-    screen.currency_box.setChecked(True)
-    screen.cbec_box.setChecked(False)
-    screen.freight_box.setChecked(False)
-    screen.scenario_name.setText("USD dearer")
+    screen.form.currency_box.setChecked(True)
+    screen.form.cbec_box.setChecked(False)
+    screen.form.freight_box.setChecked(False)
+    screen.form.scenario_name.setText("USD dearer")
     screen.save_form()
     screen.select_saved(["No CBEC", "Freight", "USD dearer"])
     with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
@@ -300,3 +302,59 @@ def test_three_scenarios_compared_still_show_five_brands_side_by_side(
     assert table.rowAt(0) == 0 and table.rowAt(4 * row + row // 2) == 4  # five brands in view
     assert screen.margin_chart.height() >= 260  # room for the brands' names beside the bars
     assert "USD dearer" in screen.result_summary.text()  # the third summary: scroll to it
+
+
+def test_a_replan_keeps_the_brands_in_the_order_the_buyer_sorted_them(
+    qtbot: QtBot, screen: PlanningScreen, qtmodeltester
+) -> None:  # type: ignore[no-untyped-def]
+    screen.brand_table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # demand, most first
+    qtmodeltester.check(screen.brand_model)
+    with qtbot.waitSignal(screen.planned, timeout=WAIT):
+        qtbot.mouseClick(screen.replan_button, Qt.MouseButton.LeftButton)
+    demands = [screen.brand_model.row_at(r).plan.demand for r in range(40)]
+    assert demands == sorted(demands, reverse=True)
+    qtmodeltester.check(screen.brand_model)
+    # A brand short of demand shows its uncovered units in red, with the reason on hover.
+    model = screen.brand_model
+    short = next(r for r in range(40) if model.row_at(r).plan.uncovered)
+    plan = model.row_at(short).plan
+    assert model.index(short, 3).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b3261e"
+    assert plan.shortfall in model.index(short, 3).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(short, 2).data(Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_the_header_writes_the_day_as_the_rest_of_the_app_does(qtbot: QtBot, demo: Engine) -> None:
+    workspace = Workspace(demo, "demo")
+    workspace.as_of = dt.date(2026, 12, 3)
+    widget = PlanningScreen(workspace)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.planned, timeout=WAIT):
+        widget.refresh()
+    assert widget.as_of_label.text() == "as of 3 Dec 2026"  # not "03 Dec 2026"
+    assert widget.status.text().startswith("40 brands planned as of 3 Dec 2026:")
+    workspace.wait_for_tasks()
+
+
+def test_a_long_scenario_name_wraps_in_the_header_and_the_comparison_still_fits(
+    qtbot: QtBot, screen: PlanningScreen
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    plain = app.styleSheet()
+    apply_style(app)
+    try:
+        screen.resize(1430, 900)
+        screen.tabs.setCurrentIndex(1)
+        screen.form.cbec_box.setChecked(True)
+        screen.form.freight_box.setChecked(True)
+        screen.form.scenario_name.setText("No CBEC, freight up")
+        with qtbot.waitSignal(screen.scenarios_ran, timeout=WAIT):
+            qtbot.mouseClick(screen.form.run_button, Qt.MouseButton.LeftButton)
+        model = screen.comparison_model
+        header = model.headerData(4, Qt.Orientation.Horizontal)
+        assert header == "No CBEC,\nfreight up\nmargin / month"
+        tip = model.headerData(5, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        assert tip == "No CBEC, freight up: share of demand covered"
+        qtbot.waitUntil(lambda: _fits(screen.comparison_table))
+    finally:
+        app.setStyleSheet(plain)

@@ -13,11 +13,8 @@ from sqlalchemy import Engine
 
 from sourcing_app.domain.enums import Standing
 from sourcing_app.services.purchase_list import PurchaseList
-from sourcing_app.ui.purchases.screen import (
-    DeliveryTableModel,
-    PurchasesScreen,
-    PurchaseTableModel,
-)
+from sourcing_app.ui.purchases.models import DeliveryTableModel, PurchaseTableModel
+from sourcing_app.ui.purchases.screen import PurchasesScreen
 from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
 from tests.ui.scores import scored
@@ -214,3 +211,59 @@ def test_a_late_answer_to_an_older_question_is_dropped(
     screen.wait_for_loading()
     QApplication.processEvents()
     assert _column(screen.model, 0) == ["M2", "M1"]  # the unfiltered answer came, and was ignored
+
+
+def test_at_1600_px_the_lines_fit_without_scrolling_sideways(
+    qtbot, engine: Engine, db_url: str, window_settings
+) -> None:
+    """The main window at 1600×1000, app style on, a demo portfolio's lines: every column
+    in view; a brand cut short by the fitting is whole in its tooltip."""
+    from sourcing_app.app import apply_style, build_main_window
+    from sourcing_app.services.demo import build_demo
+
+    build_demo(engine, suppliers=60, lines=3_000, as_of=dt.date(2026, 11, 27))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    plain = app.styleSheet()
+    apply_style(app)  # bold, padded headers: the widths the buyer sees
+    try:
+        window = build_main_window(engine, db_url, settings=window_settings)
+        qtbot.addWidget(window)
+        window.resize(1600, 1000)
+        window.show()
+        qtbot.waitExposed(window)
+        screen = window.show_screen("purchases")
+        assert isinstance(screen, PurchasesScreen)
+        table = screen.table
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0)
+        qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)
+        assert not table.horizontalScrollBar().isVisible()
+        widths = sum(table.columnWidth(c) for c in range(screen.model.columnCount()))
+        assert widths <= table.viewport().width()
+        for row in range(screen.model.rowCount()):
+            brand = screen.model.index(row, 2)
+            assert brand.data(Qt.ItemDataRole.ToolTipRole) == brand.data()
+        window.close()
+    finally:
+        app.setStyleSheet(plain)
+
+
+def test_statuses_cut_short_are_whole_in_their_tooltip(screen: PurchasesScreen) -> None:
+    model = screen.model
+    m1 = next(i for i, r in enumerate(model.rows) if r.line_ref == "M1")
+    assert model.index(m1, 12).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Delivered (last delivery 20 Mar 2026)"
+    )
+    assert model.index(0, 12).data(Qt.ItemDataRole.ToolTipRole) == "Late: nothing delivered"
+
+
+def test_a_line_bought_in_the_home_currency_shows_no_rate(
+    engine: Engine, portfolio: dict[str, int]
+) -> None:
+    model = PurchaseTableModel(PurchaseList(engine))
+    model.reload()
+    rates = {r.line_ref: model.index(i, 8).data() for i, r in enumerate(model.rows)}
+    assert (rates["M1"], rates["L1"]) == ("7.5 per EUR", "7 per USD")
+    model.home_currency = "EUR"  # a buyer in Europe: M1 needs no exchange
+    assert model.rows[1].line_ref == "M1"
+    assert model.index(1, 8).data() == "—"  # not "1 per EUR"

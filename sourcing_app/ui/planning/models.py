@@ -1,6 +1,6 @@
 """Table models of the Planning screen: brands, one brand's allocation, scenarios side by side.
 
-Each is a QAbstractTableModel over its own list, sorting in that list
+Each is a `RecordTableModel` over its own list, sorting in that list
 (docs/architecture.md); they are small (a row per brand or per channel), and
 every number is shown with its unit.
 """
@@ -8,102 +8,21 @@ every number is shown with its unit.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QObject
 
 from sourcing_app.domain.allocation import AllocationLine, BrandAllocation, LineStatus
 from sourcing_app.domain.flags import FLAG_LABELS
 from sourcing_app.domain.formatting import NO_VALUE, money, percent, units
 from sourcing_app.services.brand_overview import BrandOverview
 from sourcing_app.services.scenarios import ScenarioResult
+from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-BRAND_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-LOSS = QColor("#b3261e")
-MUTED = QColor("#6b6b6b")
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-class _ListModel(QAbstractTableModel):
-    """Rows of one kind of record; columns are (header, text, sort key, numeric)."""
-
-    columns: Sequence[tuple[str, Callable[[Any], str], Callable[[Any], Any], bool]] = ()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-        self._sort: tuple[int, Qt.SortOrder] | None = None
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        if self._sort is not None:
-            self._sort_rows(*self._sort)
-        self.endResetModel()
-
-    def row(self, row: int) -> Any:
-        return self._rows[row]
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section][0]
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        record = self._rows[index.row()]
-        _header, show, key, numeric = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return show(record)
-        if role == SORT_ROLE:
-            return key(record)
-        if role == Qt.ItemDataRole.TextAlignmentRole and numeric:
-            return RIGHT
-        return self.extra_data(record, index.column(), role)
-
-    def extra_data(self, record: Any, column: int, role: int) -> Any:
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.columns):
-            return
-        self.layoutAboutToBeChanged.emit()
-        self._sort = (column, order)
-        self._sort_rows(column, order)
-        self.layoutChanged.emit()
-
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        key = self.columns[column][2]
-        present = [r for r in self._rows if key(r) is not None]
-        missing = [r for r in self._rows if key(r) is None]
-        present.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self._rows = present + missing  # no value last, whichever way
+LOSS = "#b3261e"
+MUTED = "#6b6b6b"
+HEADER_LINE = len("margin / month")  # characters of a scenario's name per header line
 
 
 class BrandRow:
@@ -122,44 +41,53 @@ class BrandRow:
             return ""
         return ", ".join(FLAG_LABELS.get(f.code, f.code.value) for f in self.overview.flags)
 
+    @property
+    def tooltip(self) -> str | None:
+        tips = [self.plan.shortfall, self.plan.floor_words]
+        if self.overview is not None:
+            tips += [f.message for f in self.overview.flags]
+        if self.plan.hot_selling:
+            tips.insert(0, "Hot-selling: planned before the other brands")
+        return "\n".join(t for t in tips if t) or None
 
-class BrandPlanModel(_ListModel):
+
+def _brand_column(
+    title: str,
+    text: Callable[[BrandRow], str],
+    sort_key: Callable[[BrandRow], object],
+    *,
+    numeric: bool = True,
+    colour: Callable[[BrandRow], str | None] | None = None,
+) -> RecordColumn[BrandRow]:
+    return RecordColumn(title, text, sort_key, numeric, tooltip=lambda r: r.tooltip, colour=colour)
+
+
+BRAND_COLUMNS: list[RecordColumn[BrandRow]] = [
+    _brand_column("Brand", lambda r: r.plan.brand + ("  ★" if r.plan.hot_selling else ""),
+                  lambda r: r.plan.brand.casefold(), numeric=False),
+    _brand_column("Demand", lambda r: units(r.plan.demand), lambda r: r.plan.demand),
+    _brand_column("Coverage", lambda r: percent(r.plan.coverage), lambda r: r.plan.coverage),
+    _brand_column("Uncovered", lambda r: units(r.plan.uncovered), lambda r: r.plan.uncovered,
+                  colour=lambda r: LOSS if r.plan.uncovered else None),
+    _brand_column("Vertical", lambda r: percent(r.plan.vertical_share),
+                  lambda r: r.plan.vertical_share),
+    _brand_column("HHI", lambda r: NO_VALUE if r.plan.hhi is None else f"{r.plan.hhi:.2f}",
+                  lambda r: r.plan.hhi),
+    _brand_column("Expected margin / month", lambda r: money(r.plan.expected_margin, r.currency),
+                  lambda r: float(r.plan.expected_margin),
+                  colour=lambda r: LOSS if r.plan.expected_margin < 0 else None),
+    _brand_column("Flags", lambda r: r.flags_text, lambda r: r.flags_text, numeric=False),
+]  # fmt: skip
+
+
+class BrandPlanModel(RecordTableModel[BrandRow]):
     """Every brand: demand, planned coverage, vertical share, concentration, margin, flags."""
 
-    columns = (
-        ("Brand", lambda r: r.plan.brand + ("  ★" if r.plan.hot_selling else ""),
-         lambda r: r.plan.brand.casefold(), False),
-        ("Demand", lambda r: units(r.plan.demand), lambda r: r.plan.demand, True),
-        ("Coverage", lambda r: percent(r.plan.coverage), lambda r: r.plan.coverage, True),
-        ("Uncovered", lambda r: units(r.plan.uncovered), lambda r: r.plan.uncovered, True),
-        ("Vertical", lambda r: percent(r.plan.vertical_share),
-         lambda r: r.plan.vertical_share, True),
-        ("HHI", lambda r: NO_VALUE if r.plan.hhi is None else f"{r.plan.hhi:.2f}",
-         lambda r: r.plan.hhi, True),
-        ("Expected margin / month", lambda r: money(r.plan.expected_margin, r.currency),
-         lambda r: float(r.plan.expected_margin), True),
-        ("Flags", lambda r: r.flags_text, lambda r: r.flags_text, False),
-    )  # fmt: skip
-
-    def extra_data(self, record: BrandRow, column: int, role: int) -> Any:
-        if role == BRAND_ID_ROLE:
-            return record.plan.brand_id
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == 3 and record.plan.uncovered:
-                return QBrush(LOSS)
-            if column == 6 and record.plan.expected_margin < 0:
-                return QBrush(LOSS)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tips = [record.plan.shortfall, record.plan.floor_words]
-            if record.overview is not None:
-                tips += [f.message for f in record.overview.flags]
-            if record.plan.hot_selling:
-                tips.insert(0, "Hot-selling: planned before the other brands")
-            return "\n".join(t for t in tips if t) or None
-        return None
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(BRAND_COLUMNS, parent, keep_sort=True)
 
     def row_of_brand(self, brand_id: int) -> int:
-        for i, r in enumerate(self._rows):
+        for i, r in enumerate(self.rows):
             if r.plan.brand_id == brand_id:
                 return i
         return -1
@@ -181,39 +109,62 @@ class LineRow:
         self.currency = currency
         self.side = side  # "", or "Before"/"After" when a scenario is shown
 
+    @property
+    def tooltip(self) -> str:
+        line = self.line
+        return f"{line.supplier_code} {line.supplier_name}: {line.reason}"
 
-def _fill(row: LineRow) -> str:
-    return percent(row.line.expected_fill, 0)
+    def colour(self, *, money_column: bool = False) -> str | None:
+        """Excluded lines grey; a loss in red where the money is."""
+        line = self.line
+        if line.status is LineStatus.EXCLUDED:
+            return MUTED
+        if money_column and line.unit_margin is not None and line.unit_margin < 0:
+            return LOSS
+        return None
 
 
-class AllocationLinesModel(_ListModel):
+def _line_column(
+    title: str,
+    text: Callable[[LineRow], str],
+    sort_key: Callable[[LineRow], object],
+    *,
+    numeric: bool = False,
+    money_column: bool = False,
+) -> RecordColumn[LineRow]:
+    return RecordColumn(
+        title,
+        text,
+        sort_key,
+        numeric,
+        tooltip=lambda r: r.tooltip,
+        colour=lambda r: r.colour(money_column=money_column),
+    )
+
+
+LINE_COLUMNS: list[RecordColumn[LineRow]] = [
+    _line_column("Supplier", lambda r: f"{r.line.supplier_code}  {r.line.supplier_name}",
+                 lambda r: r.line.supplier_code),
+    _line_column("Channel", lambda r: "vertical" if r.line.vertical else "composite",
+                 lambda r: r.line.vertical),
+    _line_column("Standing", lambda r: r.line.standing.value, lambda r: r.line.standing.value),
+    _line_column("Units", lambda r: units(r.line.units), lambda r: r.line.units, numeric=True),
+    _line_column("Unit margin", lambda r: money(r.line.unit_margin, r.currency),
+                 lambda r: None if r.line.unit_margin is None else float(r.line.unit_margin),
+                 numeric=True, money_column=True),
+    _line_column("Exp. fill", lambda r: percent(r.line.expected_fill, 0),
+                 lambda r: r.line.expected_fill, numeric=True),
+    _line_column("Margin / month", lambda r: money(r.line.expected_margin, r.currency),
+                 lambda r: float(r.line.expected_margin), numeric=True, money_column=True),
+    _line_column("Why", lambda r: short_reason(r.line.reason), lambda r: r.line.reason),
+]  # fmt: skip
+
+
+class AllocationLinesModel(RecordTableModel[LineRow]):
     """One brand's channels: what each got and why."""
 
-    columns = (
-        ("Supplier", lambda r: f"{r.line.supplier_code}  {r.line.supplier_name}",
-         lambda r: r.line.supplier_code, False),
-        ("Channel", lambda r: "vertical" if r.line.vertical else "composite",
-         lambda r: r.line.vertical, False),
-        ("Standing", lambda r: r.line.standing.value, lambda r: r.line.standing.value, False),
-        ("Units", lambda r: units(r.line.units), lambda r: r.line.units, True),
-        ("Unit margin", lambda r: money(r.line.unit_margin, r.currency),
-         lambda r: None if r.line.unit_margin is None else float(r.line.unit_margin), True),
-        ("Exp. fill", _fill, lambda r: r.line.expected_fill, True),
-        ("Margin / month", lambda r: money(r.line.expected_margin, r.currency),
-         lambda r: float(r.line.expected_margin), True),
-        ("Why", lambda r: short_reason(r.line.reason), lambda r: r.line.reason, False),
-    )  # fmt: skip
-
-    def extra_data(self, record: LineRow, column: int, role: int) -> Any:
-        line = record.line
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if line.status is LineStatus.EXCLUDED:
-                return QBrush(MUTED)
-            if column in (4, 6) and line.unit_margin is not None and line.unit_margin < 0:
-                return QBrush(LOSS)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{line.supplier_code} {line.supplier_name}: {line.reason}"
-        return None
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(LINE_COLUMNS, parent, keep_sort=True)
 
 
 class ComparisonRow:
@@ -224,71 +175,71 @@ class ComparisonRow:
         self.demand = demand
         self.cells = cells  # baseline first, then each scenario's plan of the brand
 
+    def shortfall(self, k: int) -> str | None:
+        return self.cells[k].shortfall or None
 
-class ScenarioComparisonModel(_ListModel):
+    def margin_colour(self, k: int) -> str | None:
+        """Red where a scenario's margin is below today's."""
+        worse = self.cells[k].expected_margin < self.cells[0].expected_margin
+        return LOSS if worse else None
+
+    def coverage_colour(self, k: int) -> str | None:
+        """Red where a scenario covers less of demand than today."""
+        return LOSS if self.cells[k].allocated < self.cells[0].allocated else None
+
+
+class ScenarioComparisonModel(RecordTableModel[ComparisonRow]):
     """Per brand: expected margin and coverage today and under each scenario run."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
         self.currency = "CNY"
-        self.columns = self._columns(["Today"])
+        super().__init__(self._columns(["Today"]), parent)
 
     def set_results(self, results: Sequence[ScenarioResult]) -> None:
-        self.beginResetModel()
-        if results:
-            self.currency = results[0].currency
-            base = results[0]
-            names = ["Today"] + [r.scenario.name for r in results]
-            self._rows = [
-                ComparisonRow(
-                    change.brand,
-                    change.before.demand,
-                    [change.before] + [r.brands[i].after for r in results],
-                )
-                for i, change in enumerate(base.brands)
-            ]
-        else:
-            names = ["Today"]
-            self._rows = []
-        self.columns = self._columns(names)
-        self._sort = None
-        self.endResetModel()
+        if not results:
+            self.set_columns(self._columns(["Today"]), [])
+            return
+        self.currency = results[0].currency
+        base = results[0]
+        rows = [
+            ComparisonRow(
+                change.brand,
+                change.before.demand,
+                [change.before] + [r.brands[i].after for r in results],
+            )
+            for i, change in enumerate(base.brands)
+        ]
+        names = ["Today"] + [r.scenario.name for r in results]
+        self.set_columns(self._columns(names), rows)
 
-    def _columns(self, names: list[str]) -> list[tuple[str, Any, Any, bool]]:
-        cols: list[tuple[str, Any, Any, bool]] = [
-            ("Brand", lambda r: r.brand, lambda r: r.brand.casefold(), False),
-            ("Demand", lambda r: units(r.demand), lambda r: r.demand, True),
+    def _columns(self, names: list[str]) -> list[RecordColumn[ComparisonRow]]:
+        cols: list[RecordColumn[ComparisonRow]] = [
+            RecordColumn("Brand", lambda r: r.brand, lambda r: r.brand.casefold()),
+            RecordColumn("Demand", lambda r: units(r.demand), lambda r: r.demand, numeric=True),
         ]
         for k, name in enumerate(names):
+            # A long name wraps: no wider than what it heads ("No CBEC,\nfreight up").
+            label = textwrap.fill(name, HEADER_LINE, break_long_words=False)
             cols.append(
-                (
-                    f"{name}\nmargin / month",  # two lines: six columns fit at 1600 px
+                RecordColumn(
+                    f"{label}\nmargin / month",  # six columns fit at 1600 px
                     lambda r, k=k: money(r.cells[k].expected_margin, self.currency),
                     lambda r, k=k: float(r.cells[k].expected_margin),
-                    True,
+                    numeric=True,
+                    tooltip=lambda r, k=k: r.shortfall(k),
+                    colour=(lambda r, k=k: r.margin_colour(k)) if k else None,
+                    header_tip=f"{name}: expected margin a month",
                 )
             )
             cols.append(
-                (
-                    f"{name}\ncoverage",
+                RecordColumn(
+                    f"{label}\ncoverage",
                     lambda r, k=k: percent(r.cells[k].coverage),
                     lambda r, k=k: r.cells[k].coverage,
-                    True,
+                    numeric=True,
+                    tooltip=lambda r, k=k: r.shortfall(k),
+                    colour=(lambda r, k=k: r.coverage_colour(k)) if k else None,
+                    header_tip=f"{name}: share of demand covered",
                 )
             )
         return cols
-
-    def extra_data(self, record: ComparisonRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and column >= 4:
-            k = (column - 2) // 2
-            cell, base = record.cells[k], record.cells[0]
-            worse = (
-                cell.expected_margin < base.expected_margin
-                if column % 2 == 0
-                else cell.allocated < base.allocated
-            )
-            if worse:
-                return QBrush(LOSS)
-        if role == Qt.ItemDataRole.ToolTipRole and column >= 2:
-            return record.cells[(column - 2) // 2].shortfall or None
-        return None

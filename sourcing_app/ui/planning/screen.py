@@ -26,13 +26,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QCompleter,
-    QDoubleSpinBox,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -40,7 +37,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListView,
     QPushButton,
     QScrollArea,
@@ -55,7 +51,7 @@ from PySide6.QtWidgets import (
 
 from sourcing_app.domain.allocation import BrandAllocation, PlanningSettings
 from sourcing_app.domain.enums import Standing
-from sourcing_app.domain.formatting import count, day
+from sourcing_app.domain.formatting import count, day, money
 from sourcing_app.domain.scenarios import Scenario
 from sourcing_app.errors import BadInput, Cancelled, ProgressCallback
 from sourcing_app.services.planning import (
@@ -78,16 +74,21 @@ from sourcing_app.services.scenarios import (
 )
 from sourcing_app.ui.planning.charts import AllocationChart, MarginChangeChart
 from sourcing_app.ui.planning.models import (
-    SORT_ROLE,
     AllocationLinesModel,
     BrandPlanModel,
     BrandRow,
     LineRow,
     ScenarioComparisonModel,
-    money,
-    percent,
 )
+from sourcing_app.ui.planning.summaries import (
+    ERROR_STYLE,
+    brand_summary,
+    scenario_summaries,
+    sentence,
+)
+from sourcing_app.ui.planning.what_if import ScenarioForm
 from sourcing_app.ui.shell.workspace import Workspace
+from sourcing_app.ui.widgets.record_table_model import fit_columns_to_contents
 
 # The allocation lines at 1600 px: a supplier's name wraps at this width and the
 # reasons get the rest of the row, wrapped, but never less than this.
@@ -96,9 +97,6 @@ SUPPLIER_MIN_WIDTH = 120
 REASON_WIDTH = 160
 SUMMARY_LINES = 4  # of scenario summaries before they scroll
 COMPARISON_ROWS = 5  # brands the comparison shows however long the summaries above it
-
-TAX_FIELDS = (("Tariff", "tariff"), ("Consumption tax", "consumption-tax"), ("VAT", "vat"))
-ERROR_STYLE = "color: #b3261e;"
 
 
 def _table(parent: QWidget) -> QTableView:
@@ -116,16 +114,6 @@ def _table(parent: QWidget) -> QTableView:
     return table
 
 
-def _sentence(text: str) -> str:
-    """A reason as a sentence: first letter up (codes keep their case), a full stop."""
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
-def _unbroken(text: str, currency: str) -> str:
-    """Keep "CNY 1,234.50" and "60.0 %" on one line when a summary wraps."""
-    return text.replace(" %", "\u00a0%").replace(f"{currency} ", f"{currency}\u00a0")
-
-
 class PlanningScreen(QWidget):
     planned = Signal(int)  # a new plan is on screen: the number of brands
     scenarios_ran = Signal(int)  # scenario results are on screen: how many scenarios
@@ -137,7 +125,6 @@ class PlanningScreen(QWidget):
         self._plan: PortfolioPlan | None = None
         self._results: list[ScenarioResult] = []
         self._job: int | None = None
-        self._choices = ScenarioChoices((), (), ())
 
         self.status = QLabel("Not planned yet.", self)
         self.status.setWordWrap(True)
@@ -257,87 +244,9 @@ class PlanningScreen(QWidget):
 
     def _build_scenario_tab(self) -> QWidget:
         tab = QWidget(self)
-        form_box = QGroupBox("Build a scenario (the data is never changed)", tab)
-        self.cbec_box = QCheckBox(
-            "CBEC preferential tax withdrawn: CBEC lines taxed as general trade"
-        )
-        self.tax_box = QCheckBox("Tax change:")
-        self.tax_field = QComboBox()
-        for label, key in TAX_FIELDS:
-            self.tax_field.addItem(label, key)
-        self.tax_category = QComboBox()
-        self.tax_rate = QDoubleSpinBox()
-        self.tax_rate.setRange(0, 99.99)
-        self.tax_rate.setDecimals(2)
-        self.tax_rate.setSuffix(" %")
-        self.tax_rate.setValue(10)
-        self.currency_box = QCheckBox("Currency moves:")
-        self.currency = QComboBox()
-        self.currency_move = QDoubleSpinBox()
-        self.currency_move.setRange(-90, 500)
-        self.currency_move.setDecimals(1)
-        self.currency_move.setSuffix(" %")
-        self.currency_move.setValue(10)
-        self.currency_move.setToolTip("+10 % means one unit of it costs 10 % more home currency")
-        self.freight_box = QCheckBox("Freight moves:")
-        self.freight_move = QDoubleSpinBox()
-        self.freight_move.setRange(-100, 500)
-        self.freight_move.setDecimals(1)
-        self.freight_move.setSuffix(" %")
-        self.freight_move.setValue(20)
-        self.freight_move.setToolTip("+20 % means every line's freight per unit costs 20 % more")
-        self.lose_box = QCheckBox("Suppliers lost:")
-        self.lose_codes = QLineEdit()
-        self.lose_codes.setPlaceholderText("supplier codes, e.g. SUP-0012, SUP-0040")
-        self._code_model = QStringListModel(self)
-        completer = QCompleter(self._code_model, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.lose_codes.setCompleter(completer)
-        self.lose_codes.textEdited.connect(lambda t: self.lose_box.setChecked(bool(t.strip())))
-        self.scenario_name = QLineEdit()
-        self.scenario_name.setPlaceholderText("a name to save it under")
-        self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Run the scenario above against today's plan (Ctrl+Enter)")
-        self.run_button.clicked.connect(self.run_form)
-        run_keys = QShortcut(QKeySequence("Ctrl+Return"), tab)
-        run_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        run_keys.activated.connect(self.run_form)
-        self.save_button = QPushButton("Save")
-        self.save_button.clicked.connect(self.save_form)
-
-        # Lists as wide as a short name, not their longest: the brands' table on the left
-        # keeps its width when this tab comes forward.
-        for combo in (self.tax_field, self.tax_category, self.currency):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(12)
-        grid = QGridLayout(form_box)
-        grid.addWidget(self.cbec_box, 0, 0, 1, 4)
-        grid.addWidget(self.tax_box, 1, 0)
-        grid.addWidget(self.tax_field, 1, 1)
-        grid.addWidget(self.tax_category, 1, 2)
-        grid.addWidget(self.tax_rate, 1, 3)
-        grid.addWidget(self.currency_box, 2, 0)
-        grid.addWidget(self.currency, 2, 1)
-        grid.addWidget(self.currency_move, 2, 2)
-        grid.addWidget(self.freight_box, 3, 0)
-        grid.addWidget(self.freight_move, 3, 1)
-        grid.addWidget(self.lose_box, 4, 0)
-        grid.addWidget(self.lose_codes, 4, 1, 1, 3)
-        name_row = QHBoxLayout()
-        name_row.addWidget(QLabel("Name:"))
-        name_row.addWidget(self.scenario_name, 1)
-        name_row.addWidget(self.save_button)
-        name_row.addWidget(self.run_button)
-        grid.addLayout(name_row, 5, 0, 1, 4)
-        # Touching a change's fields ticks its box: what you edit is what runs.
-        self.tax_field.activated.connect(lambda _i: self.tax_box.setChecked(True))
-        self.tax_category.activated.connect(lambda _i: self.tax_box.setChecked(True))
-        self.tax_rate.valueChanged.connect(lambda _v: self.tax_box.setChecked(True))
-        self.currency.activated.connect(lambda _i: self.currency_box.setChecked(True))
-        self.currency_move.valueChanged.connect(lambda _v: self.currency_box.setChecked(True))
-        self.freight_move.valueChanged.connect(lambda _v: self.freight_box.setChecked(True))
+        self.form = form_box = ScenarioForm(tab)
+        form_box.run_requested.connect(self.run_form)
+        form_box.save_requested.connect(self.save_form)
 
         saved_box = QGroupBox("Saved scenarios", tab)
         self.saved_model = QStringListModel(self)
@@ -370,7 +279,6 @@ class PlanningScreen(QWidget):
         top.addWidget(saved_box, 2, Qt.AlignmentFlag.AlignTop)
         for box in (form_box, saved_box):
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        grid.setVerticalSpacing(4)
 
         self.result_summary = QLabel("Build a scenario above, or pick saved ones, and run it.", tab)
         self.result_summary.setWordWrap(True)
@@ -382,6 +290,9 @@ class PlanningScreen(QWidget):
         self.comparison_table = _table(tab)
         self.comparison_table.setModel(self.comparison_model)
         self.comparison_table.horizontalHeader().setStretchLastSection(False)
+        self.comparison_table.horizontalHeader().sortIndicatorChanged.connect(
+            lambda _column, _order: fit_columns_to_contents(self.comparison_table)
+        )
 
         # Three scenarios' summaries take room: the chart gives way before the table,
         # which always shows a handful of brands.
@@ -511,7 +422,7 @@ class PlanningScreen(QWidget):
         selected = self._selected_brand_id()
         self._plan = plan
         self._results = []
-        self._set_choices(choices)
+        self.form.set_choices(choices)
         rows = [BrandRow(b, plan.overview(b.brand_id), plan.home_currency) for b in plan.brands]
         self.brand_model.set_rows(rows)
         self.brand_table.resizeColumnsToContents()
@@ -534,19 +445,6 @@ class PlanningScreen(QWidget):
         self.select_row(row if row >= 0 else 0)
         self.planned.emit(len(rows))
 
-    def _set_choices(self, choices: ScenarioChoices) -> None:
-        self._choices = choices
-        for combo, items in (
-            (self.tax_category, choices.categories),
-            (self.currency, choices.currencies),
-        ):
-            current = combo.currentText()
-            combo.clear()
-            combo.addItems(list(items))
-            if current in items:
-                combo.setCurrentText(current)
-        self._code_model.setStringList(list(choices.supplier_codes))
-
     # --- the selected brand ----------------------------------------------------------------
 
     def select_row(self, row: int) -> None:
@@ -557,18 +455,11 @@ class PlanningScreen(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
 
-    def select_brand(self, name: str) -> None:
-        for row in range(self.brand_model.rowCount()):
-            if self.brand_model.row(row).plan.brand == name:
-                self.select_row(row)
-                return
-        raise KeyError(name)
-
     def _selected_brand_id(self) -> int | None:
         index = self.brand_table.selectionModel().currentIndex()
         if not index.isValid():
             return None
-        return self.brand_model.row(index.row()).plan.brand_id
+        return self.brand_model.row_at(index.row()).plan.brand_id
 
     def _brand_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show_brand()
@@ -602,20 +493,7 @@ class PlanningScreen(QWidget):
         table.setColumnWidth(0, min(table.columnWidth(0), SUPPLIER_WIDTH))
         self._fit_reasons()
         overview = self._plan.overview(shown.brand_id)
-        parts = [
-            f"<b>{shown.brand}</b>{' (hot-selling, planned first)' if shown.hot_selling else ''}"
-            f" — {label}: demand {shown.demand:,} units a month, allocated "
-            f"{shown.allocated:,}, expected margin {money(shown.expected_margin, currency)} "
-            f"a month, vertical {percent(shown.vertical_share)}, HHI "
-            f"{'—' if shown.hhi is None else f'{shown.hhi:.2f}'}."
-        ]
-        if shown.shortfall:
-            parts.append(f"<span style='{ERROR_STYLE}'>{_sentence(shown.shortfall)}</span>")
-        if shown.floor_words:
-            parts.append(_sentence(shown.floor_words))
-        if overview is not None and overview.flags:
-            parts.append("Flags: " + "; ".join(f.message for f in overview.flags) + ".")
-        self.brand_summary.setText(_unbroken("<br>".join(parts), currency))
+        self.brand_summary.setText(brand_summary(label, shown, overview, currency))
 
     def _fit_reasons(self) -> None:
         """The reasons wrap in the width left, so every reason can be read whole.
@@ -643,67 +521,11 @@ class PlanningScreen(QWidget):
 
     # --- scenarios -----------------------------------------------------------------------
 
-    def scenario_from_form(self) -> Scenario:
-        """The scenario the form describes; BadInput if it describes none or is wrong."""
-        changes: list[str] = []
-        if self.cbec_box.isChecked():
-            changes.append("cbec-withdrawn")
-        if self.tax_box.isChecked():
-            category = self.tax_category.currentText()
-            if not category:
-                raise BadInput("choose a tax category for the tax change")
-            rate = f"{self.tax_rate.value():g}%"
-            changes.append(f"{self.tax_field.currentData()}:{category}:{rate}")
-        if self.currency_box.isChecked():
-            if not self.currency.currentText():
-                raise BadInput("choose a currency to move")
-            changes.append(
-                f"currency:{self.currency.currentText()}:{self.currency_move.value():+g}%"
-            )
-        if self.freight_box.isChecked():
-            changes.append(f"freight:{self.freight_move.value():+g}%")
-        if self.lose_box.isChecked():
-            codes = ",".join(c.strip() for c in self.lose_codes.text().split(",") if c.strip())
-            changes.append(f"lose:{codes}")
-        name = self.scenario_name.text().strip() or "What-if"
-        return Scenario.from_texts(name, changes)
-
-    def fill_form(self, scenario: Scenario) -> None:
-        for box in (
-            self.cbec_box,
-            self.tax_box,
-            self.currency_box,
-            self.freight_box,
-            self.lose_box,
-        ):
-            box.setChecked(False)
-        self.lose_codes.clear()
-        for change in scenario.changes:
-            kind = change.kind.value
-            if kind == "cbec-withdrawn":
-                self.cbec_box.setChecked(True)
-            elif kind in ("tariff", "consumption-tax", "vat"):
-                self.tax_field.setCurrentIndex(self.tax_field.findData(kind))
-                self.tax_category.setCurrentText(change.target)
-                self.tax_rate.setValue(float(change.value) * 100)
-                self.tax_box.setChecked(True)
-            elif kind == "currency":
-                self.currency.setCurrentText(change.target)
-                self.currency_move.setValue(float(change.value) * 100)
-                self.currency_box.setChecked(True)
-            elif kind == "freight":
-                self.freight_move.setValue(float(change.value) * 100)
-                self.freight_box.setChecked(True)
-            else:
-                self.lose_codes.setText(", ".join(change.suppliers))
-                self.lose_box.setChecked(True)
-        self.scenario_name.setText(scenario.name)
-
     def save_form(self) -> None:
         try:
-            if not self.scenario_name.text().strip():
+            if not self.form.name():
                 raise BadInput("give the scenario a name to save it under")
-            saved = save_scenario(self.workspace.engine, self.scenario_from_form())
+            saved = save_scenario(self.workspace.engine, self.form.scenario())
         except BadInput as error:
             self._fail(str(error))
             return
@@ -712,7 +534,7 @@ class PlanningScreen(QWidget):
 
     def run_form(self) -> None:
         try:
-            scenario = self.scenario_from_form()
+            scenario = self.form.scenario()
         except BadInput as error:
             self._fail(str(error))
             return
@@ -749,7 +571,7 @@ class PlanningScreen(QWidget):
         names = self._selected_names()
         if names:
             try:
-                self.fill_form(load_scenario(self.workspace.engine, names[0]))
+                self.form.fill(load_scenario(self.workspace.engine, names[0]))
             except BadInput as error:
                 self._fail(str(error))
 
@@ -802,7 +624,7 @@ class PlanningScreen(QWidget):
     def _show_results(self) -> None:
         results = self._results
         self.comparison_model.set_results(results)
-        self.comparison_table.resizeColumnsToContents()
+        fit_columns_to_contents(self.comparison_table)
         self.margin_chart.show_results(results)
         self.export_button.setEnabled(bool(results))
         self.lines_under.blockSignals(True)
@@ -812,38 +634,7 @@ class PlanningScreen(QWidget):
             self.lines_under.addItem(f"Under {r.scenario.name}")
         self.lines_under.blockSignals(False)
         self._show_brand()
-        if not results:
-            self.result_summary.setText("Build a scenario above, or pick saved ones, and run it.")
-            return
-        parts = []
-        for r in results:
-            cur = r.currency
-            bad = [b.brand for b in r.unprofitable]
-            short = [f"{b.brand} (short by {b.after.uncovered:,} units)" for b in r.uncovered]
-            standings = [
-                f"{c.supplier_code} {c.before.value} → {c.after.value}" for c in r.standing_changes
-            ]
-            shown = ", ".join(standings[:4]) + (
-                f" and {len(standings) - 4} more" if len(standings) > 4 else ""
-            )
-            warn = f"<span style='{ERROR_STYLE}'>{{}}</span>"
-            parts.append(
-                f"<b>{r.scenario.name}</b> ({r.scenario.describe()}): expected margin "
-                f"{money(r.margin_before, cur)} → {money(r.margin_after, cur)} a month. "
-                + (
-                    warn.format(f"Unprofitable: {', '.join(bad)}.")
-                    if bad
-                    else "Unprofitable: none."
-                )
-                + " "
-                + (
-                    warn.format(f"Losing coverage: {', '.join(short)}.")
-                    if short
-                    else "Losing coverage: none."
-                )
-                + f" Standings changing: {shown or 'none'}."
-            )
-        self.result_summary.setText(_unbroken("<br>".join(parts), results[0].currency))
+        self.result_summary.setText(scenario_summaries(results))
 
     def export_results(self, path: Path | str, fmt: str | None = None) -> None:
         """Write the scenario results on screen as CSV or JSON (by the file's extension)."""
@@ -877,8 +668,8 @@ class PlanningScreen(QWidget):
 
     def _fail(self, reason: str) -> None:
         self.status.setStyleSheet(ERROR_STYLE)
-        self.status.setText(_sentence(reason))
+        self.status.setText(sentence(reason))
         self.failed.emit(reason)
 
 
-__all__ = ["PlanningScreen", "SORT_ROLE"]
+__all__ = ["PlanningScreen"]

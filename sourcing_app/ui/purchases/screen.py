@@ -1,22 +1,21 @@
 """Purchases and deliveries: record and edit them, a page of lines at a time.
 
-The lines table pages through `PurchaseList` (LIMIT queries, keyset paging),
-so a million lines open as fast as a hundred; the view asks for the next page
-as the buyer scrolls (canFetchMore/fetchMore). Sorting re-queries in SQL.
-Recording a line with a Watch or Avoid supplier follows docs/standings-and-flags.md
-through `EditDialog`.
+Above, the filters and the purchase lines (paged by `PurchaseTableModel` in
+ui/purchases/models.py); below, the chosen line's deliveries. Recording a line
+with a Watch or Avoid supplier follows docs/standings-and-flags.md through
+`EditDialog`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
-    QPersistentModelIndex,
+    QObject,
     QSignalBlocker,
     Qt,
     QTimer,
@@ -25,10 +24,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,10 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sourcing_app.domain.formatting import day
 from sourcing_app.services.editing import Saved
 from sourcing_app.services.purchase_list import (
-    SORT_KEYS,
     DeliveryRow,
     PurchaseFilter,
     PurchaseList,
@@ -51,360 +46,16 @@ from sourcing_app.services.purchase_list import (
 )
 from sourcing_app.services.settings import load_settings
 from sourcing_app.ui.dialogs.edit_dialogs import WARNING_STYLE, EditDialog
+from sourcing_app.ui.purchases.filters import OptionalDate
+from sourcing_app.ui.purchases.models import (
+    LINE_COLUMNS,
+    DeliveryTableModel,
+    PurchaseTableModel,
+)
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.shell.undo_commands import EditSession
 from sourcing_app.ui.shell.workspace import Workspace
-from sourcing_app.ui.widgets.forms import DATE_FORMAT, fill_combo, pydate, qdate
-
-ModelIndex = QModelIndex | QPersistentModelIndex
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-def show_date(value: dt.date | None) -> str:
-    return "" if value is None else day(value)
-
-
-def show_money(currency: str, amount: Decimal) -> str:
-    return f"{currency} {amount:,.2f}"
-
-
-# (header, the row's field it sorts by or "")
-_LINE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Line", "line_ref"),
-    ("Supplier", ""),
-    ("Brand", ""),
-    ("SKU", ""),
-    ("Ordered on", "order_date"),
-    ("Promised", "promised_date"),
-    ("Ordered", "ordered_qty"),
-    ("Unit price", ""),
-    ("Rate to home", ""),
-    ("Regime", ""),
-    ("Delivered", ""),
-    ("Accepted", ""),
-    ("Status", ""),
-)
-_REGIMES = {"cbec": "CBEC", "general": "General trade", "postal": "Postal"}
-
-
-class PurchaseTableModel(QAbstractTableModel):
-    """Purchase lines, fetched a page at a time in the order SQL sorts them."""
-
-    loaded = Signal(int)  # the number of lines matching the filter
-    loading = Signal()  # a slow query started off the UI thread
-    failed = Signal(str)  # a query failed, in words
-
-    def __init__(self, purchases: PurchaseList, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.purchases = purchases
-        self.rows: list[PurchaseRow] = []
-        self.total = 0
-        self.where = PurchaseFilter()
-        # Latest line references first: PO numbers rise with time, and the
-        # unique index makes this order instant on a million lines, where
-        # sorting by order date needs a scan of every line (about 0.6 s).
-        self.sort_key = "line_ref"
-        self.descending = True
-        self.as_of = dt.date.today()
-        self.grace_days = 2
-        self.home_currency = "CNY"
-        self.generation = 0  # bumped by each reload; late answers to older ones are dropped
-        self.fetching = False
-        self.runner: BackgroundRunner | None = None
-
-    def use_background(self, runner: BackgroundRunner) -> None:
-        """Run slow queries on `runner`'s threads (the screen does; tests of the model may not)."""
-        self.runner = runner
-        runner.succeeded.connect(self._arrived)
-        runner.failed.connect(self._failed)
-
-    # --- loading -------------------------------------------------------------------
-
-    def set_filter(self, where: PurchaseFilter) -> None:
-        self.where = where
-        self.reload()
-
-    def slow(self) -> bool:
-        """Whether the query must scan every line, no index serving it (0.2-0.7 s on a
-        million lines): such queries run off the UI thread when a runner is set."""
-        w = self.where
-        narrowed = (
-            w.supplier_id is not None
-            or w.brand_id is not None
-            or w.line_id is not None
-            or bool(w.line_ref_prefix.strip())
-        )
-        dated = w.ordered_from is not None or w.ordered_to is not None
-        return not narrowed and (self.sort_key != "line_ref" or dated)
-
-    def reload(self) -> None:
-        self.generation += 1
-        generation, where, sort, descending = (
-            self.generation,
-            self.where,
-            self.sort_key,
-            self.descending,
-        )
-
-        def read() -> tuple[str, int, int, list[PurchaseRow]]:
-            total = self.purchases.count(where)
-            return (
-                "first",
-                generation,
-                total,
-                self.purchases.page(where, sort=sort, descending=descending),
-            )
-
-        if self.runner is None or not self.slow():
-            self._arrived(0, read())
-            return
-        self.fetching = True
-        self.loading.emit()
-        self.runner.start(read)
-
-    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self.rows) < self.total and not self.fetching
-
-    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or not self.rows or self.fetching:
-            return
-        generation, where, sort, descending, after = (
-            self.generation,
-            self.where,
-            self.sort_key,
-            self.descending,
-            self.rows[-1],
-        )
-
-        def read() -> tuple[str, int, int, list[PurchaseRow]]:
-            return (
-                "more",
-                generation,
-                0,
-                self.purchases.page(where, sort=sort, descending=descending, after=after),
-            )
-
-        if self.runner is None or not self.slow():
-            self._arrived(0, read())
-            return
-        self.fetching = True
-        self.runner.start(read)
-
-    def _arrived(self, _job: int, result: object) -> None:
-        kind, generation, total, rows = result  # type: ignore[misc]
-        if generation != self.generation:
-            return  # the filter or order changed while this was being read
-        self.fetching = False
-        if kind == "first":
-            self.beginResetModel()
-            self.total = total
-            self.rows = rows
-            self.endResetModel()
-            self.loaded.emit(self.total)
-            return
-        if not rows:
-            self.total = len(self.rows)  # lines removed since the count
-            return
-        first = len(self.rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self.rows.extend(rows)
-        self.endInsertRows()
-
-    def _failed(self, _job: int, error: object) -> None:
-        self.fetching = False
-        self.failed.emit(str(error) or type(error).__name__)
-
-    def refresh_line(self, line_id: int) -> None:
-        """One line re-read after an edit or a delivery: one ranged dataChanged."""
-        for row, line in enumerate(self.rows):
-            if line.id == line_id:
-                fresh = self.purchases.line(line_id)
-                if fresh is not None:
-                    self.rows[row] = fresh
-                    self.dataChanged.emit(
-                        self.index(row, 0), self.index(row, len(_LINE_COLUMNS) - 1)
-                    )
-                return
-
-    def row_of(self, line_id: int) -> int:
-        return next((i for i, line in enumerate(self.rows) if line.id == line_id), -1)
-
-    # --- Qt model ------------------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_LINE_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_LINE_COLUMNS):
-            return None
-        header, key = _LINE_COLUMNS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"Rate to {self.home_currency}" if section == 8 else header
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if section == 8:
-                return "The exchange rate frozen on the line when it was ordered"
-            return f"Sort by {header.lower()}" if key else "This column does not sort"
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        line = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(line, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (6, 7, 8, 10, 11):
-            return _RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 1:
-                return f"{line.supplier_name} ({line.supplier_code})"
-            if column == 12 and line.last_delivered is not None:
-                return f"Last delivery {show_date(line.last_delivered)}"
-        if role == Qt.ItemDataRole.UserRole:
-            return line.id
-        return None
-
-    def _text(self, line: PurchaseRow, column: int) -> str:
-        if column == 0:
-            return line.line_ref
-        if column == 1:
-            return line.supplier_code
-        if column == 2:
-            return line.brand
-        if column == 3:
-            return line.sku
-        if column == 4:
-            return show_date(line.order_date)
-        if column == 5:
-            return show_date(line.promised_date)
-        if column == 6:
-            return f"{line.ordered_qty:,} units"
-        if column == 7:
-            return show_money(line.currency, line.unit_price)
-        if column == 8:
-            return f"{line.fx_rate.normalize():f} per {line.currency}"  # "7.5 per EUR"
-        if column == 9:
-            return _REGIMES.get(line.regime, line.regime)
-        if column == 10:
-            return f"{line.delivered_qty:,} units" if line.deliveries else "—"
-        if column == 11:
-            if not line.deliveries or not line.ordered_qty:
-                return "—"
-            share = min(line.accepted_qty, line.ordered_qty) / line.ordered_qty
-            return f"{line.accepted_qty:,} ({share:.0%})"
-        if column == 12:
-            return line.status(self.as_of, self.grace_days)
-        return ""
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(_LINE_COLUMNS):
-            return
-        key = _LINE_COLUMNS[column][1]
-        if not key or key not in SORT_KEYS:
-            return  # joined columns would need a scan of every line; not offered
-        descending = order == Qt.SortOrder.DescendingOrder
-        if (key, descending) == (self.sort_key, self.descending):
-            return  # already in this order (or not loaded yet: the first load will be)
-        self.sort_key = key
-        self.descending = descending
-        self.reload()
-
-
-_DELIVERY_COLUMNS = ("Delivered on", "Delivered", "Rejected", "Accepted", "Lead time", "Clearance")
-
-
-class DeliveryTableModel(QAbstractTableModel):
-    """The deliveries of one purchase line."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[DeliveryRow] = []
-
-    def set_rows(self, rows: list[DeliveryRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_DELIVERY_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(_DELIVERY_COLUMNS)
-        ):
-            return _DELIVERY_COLUMNS[section]
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        d = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                show_date(d.delivered_date),
-                f"{d.delivered_qty:,} units",
-                f"{d.rejected_qty:,} units",
-                f"{d.delivered_qty - d.rejected_qty:,} units",
-                f"{d.lead_days} days",
-                "—" if d.clearance_days is None else f"{d.clearance_days} days",
-            )[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
-            return _RIGHT
-        if role == Qt.ItemDataRole.UserRole:
-            return d.id
-        return None
-
-
-class _OptionalDate(QWidget):
-    """A date filter that may be off ("any")."""
-
-    changed = Signal()
-
-    def __init__(self, label: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.enabled = QCheckBox(label, self)
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat(DATE_FORMAT)
-        self.edit.setEnabled(False)
-        layout.addWidget(self.enabled)
-        layout.addWidget(self.edit)
-        self.enabled.toggled.connect(self.edit.setEnabled)
-        self.enabled.toggled.connect(lambda _on: self.changed.emit())
-        self.edit.dateChanged.connect(lambda _d: self.changed.emit())
-
-    def value(self) -> dt.date | None:
-        return pydate(self.edit.date()) if self.enabled.isChecked() else None
-
-    def set_value(self, value: dt.date | None) -> None:
-        if value is not None:
-            self.edit.setDate(qdate(value))
-        self.enabled.setChecked(value is not None)
+from sourcing_app.ui.widgets.forms import fill_combo, qdate
 
 
 class PurchasesScreen(QWidget):
@@ -449,6 +100,9 @@ class PurchasesScreen(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_moved)
+        self._natural: list[int] = []  # each line column's width before fitting the view
+        self._arrow: list[int] = []  # each header's width with the sort arrow beside it
+        self.table.viewport().installEventFilter(self)
         lower = QWidget(splitter)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 6, 0, 0)
@@ -525,8 +179,8 @@ class PurchasesScreen(QWidget):
         row = QHBoxLayout()
         self.supplier_filter = self._choice("All suppliers")
         self.brand_filter = self._choice("All brands")
-        self.from_filter = _OptionalDate("Ordered from", self)
-        self.to_filter = _OptionalDate("to", self)
+        self.from_filter = OptionalDate("Ordered from", self)
+        self.to_filter = OptionalDate("to", self)
         self.ref_filter = QLineEdit(self)
         self.ref_filter.setPlaceholderText("Line reference starts with…")
         self.ref_filter.setClearButtonEnabled(True)
@@ -614,14 +268,15 @@ class PurchasesScreen(QWidget):
         return table
 
     def _sort_indicator_moved(self, column: int, _order: Qt.SortOrder) -> None:
-        if not _LINE_COLUMNS[column][1]:  # not sortable: point back at the real order
-            sorted_by = next(i for i, c in enumerate(_LINE_COLUMNS) if c[1] == self.model.sort_key)
+        if not LINE_COLUMNS[column][1]:  # not sortable: point back at the real order
+            sorted_by = next(i for i, c in enumerate(LINE_COLUMNS) if c[1] == self.model.sort_key)
             order = Qt.SortOrder.AscendingOrder
             if self.model.descending:
                 order = Qt.SortOrder.DescendingOrder
             header = self.table.horizontalHeader()
             with QSignalBlocker(header):
                 header.setSortIndicator(sorted_by, order)
+        self._fit_columns()  # the arrow's room goes with it
 
     # --- filtering -----------------------------------------------------------------------
 
@@ -682,16 +337,70 @@ class PurchasesScreen(QWidget):
         11: "99,999 (100%)",
         12: "Late: nothing delivered",
     }
+    # When the lines are wider than the view, these columns give way in turn, each down
+    # to the width of its text here: the status to its usual longest, the brand to its
+    # first two words, then the status further ("Late: nothing…" still says late), the
+    # SKU, a code, last. What is cut off is in the cell's tooltip.
+    _GIVE_WAY = (
+        (12, "Part-delivered, late"),
+        (2, "Southern Cross"),
+        (12, "Late: nothing"),
+        (3, "KMN014-S2"),
+    )
 
     def _size_columns(self) -> None:
-        if self.model.rows and not getattr(self, "_sized", False):
-            self.table.resizeColumnsToContents()
-            metrics = self.table.fontMetrics()
+        """Each column as wide as its text, measured once, on the first rows."""
+        if self.model.rows and not self._natural:
+            table = self.table
+            header = table.horizontalHeader()
+            table.resizeColumnsToContents()
+            # Room for the sort arrow only where it is shown: the sorted column
+            # (`_fit_columns` adds it), not in every header.
+            header.setSortIndicatorShown(False)
+            bare = [
+                max(table.sizeHintForColumn(c), header.sectionSizeFromContents(c).width())
+                for c in range(len(LINE_COLUMNS))
+            ]
+            header.setSortIndicatorShown(True)
+            self._arrow = [
+                header.sectionSizeFromContents(c).width() for c in range(len(LINE_COLUMNS))
+            ]
+            metrics = table.fontMetrics()
             for column, widest in self._WIDEST.items():
-                wanted = metrics.horizontalAdvance(widest) + 16
-                if self.table.columnWidth(column) < wanted:
-                    self.table.setColumnWidth(column, wanted)
-            self._sized = True
+                bare[column] = max(bare[column], metrics.horizontalAdvance(widest) + 16)
+            self._natural = bare
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The lines fit the view: the status, brand and SKU give way, down to a minimum.
+
+        Again whenever the view changes width (the window resized, a scroll bar shown)
+        and when the sort arrow moves to another column.
+        """
+        if not self._natural:
+            return
+        table = self.table
+        widths = list(self._natural)
+        sorted_by = table.horizontalHeader().sortIndicatorSection()
+        if 0 <= sorted_by < len(widths):
+            widths[sorted_by] = max(widths[sorted_by], self._arrow[sorted_by])
+        over = sum(widths) - table.viewport().width()
+        metrics = table.fontMetrics()
+        for column, narrowest in self._GIVE_WAY:
+            if over <= 0:
+                break
+            least = metrics.horizontalAdvance(narrowest) + 16
+            cut = min(over, max(0, widths[column] - least))
+            widths[column] -= cut
+            over -= cut
+        for column, width in enumerate(widths):
+            if table.columnWidth(column) != width:
+                table.setColumnWidth(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     # --- selection -----------------------------------------------------------------------
 

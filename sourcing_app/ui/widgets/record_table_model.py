@@ -1,9 +1,10 @@
-"""A read-only table of records (sub-scores, walk steps, channels, brands, flags).
+"""A read-only table of records (sub-scores, walk steps, channels, brands, flags, plans).
 
-The small tables of the detail panes and the Brands screen share this model:
-each column says how a record reads, sorts, aligns and colours. The tables are
-small (tens to a few thousand rows), so sorting a Python list is enough here;
-the 100k-row supplier table has its own model.
+The small tables of the detail panes, the Dashboard, the Brands and the Planning
+screens share this model: each column says how a record reads, sorts, aligns and
+colours. The tables are small (tens to a few thousand rows), so sorting a Python
+list is enough here (docs/architecture.md); the 100k-row supplier table and the
+paged purchase lines have their own models.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QTableView
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the column's sort key for the record
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 10
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -36,12 +39,26 @@ class RecordColumn(Generic[Row]):
 
 
 class RecordTableModel(QAbstractTableModel, Generic[Row]):
-    def __init__(self, columns: Sequence[RecordColumn[Row]], parent: QObject | None = None) -> None:
+    """Rows of one kind of record, sorted in their own list.
+
+    With `keep_sort`, new rows arrive in the order the buyer last sorted by (a
+    re-plan keeps the brands sorted by demand); without it, in the order given.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[RecordColumn[Row]],
+        parent: QObject | None = None,
+        *,
+        keep_sort: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self._rows: list[Row] = []
         self._brushes: dict[str, QBrush] = {}
         self._colours: dict[str, QColor] = {}
+        self._keep_sort = keep_sort
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
 
     @property
     def rows(self) -> list[Row]:
@@ -50,6 +67,16 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        if self._keep_sort and self._sorted_by is not None:
+            self._sort_rows(*self._sorted_by)
+        self.endResetModel()
+
+    def set_columns(self, columns: Sequence[RecordColumn[Row]], rows: Sequence[Row]) -> None:
+        """New columns and rows at once (a comparison gaining a scenario's columns)."""
+        self.beginResetModel()
+        self.columns = list(columns)
+        self._rows = list(rows)
+        self._sorted_by = None
         self.endResetModel()
 
     def row_at(self, row: int) -> Row:
@@ -79,11 +106,11 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
             hex_ = column.chip(record)
             return None if not hex_ else self._colour(hex_)
         if role == Qt.ItemDataRole.FontRole and column.bold is not None and column.bold(record):
-            from PySide6.QtGui import QFont
-
             font = QFont()
             font.setBold(True)
             return font
+        if role == SORT_ROLE:
+            return (column.sort_key or column.text)(record)
         if role == RECORD_ROLE:
             return record
         return None
@@ -110,21 +137,25 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
             return
-        spec = self.columns[column]
-        key = spec.sort_key or spec.text
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         held = [(id(self._rows[i.row()]), i.column()) for i in persistent]
-        known = [r for r in self._rows if key(r) is not None]
-        blank = [r for r in self._rows if key(r) is None]
-        known.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self._rows = known + blank
+        self._sorted_by = (column, order)
+        self._sort_rows(column, order)
         if persistent:
             where = {id(r): n for n, r in enumerate(self._rows)}
             self.changePersistentIndexList(
                 persistent, [self.index(where[ident], c) for ident, c in held]
             )
         self.layoutChanged.emit()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        spec = self.columns[column]
+        key = spec.sort_key or spec.text
+        known = [r for r in self._rows if key(r) is not None]
+        blank = [r for r in self._rows if key(r) is None]
+        known.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows = known + blank  # no value last, whichever way
 
     def _brush(self, hex_: str) -> QBrush:
         brush = self._brushes.get(hex_)
@@ -141,7 +172,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
 
 def record_view(model: QAbstractTableModel, *, sortable: bool = True, stretch_last: bool = True):  # type: ignore[no-untyped-def]
     """A read-only, row-selecting table view in the app's style, for `model`."""
-    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView
 
     view = QTableView()
     view.setModel(model)
@@ -158,3 +189,25 @@ def record_view(model: QAbstractTableModel, *, sortable: bool = True, stretch_la
     view.horizontalHeader().setHighlightSections(False)
     view.setSortingEnabled(sortable)
     return view
+
+
+def fit_columns_to_contents(view: QTableView) -> None:
+    """Each column as wide as its cells and its header's words, with room for the sort
+    arrow only in the column that shows it (Qt keeps that room in every header, which
+    costs a wide table its last column at 1600 px). Again when the arrow moves."""
+    header = view.horizontalHeader()
+    count = header.count()
+    arrow = header.isSortIndicatorShown()
+    header.setSortIndicatorShown(False)
+    widths = [
+        max(view.sizeHintForColumn(c), header.sectionSizeFromContents(c).width())
+        for c in range(count)
+    ]
+    header.setSortIndicatorShown(arrow)
+    sorted_by = header.sortIndicatorSection()
+    if arrow and 0 <= sorted_by < count:
+        widths[sorted_by] = max(
+            widths[sorted_by], header.sectionSizeFromContents(sorted_by).width()
+        )
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)

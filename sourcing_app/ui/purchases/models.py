@@ -1,0 +1,355 @@
+"""Table models of the Purchases screen: purchase lines a page at a time, one line's deliveries.
+
+The lines page through `PurchaseList` (LIMIT queries, keyset paging), so a
+million lines open as fast as a hundred; the view asks for the next page as the
+buyer scrolls (canFetchMore/fetchMore). Sorting re-queries in SQL
+(docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from sourcing_app.domain.formatting import NO_VALUE, day
+from sourcing_app.services.purchase_list import (
+    SORT_KEYS,
+    DeliveryRow,
+    PurchaseFilter,
+    PurchaseList,
+    PurchaseRow,
+)
+from sourcing_app.ui.shell.background import BackgroundRunner
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def show_date(value: dt.date | None) -> str:
+    return "" if value is None else day(value)
+
+
+def show_money(currency: str, amount: Decimal) -> str:
+    return f"{currency} {amount:,.2f}"
+
+
+# (header, the row's field it sorts by or "")
+LINE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Line", "line_ref"),
+    ("Supplier", ""),
+    ("Brand", ""),
+    ("SKU", ""),
+    ("Ordered on", "order_date"),
+    ("Promised", "promised_date"),
+    ("Ordered", "ordered_qty"),
+    ("Unit price", ""),
+    ("Rate to home", ""),
+    ("Regime", ""),
+    ("Delivered", ""),
+    ("Accepted", ""),
+    ("Status", ""),
+)
+# Text columns that give way when the lines are wider than the view: the brand, the
+# SKU and the status (each also in full in its tooltip).
+NARROWED = (2, 3, 12)
+_REGIMES = {"cbec": "CBEC", "general": "General trade", "postal": "Postal"}
+
+
+class PurchaseTableModel(QAbstractTableModel):
+    """Purchase lines, fetched a page at a time in the order SQL sorts them."""
+
+    loaded = Signal(int)  # the number of lines matching the filter
+    loading = Signal()  # a slow query started off the UI thread
+    failed = Signal(str)  # a query failed, in words
+
+    def __init__(self, purchases: PurchaseList, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.purchases = purchases
+        self.rows: list[PurchaseRow] = []
+        self.total = 0
+        self.where = PurchaseFilter()
+        # Latest line references first: PO numbers rise with time, and the
+        # unique index makes this order instant on a million lines, where
+        # sorting by order date needs a scan of every line (about 0.6 s).
+        self.sort_key = "line_ref"
+        self.descending = True
+        self.as_of = dt.date.today()
+        self.grace_days = 2
+        self.home_currency = "CNY"
+        self.generation = 0  # bumped by each reload; late answers to older ones are dropped
+        self.fetching = False
+        self.runner: BackgroundRunner | None = None
+
+    def use_background(self, runner: BackgroundRunner) -> None:
+        """Run slow queries on `runner`'s threads (the screen does; tests of the model may not)."""
+        self.runner = runner
+        runner.succeeded.connect(self._arrived)
+        runner.failed.connect(self._failed)
+
+    # --- loading -------------------------------------------------------------------
+
+    def set_filter(self, where: PurchaseFilter) -> None:
+        self.where = where
+        self.reload()
+
+    def slow(self) -> bool:
+        """Whether the query must scan every line, no index serving it (0.2-0.7 s on a
+        million lines): such queries run off the UI thread when a runner is set."""
+        w = self.where
+        narrowed = (
+            w.supplier_id is not None
+            or w.brand_id is not None
+            or w.line_id is not None
+            or bool(w.line_ref_prefix.strip())
+        )
+        dated = w.ordered_from is not None or w.ordered_to is not None
+        return not narrowed and (self.sort_key != "line_ref" or dated)
+
+    def reload(self) -> None:
+        self.generation += 1
+        generation, where, sort, descending = (
+            self.generation,
+            self.where,
+            self.sort_key,
+            self.descending,
+        )
+
+        def read() -> tuple[str, int, int, list[PurchaseRow]]:
+            total = self.purchases.count(where)
+            return (
+                "first",
+                generation,
+                total,
+                self.purchases.page(where, sort=sort, descending=descending),
+            )
+
+        if self.runner is None or not self.slow():
+            self._arrived(0, read())
+            return
+        self.fetching = True
+        self.loading.emit()
+        self.runner.start(read)
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self.rows) < self.total and not self.fetching
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self.rows or self.fetching:
+            return
+        generation, where, sort, descending, after = (
+            self.generation,
+            self.where,
+            self.sort_key,
+            self.descending,
+            self.rows[-1],
+        )
+
+        def read() -> tuple[str, int, int, list[PurchaseRow]]:
+            return (
+                "more",
+                generation,
+                0,
+                self.purchases.page(where, sort=sort, descending=descending, after=after),
+            )
+
+        if self.runner is None or not self.slow():
+            self._arrived(0, read())
+            return
+        self.fetching = True
+        self.runner.start(read)
+
+    def _arrived(self, _job: int, result: object) -> None:
+        kind, generation, total, rows = result  # type: ignore[misc]
+        if generation != self.generation:
+            return  # the filter or order changed while this was being read
+        self.fetching = False
+        if kind == "first":
+            self.beginResetModel()
+            self.total = total
+            self.rows = rows
+            self.endResetModel()
+            self.loaded.emit(self.total)
+            return
+        if not rows:
+            self.total = len(self.rows)  # lines removed since the count
+            return
+        first = len(self.rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self.rows.extend(rows)
+        self.endInsertRows()
+
+    def _failed(self, _job: int, error: object) -> None:
+        self.fetching = False
+        self.failed.emit(str(error) or type(error).__name__)
+
+    def refresh_line(self, line_id: int) -> None:
+        """One line re-read after an edit or a delivery: one ranged dataChanged."""
+        for row, line in enumerate(self.rows):
+            if line.id == line_id:
+                fresh = self.purchases.line(line_id)
+                if fresh is not None:
+                    self.rows[row] = fresh
+                    self.dataChanged.emit(
+                        self.index(row, 0), self.index(row, len(LINE_COLUMNS) - 1)
+                    )
+                return
+
+    def row_of(self, line_id: int) -> int:
+        return next((i for i, line in enumerate(self.rows) if line.id == line_id), -1)
+
+    # --- Qt model ------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(LINE_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(LINE_COLUMNS):
+            return None
+        header, key = LINE_COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"Rate to {self.home_currency}" if section == 8 else header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section == 8:
+                return "The exchange rate frozen on the line when it was ordered"
+            return f"Sort by {header.lower()}" if key else "This column does not sort"
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        line = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(line, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (6, 7, 8, 10, 11):
+            return _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 1:
+                return f"{line.supplier_name} ({line.supplier_code})"
+            if column == 12 and line.last_delivered is not None:
+                return (
+                    f"{self._text(line, column)} (last delivery {show_date(line.last_delivered)})"
+                )
+            if column in NARROWED:  # the whole text where the column is too narrow for it
+                return self._text(line, column)
+        if role == Qt.ItemDataRole.UserRole:
+            return line.id
+        return None
+
+    def _text(self, line: PurchaseRow, column: int) -> str:
+        if column == 0:
+            return line.line_ref
+        if column == 1:
+            return line.supplier_code
+        if column == 2:
+            return line.brand
+        if column == 3:
+            return line.sku
+        if column == 4:
+            return show_date(line.order_date)
+        if column == 5:
+            return show_date(line.promised_date)
+        if column == 6:
+            return f"{line.ordered_qty:,} units"
+        if column == 7:
+            return show_money(line.currency, line.unit_price)
+        if column == 8:
+            if line.currency == self.home_currency:
+                return NO_VALUE  # bought in the home currency: no rate to read ("1 per CNY")
+            return f"{line.fx_rate.normalize():f} per {line.currency}"  # "7.5 per EUR"
+        if column == 9:
+            return _REGIMES.get(line.regime, line.regime)
+        if column == 10:
+            return f"{line.delivered_qty:,} units" if line.deliveries else "—"
+        if column == 11:
+            if not line.deliveries or not line.ordered_qty:
+                return "—"
+            share = min(line.accepted_qty, line.ordered_qty) / line.ordered_qty
+            return f"{line.accepted_qty:,} ({share:.0%})"
+        if column == 12:
+            return line.status(self.as_of, self.grace_days)
+        return ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(LINE_COLUMNS):
+            return
+        key = LINE_COLUMNS[column][1]
+        if not key or key not in SORT_KEYS:
+            return  # joined columns would need a scan of every line; not offered
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending):
+            return  # already in this order (or not loaded yet: the first load will be)
+        self.sort_key = key
+        self.descending = descending
+        self.reload()
+
+
+_DELIVERY_COLUMNS = ("Delivered on", "Delivered", "Rejected", "Accepted", "Lead time", "Clearance")
+
+
+class DeliveryTableModel(QAbstractTableModel):
+    """The deliveries of one purchase line."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[DeliveryRow] = []
+
+    def set_rows(self, rows: list[DeliveryRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_DELIVERY_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(_DELIVERY_COLUMNS)
+        ):
+            return _DELIVERY_COLUMNS[section]
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        d = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                show_date(d.delivered_date),
+                f"{d.delivered_qty:,} units",
+                f"{d.rejected_qty:,} units",
+                f"{d.delivered_qty - d.rejected_qty:,} units",
+                f"{d.lead_days} days",
+                "—" if d.clearance_days is None else f"{d.clearance_days} days",
+            )[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return _RIGHT
+        if role == Qt.ItemDataRole.UserRole:
+            return d.id
+        return None
