@@ -1,0 +1,56 @@
+"""What an import reports back: its counts, the problems in the file, and why it could not run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file: `line N, column C: reason`.
+
+    Lines are numbered as a spreadsheet shows them, the header being line 1.
+    A problem with the whole file (it cannot be opened, say) has no column.
+    """
+
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        if not self.column:
+            return f"line {self.line}: {self.reason}"
+        return f"line {self.line}, column {self.column}: {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    """`added` rows are new; `updated` rows matched an existing natural key.
+
+    `unchanged` counts the updated rows whose stored values already equalled
+    the file's: they were left as they were (their version does not move), so
+    a buyer re-importing the same file reads "0 changed, N unchanged".
+    """
+
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changed(self) -> int:
+        """Matched rows whose values the file really changed."""
+        return self.updated - self.unchanged
+
+    def summary(self) -> str:
+        """The counts in words, e.g. "3 added, 1 changed, 40 unchanged"."""
+        return f"{self.added} added, {self.changed} changed, {self.unchanged} unchanged"
+
+
+class ImportFailure(Exception):
+    """The import could not run for a reason outside the file (unknown kind, database busy)."""
