@@ -217,8 +217,8 @@ class FilePage(QWizardPage):
         self.wizard_ = wizard
         self.setTitle("Choose the file to import")
         self.setSubTitle(
-            "A .csv (UTF-8 or GB18030) or .xlsx file whose first row holds the column "
-            "headers. The kind is guessed from those headers."
+            "A .csv (UTF-8, GB18030 or Windows-1252) or .xlsx file whose first row holds the "
+            "column headers. The kind is guessed from those headers."
         )
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("import_path")
