@@ -193,11 +193,9 @@ def _cmd_import(engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
             file=err,
         )
         return EXIT_BAD_INPUT
+    # The wizard's words: a re-imported file reads "0 added, 0 changed, 30 unchanged".
     verb = "would import" if args.dry_run else "imported"
-    print(
-        f"{verb} {result.rows} {args.kind} row(s): {result.added} added, {result.updated} updated.",
-        file=out,
-    )
+    print(f"{verb} {result.rows} {args.kind} row(s): {result.summary()}.", file=out)
     return EXIT_OK
 
 

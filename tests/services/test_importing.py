@@ -720,10 +720,35 @@ def test_cli_import_of_a_good_file_exits_0(engine: Engine, db_url: str, tmp_path
     assert main(argv, out=out, err=err) == 0
     assert err.getvalue() == ""
     assert out.getvalue().splitlines() == [
-        "would import 3 deliveries row(s): 3 added, 0 updated.",
-        "imported 3 deliveries row(s): 3 added, 0 updated.",
+        "would import 3 deliveries row(s): 3 added, 0 changed, 0 unchanged.",
+        "imported 3 deliveries row(s): 3 added, 0 changed, 0 unchanged.",
     ]
     assert count(engine, Delivery) == 3
+
+
+def test_cli_says_a_reimported_file_is_unchanged_as_the_wizard_does(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """Importing the same purchases again changes nothing; one edited price is one change."""
+    seed(engine, tmp_path, upto="deliveries")
+    path = write_file(tmp_path, "purchases.csv", PORTFOLIO["purchases"])
+    argv = ["--db", db_url, "import", "purchases", str(path)]
+    out, err = io.StringIO(), io.StringIO()
+
+    assert main(argv, out=out, err=err) == 0
+    edited = PORTFOLIO["purchases"].replace(
+        "PO-1001,TK01,SK-100,2026-01-05,2026-01-20,100,1200,",
+        "PO-1001,TK01,SK-100,2026-01-05,2026-01-20,100,1250,",
+    )
+    assert edited != PORTFOLIO["purchases"]
+    write_file(tmp_path, "purchases.csv", edited)
+    assert main(argv, out=out, err=err) == 0
+
+    assert err.getvalue() == ""
+    assert out.getvalue().splitlines() == [
+        "imported 3 purchases row(s): 0 added, 0 changed, 3 unchanged.",
+        "imported 3 purchases row(s): 0 added, 1 changed, 2 unchanged.",
+    ]
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------
