@@ -322,7 +322,8 @@ FILE_KINDS: dict[str, FileKind] = {
                 _opt("lead_time_days", whole(_DAYS), None),
                 _opt("freight_per_unit", money, Decimal("0")),
                 _opt("insurance_per_unit", money, Decimal("0")),
-                _req("valid_from", iso_date),
+                # Blank: valid since always (a standing price list); a blank valid_to never ends.
+                _opt("valid_from", iso_date, None),
                 _opt("valid_to", iso_date, None),
             ),
         ),

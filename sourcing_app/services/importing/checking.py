@@ -83,6 +83,8 @@ class RowChecker:
         self.supplier_memo = ReferenceMemo("", "", self.tally)
         self.rates = RateTimeline(())
         self.home_currency = DEFAULT_HOME_CURRENCY
+        # Good rows whose `target.blank_key` is blank, written after the others.
+        self.blank_key_rows: list[tuple[Any, ...]] = []
         # fx-rates: (currency, day) -> the stored feed rate, where no manual rate is stored.
         self.feed_only: dict[tuple[str, Any], Any] = {}
 
@@ -445,7 +447,7 @@ class RowChecker:
             good = False
         if not good:
             return None
-        return (
+        params = (
             channel_id,
             product[1],
             price,
@@ -458,6 +460,10 @@ class RowChecker:
             valid_from,
             valid_to,
         )
+        if valid_from is None:  # valid since always: matched on the open-start key
+            self.blank_key_rows.append(params)
+            return None
+        return params
 
     def _build_purchase(self, v: list[Any], line: int) -> tuple[Any, ...] | None:
         line_ref, supplier_id, product, ordered, promised, qty, price, currency, fx, regime = v

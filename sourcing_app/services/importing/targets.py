@@ -24,6 +24,10 @@ class Target:
     references: tuple[str, ...] = ()
     # Quotes and purchases need the supplier's channel for the SKU's brand.
     needs_channels: bool = False
+    # A key column that may be blank (a quote's valid_from). SQL unique keys let
+    # NULLs repeat, so rows with it blank match on the other key columns through
+    # a partial unique index (see db/models.py, Quote) and are written apart.
+    blank_key: str | None = None
 
 
 def _same(*names: str) -> tuple[tuple[str, str | None], ...]:
@@ -110,6 +114,7 @@ TARGETS: dict[str, Target] = {
         "_build_quote",
         ("supplier_code", "sku"),
         needs_channels=True,
+        blank_key="valid_from",
     ),
     "purchases": Target(
         "purchase_line",

@@ -155,6 +155,9 @@ class ImportJob(RowChecker):
                 [tuple(leftover[i : i + width]) for i in range(0, len(leftover), width)],
             )
             self.written += max(cursor.rowcount, 0)
+        if self.blank_key_rows and not self.problems:
+            cursor.executemany(self._upsert_sql(1, blank_key=True), self.blank_key_rows)
+            self.written += max(cursor.rowcount, 0)
 
     def _changes(self, cursor: Any) -> int:
         """Rows inserted or really updated so far in this transaction.
@@ -169,8 +172,12 @@ class ImportJob(RowChecker):
 
     # --- writing --------------------------------------------------------------
 
-    def _upsert_sql(self, rows: int) -> str:
-        """INSERT of `rows` rows that updates a row whose natural key is already stored."""
+    def _upsert_sql(self, rows: int, *, blank_key: bool = False) -> str:
+        """INSERT of `rows` rows that updates a row whose natural key is already stored.
+
+        `blank_key`: the rows have the target's `blank_key` column blank, so
+        they match on the rest of the key through the partial unique index.
+        """
         target = self.target
         names = [name for name, _source in target.fields]
         placeholder = "?" if self.sqlite else "%s"
@@ -209,9 +216,13 @@ class ImportJob(RowChecker):
         if where:
             action += f" WHERE {where}"
         group = f"({', '.join(values)})"
+        conflict = f"({', '.join(target.conflict)})"
+        if blank_key:
+            rest = [name for name in target.conflict if name != target.blank_key]
+            conflict = f"({', '.join(rest)}) WHERE {target.blank_key} IS NULL"
         return (
             f"INSERT INTO {target.table} ({', '.join(names)}) VALUES {', '.join([group] * rows)} "
-            f"ON CONFLICT ({', '.join(target.conflict)}) {action}"
+            f"ON CONFLICT {conflict} {action}"
         )
 
     def _write_audit(self, cursor: Any, who: str, result: ImportResult) -> None:
