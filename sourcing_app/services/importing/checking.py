@@ -23,6 +23,7 @@ from sqlmodel import SQLModel
 
 from sourcing_app.db import models  # noqa: F401  (registers the tables in the metadata)
 from sourcing_app.db.types import date_param, from_day_number
+from sourcing_app.domain.enums import Standing
 from sourcing_app.services import field_checks
 from sourcing_app.services.file_formats import CellError, Column, FileKind, Rows, TableError
 from sourcing_app.services.file_formats import text as text_cell
@@ -36,6 +37,7 @@ from sourcing_app.services.importing.cells import (
     letter,
 )
 from sourcing_app.services.importing.results import Problem
+from sourcing_app.services.importing.standings import ACTING, StandingNotice, Standings
 from sourcing_app.services.importing.targets import FILE_KEYS, REFERENCES, Target
 from sourcing_app.services.rate_lookup import FEED, MANUAL, RateTimeline
 
@@ -56,6 +58,7 @@ class RowChecker:
         path: Path,
         header: list[str],
         rows: Rows,
+        standings: Standings | None = None,
     ) -> None:
         self.kind = kind
         self.target = target
@@ -83,6 +86,15 @@ class RowChecker:
         self.supplier_memo = ReferenceMemo("", "", self.tally)
         self.rates = RateTimeline(())
         self.home_currency = DEFAULT_HOME_CURRENCY
+        # Purchases: suppliers at Watch or Avoid, and the order dates that count as lately.
+        self.standings = standings
+        self.acting: dict[int, Standing] = {}
+        self.lately: tuple[Any, Any] = (None, None)
+        if standings is not None:
+            self.acting = {s: v for s, v in standings.by_supplier.items() if v in ACTING}
+            self.lately = (self._param(standings.since), self._param(standings.as_of))
+        self.notices: list[StandingNotice] = []
+        self._supplier_codes: dict[int, str] | None = None
         # Good rows whose `target.blank_key` is blank, written after the others.
         self.blank_key_rows: list[tuple[Any, ...]] = []
         # fx-rates: (currency, day) -> the stored feed rate, where no manual rate is stored.
@@ -492,6 +504,9 @@ class RowChecker:
                     good = False
         if not good:
             return None
+        standing = self.acting.get(supplier_id)
+        if standing is not None and self.lately[0] <= ordered <= self.lately[1]:
+            self._notice(line, line_ref, supplier_id, standing, ordered)
         return (
             line_ref,
             channel_id,
@@ -504,6 +519,15 @@ class RowChecker:
             fx,
             regime,
         )
+
+    def _notice(
+        self, line: int, line_ref: str, supplier_id: int, standing: Standing, ordered: Any
+    ) -> None:
+        if self._supplier_codes is None:
+            self._supplier_codes = {i: code for code, i in self.supplier_memo.items()}
+        code = self._supplier_codes.get(supplier_id, "?")
+        day = dt.date.fromisoformat(self._iso(ordered))
+        self.notices.append(StandingNotice(line, line_ref, code, standing, day))
 
     def _build_delivery(self, v: list[Any], line: int) -> tuple[Any, ...] | None:
         # The hot loop of a million-row file: the line_ref cell already resolved

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+
+from sourcing_app.services.importing.standings import StandingNotice, notices_heading
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class ImportResult:
     updated: int = 0
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
+    # Purchase lines placed lately with a Watch or Avoid supplier (see `standings`),
+    # and the evaluation date of the standings they were checked against.
+    standing_notices: list[StandingNotice] = field(default_factory=list)
+    standings_as_of: dt.date | None = None
 
     @property
     def ok(self) -> bool:
@@ -50,6 +57,14 @@ class ImportResult:
     def summary(self) -> str:
         """The counts in words, e.g. "3 added, 1 changed, 40 unchanged"."""
         return f"{self.added} added, {self.changed} changed, {self.unchanged} unchanged"
+
+    def standing_words(self) -> list[str]:
+        """A heading and one line per purchase placed lately with a Watch or Avoid supplier;
+        empty when there is none."""
+        if not self.standing_notices or self.standings_as_of is None:
+            return []
+        heading = notices_heading(self.standing_notices, self.standings_as_of)
+        return [heading, *(str(notice) for notice in self.standing_notices)]
 
 
 class ImportFailure(Exception):

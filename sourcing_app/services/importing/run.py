@@ -21,6 +21,7 @@ from sourcing_app.services.file_formats import (
     read_table,
 )
 from sourcing_app.services.importing.results import ImportFailure, ImportResult, Problem
+from sourcing_app.services.importing.standings import Standings
 from sourcing_app.services.importing.targets import TARGETS
 from sourcing_app.services.importing.writing import ImportJob
 
@@ -36,6 +37,7 @@ def import_file(
     dry_run: bool = False,
     who: str = "",
     progress: ProgressCallback | None = None,
+    standings: Standings | None = None,
 ) -> ImportResult:
     """Check a file of `kind` and, unless anything is wrong or this is a dry run, write it.
 
@@ -45,6 +47,10 @@ def import_file(
     `progress(done, total, text)` is told every few thousand rows; when it
     raises `Cancelled`, the transaction is rolled back (nothing imported)
     and Cancelled goes on to the caller.
+
+    `standings` (from a scoring run) makes a purchases import list the lines
+    placed lately with a Watch or Avoid supplier (see `standings`); they are
+    imported all the same, since history is a fact.
     """
     file_kind = FILE_KINDS.get(kind)
     if file_kind is None:
@@ -56,7 +62,9 @@ def import_file(
     except TableError as exc:
         return ImportResult(problems=[Problem(exc.line, "", exc.reason)])
     try:
-        job = ImportJob(engine, file_kind, TARGETS[kind], path, header, rows)
+        if kind != "purchases":
+            standings = None
+        job = ImportJob(engine, file_kind, TARGETS[kind], path, header, rows, standings)
         if progress is not None and not job.problems:
             total = estimate_rows(path)
             verb = "Checking" if dry_run else "Importing"

@@ -24,6 +24,7 @@ from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from sourcing_app.services.file_formats import FileKind, Rows
 from sourcing_app.services.importing.checking import RowChecker
 from sourcing_app.services.importing.results import ImportResult
+from sourcing_app.services.importing.standings import Standings
 from sourcing_app.services.importing.targets import Target
 
 # Rows per INSERT statement, kept under the 999 parameters older SQLite builds allow.
@@ -42,8 +43,9 @@ class ImportJob(RowChecker):
         path: Path,
         header: list[str],
         rows: Rows,
+        standings: Standings | None = None,
     ) -> None:
-        super().__init__(engine.dialect.name, kind, target, path, header, rows)
+        super().__init__(engine.dialect.name, kind, target, path, header, rows, standings)
         self.engine = engine
         self.written = 0  # rows the driver reports inserted or updated (PostgreSQL)
 
@@ -122,6 +124,9 @@ class ImportJob(RowChecker):
         result.added = cursor.fetchone()[0] - before
         result.updated = self.rows - result.added
         result.unchanged = max(0, result.updated - (changed_rows - result.added))
+        if self.standings is not None:
+            result.standing_notices = sorted(self.notices, key=operator.attrgetter("line"))
+            result.standings_as_of = self.standings.as_of
         if not dry_run:
             self._write_audit(cursor, who, result)
         return result
@@ -233,7 +238,11 @@ class ImportJob(RowChecker):
         if self.sqlite:
             at = now.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
         placeholder = "?" if self.sqlite else "%s"
-        changes = json.dumps({"added": result.added, "updated": result.updated})
+        record: dict[str, Any] = {"added": result.added, "updated": result.updated}
+        words = result.standing_words()
+        if words:  # as a hand-entered purchase's warning is kept (services/editing.py)
+            record["warning"] = " ".join(words)
+        changes = json.dumps(record)
         cursor.execute(
             "INSERT INTO audit_entry (at, who, entity, entity_key, action, changes) "
             f"VALUES ({', '.join([placeholder] * 6)})",
