@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", choices=list(FILE_KINDS), metavar="KIND", help=", ".join(FILE_KINDS))
     imp.add_argument("file", help="the .csv or .xlsx file")
     imp.add_argument("--dry-run", action="store_true", help="check the file, change nothing")
+    imp.add_argument(
+        "--as-of",
+        type=_iso_date,
+        help="evaluation date of the standings that purchase lines are checked against "
+        "(default: today)",
+    )
 
     score = commands.add_parser("score", help="score every supplier")
     score.add_argument("--as-of", type=_iso_date, help="evaluation date (default: today)")
@@ -208,9 +214,17 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_import(engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # type: ignore[no-untyped-def]
-    from sourcing_app.services.importing import import_file
+    from sourcing_app.services.importing import Standings, import_file
 
-    result = import_file(engine, args.kind, args.file, dry_run=args.dry_run)
+    standings = None
+    if args.kind == "purchases":
+        # Standings act on imports too (docs/standings-and-flags.md): a real scoring
+        # run says who stands at Watch or Avoid before the lines go in.
+        from sourcing_app.services.scoring import ScoringService
+
+        as_of = args.as_of or dt.date.today()
+        standings = Standings.from_scores(ScoringService(engine).score_all(as_of), as_of)
+    result = import_file(engine, args.kind, args.file, dry_run=args.dry_run, standings=standings)
     if result.problems:
         for problem in result.problems:
             print(str(problem), file=err)
@@ -219,11 +233,11 @@ def _cmd_import(engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
             file=err,
         )
         return EXIT_BAD_INPUT
+    # The wizard's words: a re-imported file reads "0 added, 0 changed, 30 unchanged".
     verb = "would import" if args.dry_run else "imported"
-    print(
-        f"{verb} {result.rows} {args.kind} row(s): {result.added} added, {result.updated} updated.",
-        file=out,
-    )
+    print(f"{verb} {result.rows} {args.kind} row(s): {result.summary()}.", file=out)
+    for words in result.standing_words():
+        print(words, file=out)
     return EXIT_OK
 
 

@@ -50,4 +50,7 @@ def test_template_writes_a_file_that_imports(tmp_path: Path, db_url: str) -> Non
     code, out, _err = run("--db", db_url, "template", "tax-categories", str(path))
     assert (code, out) == (0, f"wrote a blank tax-categories template to {path}\n")
     code, out, _err = run("--db", db_url, "import", "tax-categories", str(path))
-    assert (code, out) == (0, "imported 1 tax-categories row(s): 1 added, 0 updated.\n")
+    assert (code, out) == (
+        0,
+        "imported 1 tax-categories row(s): 1 added, 0 changed, 0 unchanged.\n",
+    )

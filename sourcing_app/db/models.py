@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from sourcing_app.db.types import DayDate, fx_rate, money, rate
@@ -94,9 +94,23 @@ class Channel(SQLModel, table=True):
 
 class Quote(SQLModel, table=True):
     __tablename__ = "quote"
+    # The natural key is (channel, product, min_qty, valid_from), and a blank
+    # valid_from is a key value like any other (docs/files-and-commands.md: a
+    # standing price list has no start date). SQL unique constraints let NULLs
+    # repeat, so the open-start rows get a partial unique index of their own:
+    # re-importing one updates it instead of adding a copy.
     __table_args__ = (
         UniqueConstraint(
             "channel_id", "product_id", "min_qty", "valid_from", name="uq_quote_natural_key"
+        ),
+        Index(
+            "uq_quote_natural_key_open_start",
+            "channel_id",
+            "product_id",
+            "min_qty",
+            unique=True,
+            sqlite_where=text("valid_from IS NULL"),
+            postgresql_where=text("valid_from IS NULL"),
         ),
     )
 
@@ -110,7 +124,8 @@ class Quote(SQLModel, table=True):
     lead_time_days: int | None = Field(default=None)
     freight_per_unit: Decimal = Field(default=Decimal("0"), sa_type=money())
     insurance_per_unit: Decimal = Field(default=Decimal("0"), sa_type=money())
-    valid_from: dt.date = Field(sa_type=DayDate)
+    # Either end may be blank; a blank end is open (valid since always / until further notice).
+    valid_from: dt.date | None = Field(default=None, sa_type=DayDate)
     valid_to: dt.date | None = Field(default=None, sa_type=DayDate)
     version: int = Field(default=1)
 

@@ -5,9 +5,10 @@ the documented order, which columns are required, how each cell is read, and
 what a blank optional cell means. Headers may come in any order; an optional
 column may be left out of the file altogether.
 
-Reading: CSV in UTF-8, UTF-8 with BOM, or GB18030 (what Chinese Excel saves),
-and .xlsx workbooks (first sheet). Either way the importer sees the same thing:
-a header and rows of text cells with their spreadsheet line numbers.
+Reading: CSV in UTF-8, UTF-8 with BOM, GB18030 (what Chinese Excel saves) or
+Windows-1252 (what Western-European Excel saves), and .xlsx workbooks (first
+sheet). Either way the importer sees the same thing: a header and rows of text
+cells with their spreadsheet line numbers.
 """
 
 from __future__ import annotations
@@ -321,7 +322,8 @@ FILE_KINDS: dict[str, FileKind] = {
                 _opt("lead_time_days", whole(_DAYS), None),
                 _opt("freight_per_unit", money, Decimal("0")),
                 _opt("insurance_per_unit", money, Decimal("0")),
-                _req("valid_from", iso_date),
+                # Blank: valid since always (a standing price list); a blank valid_to never ends.
+                _opt("valid_from", iso_date, None),
                 _opt("valid_to", iso_date, None),
             ),
         ),
@@ -504,8 +506,22 @@ def _read_bytes(path: Path) -> bytes:
         raise TableError(f"the file {path} cannot be read: {exc.strerror or exc}") from None
 
 
+# The encodings a CSV is read in, as a buyer's spreadsheet names them.
+READ_ENCODINGS = (
+    "UTF-8 (with or without BOM), GB18030 (Chinese Excel) or Windows-1252 (Western Excel)"
+)
+# After UTF-8, the two encodings a buyer's Excel saves CSV in: Chinese and Western European.
+_LEGACY_ENCODINGS = ("gb18030", "cp1252")
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030. Strict both ways: no silent mojibake."""
+    """UTF-8 (with or without BOM), else GB18030 or cp1252 as the bytes say; never mojibake.
+
+    Almost any byte string decodes as GB18030 without error ("Müller" saved by
+    Western Excel reads "M黮ler"), so a strict decode cannot choose between the
+    two: `charset_normalizer`, limited to them, weighs which reading is text. A
+    file neither reads cleanly, or both read equally well, is refused in words.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise TableError(f"the file is UTF-16 text (Excel's 'Unicode Text'); {_SAVE_AS}")
     if data.startswith(b"PK\x03\x04"):
@@ -514,10 +530,32 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise TableError(f"the file is neither UTF-8 nor GB18030 text; {_SAVE_AS}") from None
+    encoding = _legacy_encoding(data)
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    raise TableError(
+        "the text of the file is not clearly in one of the encodings read, "
+        f"{READ_ENCODINGS}; {_SAVE_AS}"
+    )
+
+
+def _legacy_encoding(data: bytes) -> str | None:
+    """GB18030 or cp1252, whichever reads `data` as text; None when neither or both do."""
+    from charset_normalizer import from_bytes
+
+    readings = list(from_bytes(data, cp_isolation=list(_LEGACY_ENCODINGS)))
+    readings.sort(key=lambda m: (m.chaos, -m.coherence))
+    if not readings:
+        return None
+    best = readings[0]
+    if len(readings) > 1:
+        runner_up = readings[1]
+        if (best.chaos, best.coherence) == (runner_up.chaos, runner_up.coherence):
+            return None  # the bytes read as well one way as the other: guessing would garble
+    return str(best.encoding)
 
 
 def _read_csv(path: Path) -> tuple[list[str], Iterator[list[str]]]:

@@ -81,7 +81,7 @@ class QuoteInfo:
     lead_time_days: int | None
     freight_per_unit: Decimal
     insurance_per_unit: Decimal
-    valid_from: dt.date
+    valid_from: dt.date | None  # blank: valid since always
     valid_to: dt.date | None
     valid_on_as_of: bool
 
@@ -219,7 +219,8 @@ def _quotes(conn, supplier_id: int, as_of: dt.date) -> tuple[QuoteInfo, ...]:  #
             Decimal(q.insurance_per_unit),
             q.valid_from,
             q.valid_to,
-            q.valid_from <= as_of and (q.valid_to is None or as_of <= q.valid_to),
+            (q.valid_from is None or q.valid_from <= as_of)
+            and (q.valid_to is None or as_of <= q.valid_to),
         )
         for q, sku, name, brand_name in rows
     )

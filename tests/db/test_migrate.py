@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from sourcing_app.config import sqlite_path
 from sourcing_app.db import migrate
@@ -29,15 +29,15 @@ from sourcing_app.db.migrate import (
 from sourcing_app.db.models import Supplier
 from sourcing_app.db.unit_of_work import unit_of_work
 
-# A second, test-only revision. With it in place, a file at 0001 is "an older
+# A test-only revision after the real ones. With it in place, a file at 0002 is "an older
 # state" exactly as a buyer's file is after an app update.
-REVISION_0002 = '''"""Test-only revision after 0001."""
+NEXT_REVISION = '''"""Test-only revision after 0002."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "next"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -99,13 +99,13 @@ def _install_next_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, revis
     """Act as the next app version: our migration scripts plus one more revision."""
     scripts = tmp_path / "next-version-migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_next.py").write_text(revision)
+    (scripts / "versions" / "next_version.py").write_text(revision)
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
 
 
 @pytest.fixture
 def app_update(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _install_next_version(tmp_path, monkeypatch, REVISION_0002)
+    _install_next_version(tmp_path, monkeypatch, NEXT_REVISION)
 
 
 def _problem(url: str) -> DatabaseProblem:
@@ -133,21 +133,21 @@ def test_an_older_file_is_backed_up_before_it_is_migrated(
     assert backup.parent == file_with_two_suppliers.parent / "backups"
     assert backup.name.startswith("sourcing-") and backup.suffix == ".sqlite"
     assert _supplier_codes(backup) == ["DE-002", "HK-001"]
-    assert _revision(backup) == ["0001"]
+    assert _revision(backup) == ["0002"]
     assert _dump(backup) == original
-    assert _revision(file_with_two_suppliers) == ["0002"]
+    assert _revision(file_with_two_suppliers) == ["next"]
     assert _supplier_codes(file_with_two_suppliers) == ["DE-002", "HK-001"]
 
 
 def test_an_update_that_fails_halfway_changes_nothing(
     file_with_two_suppliers: Path, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    failing = REVISION_0002.replace(
+    failing = NEXT_REVISION.replace(
         'op.create_table("migration_probe", sa.Column("id", sa.Integer(), primary_key=True))',
         'op.create_table("migration_probe", sa.Column("id", sa.Integer(), primary_key=True))\n'
         '    op.execute("INSERT INTO no_such_table VALUES (1)")',
     )
-    assert failing != REVISION_0002
+    assert failing != NEXT_REVISION
     _install_next_version(tmp_path, monkeypatch, failing)
     before = _dump(file_with_two_suppliers)
 
@@ -254,12 +254,12 @@ def test_a_damaged_file_can_be_replaced_by_its_backup_and_is_kept_aside(
 
     assert aside.read_bytes() == b"\x00" * 8192
     assert aside.parent == file_with_two_suppliers.parent
-    engine = prepare_database(db_url)  # the backup is at 0001: backed up again, migrated
+    engine = prepare_database(db_url)  # the backup is at 0002: backed up again, migrated
     with engine.connect() as conn:
         codes = conn.execute(text("SELECT code FROM supplier ORDER BY code")).scalars().all()
     engine.dispose()
     assert codes == ["DE-002", "HK-001"]
-    assert _revision(file_with_two_suppliers) == ["0002"]
+    assert _revision(file_with_two_suppliers) == ["next"]
 
 
 def test_restoring_twice_in_one_second_keeps_both_set_aside_files(
@@ -423,6 +423,67 @@ def test_a_postgresql_database_at_an_older_state_is_migrated(
 
     engine = prepare_database(pg_database_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "next"
         assert conn.execute(text("SELECT code FROM supplier")).scalars().all() == ["HK-001"]
     engine.dispose()
+
+
+# --- 0002: a quote's valid_from may be blank ----------------------------------------------
+
+
+def _table_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table but Alembic's, by first column: what a buyer has stored."""
+    with engine.connect() as conn:
+        tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+        return {
+            table: [tuple(row) for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY 1"))]
+            for table in sorted(tables)
+        }
+
+
+@pytest.mark.parametrize("server", ["sqlite", "postgresql"])
+def test_a_database_at_0001_keeps_every_row_when_quotes_gain_an_open_start(
+    server: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """A buyer's file from before 0002, quotes and all, is upgraded: every row stays as it
+    was, and afterwards a standing price list (no start date) imports once, not twice."""
+    from alembic import command
+
+    from sourcing_app.db.engine import make_engine
+    from sourcing_app.services.importing import import_file
+    from tests.services.test_importing import seed, write_file
+
+    url = request.getfixturevalue("db_url" if server == "sqlite" else "pg_database_url")
+    command.upgrade(migrate.alembic_config(url), "0001")
+    at_0001 = make_engine(url)
+    seed(at_0001, tmp_path)  # the sample portfolio: suppliers to deliveries, three quotes
+    before = _table_rows(at_0001)
+    at_0001.dispose()
+    assert len(before["quote"]) == 3 and len(before["delivery"]) == 3
+
+    engine = prepare_database(url)
+    try:
+        with engine.connect() as conn:
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert version == "0002"
+        assert _table_rows(engine) == before
+        if server == "sqlite":
+            backup = latest_backup(url)
+            assert backup is not None and _revision(backup) == ["0001"]
+
+        standing_list = write_file(
+            tmp_path,
+            "standing-list.csv",
+            "supplier_code,sku,unit_price,currency,min_qty,valid_from\nSH01,AM-800,21.50,EUR,1,\n",
+        )
+        first = import_file(engine, "quotes", standing_list)
+        again = import_file(engine, "quotes", standing_list)
+        assert (first.summary(), again.summary()) == (
+            "1 added, 0 changed, 0 unchanged",
+            "0 added, 0 changed, 1 unchanged",
+        )
+        after = _table_rows(engine)["quote"]
+        assert after[:3] == before["quote"]
+        assert [(row[6], row[10]) for row in after[3:]] == [(1, None)]  # min_qty, valid_from
+    finally:
+        engine.dispose()

@@ -101,7 +101,7 @@ def test_read_table_can_hand_over_blank_rows_for_a_bulk_reader(tmp_path: Path) -
     [
         (b"\xff\xfec\x00o\x00d\x00e\x00", "the file is UTF-16 text (Excel's 'Unicode Text')"),
         (b"PK\x03\x04rest-of-a-zip", "the file is an Excel workbook; give it the .xlsx extension"),
-        (b"code\n\x81\n", "the file is neither UTF-8 nor GB18030 text"),
+        (b"code\n\x81\n", "the text of the file is not clearly in one of the encodings read"),
     ],
     ids=["utf-16", "xlsx named .csv", "undecodable"],
 )

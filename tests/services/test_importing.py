@@ -412,16 +412,53 @@ def test_chinese_names_survive_every_supported_encoding(
     assert (supplier.code, supplier.name) == ("SH01", "上海保税贸易有限公司")
 
 
-def test_a_file_in_neither_utf8_nor_gb18030_is_refused_in_words(
-    engine: Engine, tmp_path: Path
+def test_a_western_excel_file_keeps_its_umlauts(engine: Engine, tmp_path: Path) -> None:
+    """Western-European Excel saves CSV in Windows-1252: "Müller GmbH" must not become "M黮ler"."""
+    path = write_file(
+        tmp_path,
+        "suppliers.csv",
+        "code,name,country,kind,contact\n"
+        "DE01,Müller GmbH,DE,trader,Köln\n"
+        "DE02,Bäckerei Größe & Söhne,DE,trader,Düsseldorf\n",
+        "cp1252",
+        "\r\n",
+    )
+    assert b"M\xfcller" in path.read_bytes()  # really the Windows-1252 bytes
+    result = import_file(engine, "suppliers", path)
+    assert (result.added, result.problems) == (2, [])
+    with Session(engine) as session:
+        stored = session.exec(select(Supplier.code, Supplier.name, Supplier.contact)).all()
+    assert sorted(stored) == [
+        ("DE01", "Müller GmbH", "Köln"),
+        ("DE02", "Bäckerei Größe & Söhne", "Düsseldorf"),
+    ]
+
+
+# Two bytes that are "你" in GB18030 and "Äã" in Windows-1252: either could be meant.
+UNDECIDABLE = b"code,name,kind\nS1,\xc4\xe3,trader\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [UNDECIDABLE, b"code,name,kind\nS1,Caf\xe9 \x81 Ltd,trader\n"],
+    ids=["reads either way", "reads neither way"],
+)
+def test_a_file_whose_encoding_cannot_be_told_is_refused_and_changes_nothing(
+    engine: Engine, tmp_path: Path, data: bytes
 ) -> None:
+    import_file(
+        engine, "suppliers", write_file(tmp_path, "first.csv", "code,name,kind\nS0,Kept,trader\n")
+    )
     path = tmp_path / "suppliers.csv"
-    path.write_bytes(b"code,name,kind\nS1,Caf\xe9 \xff\xfe Ltd,trader\n")
+    path.write_bytes(data)
     result = import_file(engine, "suppliers", path)
     assert problem_lines(result) == [
-        "line 1: the file is neither UTF-8 nor GB18030 text; save it from Excel as "
-        "'CSV UTF-8 (comma delimited)' or as .xlsx"
+        "line 1: the text of the file is not clearly in one of the encodings read, "
+        "UTF-8 (with or without BOM), GB18030 (Chinese Excel) or Windows-1252 (Western Excel); "
+        "save it from Excel as 'CSV UTF-8 (comma delimited)' or as .xlsx"
     ]
+    with Session(engine) as session:
+        assert session.exec(select(Supplier.code, Supplier.name)).all() == [("S0", "Kept")]
 
 
 # --- a bad file changes nothing and names every mistake ------------------------------------
@@ -683,10 +720,36 @@ def test_cli_import_of_a_good_file_exits_0(engine: Engine, db_url: str, tmp_path
     assert main(argv, out=out, err=err) == 0
     assert err.getvalue() == ""
     assert out.getvalue().splitlines() == [
-        "would import 3 deliveries row(s): 3 added, 0 updated.",
-        "imported 3 deliveries row(s): 3 added, 0 updated.",
+        "would import 3 deliveries row(s): 3 added, 0 changed, 0 unchanged.",
+        "imported 3 deliveries row(s): 3 added, 0 changed, 0 unchanged.",
     ]
     assert count(engine, Delivery) == 3
+
+
+def test_cli_says_a_reimported_file_is_unchanged_as_the_wizard_does(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """Importing the same purchases again changes nothing; one edited price is one change."""
+    seed(engine, tmp_path, upto="deliveries")
+    path = write_file(tmp_path, "purchases.csv", PORTFOLIO["purchases"])
+    # The lines were ordered in January: none is within 30 days of the standings' date.
+    argv = ["--db", db_url, "import", "purchases", str(path), "--as-of", "2026-12-01"]
+    out, err = io.StringIO(), io.StringIO()
+
+    assert main(argv, out=out, err=err) == 0
+    edited = PORTFOLIO["purchases"].replace(
+        "PO-1001,TK01,SK-100,2026-01-05,2026-01-20,100,1200,",
+        "PO-1001,TK01,SK-100,2026-01-05,2026-01-20,100,1250,",
+    )
+    assert edited != PORTFOLIO["purchases"]
+    write_file(tmp_path, "purchases.csv", edited)
+    assert main(argv, out=out, err=err) == 0
+
+    assert err.getvalue() == ""
+    assert out.getvalue().splitlines() == [
+        "imported 3 purchases row(s): 0 added, 0 changed, 3 unchanged.",
+        "imported 3 purchases row(s): 0 added, 1 changed, 2 unchanged.",
+    ]
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------

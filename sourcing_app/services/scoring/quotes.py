@@ -53,7 +53,8 @@ def _load_quotes(
     """Quotes that started on or before `as_of`, by supplier and product, in stored order."""
     sql = (
         "SELECT channel_id, product_id, unit_price, currency, min_qty, freight_per_unit, "
-        "insurance_per_unit, valid_from, valid_to FROM quote WHERE valid_from <= :as_of"
+        "insurance_per_unit, valid_from, valid_to FROM quote "
+        "WHERE (valid_from IS NULL OR valid_from <= :as_of)"
     )
     binds = [bindparam("as_of", type_=DayDate())]
     params: dict[str, Any] = {"as_of": as_of}
@@ -85,21 +86,24 @@ def _load_quotes(
 def select_quote(quotes: Iterable[_QuoteRow], as_of: Any) -> _QuoteRow | None:
     """The valid quote with the lowest minimum quantity; then latest start; then lowest price.
 
-    `as_of` and the quotes' dates are in the same stored form. Ties beyond these
-    keep the first quote, as `min` would.
+    `as_of` and the quotes' dates are in the same stored form. A blank start is
+    valid since always, so it is the earliest start. Ties beyond these keep the
+    first quote, as `min` would.
     """
     best = None
     for q in quotes:
-        valid_to = q[_TO]
-        if q[_FROM] > as_of or (valid_to is not None and valid_to < as_of):
+        valid_from, valid_to = q[_FROM], q[_TO]
+        if (valid_from is not None and valid_from > as_of) or (
+            valid_to is not None and valid_to < as_of
+        ):
             continue
         if best is None:
             best = q
         elif q[_MIN_QTY] != best[_MIN_QTY]:
             if q[_MIN_QTY] < best[_MIN_QTY]:
                 best = q
-        elif q[_FROM] != best[_FROM]:
-            if q[_FROM] > best[_FROM]:
+        elif valid_from != best[_FROM]:
+            if best[_FROM] is None or (valid_from is not None and valid_from > best[_FROM]):
                 best = q
         elif q[_PRICE] < best[_PRICE]:
             best = q

@@ -59,7 +59,13 @@ from sourcing_app.services.file_formats import (
     read_header,
     read_table,
 )
-from sourcing_app.services.importing import ImportFailure, ImportResult, Problem, import_file
+from sourcing_app.services.importing import (
+    ImportFailure,
+    ImportResult,
+    Problem,
+    Standings,
+    import_file,
+)
 from sourcing_app.services.templates import write_template
 from sourcing_app.ui.shell.workspace import Workspace
 
@@ -217,8 +223,8 @@ class FilePage(QWizardPage):
         self.wizard_ = wizard
         self.setTitle("Choose the file to import")
         self.setSubTitle(
-            "A .csv (UTF-8 or GB18030) or .xlsx file whose first row holds the column "
-            "headers. The kind is guessed from those headers."
+            "A .csv (UTF-8, GB18030 or Windows-1252) or .xlsx file whose first row holds the "
+            "column headers. The kind is guessed from those headers."
         )
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("import_path")
@@ -457,6 +463,7 @@ class CheckPage(QWizardPage):
         else:
             self.message.setText(
                 f"{_all_good(result.rows)} Importing will give: {result.summary()}."
+                + _standing_words(result)
             )
         self.completeChanged.emit()
 
@@ -547,6 +554,7 @@ class ImportPage(QWizardPage):
             self.message.setText(
                 f"Imported {count(result.rows, 'row')} of {_lower_first(KIND_LABELS[kind])}: "
                 f"{result.summary()}. The portfolio is being scored again."
+                + _standing_words(result)
             )
             self.wizard_.imported.emit(kind, result)
         self.completeChanged.emit()
@@ -564,6 +572,11 @@ class ImportPage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.finished_
+
+
+def _standing_words(result: ImportResult) -> str:
+    """The purchase lines placed lately with a Watch or Avoid supplier, one to a line."""
+    return "".join("\n" + words for words in result.standing_words())
 
 
 def _lower_first(label: str) -> str:
@@ -620,9 +633,21 @@ class ImportWizard(QWizard):
     ) -> int:
         who = self.workspace.user_name()
         engine = self.workspace.engine
+        # Standings act on imported purchases too: the desk's latest scoring run says who
+        # stands at Watch or Avoid (docs/standings-and-flags.md).
+        scores, as_of = self.workspace.scores, self.workspace.as_of
+        standings = Standings.from_scores(scores, as_of) if scores else None
 
         def work(progress: ProgressCallback) -> ImportResult:
-            return import_file(engine, kind, path, dry_run=dry_run, who=who, progress=progress)
+            return import_file(
+                engine,
+                kind,
+                path,
+                dry_run=dry_run,
+                who=who,
+                progress=progress,
+                standings=standings,
+            )
 
         def done(result: object) -> None:
             self._jobs.pop(job, None)
