@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the demo database (created on first use) instead of your own",
     )
+    parser.add_argument(
+        "--lang",
+        choices=["zh_CN", "en"],
+        help="the language to read in (default: the one chosen in Settings, "
+        "else the system's); JSON and CSV output never change with it",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = commands.add_parser("import", help="import a CSV or XLSX file, all or nothing")
@@ -96,6 +102,7 @@ def _desktop_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
     quick = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     quick.add_argument("--db")
     quick.add_argument("--demo", action="store_true")
+    quick.add_argument("--lang", choices=["zh_CN", "en"])
     try:
         with contextlib.redirect_stderr(io.StringIO()):
             args, rest = quick.parse_known_args(list(argv))
@@ -110,6 +117,7 @@ def _desktop_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
 def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    _choose_language(argv)
     args = _desktop_arguments(argv)
     if args is None:
         parser = build_parser()
@@ -150,6 +158,26 @@ def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = No
         return EXIT_FAILED
 
 
+def _choose_language(argv: Sequence[str]) -> None:
+    """Install the reader's language before any text is made, --help included.
+
+    `--lang` wins for this run, then the choice saved from Settings, then the
+    system locale (read from the environment: a zh_CN.UTF-8 machine without
+    locale files still gets Chinese). The desktop remembers a `--lang` it was
+    started with; a command's `--lang` is for that command only.
+    """
+    from sourcing_app import i18n
+    from sourcing_app.config import saved_language
+
+    explicit = None
+    for index, word in enumerate(argv):
+        if word == "--lang" and index + 1 < len(argv):
+            explicit = argv[index + 1]
+        elif word.startswith("--lang="):
+            explicit = word.split("=", 1)[1]
+    i18n.install(i18n.choose_language(explicit, saved_language()))
+
+
 def silence_stdout() -> None:
     """Point standard output at the null device once its reader has gone.
 
@@ -181,6 +209,15 @@ def _log_unexpected(exc: BaseException) -> str:
     return str(path)
 
 
+def _remember_language(language: str, err: TextIO) -> None:
+    from sourcing_app.config import save_language
+
+    try:
+        save_language(language)
+    except CannotFinish as exc:  # the desk still opens, in the language asked for
+        print(f"sourcing-app: {exc}", file=err)
+
+
 def _db_url(args: argparse.Namespace) -> str:
     from sourcing_app.config import demo_db_url, resolve_db_url
 
@@ -193,6 +230,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command is None:
         from sourcing_app.app import run_desktop
 
+        if args.lang:
+            _remember_language(args.lang, err)
         return run_desktop(_db_url(args), demo=args.demo)
 
     from sourcing_app.db.migrate import prepare_database

@@ -69,3 +69,42 @@ def database_label(url: str) -> str:
     from sqlalchemy import make_url  # only for a server: keeps the first paint light
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+PREFERENCES_FILE = "preferences.json"
+
+
+def preferences_path() -> Path:
+    """A person's own choices (the language), kept beside the data, not in a shared database."""
+    return user_data_dir() / PREFERENCES_FILE
+
+
+def saved_language() -> str | None:
+    """The language chosen in Settings or with `--lang` on the desktop, if any."""
+    import json
+
+    try:
+        data = json.loads(preferences_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # none saved yet, or unreadable: the system locale decides
+    language = data.get("language") if isinstance(data, dict) else None
+    return language if isinstance(language, str) else None
+
+
+def save_language(language: str) -> None:
+    """Remember the language for the next start; raises CannotFinish in words."""
+    import json
+
+    from sourcing_app.atomic import atomic_file
+
+    path = preferences_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data["language"] = language
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path, durable=False) as temporary:
+        temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")

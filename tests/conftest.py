@@ -16,8 +16,25 @@ import pytest
 from sqlalchemy import Engine, make_url
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite reads in English and keeps its hands off the tester's own data
+# directory (preferences, error.log): a test that wants Chinese asks for it.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="sourcing-tests-data-")
+for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
 
 PG_URL_ENV = "SOURCING_TEST_PG_URL"
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A test that switched the language does not leave the next one reading Chinese."""
+    yield
+    from sourcing_app import i18n
+
+    i18n.install(i18n.ENGLISH)
+
+
 REQUIRE_PG_ENV = "SOURCING_REQUIRE_PG"
 
 

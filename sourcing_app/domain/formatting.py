@@ -7,14 +7,19 @@ Month names are written out here rather than taken from `strftime("%b")`,
 which follows the process locale: a German or Chinese desktop would otherwise
 print "27 11月 2026" where the command line prints "27 Nov 2026".
 
-Machine formats (ISO dates in files, plain numbers in JSON and CSV) never come
-from here.
+In Chinese the glossary's forms apply: money in the home currency as
+"¥1,234.56" (other currencies by their code, "USD 12.50"), dates as
+"2026年12月3日" in a sentence and "2026-12-03" in a table cell, "1,200 件",
+"12 天". Machine formats (ISO dates in files, plain numbers in JSON and CSV)
+never come from here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+
+from sourcing_app import i18n
 
 NO_VALUE = "—"
 MINUS = "−"  # U+2212: a minus sign lines up with the digits, a hyphen does not
@@ -43,11 +48,13 @@ def amount(value: Decimal | float | int | None, places: int = 2) -> str:
 
 
 def money(value: Decimal | float | int | None, currency: str = "CNY", places: int = 2) -> str:
-    """Money with its currency: 'CNY 1,234.50', '−USD 3.20'."""
+    """Money with its currency: 'CNY 1,234.50', '−USD 3.20'; in Chinese '¥1,234.50'."""
     if value is None:
         return NO_VALUE
     figure = rounded(value, places)
     sign = MINUS if figure < 0 else ""
+    if currency == "CNY" and i18n.is_chinese():
+        return f"{sign}¥{abs(figure):,}"
     return f"{sign}{currency} {abs(figure):,}"
 
 
@@ -71,35 +78,50 @@ def score_of_100(score: float | None) -> str:
 
 
 def day(value: dt.date | None) -> str:
-    """A date in a sentence or a table: '3 Dec 2026'."""
+    """A date in a sentence: '3 Dec 2026'; in Chinese '2026年12月3日'."""
     if value is None:
         return NO_VALUE
+    if i18n.is_chinese():
+        return f"{value.year}年{value.month}月{value.day}日"
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
+def cell_day(value: dt.date | None) -> str:
+    """A date in a table cell: '3 Dec 2026'; in Chinese '2026-12-03'."""
+    if value is None:
+        return NO_VALUE
+    return value.isoformat() if i18n.is_chinese() else day(value)
+
+
 def month_label(value: dt.date) -> str:
-    """A month on a chart axis: 'Dec 2026'."""
+    """A month on a chart axis: 'Dec 2026'; in Chinese '2026年12月'."""
+    if i18n.is_chinese():
+        return f"{value.year}年{value.month}月"
     return f"{_MONTHS[value.month - 1]} {value.year}"
 
 
 def moment(value: dt.datetime) -> str:
-    """A time of day with its date: '3 Dec 2026 14:05'."""
-    return f"{day(value.date())} {value:%H:%M}"
+    """A time of day with its date: '3 Dec 2026 14:05'; in Chinese '2026-12-03 14:05'."""
+    return f"{cell_day(value.date())} {value:%H:%M}"
 
 
 def count(quantity: int, singular: str, plural: str | None = None) -> str:
-    """'1 supplier', '1,200 suppliers'."""
+    """'1 supplier', '1,200 suppliers' (English words only: new text uses ngettext)."""
     word = singular if quantity == 1 else (plural or singular + "s")
     return f"{quantity:,} {word}"
 
 
 def units(quantity: int | None, unit: str = "units") -> str:
-    """'1 unit', '1,200 units', or with another unit: '87,000 units/month'."""
+    """'1 unit', '1,200 units' ('1,200 件'), or with another unit: '87,000 units/month'."""
     if quantity is None:
         return NO_VALUE
-    return count(quantity, "unit") if unit == "units" else f"{quantity:,} {unit}"
+    if unit == "units":
+        return i18n.ngettext("{n} unit", "{n} units", quantity).format(n=f"{quantity:,}")
+    return f"{quantity:,} {unit}"
 
 
 def days(quantity: int | None) -> str:
-    """'1 day', '12 days'."""
-    return NO_VALUE if quantity is None else count(quantity, "day")
+    """'1 day', '12 days' ('12 天')."""
+    if quantity is None:
+        return NO_VALUE
+    return i18n.ngettext("{n} day", "{n} days", quantity).format(n=f"{quantity:,}")
