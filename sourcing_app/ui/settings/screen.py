@@ -40,7 +40,8 @@ from PySide6.QtWidgets import (
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SUB_SCORE_LABELS
 from sourcing_app.domain.settings import ScoringSettings, StandingBands
 from sourcing_app.errors import BadInput, CannotFinish
-from sourcing_app.services.editing import ENTITIES, EditingService, Saved
+from sourcing_app.services.editing import EditingService, Saved
+from sourcing_app.services.entities import ENTITIES
 from sourcing_app.services.settings import (
     load_settings,
     save_from_screen,

@@ -24,7 +24,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from sourcing_app.errors import BadInput, CannotFinish
-from sourcing_app.services.editing import ENTITIES, EditingService, Saved
+from sourcing_app.services.editing import EditingService, Saved
+from sourcing_app.services.entities import ENTITIES
 from sourcing_app.ui.shell.workspace import Workspace
 
 _ARCHIVABLE = ("supplier", "brand", "product", "channel")
