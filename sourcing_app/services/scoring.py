@@ -478,6 +478,15 @@ class ScoringService:
         if old_run is not None and sys.getrefcount(old_run) == _ONLY_HERE:
             free_gradually(old_run.scores, *old_run.reference.tables())
 
+    def refresh_catalogue(self) -> None:
+        """After a hand edit of a brand, product or tax category: the last run reads them again.
+
+        They are small tables; `rescore_supplier` then prices with the new values.
+        """
+        if self.last_run is not None:
+            with self.engine.connect() as conn:
+                _refresh_catalogue(conn, self.last_run.reference)
+
     def rescore_supplier(self, supplier_id: int) -> SupplierScore:
         """Re-score one supplier after an edit to its lines, deliveries, channels or quotes.
 
@@ -876,10 +885,7 @@ def _load_reference(conn: Connection, as_of: dt.date, settings: ScoringSettings)
             {"f": False},
         )
     }
-    brands = {
-        r[0]: (r[1], bool(r[2]))
-        for r in conn.execute(text("SELECT id, name, hot_selling FROM brand"))
-    }
+    brands = _load_brands(conn)
     channels: dict[int, tuple[int, int, str, ChannelTerms, bool]] = {}
     for cid, sid, bid, tier, ref, until, active in conn.execute(
         text(
@@ -891,6 +897,19 @@ def _load_reference(conn: Connection, as_of: dt.date, settings: ScoringSettings)
             continue
         terms = ChannelTerms(int(tier), ref or "", day.process_result_value(until, dialect))
         channels[cid] = (sid, bid, brands[bid][0], terms, bool(active))
+    reference = _Reference(
+        suppliers, channels, _load_products(conn), brands, _load_fx(conn, as_of, settings)
+    )
+    reference.index_channels()
+    return reference
+
+
+def _load_brands(conn: Connection) -> dict[int, tuple[str, bool]]:
+    rows = conn.execute(text("SELECT id, name, hot_selling FROM brand"))
+    return {r[0]: (r[1], bool(r[2])) for r in rows}
+
+
+def _load_products(conn: Connection) -> dict[int, tuple[str, str, int, Decimal, TaxRates]]:
     products: dict[int, tuple[str, str, int, Decimal, TaxRates]] = {}
     for pid, sku, name, bid, retail, tariff, ctax, vat, postal in conn.execute(
         text(
@@ -906,9 +925,19 @@ def _load_reference(conn: Connection, as_of: dt.date, settings: ScoringSettings)
             _dec(retail),
             TaxRates(_dec(tariff), _dec(ctax), _dec(vat), _dec(postal)),
         )
-    reference = _Reference(suppliers, channels, products, brands, _load_fx(conn, as_of, settings))
-    reference.index_channels()
-    return reference
+    return products
+
+
+def _refresh_catalogue(conn: Connection, reference: _Reference) -> None:
+    """Read brands, products and their tax rates afresh; a renamed brand's channels follow."""
+    brands = _load_brands(conn)
+    for bid, (name, _hot) in brands.items():
+        if bid in reference.brands and reference.brands[bid][0] != name:
+            for cid in reference.channels_by_brand.get(bid, ()):
+                sid, _bid, _old, terms, active = reference.channels[cid]
+                reference.channels[cid] = (sid, bid, name, terms, active)
+    reference.brands = brands
+    reference.products = _load_products(conn)
 
 
 def _refresh_supplier(conn: Connection, reference: _Reference, supplier_id: int) -> _Reference:

@@ -2,19 +2,32 @@
 
 A quote (and a purchase line) is stored against the supplier's channel for
 the SKU's brand, as in the importer: `via_channel` finds it, or says that
-there is none.
+there is none. A channel's terms also decide the flags of a hot-selling
+brand (single channel, composite only) on every supplier with an active
+channel of that brand (docs/standings-and-flags.md), so an edit to them
+re-scores those suppliers too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from sourcing_app.errors import BadInput
 from sourcing_app.services import field_checks
 from sourcing_app.services.editing.outcomes import Draft, FamilyRules, Moves, Row
-from sourcing_app.services.editing.rows import show_date, suppliers_of, table_named
+from sourcing_app.services.editing.rows import same, show_date, suppliers_of, table_named
+
+# The terms that make a channel count for its brand's flags, and how.
+_BRAND_FLAG_TERMS = ("brand_id", "tier", "authorization_ref", "authorized_until", "active")
+
+_PEERS = (
+    "SELECT DISTINCT c.supplier_id FROM channel c JOIN brand b ON b.id = c.brand_id "
+    "JOIN supplier s ON s.id = c.supplier_id "
+    "WHERE c.brand_id = :brand AND b.hot_selling = :t AND c.active = :t AND s.archived = :f "
+    "ORDER BY c.supplier_id"
+)
 
 
 def via_channel(draft: Draft) -> None:
@@ -70,7 +83,18 @@ def _across(draft: Draft) -> None:
 
 
 def _moves(conn: Connection, entity: str, before: Row, after: Row) -> Moves:
-    return Moves(suppliers=tuple(sorted(suppliers_of(conn, before, after))))
+    own = suppliers_of(conn, before, after)
+    if entity != "channel":
+        return Moves(suppliers=tuple(own))
+    if before and after and all(same(before[k], after[k]) for k in _BRAND_FLAG_TERMS):
+        return Moves(suppliers=tuple(own))
+    # Its own supplier first: re-scoring it reads its channels afresh, which the
+    # others' brand flags are then worked out from.
+    peers: list[int] = []
+    for brand in dict.fromkeys(row["brand_id"] for row in (before, after) if row):
+        params = {"brand": brand, "t": True, "f": False}
+        peers += [int(sid) for (sid,) in conn.execute(text(_PEERS), params)]
+    return Moves(suppliers=tuple(dict.fromkeys([*own, *peers])))
 
 
 def withdrawal_end(conn: Connection, before: Row, label: str, as_of: dt.date) -> dt.date | None:

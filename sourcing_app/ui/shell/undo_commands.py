@@ -35,8 +35,8 @@ class EditSession(QObject):
     """The editing service of one workspace, and what follows each saved change.
 
     After a change: the suppliers it moves are re-scored one by one
-    (`ScoringService.rescore_supplier`, then `workspace.replace_score`), or all
-    of them in the background when it reaches shared tables; then
+    (`workspace.rescore_suppliers`), or all of them in the background when it
+    moves the whole portfolio or too many to do at once; then
     `workspace.data_changed` tells the screens. `problem` carries anything that
     went wrong in words (a refused undo, say); `saved` every change made.
     """
@@ -103,20 +103,12 @@ class EditSession(QObject):
         self.workspace.rescore_all("Re-scoring…")
 
     def _rescore(self, saved: Saved) -> None:
-        scoring = self.workspace.scoring
-        if scoring.last_run is None:
+        if self.workspace.scoring.last_run is None:
             return  # nothing has been scored yet; the first full run will see the change
-        if saved.rescore_everyone:
+        if saved.rescore_everyone or not self.workspace.rescore_suppliers(
+            saved.rescore, catalogue=saved.catalogue
+        ):
             self.rescore_everyone()
-            return
-        try:
-            scores = [scoring.rescore_supplier(sid) for sid in saved.rescore]
-        except (KeyError, RuntimeError):
-            # A brand or SKU newer than the last full run: its tables are not cached.
-            self.rescore_everyone()
-            return
-        for score in scores:
-            self.workspace.replace_score(score)
 
 
 def _verb(saved: Saved) -> str:
