@@ -183,6 +183,8 @@ def form_fields(
                 unit_template=f"{home} per {{currency}}",
                 placeholder="stored rate",
                 hint="Blank: the stored rate on or before the order date",
+                home_currency=home,
+                home_note=f"{home} is the home currency, so no exchange is needed.",
             ),
             FormField(
                 "regime",
