@@ -59,9 +59,10 @@ class Saved:
     label: str  # the row in words: "supplier S-VERT"
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
-    # Suppliers whose score this change moves, to re-score one by one (the first
-    # first: it may change what the others are scored against); or everyone,
-    # when the change moves the whole portfolio (a supplier joining or leaving it).
+    # Suppliers whose score this change moves, to re-score one by one and in this
+    # order (a channel's own supplier comes first: its channels, read afresh, are
+    # what the others' brand flags are worked out from); or everyone, when the
+    # change moves the whole portfolio (a supplier joining or leaving it).
     rescore: tuple[int, ...] = ()
     rescore_everyone: bool = False
     catalogue: bool = False  # see Moves.catalogue
