@@ -417,3 +417,51 @@ def test_a_long_sku_in_a_long_list_reads_from_its_start(
     assert line is not None
     assert line.text().startswith("AUR-K00 · Aurelle overnight repair serum")
     assert line.cursorPosition() == 0  # scrolled to the start: "AUR-K00" is in view
+
+
+def test_a_purchase_in_the_home_currency_shows_a_rate_of_1_not_cny_per_cny(
+    qtbot, workspace: Workspace, engine: Engine, portfolio: dict[str, int]
+) -> None:
+    dialog = EditDialog(workspace, "purchase")
+    qtbot.addWidget(dialog)
+    form = dialog.form
+    rate = form.editor("fx_rate")
+    line = rate.input
+    assert isinstance(line, QLineEdit)
+    # A new line starts in the home currency: the rate is 1, and says why.
+    assert form.editor("currency").value() == "CNY"
+    assert (line.text(), line.isReadOnly()) == ("1", True)
+    assert rate.unit.text() == "CNY is the home currency, so no exchange is needed."
+    assert "per CNY" not in rate.unit.text()
+
+    currency = form.editor("currency").input
+    assert isinstance(currency, QComboBox)
+    _type(qtbot, currency.lineEdit(), "EUR")
+    assert rate.unit.text() == "CNY per EUR"
+    assert (line.text(), line.isReadOnly()) == ("", False)  # blank: the stored rate
+    _type(qtbot, line, "7.7")
+    _type(qtbot, currency.lineEdit(), "CNY")
+    assert (line.text(), line.isReadOnly()) == ("1", True)
+    _type(qtbot, currency.lineEdit(), "EUR")
+    assert line.text() == "7.7"  # what was typed for EUR comes back
+    _type(qtbot, currency.lineEdit(), "CNY")
+
+    _type(qtbot, form.editor("line_ref").input, "C1")
+    supplier = form.editor("supplier_id").input
+    assert isinstance(supplier, QComboBox)
+    supplier.setCurrentIndex(form.editor("supplier_id").choice_values.index(portfolio["S-VERT"]))
+    _type(qtbot, form.editor("ordered_qty").input, "10")
+    _type(qtbot, form.editor("unit_price").input, "150")
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled())
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert _scalar(engine, "SELECT fx_rate FROM purchase_line WHERE line_ref = 'C1'") == 1
+
+
+def test_a_stored_foreign_line_keeps_its_rate_when_opened(
+    qtbot, workspace: Workspace, portfolio: dict[str, int]
+) -> None:
+    dialog = EditDialog(workspace, "purchase", portfolio["M2"])
+    qtbot.addWidget(dialog)
+    rate = dialog.form.editor("fx_rate")
+    assert (rate.value(), rate.fixed, rate.unit.text()) == ("7.50", False, "CNY per EUR")

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMainWindow
 from sqlalchemy import Engine
 
 from sourcing_app.services.settings import load_settings, save_from_screen
 from sourcing_app.ui.settings.screen import SettingsScreen
+from sourcing_app.ui.shell.edit_actions import EditActions
 from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio import expected
 from tests.services.hand_portfolio_db import load_hand_portfolio
+from tests.ui.test_edit_rescoring import NET, add_mist, landed
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -158,3 +162,136 @@ def test_ctrl_s_in_a_field_saves_and_re_scores(
         qtbot.keyClick(spin, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert load_settings(engine).weights["channel"] == 30
     assert screen.save_button.toolTip().endswith("(Ctrl+S)")
+
+
+# --- undo, and a tax rate re-scoring only its suppliers ------------------------------------
+
+
+def _in_window(qtbot, screen: SettingsScreen) -> tuple[QMainWindow, EditActions]:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setCentralWidget(screen)
+    actions = EditActions(screen.workspace, window)
+    window.resize(1500, 950)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window, actions
+
+
+def _settings_audit(engine: Engine) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT changes FROM audit_entry WHERE entity = 'settings' ORDER BY id"
+        )
+        return [json.loads(r[0])["fields"] for r in rows]
+
+
+def test_ctrl_z_undoes_a_settings_save_and_re_scores(
+    qtbot, screen: SettingsScreen, workspace: Workspace, engine: Engine
+) -> None:
+    window, actions = _in_window(qtbot, screen)
+    screen._spin("weights.channel").setValue(50)
+    with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
+        screen.save()
+    assert actions.undo.text() == "Undo Save settings"
+
+    with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
+        qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+    # Back to the hand-worked scores of the original weights, on screen and in the database.
+    assert load_settings(engine).weights["channel"] == 10
+    assert screen._spin("weights.channel").value() == 10
+    comp = workspace.score_for(2)
+    assert comp is not None
+    assert comp.stability_score == pytest.approx(expected()["S-COMP"]["stability_score"])
+    # The undo is a change of its own in the audit trail.
+    assert _settings_audit(engine) == [
+        {"weights.channel": [10.0, 50.0]},
+        {"weights.channel": [50.0, 10.0]},
+    ]
+
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
+        qtbot.keyClick(window, Qt.Key.Key_Z, redo)
+    assert load_settings(engine).weights["channel"] == 50
+    assert screen._spin("weights.channel").value() == 50
+    assert len(_settings_audit(engine)) == 3
+
+
+def test_undo_is_refused_in_words_when_someone_else_saved_settings_since(
+    qtbot, screen: SettingsScreen, workspace: Workspace, engine: Engine
+) -> None:
+    _window, actions = _in_window(qtbot, screen)
+    problems: list[str] = []
+    actions.session.problem.connect(problems.append)
+    screen._int("grace_days").setValue(3)
+    screen.save()
+    theirs = load_settings(engine)
+    save_from_screen(
+        engine, replace(theirs, grace_days=5), "", opened=theirs, opened_user_name="", who="jun"
+    )
+
+    actions.undo.trigger()
+
+    assert load_settings(engine).grace_days == 5
+    assert problems and problems[0].startswith("Save settings could not be undone or redone:")
+    assert "Someone else saved the settings after you opened them" in problems[0]
+
+
+@pytest.fixture
+def mist_screen(qtbot, engine: Engine, tmp_path: Path) -> tuple[SettingsScreen, dict[str, int]]:
+    load_hand_portfolio(engine, tmp_path)
+    found = add_mist(engine)
+    workspace = Workspace(engine, "test.sqlite")
+    workspace.set_scores(workspace.scoring.score_all(AS_OF), AS_OF)
+    screen = SettingsScreen(workspace)
+    qtbot.addWidget(screen)
+    return screen, found
+
+
+def test_a_lower_vat_moves_only_the_suppliers_quoting_its_skus_and_undoes(
+    qtbot, mist_screen: tuple[SettingsScreen, dict[str, int]], engine: Engine
+) -> None:
+    screen, found = mist_screen
+    workspace = screen.workspace
+    _window, actions = _in_window(qtbot, screen)
+    before = {code: workspace.score_for(found[code]) for code in ("S-VERT", "S-COMP", "S-MIST")}
+    started: list[str] = []
+    workspace.task_started.connect(lambda _job, title: started.append(title))
+    model = screen.tax_model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "cosmetics")
+
+    model.setData(model.index(row, 3), "9")  # VAT 13% -> 9%
+    with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
+        screen.save()
+
+    # Margin by hand: net 299 × 0.94; landed V + 0.7 × V × (15% + 9%) / 0.85.
+    for code, value in (("S-VERT", 22 * 7.20), ("S-COMP", 20 * 7.70)):
+        score = workspace.score_for(found[code])
+        assert score is not None
+        assert score.margin_pct == pytest.approx((NET - landed(value, vat=0.09)) / NET)
+        assert score.margin_pct > before[code].margin_pct
+    assert workspace.score_for(found["S-MIST"]) is before["S-MIST"]  # fragrance: untouched
+    assert started == []
+    assert screen.banner.text() == "Saved."
+
+    actions.undo.trigger()
+
+    assert model.index(row, 3).data() == "13%"
+    for code in ("S-VERT", "S-COMP"):
+        score = workspace.score_for(found[code])
+        assert score is not None
+        assert score.margin_pct == pytest.approx(expected()[code]["margin_pct"])
+    assert workspace.score_for(found["S-MIST"]) is before["S-MIST"]
+    assert started == []
+    with engine.connect() as conn:
+        vats = [
+            json.loads(r[0])["fields"]["vat"]
+            for r in conn.exec_driver_sql(
+                "SELECT changes FROM audit_entry WHERE entity = 'tax_category' "
+                "AND action = 'edited' ORDER BY id"
+            )
+        ]
+    assert vats == [["0.13", "0.09"], ["0.09", "0.13"]]

@@ -66,10 +66,7 @@ def load_reference(conn: Connection, as_of: dt.date, settings: ScoringSettings) 
             {"f": False},
         )
     }
-    brands = {
-        r[0]: (r[1], bool(r[2]))
-        for r in conn.execute(text("SELECT id, name, hot_selling FROM brand"))
-    }
+    brands = load_brands(conn)
     channels: dict[int, tuple[int, int, str, ChannelTerms, bool]] = {}
     for cid, sid, bid, tier, ref, until, active in conn.execute(
         text(
@@ -81,6 +78,19 @@ def load_reference(conn: Connection, as_of: dt.date, settings: ScoringSettings) 
             continue
         terms = ChannelTerms(int(tier), ref or "", day.process_result_value(until, dialect))
         channels[cid] = (sid, bid, brands[bid][0], terms, bool(active))
+    reference = Reference(
+        suppliers, channels, load_products(conn), brands, load_fx(conn, as_of, settings)
+    )
+    reference.index_channels()
+    return reference
+
+
+def load_brands(conn: Connection) -> dict[int, tuple[str, bool]]:
+    rows = conn.execute(text("SELECT id, name, hot_selling FROM brand"))
+    return {r[0]: (r[1], bool(r[2])) for r in rows}
+
+
+def load_products(conn: Connection) -> dict[int, tuple[str, str, int, Decimal, TaxRates]]:
     products: dict[int, tuple[str, str, int, Decimal, TaxRates]] = {}
     for pid, sku, name, bid, retail, tariff, ctax, vat, postal in conn.execute(
         text(
@@ -96,9 +106,19 @@ def load_reference(conn: Connection, as_of: dt.date, settings: ScoringSettings) 
             decimal_of(retail),
             TaxRates(decimal_of(tariff), decimal_of(ctax), decimal_of(vat), decimal_of(postal)),
         )
-    reference = Reference(suppliers, channels, products, brands, load_fx(conn, as_of, settings))
-    reference.index_channels()
-    return reference
+    return products
+
+
+def refresh_catalogue(conn: Connection, reference: Reference) -> None:
+    """Read brands, products and their tax rates afresh; a renamed brand's channels follow."""
+    brands = load_brands(conn)
+    for bid, (name, _hot) in brands.items():
+        if bid in reference.brands and reference.brands[bid][0] != name:
+            for cid in reference.channels_by_brand.get(bid, ()):
+                sid, _bid, _old, terms, active = reference.channels[cid]
+                reference.channels[cid] = (sid, bid, name, terms, active)
+    reference.brands = brands
+    reference.products = load_products(conn)
 
 
 def refresh_supplier(conn: Connection, reference: Reference, supplier_id: int) -> Reference:

@@ -38,7 +38,12 @@ from sourcing_app.services.scoring.aggregates import (
 )
 from sourcing_app.services.scoring.facts import assemble_facts
 from sourcing_app.services.scoring.quotes import apply_pricing, price_quotes
-from sourcing_app.services.scoring.reference import Reference, load_reference, refresh_supplier
+from sourcing_app.services.scoring.reference import (
+    Reference,
+    load_reference,
+    refresh_catalogue,
+    refresh_supplier,
+)
 from sourcing_app.services.settings import load_settings
 
 
@@ -206,6 +211,15 @@ class ScoringService:
         old_run, self.last_run = self.last_run, ScoreRun(as_of, settings, priors, reference, scores)
         if old_run is not None and sys.getrefcount(old_run) == _ONLY_HERE:
             free_gradually(old_run.scores, *old_run.reference.tables())
+
+    def refresh_catalogue(self) -> None:
+        """After a hand edit of a brand, product or tax category: the last run reads them again.
+
+        They are small tables; `rescore_supplier` then prices with the new values.
+        """
+        if self.last_run is not None:
+            with self.engine.connect() as conn:
+                refresh_catalogue(conn, self.last_run.reference)
 
     def rescore_supplier(self, supplier_id: int) -> SupplierScore:
         """Re-score one supplier after an edit to its lines, deliveries, channels or quotes.

@@ -33,13 +33,8 @@ from sourcing_app.domain.codes import INCOTERMS_2020, ISO_3166_COUNTRIES, ISO_42
 from sourcing_app.domain.enums import Regime, Standing, SupplierKind
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import BadInput, CannotFinish
-from sourcing_app.services.editing import (
-    ENTITIES,
-    Conflict,
-    Invalid,
-    ReasonRequired,
-    Saved,
-)
+from sourcing_app.services.editing import Conflict, Invalid, ReasonRequired, Saved
+from sourcing_app.services.entities import ENTITIES
 from sourcing_app.ui.shell.undo_commands import EditSession
 from sourcing_app.ui.shell.workspace import Workspace
 from sourcing_app.ui.widgets.forms import EntityForm, FieldKind, FormField
@@ -188,6 +183,8 @@ def form_fields(
                 unit_template=f"{home} per {{currency}}",
                 placeholder="stored rate",
                 hint="Blank: the stored rate on or before the order date",
+                home_currency=home,
+                home_note=f"{home} is the home currency, so no exchange is needed.",
             ),
             FormField(
                 "regime",

@@ -5,8 +5,10 @@ docs/standings-and-flags.md, shown in the units a
 buyer thinks in (percentages with "%", money with its currency, days), checked
 as it is typed, and saved in one go: the settings and the user name in one
 audited transaction, changed tax categories through the editing service (each
-audited). Then every supplier is re-scored in the background and
-`workspace.settings_changed` tells the other screens.
+audited). A changed setting re-scores every supplier in the background and
+`workspace.settings_changed` tells the other screens; a changed tax category
+alone re-scores only the suppliers quoting its products. The save is one step
+on the undo stack (Ctrl+Z), like a catalogue edit.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from PySide6.QtWidgets import (
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SUB_SCORE_LABELS
 from sourcing_app.domain.settings import ScoringSettings, StandingBands
 from sourcing_app.errors import BadInput, CannotFinish
-from sourcing_app.services.editing import ENTITIES, EditingService, Saved
+from sourcing_app.services.editing import EditingService, Saved
+from sourcing_app.services.entities import ENTITIES
 from sourcing_app.services.settings import (
     load_settings,
     save_from_screen,
@@ -48,6 +51,7 @@ from sourcing_app.services.settings import (
     stored_user_name,
 )
 from sourcing_app.ui.dialogs.edit_dialogs import REFUSAL_STYLE, _currencies
+from sourcing_app.ui.shell.undo_commands import EditSession, SettingsState
 from sourcing_app.ui.shell.workspace import ScoredRun, Workspace
 from sourcing_app.ui.widgets.forms import INVALID_STYLE, PROBLEM_STYLE
 
@@ -215,8 +219,8 @@ class TaxCategoryTableModel(QAbstractTableModel):
                 words.append(f"tax category {name}, {label.lower()}: {reason}")
         return words
 
-    def save(self) -> list[Saved]:
-        saved = []
+    def save(self, saved: list[Saved]) -> None:
+        """Save the changed rows, each as it comes, into `saved`: those before a refusal stay."""
         for row in sorted(self.dirty):
             values = self.rows[row]
             fields = {k: values[k] for k in ENTITIES["tax_category"].names}
@@ -226,7 +230,6 @@ class TaxCategoryTableModel(QAbstractTableModel):
                 saved.append(
                     self.service.edit("tax_category", values["id"], values["version"], fields)
                 )
-        return saved
 
 
 # --- the screen --------------------------------------------------------------------------
@@ -240,7 +243,8 @@ class SettingsScreen(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.service = EditingService(workspace.engine, who=workspace.user_name)
+        self.session = EditSession.of(workspace)
+        self.service: EditingService = self.session.service
         self.inputs: dict[str, QWidget] = {}
         self.messages: dict[str, QLabel] = {}
         self.problems: dict[str, str] = {}
@@ -292,6 +296,9 @@ class SettingsScreen(QWidget):
             lambda: self.save_button.isEnabled() and self.save_button.click()
         )
         self.load()
+        # Undo and redo (and saves elsewhere) change what is stored: show it.
+        workspace.settings_changed.connect(self.load)
+        workspace.data_changed.connect(self._data_changed)
 
     # --- building ---------------------------------------------------------------------
 
@@ -516,6 +523,11 @@ class SettingsScreen(QWidget):
         self.banner.setVisible(False)
         self._changed()
 
+    def _data_changed(self, kind: str) -> None:
+        if kind == "tax_category":
+            self.tax_model.load()
+            self._changed()
+
     def settings(self) -> ScoringSettings:
         """The settings as the screen shows them."""
 
@@ -624,40 +636,60 @@ class SettingsScreen(QWidget):
     # --- saving -----------------------------------------------------------------------
 
     def save(self) -> dict[str, list[Any]] | None:
-        """Write, audit and re-score; None when nothing could be saved (the reason is shown)."""
+        """Write, audit, re-score, and put on the undo stack.
+
+        None when not all could be saved; the reason is shown, and what was
+        saved before the refusal stays saved (and can be undone).
+        """
         self._changed()
         if self.problems or self.tax_model.problems:
             return None
-        engine = self.workspace.engine
+        before = SettingsState(self.opened, self.opened_user_name)
+        changes: dict[str, list[Any]] = {}
+        taxes: list[Saved] = []
+        refusal = ""
         try:
             changes = save_from_screen(
-                engine,
+                self.workspace.engine,
                 self.settings(),
                 self.user_name(),
                 opened=self.opened,
                 opened_user_name=self.opened_user_name,
                 who=self.workspace.user_name(),
             )
-            taxes = self.tax_model.save()
+            self.tax_model.save(taxes)
         except (BadInput, CannotFinish) as error:
-            self.banner.setText(str(error))
-            self.banner.setStyleSheet(REFUSAL_STYLE)
-            self.banner.setVisible(True)
+            refusal = str(error)
+        if refusal and not changes and not taxes:
+            self._show_refusal(refusal)
+            return None
+        self.load()
+        everyone = self.session.settings_saved(
+            before,
+            SettingsState(self.opened, self.opened_user_name),
+            dict(changes),
+            taxes,
+            on_rescored=self._rescored,
+        )
+        if refusal:
+            self._show_refusal(refusal)
             return None
         for saved in taxes:
             changes[f"tax_category.{saved.after.get('name', saved.id)}"] = [saved.action, ""]
-        self.load()
         if changes:
-            self.banner.setText("Saved. Re-scoring every supplier with the new settings…")
+            if everyone:
+                self.banner.setText("Saved. Re-scoring every supplier with the new settings…")
+            else:
+                self.banner.setText("Saved.")
             self.banner.setStyleSheet("")
             self.banner.setVisible(True)
-            self.workspace.settings_changed.emit()
-            self._rescore()
         self.saved.emit(changes)
         return changes
 
-    def _rescore(self) -> None:
-        self.workspace.rescore_all("Re-scoring…", on_done=self._rescored)
+    def _show_refusal(self, words: str) -> None:
+        self.banner.setText(words)
+        self.banner.setStyleSheet(REFUSAL_STYLE)
+        self.banner.setVisible(True)
 
     def _rescored(self, run: ScoredRun) -> None:
         self.banner.setText(f"Saved, and {len(run.scores):,} suppliers re-scored.")

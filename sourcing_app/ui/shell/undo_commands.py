@@ -13,19 +13,26 @@ then "edited" back, never a silent rewind. What undo does per change:
 
 If someone else changed the row in between (team mode), the undo is refused in
 words, nothing is written, and the command leaves the stack.
+
+Saving the settings screen is one command too (`SettingsChangeCommand`): undo
+puts the settings, the user name and the tax categories back as they were,
+audited as a change of its own, and re-scores as the save did.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
+from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput, CannotFinish
-from sourcing_app.services.editing import ENTITIES, EditingService, Saved
-from sourcing_app.ui.shell.workspace import Workspace
+from sourcing_app.services.editing import EditingService, Saved
+from sourcing_app.services.entities import ENTITIES
+from sourcing_app.services.settings import save_from_screen
+from sourcing_app.ui.shell.workspace import ScoredRun, Workspace
 
 _ARCHIVABLE = ("supplier", "brand", "product", "channel")
 
@@ -34,8 +41,8 @@ class EditSession(QObject):
     """The editing service of one workspace, and what follows each saved change.
 
     After a change: the suppliers it moves are re-scored one by one
-    (`ScoringService.rescore_supplier`, then `workspace.replace_score`), or all
-    of them in the background when it reaches shared tables; then
+    (`workspace.rescore_suppliers`), or all of them in the background when it
+    moves the whole portfolio or too many to do at once; then
     `workspace.data_changed` tells the screens. `problem` carries anything that
     went wrong in words (a refused undo, say); `saved` every change made.
     """
@@ -54,9 +61,11 @@ class EditSession(QObject):
         session = workspace.findChild(EditSession)
         return session if isinstance(session, EditSession) else cls(workspace)
 
-    def after_change(self, saved: Saved) -> None:
+    def after_change(self, saved: Saved, *, rescore: bool = True) -> None:
+        """Re-score whom `saved` moves (unless a full run follows anyway); tell the screens."""
         if saved.changed:
-            self._rescore(saved)
+            if rescore:
+                self._rescore(saved)
             self.workspace.data_edited(saved.entity)
         self.saved.emit(saved)
 
@@ -98,24 +107,35 @@ class EditSession(QObject):
         self.push(saved)
         return saved
 
-    def rescore_everyone(self) -> None:
-        self.workspace.rescore_all("Re-scoring…")
+    def settings_saved(
+        self,
+        before: SettingsState,
+        after: SettingsState,
+        changes: dict[str, Any],
+        taxes: Sequence[Saved],
+        *,
+        on_rescored: Callable[[ScoredRun], None] | None = None,
+    ) -> bool:
+        """The settings screen saved: re-score, and put the save on the undo stack as one change.
+
+        True when every supplier is being re-scored (`on_rescored` follows).
+        """
+        command = SettingsChangeCommand(self, before, after, taxes)
+        everyone = command.follow_up(changes, taxes, on_rescored=on_rescored)
+        if changes or any(saved.changed for saved in taxes):
+            self.workspace.undo_stack.push(command)
+        return everyone
+
+    def rescore_everyone(self, on_done: Callable[[ScoredRun], None] | None = None) -> None:
+        self.workspace.rescore_all("Re-scoring…", on_done=on_done)
 
     def _rescore(self, saved: Saved) -> None:
-        scoring = self.workspace.scoring
-        if scoring.last_run is None:
+        if self.workspace.scoring.last_run is None:
             return  # nothing has been scored yet; the first full run will see the change
-        if saved.rescore_everyone:
+        if saved.rescore_everyone or not self.workspace.rescore_suppliers(
+            saved.rescore, catalogue=saved.catalogue
+        ):
             self.rescore_everyone()
-            return
-        try:
-            scores = [scoring.rescore_supplier(sid) for sid in saved.rescore]
-        except (KeyError, RuntimeError):
-            # A brand or SKU newer than the last full run: its tables are not cached.
-            self.rescore_everyone()
-            return
-        for score in scores:
-            self.workspace.replace_score(score)
 
 
 def _verb(saved: Saved) -> str:
@@ -141,6 +161,7 @@ class SavedChangeCommand(QUndoCommand):
         self.row_id = saved.id
         self._skip_redo = True  # pushing calls redo; the change is already saved
         self.failure = ""
+        self.rescore = True  # False while a change around it re-scores everyone anyway
 
     # --- QUndoCommand -----------------------------------------------------------------
 
@@ -199,4 +220,107 @@ class SavedChangeCommand(QUndoCommand):
             self.session.problem.emit(self.failure)
             return
         self.version = saved.version
-        self.session.after_change(saved)
+        self.session.after_change(saved, rescore=self.rescore)
+
+
+class SettingsState(NamedTuple):
+    """The settings as stored at one moment, with the user name set in Settings ("" for none)."""
+
+    settings: ScoringSettings
+    user_name: str
+
+
+class SettingsChangeCommand(QUndoCommand):
+    """One save of the settings screen: settings, user name and tax categories together.
+
+    Undo writes the settings back through `save_from_screen`, which checks that
+    nobody saved other settings in between and audits the change back; the tax
+    categories go back through the editing service like any catalogue edit.
+    """
+
+    def __init__(
+        self,
+        session: EditSession,
+        before: SettingsState,
+        after: SettingsState,
+        taxes: Sequence[Saved],
+    ) -> None:
+        super().__init__("Save settings")
+        self.session = session
+        self.before = before
+        self.after = after
+        self.taxes = [SavedChangeCommand(session, saved) for saved in taxes if saved.changed]
+        self._skip_redo = True  # pushing calls redo; the save is already done
+        self.failure = ""
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self._put(self.before, self.after, [(tax, tax._forward) for tax in self.taxes])
+
+    def undo(self) -> None:
+        steps = [(tax, tax._backward) for tax in reversed(self.taxes)]
+        self._put(self.after, self.before, steps, taxes_first=True)
+
+    def follow_up(
+        self,
+        changes: dict[str, Any],
+        taxes: Sequence[Saved],
+        *,
+        on_rescored: Callable[[ScoredRun], None] | None = None,
+    ) -> bool:
+        """After settings and tax categories changed: tell the screens and re-score.
+
+        A setting other than the user name moves everyone, in the background; a
+        tax category alone moves only the suppliers quoting its products. True
+        when everyone is re-scored.
+        """
+        everyone = any(key != "user_name" for key in changes)
+        for saved in taxes:
+            self.session.after_change(saved, rescore=not everyone)
+        if changes:
+            self.session.workspace.settings_changed.emit()
+        if everyone:
+            self.session.rescore_everyone(on_rescored)
+        return everyone
+
+    def _put(
+        self,
+        now: SettingsState,
+        wanted: SettingsState,
+        tax_steps: list[tuple[SavedChangeCommand, Callable[[EditingService], Saved]]],
+        *,
+        taxes_first: bool = False,
+    ) -> None:
+        changes: dict[str, Any] = {}
+        taxes: list[Saved] = []
+        try:
+            if not taxes_first:
+                changes = self._put_settings(now, wanted)
+            for command, step in tax_steps:
+                saved = step(self.session.service)
+                command.version = saved.version
+                taxes.append(saved)
+            if taxes_first:
+                changes = self._put_settings(now, wanted)
+        except (BadInput, CannotFinish) as error:
+            # Qt has already moved the stack's index; drop this command so the
+            # stack never claims a state the database is not in.
+            self.failure = f"{self.text()} could not be undone or redone: {error}"
+            self.setObsolete(True)
+            self.session.problem.emit(self.failure)
+        self.follow_up(changes, taxes)
+
+    def _put_settings(self, now: SettingsState, wanted: SettingsState) -> dict[str, Any]:
+        if now == wanted:
+            return {}
+        workspace = self.session.workspace
+        return save_from_screen(
+            workspace.engine,
+            wanted.settings,
+            wanted.user_name,
+            opened=now.settings,
+            opened_user_name=now.user_name,
+            who=workspace.user_name(),
+        )

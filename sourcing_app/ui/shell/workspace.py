@@ -48,6 +48,11 @@ class ScoredRun(NamedTuple):
 RELEASE_LATER_FROM = 20_000
 RELEASE_AFTER_S = 5.0
 
+# Re-scoring one supplier takes about 4 ms on a large portfolio; more than this
+# many one after the other would hold the window past the 100 ms a buyer
+# notices (docs/performance.md), so a full run in the background does it instead.
+ONE_BY_ONE_AT_MOST = 20
+
 
 class Workspace(QObject):
     scores_changed = Signal()  # `scores` holds a new run (all suppliers, or one re-scored)
@@ -125,13 +130,41 @@ class Workspace(QObject):
 
     def replace_score(self, score: SupplierScore) -> None:
         """One supplier re-scored after an edit (ScoringService.rescore_supplier)."""
-        self._by_id[score.supplier_id] = score
-        self._full.pop(score.supplier_id, None)
-        self.scores = [score if s.supplier_id == score.supplier_id else s for s in self.scores]
-        if all(s.supplier_id != score.supplier_id for s in self.scores):
-            self.scores.append(score)
+        self.replace_scores([score])
+
+    def replace_scores(self, scores: Sequence[SupplierScore]) -> None:
+        """A few suppliers re-scored one by one after an edit; the others keep their scores."""
+        if not scores:
+            return
+        fresh = {score.supplier_id: score for score in scores}
+        for supplier_id in fresh:
+            self._full.pop(supplier_id, None)
+        new = [sid for sid in fresh if sid not in self._by_id]
+        self._by_id.update(fresh)
+        self.scores = [fresh.get(s.supplier_id, s) for s in self.scores]
+        if new:
+            self.scores.extend(fresh[sid] for sid in new)
             self.scores.sort(key=lambda s: s.supplier_code)
         self.scores_changed.emit()
+
+    def rescore_suppliers(self, supplier_ids: Sequence[int], *, catalogue: bool = False) -> bool:
+        """Re-score these suppliers one by one from the last full run; False when it cannot.
+
+        `catalogue`: brands, products or tax rates changed, so the run reads them
+        again first. It cannot when there is no run yet, when a supplier is not
+        in it, or when more suppliers are asked than can be done without a
+        noticeable stall (ONE_BY_ONE_AT_MOST): then the caller scores everyone.
+        """
+        if self.scoring.last_run is None or len(supplier_ids) > ONE_BY_ONE_AT_MOST:
+            return False
+        try:
+            if catalogue:
+                self.scoring.refresh_catalogue()
+            scores = [self.scoring.rescore_supplier(sid) for sid in supplier_ids]
+        except (KeyError, RuntimeError):
+            return False  # a brand or SKU the run has not seen, say
+        self.replace_scores(scores)
+        return True
 
     # --- scoring everyone ---------------------------------------------------------------
 

@@ -64,6 +64,10 @@ class FormField:
     suffix: str = ""  # the unit shown after the value: "units/month", "days", "CNY"
     currency_field: str = ""  # MONEY: the field holding its currency, shown as the unit
     unit_template: str = "{currency}"  # how that currency is shown: "CNY per {currency}"
+    # An exchange rate to this (home) currency: when the currency field names it,
+    # the rate is 1, shown fixed with `home_note` instead of "CNY per CNY".
+    home_currency: str = ""
+    home_note: str = ""
     placeholder: str = ""
     hint: str = ""  # a tooltip saying what the field means
     blank_label: str = "none"  # OPTIONAL_DATE: what an unset date means
@@ -89,6 +93,7 @@ class FieldEditor(QWidget):
         self.spec = spec
         self.touched = False
         self.choice_values: list[Any] = []  # a list's values, by item row
+        self._before_fixed = ""  # what was typed before `fix` showed the only value
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
@@ -238,6 +243,7 @@ class FieldEditor(QWidget):
             w.setChecked(bool(value))
         else:
             assert isinstance(w, QLineEdit)
+            self._release(w)  # a value put in stands; the form fixes it again if need be
             shown = _text(value)
             if kind in (FieldKind.NUMBER, FieldKind.MONEY):
                 shown = grouped(shown)
@@ -261,6 +267,35 @@ class FieldEditor(QWidget):
     def set_unit(self, unit: str) -> None:
         self.unit.setText(unit)
         self.unit.setVisible(bool(unit))
+
+    def fix(self, value: str, note: str) -> None:
+        """Show `value` as the only one possible, read-only, with `note` saying why."""
+        line = self.input
+        assert isinstance(line, QLineEdit)
+        if not line.isReadOnly():
+            self._before_fixed = line.text()
+        with QSignalBlocker(line):
+            line.setText(value)
+        line.setReadOnly(True)
+        line.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.set_unit(note)
+
+    def unfix(self) -> None:
+        """Editable again, with what was typed before it was fixed."""
+        line = self.input
+        assert isinstance(line, QLineEdit)
+        if line.isReadOnly():
+            with QSignalBlocker(line):
+                line.setText(self._before_fixed)
+            self._release(line)
+
+    def _release(self, line: QLineEdit) -> None:
+        line.setReadOnly(False)
+        line.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    @property
+    def fixed(self) -> bool:
+        return isinstance(self.input, QLineEdit) and self.input.isReadOnly()
 
     # --- problems ----------------------------------------------------------------------
 
@@ -467,4 +502,8 @@ class EntityForm(QWidget):
         if source is not None:
             code = str(source.value() or "").upper() or "?"
             editor = self.editors[money]
+            if editor.spec.home_currency and code == editor.spec.home_currency:
+                editor.fix("1", editor.spec.home_note)
+                return
+            editor.unfix()
             editor.set_unit(editor.spec.unit_template.format(currency=code))

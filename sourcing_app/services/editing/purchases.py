@@ -1,0 +1,133 @@
+"""Purchase lines and deliveries: their rules across fields and the Watch/Avoid rule.
+
+Standings act (docs/standings-and-flags.md): a purchase with a Watch supplier
+is saved with a warning; with an Avoid supplier it is refused unless a reason
+is given, and the reason goes into the audit entry.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from sourcing_app.domain.enums import Standing
+from sourcing_app.domain.evaluation_types import SupplierScore
+from sourcing_app.services import field_checks
+from sourcing_app.services.editing.channels import via_channel
+from sourcing_app.services.editing.outcomes import (
+    Conflict,
+    Draft,
+    FamilyRules,
+    Moves,
+    ReasonRequired,
+    Row,
+)
+from sourcing_app.services.editing.rows import show_date, suppliers_of, table_named
+from sourcing_app.services.rate_lookup import rate_on
+from sourcing_app.services.settings import load_settings
+
+
+def _across(draft: Draft) -> None:
+    if draft.entity == "purchase":
+        via_channel(draft)
+        _purchase_rules(draft)
+    else:
+        _delivery_rules(draft)
+
+
+def _purchase_rules(draft: Draft) -> None:
+    conn, parsed, problems, current = draft.conn, draft.parsed, draft.problems, draft.current
+    ordered = parsed.get("order_date")
+    draft.put("promised_date", field_checks.promised_date_problem(
+        ordered, parsed.get("promised_date"), show_date))  # fmt: skip
+    currency = parsed.get("currency")
+    if "fx_rate" in parsed and parsed["fx_rate"] is None and currency and ordered:
+        home = load_settings(conn).home_currency
+        rate = Decimal(1) if currency == home else rate_on(conn, currency, ordered)
+        if rate is None:
+            problems["fx_rate"] = field_checks.missing_rate_problem(
+                currency, ordered, "enter the rate or add one in the exchange rates", show_date
+            )
+        else:
+            parsed["fx_rate"] = rate
+    if current is not None and ordered is not None and ordered != current["order_date"]:
+        deliveries = table_named("delivery")
+        first = conn.execute(
+            select(func.min(deliveries.c.delivered_date)).where(
+                deliveries.c.line_id == current["id"]
+            )
+        ).scalar()
+        if first is not None and first < ordered:
+            problems["order_date"] = (
+                f"a delivery of this line is dated {show_date(first)}, before this order date"
+            )
+
+
+def _delivery_rules(draft: Draft) -> None:
+    conn, parsed, current = draft.conn, draft.parsed, draft.current
+    p = parsed.get
+    moved = current is None or any(
+        parsed.get(k) != current.get(k) for k in ("line_id", "delivered_date")
+    )
+    if "line_id" in parsed and moved:
+        lines = table_named("purchase_line")
+        ordered = conn.execute(
+            select(lines.c.order_date).where(lines.c.id == parsed["line_id"])
+        ).scalar()
+        draft.put("delivered_date", field_checks.delivered_date_problem(
+            ordered, p("delivered_date"), show_date))  # fmt: skip
+    draft.put("rejected_qty", field_checks.rejected_problem(
+        p("delivered_qty"), p("rejected_qty")))  # fmt: skip
+
+
+def _moves(conn: Connection, entity: str, before: Row, after: Row) -> Moves:
+    return Moves(suppliers=tuple(sorted(suppliers_of(conn, before, after))))
+
+
+def standing_rule(
+    conn: Connection,
+    parsed: dict[str, Any],
+    standing: SupplierScore | Standing | None,
+    reason: str,
+) -> str:
+    """Watch warns (the words returned); Avoid refuses unless the buyer gives a reason."""
+    if standing is None:
+        return ""
+    level = standing.standing if isinstance(standing, SupplierScore) else standing
+    suppliers = table_named("supplier")
+    row = conn.execute(
+        select(suppliers.c.code, suppliers.c.name).where(suppliers.c.id == parsed["supplier_id"])
+    ).first()
+    who = f"{row[1]} ({row[0]})" if row else "This supplier"
+    score = ""
+    if isinstance(standing, SupplierScore) and standing.sourcing_score is not None:
+        score = f", sourcing score {standing.sourcing_score:.1f} of 100"
+    if level == Standing.WATCH:
+        return (
+            f"{who} stands at Watch{score}. The purchase is recorded; "
+            "keep an eye on its fill, timeliness and quality."
+        )
+    if level == Standing.AVOID and not reason.strip():
+        raise ReasonRequired(
+            f"{who} stands at Avoid{score}. A purchase with it is refused unless you "
+            "give a reason, which goes into the audit trail."
+        )
+    return ""
+
+
+def refuse_removing_a_delivered_line(conn: Connection, before: Row) -> None:
+    """A purchase line with deliveries stays: they are its history."""
+    deliveries = table_named("delivery")
+    count = conn.execute(
+        select(func.count()).select_from(deliveries).where(deliveries.c.line_id == before["id"])
+    ).scalar()
+    if count:
+        raise Conflict(
+            f"The purchase line {before['line_ref']} has {count} "
+            "deliveries recorded against it, so it stays; nothing was removed."
+        )
+
+
+RULES = FamilyRules(_across, _moves)
