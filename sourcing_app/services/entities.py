@@ -147,7 +147,8 @@ ENTITIES: dict[str, EntitySpec] = {
                 FieldSpec(
                     "insurance_per_unit", "Insurance per unit", cells.money, False, Decimal(0)
                 ),
-                FieldSpec("valid_from", "Valid from", cells.iso_date, True),
+                # Blank: valid since always (a standing price list), as in the importer.
+                FieldSpec("valid_from", "Valid from", cells.iso_date),
                 FieldSpec("valid_to", "Valid to", cells.iso_date),
             ),
         ),

@@ -372,3 +372,35 @@ def test_a_price_with_more_places_than_are_stored_is_refused_not_rounded(
     assert service.check("quote", _quote(portfolio, unit_price="18.123456")) == {
         "unit_price": "18.123456 has more than 4 decimal places"
     }
+
+
+def test_a_standing_price_list_with_no_start_date_is_saved_priced_and_withdrawn(
+    engine: Engine, portfolio: dict[str, int]
+) -> None:
+    """A blank 'valid from' is an open start: the quote prices from the first day."""
+    service = EditingService(engine, who=lambda: "mei")
+    scoring = ScoringService(engine)
+    scoring.score_all(AS_OF)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(
+            "DELETE FROM quote WHERE channel_id IN "
+            f"(SELECT id FROM channel WHERE supplier_id = {portfolio['S-COMP']})"
+        )
+        conn.commit()
+
+    saved = service.create("quote", _quote(portfolio, valid_from=None, min_qty=1))
+
+    assert saved.after["valid_from"] is None
+    [*_, (_who, _entity, key, action, _changes)] = _audit(engine)
+    assert (key, action) == ("S-COMP / AUR-SERUM with no start date (min 1)", "created")
+    # The same supplier, SKU and minimum with no start is the same quote, not a second one.
+    again = service.check("quote", _quote(portfolio, valid_from=None, min_qty=1))
+    assert set(again) == {"valid_from"}
+    priced = scoring.rescore_supplier(portfolio["S-COMP"])
+    assert priced.margin_pct is not None
+
+    withdrawn = service.archive("quote", saved.after["id"], saved.after["version"], as_of=AS_OF)
+
+    assert withdrawn.action == "withdrawn"
+    assert withdrawn.after["valid_to"] == dt.date(2026, 6, 29)
+    assert scoring.rescore_supplier(portfolio["S-COMP"]).margin_pct is None

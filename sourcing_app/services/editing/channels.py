@@ -109,7 +109,8 @@ def withdrawal_end(conn: Connection, before: Row, label: str, as_of: dt.date) ->
             f"The {label} already ended on {show_date(before['valid_to'])}; "
             "there is nothing to withdraw."
         )
-    return None if before["valid_from"] > last_day else last_day
+    started = before["valid_from"]  # blank: valid since always
+    return None if started is not None and started > last_day else last_day
 
 
 RULES = FamilyRules(_across, _moves)

@@ -163,7 +163,9 @@ def _describe(conn: Connection, entity: str, row: Mapping[str, Any]) -> str:
     if entity == "quote":
         supplier = name_of("supplier", "code", row["supplier_id"])
         sku = name_of("product", "sku", row["product_id"])
-        return f"{supplier} / {sku} from {row['valid_from'].isoformat()} (min {row['min_qty']})"
+        start = row["valid_from"]
+        since = "with no start date" if start is None else f"from {start.isoformat()}"
+        return f"{supplier} / {sku} {since} (min {row['min_qty']})"
     if entity == "purchase":
         return str(row["line_ref"])
     if entity == "delivery":
