@@ -41,6 +41,7 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
     from sourcing_app.ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_qt_translations(app)  # type: ignore[arg-type]
     apply_style(app)  # type: ignore[arg-type]
     label = database_label(url) + (" (demo portfolio)" if demo else "")
     window = MainWindow(label, chrome=False)
@@ -196,6 +197,25 @@ def _probe_data_on_screen(window: MainWindow) -> None:
             signal.connect(shown)
             return
     window.scores_shown.connect(shown)
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own dialogs (file pickers, message box buttons) in the reader's language.
+
+    The desk's own words come from sourcing_app.i18n; Qt's come from the
+    qtbase catalog shipped in the PySide6 wheel. English needs neither.
+    """
+    from sourcing_app import i18n
+
+    if not i18n.is_chinese():
+        return
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
 
 
 def apply_style(app: QApplication) -> None:

@@ -116,6 +116,11 @@ def pgettext(context: str, message: str) -> str:
     return _active.pgettext(context, message)
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 - gettext's own name
     """Mark a string for the catalog where it is defined; translate it where it is shown."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:  # noqa: N802 - gettext's own name
+    """Mark a string with its context for the catalog; translate it with pgettext."""
     return message

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sourcing_app.i18n import N_, NP_, _, pgettext
+
 
 class ChannelType(StrEnum):
     VERTICAL = "vertical"
     COMPOSITE = "composite"
+
+    @property
+    def label(self) -> str:
+        return _(_CHANNEL_TYPE_LABELS[self.value])
 
 
 class Regime(StrEnum):
@@ -16,6 +22,10 @@ class Regime(StrEnum):
     CBEC = "cbec"
     GENERAL = "general"
     POSTAL = "postal"
+
+    @property
+    def label(self) -> str:
+        return _(_REGIME_LABELS[self.value])
 
 
 class SupplierKind(StrEnum):
@@ -28,14 +38,7 @@ class SupplierKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "brand_owner": "Brand owner",
-            "authorized_distributor": "Authorized distributor",
-            "wholesaler": "Wholesaler",
-            "trader": "Trader",
-            "bonded_warehouse": "Bonded-warehouse operator",
-            "platform_seller": "Platform seller",
-        }[self.value]
+        return _(_KIND_LABELS[self.value])
 
 
 class Standing(StrEnum):
@@ -44,6 +47,12 @@ class Standing(StrEnum):
     WATCH = "Watch"
     AVOID = "Avoid"
     UNRATED = "Unrated"
+
+    @property
+    def label(self) -> str:
+        """The standing in the reader's language; the value itself is the machine code."""
+        # Translators: a supplier's standing (Preferred, Approved, Watch, Avoid, Unrated).
+        return pgettext("standing", self.value)
 
 
 # Ascending standing puts the best suppliers first, and Unrated after Avoid.
@@ -70,3 +79,28 @@ class RateKind(StrEnum):
 
     MANUAL = "manual"
     FEED = "feed"
+
+
+# Words a person reads; marked here, translated where they are shown.
+_CHANNEL_TYPE_LABELS = {"vertical": N_("Vertical"), "composite": N_("Composite")}
+_REGIME_LABELS = {
+    "cbec": N_("CBEC retail import"),
+    "general": N_("General trade"),
+    "postal": N_("Personal postal articles"),
+}
+_KIND_LABELS = {
+    "brand_owner": N_("Brand owner"),
+    "authorized_distributor": N_("Authorized distributor"),
+    "wholesaler": N_("Wholesaler"),
+    "trader": N_("Trader"),
+    "bonded_warehouse": N_("Bonded-warehouse operator"),
+    "platform_seller": N_("Platform seller"),
+}
+# The standings, for the catalog (Standing.label looks them up by value).
+_STANDING_WORDS = (
+    NP_("standing", "Preferred"),
+    NP_("standing", "Approved"),
+    NP_("standing", "Watch"),
+    NP_("standing", "Avoid"),
+    NP_("standing", "Unrated"),
+)

@@ -9,17 +9,23 @@ from typing import Any
 
 from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.flags import Flag
+from sourcing_app.i18n import N_, _
 
 SUB_SCORE_KEYS = ("fill", "on_time", "lead_time", "quality", "price", "channel")
 # What the screens, the settings and the reports call each sub-score.
 SUB_SCORE_LABELS = {
-    "fill": "Fill rate",
-    "on_time": "On time",
-    "lead_time": "Lead-time consistency",
-    "quality": "Quality",
-    "price": "Price stability",
-    "channel": "Channel structure",
+    "fill": N_("Fill rate"),
+    "on_time": N_("On time"),
+    "lead_time": N_("Lead-time consistency"),
+    "quality": N_("Quality"),
+    "price": N_("Price stability"),
+    "channel": N_("Channel structure"),
 }
+
+
+def sub_score_label(key: str) -> str:
+    """A sub-score's name in the reader's language: 'Fill rate', '到货满足率'."""
+    return _(SUB_SCORE_LABELS[key]) if key in SUB_SCORE_LABELS else key
 
 
 # Records below are slotted but not frozen, on purpose: a frozen dataclass sets every

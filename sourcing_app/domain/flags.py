@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sourcing_app.i18n import N_, _
+
 
 class FlagCode(StrEnum):
     AUTH_EXPIRING = "AUTH_EXPIRING"
@@ -23,19 +25,24 @@ class FlagCode(StrEnum):
 
 # A flag in a table cell or a list; its message says the cause in full.
 FLAG_LABELS: dict[FlagCode, str] = {
-    FlagCode.AUTH_EXPIRING: "Authorization expiring",
-    FlagCode.AUTH_EXPIRED: "Authorization expired",
-    FlagCode.THIN_HISTORY: "Thin history",
-    FlagCode.PRICE_SPIKE: "Price spike",
-    FlagCode.FILL_DROP: "Fill rate fell",
-    FlagCode.STALE: "No recent delivery",
-    FlagCode.QUOTE_EXPIRED: "Quote expired",
-    FlagCode.NO_VALID_QUOTE: "No valid quote",
-    FlagCode.NEGATIVE_MARGIN: "Negative margin",
-    FlagCode.OVER_CBEC_LIMIT: "Over CBEC limit",
-    FlagCode.SINGLE_CHANNEL: "Single channel",
-    FlagCode.COMPOSITE_ONLY: "Composite channels only",
+    FlagCode.AUTH_EXPIRING: N_("Authorization expiring"),
+    FlagCode.AUTH_EXPIRED: N_("Authorization expired"),
+    FlagCode.THIN_HISTORY: N_("Thin history"),
+    FlagCode.PRICE_SPIKE: N_("Price spike"),
+    FlagCode.FILL_DROP: N_("Fill rate fell"),
+    FlagCode.STALE: N_("No recent delivery"),
+    FlagCode.QUOTE_EXPIRED: N_("Quote expired"),
+    FlagCode.NO_VALID_QUOTE: N_("No valid quote"),
+    FlagCode.NEGATIVE_MARGIN: N_("Negative margin"),
+    FlagCode.OVER_CBEC_LIMIT: N_("Over CBEC limit"),
+    FlagCode.SINGLE_CHANNEL: N_("Single channel"),
+    FlagCode.COMPOSITE_ONLY: N_("Composite channels only"),
 }
+
+
+def flag_label(code: FlagCode) -> str:
+    """A flag's name in the reader's language: 'Authorization expiring', '授权即将到期'."""
+    return _(FLAG_LABELS.get(code, code.value))
 
 
 @dataclass(frozen=True)

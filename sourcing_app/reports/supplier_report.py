@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sourcing_app.domain.enums import SupplierKind
-from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SUB_SCORE_LABELS, SupplierScore
+from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SupplierScore, sub_score_label
 from sourcing_app.domain.formatting import day, money, percent, score_of_100
 from sourcing_app.domain.landed_cost import LandedCostWalk
 from sourcing_app.domain.settings import ScoringSettings
@@ -178,7 +178,7 @@ def _breakdown(s: SupplierScore, settings: ScoringSettings) -> str:
         raw = "no data" if sub.raw is None else percent(sub.raw)
         rows.append(
             [
-                text(SUB_SCORE_LABELS.get(key, key)),
+                text(sub_score_label(key)),
                 f"{weight * 100:.0f}%",
                 raw,
                 f"{sub.n:,}",

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QSplitter, QVBoxLayout,
 
 from sourcing_app.domain.enums import STANDING_HEX, STANDING_RANK, ChannelType
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.domain.flags import FLAG_LABELS
+from sourcing_app.domain.flags import flag_label
 from sourcing_app.domain.formatting import NO_VALUE, day, money, percent, points, units
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
@@ -30,7 +30,7 @@ HOT = "#c8642b"
 
 
 def _flags(brand: BrandOverview) -> str:
-    labels = [FLAG_LABELS.get(f.code, f.code.value) for f in brand.flags]
+    labels = [flag_label(f.code) for f in brand.flags]
     if brand.at_risk and not labels:
         labels.append("At risk")
     return ", ".join(labels)
@@ -315,8 +315,7 @@ class BrandsScreen(QWidget):
             units(brand.capacity, "units/month") if brand.capacity else "no capacity on record"
         )
         flags = "".join(
-            f"<br><b style='color:{WARNING}'>{FLAG_LABELS.get(f.code, f.code.value)}</b>"
-            f" — {f.message}"
+            f"<br><b style='color:{WARNING}'>{flag_label(f.code)}</b> — {f.message}"
             for f in brand.flags
         )
         self.brand_facts.setText(

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from sourcing_app.domain.enums import STANDING_HEX, ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.domain.flags import FLAG_LABELS, Flag
+from sourcing_app.domain.flags import Flag, flag_label
 from sourcing_app.domain.formatting import count, day, money, percent, points
 from sourcing_app.domain.settings import StandingBands
 from sourcing_app.ui.shell.background import BackgroundRunner
@@ -313,7 +313,7 @@ FLAG_COLUMNS: list[RecordColumn[FlagRow]] = [
     ),
     RecordColumn(
         "Flag",
-        lambda r: FLAG_LABELS.get(r.flag.code, r.flag.code.value),
+        lambda r: flag_label(r.flag.code),
         colour=lambda r: "#b3261e",
     ),
     RecordColumn("Cause", lambda r: r.flag.message, tooltip=lambda r: r.flag.message),

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject
 
 from sourcing_app.domain.allocation import AllocationLine, BrandAllocation, LineStatus
-from sourcing_app.domain.flags import FLAG_LABELS
+from sourcing_app.domain.flags import flag_label
 from sourcing_app.domain.formatting import NO_VALUE, money, percent, units
 from sourcing_app.services.brand_overview import BrandOverview
 from sourcing_app.services.scenarios import ScenarioResult
@@ -39,7 +39,7 @@ class BrandRow:
     def flags_text(self) -> str:
         if self.overview is None:
             return ""
-        return ", ".join(FLAG_LABELS.get(f.code, f.code.value) for f in self.overview.flags)
+        return ", ".join(flag_label(f.code) for f in self.overview.flags)
 
     @property
     def tooltip(self) -> str | None:

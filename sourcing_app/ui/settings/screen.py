@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SUB_SCORE_LABELS
+from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, sub_score_label
 from sourcing_app.domain.settings import ScoringSettings, StandingBands
 from sourcing_app.errors import BadInput, CannotFinish
 from sourcing_app.services.editing import EditingService, Saved
@@ -362,7 +362,7 @@ class SettingsScreen(QWidget):
         box, form = self._form_box("Stability weights")
         for key in SUB_SCORE_KEYS:
             spin = self._number(0, 1000, 1, step=5)
-            self._add(form, f"weights.{key}", SUB_SCORE_LABELS[key], spin, note="= 0.0%")
+            self._add(form, f"weights.{key}", sub_score_label(key), spin, note="= 0.0%")
         self.weight_sum = QLabel(box)
         self.weight_sum.setObjectName("weights.sum")
         self.weight_sum.setStyleSheet("font-weight: 600;")

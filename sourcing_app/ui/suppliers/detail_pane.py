@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 from sourcing_app.domain.enums import STANDING_HEX, SupplierKind
 from sourcing_app.domain.evaluation_types import (
     SUB_SCORE_KEYS,
-    SUB_SCORE_LABELS,
     SubScore,
     SupplierScore,
+    sub_score_label,
 )
-from sourcing_app.domain.flags import FLAG_LABELS
+from sourcing_app.domain.flags import flag_label
 from sourcing_app.domain.formatting import NO_VALUE, day, money, percent, points, units
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
@@ -62,7 +62,7 @@ class BreakdownRow:
     __slots__ = ("label", "sub", "share", "points")
 
     def __init__(self, sub: SubScore, total_weight: float) -> None:
-        self.label = SUB_SCORE_LABELS.get(sub.key, sub.key)
+        self.label = sub_score_label(sub.key)
         self.sub = sub
         self.share = sub.weight / total_weight if total_weight else 0.0
         self.points = 100 * self.share * sub.value
@@ -460,7 +460,7 @@ class SupplierDetailPane(QWidget):
             self.flags.setText(f"<span style='color:{VALID}'>No open risk flags.</span>")
             return
         items = "".join(
-            f"<li><b style='color:{WARNING}'>{html.escape(FLAG_LABELS.get(f.code, f.code.value))}"
+            f"<li><b style='color:{WARNING}'>{html.escape(flag_label(f.code))}"
             f"</b> — {html.escape(f.message)}</li>"
             for f in score.flags
         )

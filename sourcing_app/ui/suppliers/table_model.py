@@ -26,7 +26,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from sourcing_app.domain.enums import STANDING_HEX, STANDING_RANK, ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.domain.flags import FLAG_LABELS
+from sourcing_app.domain.flags import flag_label
 from sourcing_app.domain.formatting import percent, points
 from sourcing_app.freeing import free_later, map_in_slices
 
@@ -107,7 +107,7 @@ def channel_types_text(score: SupplierScore) -> str:
 
 
 def flags_text(score: SupplierScore) -> str:
-    return ", ".join(FLAG_LABELS.get(flag.code, flag.code.value) for flag in score.flags)
+    return ", ".join(flag_label(flag.code) for flag in score.flags)
 
 
 DISPLAY: dict[Column, Callable[[SupplierScore], str]] = {
