@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QWizard
@@ -108,9 +110,12 @@ def test_import_opens_the_wizard(qtbot: QtBot, window: MainWindow) -> None:
 def test_the_rates_banner_sits_above_the_screens(window: MainWindow) -> None:
     banner = window.rates_banner
     assert banner.parentWidget() is window.stack.parentWidget()
-    # The hand portfolio's feed rate is from 1 June 2026, long before today: the banner says so.
+    # The hand portfolio's feed rate is from 1 June 2026; on 3 December 2026 it is
+    # 29 + 31 + 31 + 30 + 31 + 30 + 3 = 185 days old, and the banner says so.
+    banner.today = lambda: dt.date(2026, 12, 3)
+    banner.refresh()
     assert banner.isVisible()
-    assert "days old" in banner.label.text()
+    assert banner.label.text().startswith("Exchange rates are 185 days old (")
     assert "1 Jun 2026" in banner.label.text()
 
 
