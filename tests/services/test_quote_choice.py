@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from sourcing_app.services.scoring import select_quote
+from sourcing_app.services.scoring.quotes import select_quote
 from tests.services.rule_desk import AS_OF, build, quote, score
 
 
@@ -48,12 +48,15 @@ def test_among_the_same_minimum_quantity_the_latest_start_prices_the_sku(
 ) -> None:
     """January's list said 3,900, April's says 4,100: April's is the price now.
 
-    A quote from July at 3,000 has not started on 30 June and is left out.
+    The standing price list with no start date (3,800) has been valid since always, so
+    it is the oldest of the three. A quote from July at 3,000 has not started on
+    30 June and is left out.
     """
     build(
         engine,
         tmp_path,
         quotes=(
+            quote("3800", min_qty=10, valid_from=""),
             quote("3900", min_qty=10, valid_from="2026-01-01"),
             quote("4100", min_qty=10, valid_from="2026-04-01"),
             quote("3000", min_qty=10, valid_from="2026-07-01"),
