@@ -95,14 +95,17 @@ def _install_extras(window: MainWindow) -> None:
         ]
         _run_one_per_turn(steps)
 
-    job = workspace.runner.start(_import_all)
+    job: list[int] = []
 
     def ended(finished: int, _outcome: object) -> None:
-        if finished == job:  # it ends once, in either signal
+        if finished in job:  # it ends once, in either signal
             build()
 
+    # Listen before starting: with the modules already imported the worker can
+    # finish, and signal, before the next line here would run.
     workspace.runner.succeeded.connect(ended)
     workspace.runner.failed.connect(ended)
+    job.append(workspace.runner.start(_import_all))
 
 
 def _import_all() -> None:

@@ -236,7 +236,9 @@ def risk_flags(
             and fill_now.n >= settings.thin_history_lines
         ):
             before = min(1.0, accepted / ordered)
-            if before - fill_now.value > settings.fill_drop_points:
+            # More than the threshold, not equal to it: in floats 0.8 - 0.7 is
+            # 0.10000000000000009, which is a fall of exactly 10 points.
+            if before - fill_now.value > settings.fill_drop_points + 1e-9:
                 flags.append(
                     Flag(
                         FlagCode.FILL_DROP,

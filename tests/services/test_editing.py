@@ -20,7 +20,6 @@ from sourcing_app.services.editing import (
     Conflict,
     EditingService,
     Invalid,
-    ReasonRequired,
 )
 from sourcing_app.services.scoring import ScoringService
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
@@ -208,37 +207,6 @@ def _purchase(portfolio: dict[str, int], ref: str) -> dict[str, object]:
         "currency": "EUR",
         "fx_rate": "7.7",
     }
-
-
-def test_an_avoid_supplier_is_refused_unless_a_reason_is_given(
-    engine: Engine, portfolio: dict[str, int]
-) -> None:
-    service = EditingService(engine, who=lambda: "mei")
-
-    with pytest.raises(ReasonRequired) as refused:
-        service.create("purchase", _purchase(portfolio, "M3"), standing=Standing.AVOID)
-    assert "Golden Bridge Trading (S-COMP) stands at Avoid" in str(refused.value)
-    assert _scalar(engine, "SELECT COUNT(*) FROM purchase_line WHERE line_ref = 'M3'") == 0
-
-    service.create(
-        "purchase",
-        _purchase(portfolio, "M3"),
-        standing=Standing.AVOID,
-        reason="Only stock left before the 11.11 sale",
-    )
-    assert _scalar(engine, "SELECT ordered_qty FROM purchase_line WHERE line_ref = 'M3'") == 40
-    [(_, entity, key, _, changes)] = _audit(engine)
-    assert (entity, key) == ("purchase", "M3")
-    assert changes["reason"] == "Only stock left before the 11.11 sale"
-
-
-def test_a_watch_supplier_gives_a_warning_and_the_purchase_is_recorded(
-    engine: Engine, portfolio: dict[str, int]
-) -> None:
-    service = EditingService(engine, who=lambda: "mei")
-    saved = service.create("purchase", _purchase(portfolio, "M3"), standing=Standing.WATCH)
-    assert saved.warning.startswith("Golden Bridge Trading (S-COMP) stands at Watch.")
-    assert _audit(engine)[0][4]["warning"] == saved.warning
 
 
 def test_deliveries_are_checked_against_their_line_and_versioned_by_their_values(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -130,23 +131,44 @@ def test_a_good_file_imports_with_a_summary_and_a_new_score(
     assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
 
 
-def test_cancel_rolls_the_whole_import_back(qtbot, wizard: ImportWizard, tmp_path: Path) -> None:
-    rows = "".join(f"C{i:06d},Supplier {i},CN,trader\n" for i in range(150_000))
+def test_cancel_rolls_the_whole_import_back(
+    qtbot, wizard: ImportWizard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The buyer presses Cancel while rows are being written; none of them stays.
+
+    The import is held at its first report of rows written until Cancel has been
+    pressed, so the click cannot come after the last row however fast the machine is.
+    """
+    import sourcing_app.ui.dialogs.import_wizard as import_wizard
+
+    rows = "".join(f"C{i:06d},Supplier {i},CN,trader\n" for i in range(20_000))
     wizard.file_page.set_path(write(tmp_path, "suppliers.csv", "code,name,country,kind\n" + rows))
     wizard.next()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.check_page.result is not None, timeout=60_000)
-    workspace = wizard.workspace
-    progressed: list[int] = []
-    workspace.task_progressed.connect(lambda _job, done, _total, _text: progressed.append(done))
+
+    writing, cancelled = threading.Event(), threading.Event()
+    real_import = import_wizard.import_file
+
+    def held_import(*args, progress, dry_run, **kwargs):  # type: ignore[no-untyped-def]
+        def report(done: int, total: int, text: str) -> None:
+            if done > 0 and not writing.is_set():
+                writing.set()
+                cancelled.wait(30)
+            progress(done, total, text)
+
+        return real_import(*args, progress=report, dry_run=dry_run, **kwargs)
+
+    monkeypatch.setattr(import_wizard, "import_file", held_import)
     wizard.next()
     page = wizard.import_page
-    qtbot.waitUntil(lambda: any(done > 0 for done in progressed), timeout=30_000)
+    qtbot.waitUntil(writing.is_set, timeout=30_000)
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    cancelled.set()
     qtbot.waitUntil(lambda: page.finished_, timeout=30_000)
     assert page.message.text() == "The import was cancelled. Nothing was imported."
-    assert count(workspace.engine, "supplier") == 0
-    assert page.progress.maximum() >= 150_000  # the bar knew how many rows to expect
+    assert count(wizard.workspace.engine, "supplier") == 0
+    assert page.progress.maximum() >= 20_000  # the bar knew how many rows to expect
 
 
 def test_a_blank_template_can_be_saved_from_the_first_page(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QWizard
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select
@@ -108,9 +110,12 @@ def test_import_opens_the_wizard(qtbot: QtBot, window: MainWindow) -> None:
 def test_the_rates_banner_sits_above_the_screens(window: MainWindow) -> None:
     banner = window.rates_banner
     assert banner.parentWidget() is window.stack.parentWidget()
-    # The hand portfolio's feed rate is from 1 June 2026, long before today: the banner says so.
+    # The hand portfolio's feed rate is from 1 June 2026; on 3 December 2026 it is
+    # 29 + 31 + 31 + 30 + 31 + 30 + 3 = 185 days old, and the banner says so.
+    banner.today = lambda: dt.date(2026, 12, 3)
+    banner.refresh()
     assert banner.isVisible()
-    assert "days old" in banner.label.text()
+    assert banner.label.text().startswith("Exchange rates are 185 days old (")
     assert "1 Jun 2026" in banner.label.text()
 
 
@@ -146,17 +151,22 @@ def test_a_cold_start_builds_the_front_screen_first_and_the_rest_after(
     assert window.screen_keys() == ["brands"]
     assert window.current_screen_key() == "brands"
     window.show()
+    # Each time a screen goes in, ask the event loop what the window holds on its next
+    # turn. Built one piece per turn, the answer comes before the next screen goes in;
+    # built in one go, every answer would find all seven.
+    answers: list[int] = []
+
+    def screen_added(*_args: object) -> None:
+        QTimer.singleShot(0, lambda: answers.append(len(window.screen_keys())))
+
+    window.sidebar.model().rowsInserted.connect(screen_added)
     _install_extras(window)
-    # The modules are imported on a worker; then one piece is built per turn of the
-    # event loop, the window answering in between.
+    # The modules are imported on a worker first: nothing is built yet.
     assert window.screen_keys() == ["brands"]
     everything = ["dashboard", "suppliers", "brands", "purchases", "planning", "settings", "audit"]
-    seen: list[int] = []
-    qtbot.waitUntil(
-        lambda: seen.append(len(window.screen_keys())) or window.screen_keys() == everything,
-        timeout=20_000,
-    )
-    assert len(set(seen)) > 2  # it grew in steps, not in one go
+    qtbot.waitUntil(lambda: len(answers) == 6, timeout=20_000)
+    assert window.screen_keys() == everything
+    assert answers == [2, 3, 4, 5, 6, 7]  # the window answered between every two screens
     report = ("Reports", "Supplier evaluation (PDF)…", "Ctrl+P")
     qtbot.waitUntil(lambda: report in window.all_actions(), timeout=5_000)
     assert window.current_screen_key() == "brands"

@@ -46,7 +46,7 @@ class RatesBanner(QFrame):
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self._today = today
+        self.today = today  # the clock the age is read against; a test may pin it
         self.setObjectName("rates_banner")
         self.label = QLabel()
         self.label.setObjectName("rates_banner_text")
@@ -72,7 +72,7 @@ class RatesBanner(QFrame):
 
     def refresh(self) -> None:
         """Read how old the rates are and show or hide the banner accordingly."""
-        self.age = rates_age(self.workspace.engine, self._today())
+        self.age = rates_age(self.workspace.engine, self.today())
         if self.failure is not None:
             self._show_failure()
         elif self.age.fresh:
