@@ -1,0 +1,1 @@
+"""Alembic: the environment that moves a database from one release's schema to the next."""
