@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcing_app.domain.enums import ChannelType, Standing
+from sourcing_app.i18n import N_, _, ngettext
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.suppliers.detail_pane import SupplierDetailPane
 from sourcing_app.ui.suppliers.table_model import (
@@ -52,9 +53,9 @@ DEFAULT_WIDTHS = {
 LEADING_COLUMNS = (Column.STANDING, Column.SOURCING_SCORE, Column.MARGIN, Column.STABILITY)
 
 CHANNEL_CHOICES = (
-    ("All channel types", ""),
-    ("Has a vertical channel", ChannelType.VERTICAL.value),
-    ("Composite only", ChannelType.COMPOSITE.value),
+    (N_("All channel types"), ""),
+    (N_("Has a vertical channel"), ChannelType.VERTICAL.value),
+    (N_("Composite only"), ChannelType.COMPOSITE.value),
 )
 
 
@@ -74,7 +75,7 @@ class SuppliersScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 8)
         layout.setSpacing(10)
-        heading = QLabel("Suppliers")
+        heading = QLabel(_("Suppliers"))
         heading.setObjectName("ScreenTitle")
         bar = QHBoxLayout()
         bar.setSpacing(8)
@@ -82,19 +83,19 @@ class SuppliersScreen(QWidget):
         bar.addSpacing(16)
         self.search = QLineEdit()
         self.search.setObjectName("SupplierSearch")
-        self.search.setPlaceholderText("Search code, name or brand  (Ctrl+F)")
+        self.search.setPlaceholderText(_("Search code, name or brand  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(280)
         bar.addWidget(self.search, 2)
         self.channel_filter = QComboBox()
         for text, value in CHANNEL_CHOICES:
-            self.channel_filter.addItem(text, value)
+            self.channel_filter.addItem(_(text), value)
         self.standing_filter = QComboBox()
-        self.standing_filter.addItem("All standings", "")
+        self.standing_filter.addItem(_("All standings"), "")
         for standing in Standing:
-            self.standing_filter.addItem(standing.value, standing.value)
+            self.standing_filter.addItem(standing.label, standing.value)
         self.country_filter = QComboBox()
-        self.country_filter.addItem("All countries", "")
+        self.country_filter.addItem(_("All countries"), "")
         self.country_filter.setMinimumContentsLength(10)
         for combo in (self.channel_filter, self.standing_filter, self.country_filter):
             bar.addWidget(combo)
@@ -253,7 +254,11 @@ class SuppliersScreen(QWidget):
         if len(scores) < PREPARE_OFF_THREAD_FROM:
             self._install(prepare_rows(scores, column, order, filter_))
             return
-        self.count_label.setText(f"Sorting {len(scores):,} suppliers…")
+        self.count_label.setText(
+            ngettext("Sorting {n} supplier…", "Sorting {n} suppliers…", len(scores)).format(
+                n=f"{len(scores):,}"
+            )
+        )
         self._job = self._runner.start(
             lambda: prepare_rows(scores, column, order, filter_, in_pieces=True)
         )
@@ -290,7 +295,7 @@ class SuppliersScreen(QWidget):
             return
         self.country_filter.blockSignals(True)
         self.country_filter.clear()
-        self.country_filter.addItem("All countries", "")
+        self.country_filter.addItem(_("All countries"), "")
         for country in countries:
             self.country_filter.addItem(country, country)
         if wanted and wanted not in countries:
@@ -305,9 +310,13 @@ class SuppliersScreen(QWidget):
 
     def _show_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total_count
-        self.count_label.setText(
-            f"{total:,} suppliers" if shown == total else f"{shown:,} of {total:,} suppliers"
-        )
+        if shown == total:
+            text = ngettext("{n} supplier", "{n} suppliers", total).format(n=f"{total:,}")
+        else:
+            text = ngettext("{shown} of {n} supplier", "{shown} of {n} suppliers", total).format(
+                shown=f"{shown:,}", n=f"{total:,}"
+            )
+        self.count_label.setText(text)
         self.rows_shown.emit(shown)
 
     def _reselect(self) -> None:
