@@ -20,7 +20,12 @@ from sourcing_app.domain.flags import flag_label
 from sourcing_app.domain.formatting import NO_VALUE, cell_day, money, percent, points, units
 from sourcing_app.i18n import _, ngettext, pgettext
 from sourcing_app.ui.shell.background import BackgroundRunner
-from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
+from sourcing_app.ui.widgets.record_table_model import (
+    RecordColumn,
+    RecordTableModel,
+    fit_columns_to_contents,
+    record_view,
+)
 
 if TYPE_CHECKING:
     # For the types only: the service imports the ORM models (see docs/performance.md, cold start).
@@ -303,7 +308,7 @@ class BrandsScreen(QWidget):
         self.model.set_rows(brands)
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self.table.resizeColumnsToContents()
+        fit_columns_to_contents(self.table)
         hot = sum(b.hot_selling for b in brands)
         at_risk = sum(b.at_risk for b in brands)
         self.heading.setText(
@@ -381,7 +386,7 @@ class BrandsScreen(QWidget):
             + flags
         )
         self.channels_model.set_rows(brand.channels)
-        self.channels.resizeColumnsToContents()
+        fit_columns_to_contents(self.channels)
         if self.channels.columnWidth(1) > 240:
             self.channels.setColumnWidth(1, 240)  # the full name is in the Supplier tooltip
         self._show_chart(brand)

@@ -36,7 +36,12 @@ from sourcing_app.domain.settings import StandingBands
 from sourcing_app.i18n import _, ngettext, pgettext
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.suppliers.charts import styled_chart
-from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
+from sourcing_app.ui.widgets.record_table_model import (
+    RecordColumn,
+    RecordTableModel,
+    fit_columns_to_contents,
+    record_view,
+)
 
 if TYPE_CHECKING:
     from sourcing_app.services.brand_overview import BrandOverview
@@ -619,7 +624,7 @@ class DashboardScreen(QWidget):
                 n=f"{len(figures.flags):,}"
             )
         )
-        self.flags_view.resizeColumnsToContents()
+        fit_columns_to_contents(self.flags_view)
         self.figures_shown.emit()
 
     def _show_brands(self, figures: DashboardFigures) -> None:
@@ -637,7 +642,7 @@ class DashboardScreen(QWidget):
                 n=f"{len(at_risk):,}"
             )
         )
-        self.brands_view.resizeColumnsToContents()
+        fit_columns_to_contents(self.brands_view)
         self.brands_shown.emit()
 
     def _flag_clicked(self, index: Any) -> None:

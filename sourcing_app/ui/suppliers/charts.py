@@ -75,7 +75,10 @@ def _date_axis(start: dt.date, end: dt.date, title: str) -> QValueAxis | QDateTi
         months.append(month)
         month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
     step = max(1, -(-len(months) // 7))
-    ticks = [m for m in months[::step] if low <= epoch_ms(m) <= high]
+    # A label is centred on its tick: none so near an end that it would be cut.
+    span = high - low
+    first, last = low + 0.04 * span, high - 0.07 * span
+    ticks = [m for m in months[::step] if first <= epoch_ms(m) <= last]
     if len(ticks) < 2:
         axis = QDateTimeAxis()
         axis.setFormat("yyyy-MM-dd")

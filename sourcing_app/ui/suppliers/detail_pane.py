@@ -11,6 +11,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -43,7 +44,12 @@ from sourcing_app.domain.formatting import (
 )
 from sourcing_app.i18n import N_, _, ngettext, pgettext
 from sourcing_app.ui.shell.background import BackgroundRunner
-from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
+from sourcing_app.ui.widgets.record_table_model import (
+    RecordColumn,
+    RecordTableModel,
+    fit_columns_to_contents,
+    record_view,
+)
 
 if TYPE_CHECKING:
     # Imported for the types only: the service pulls in the ORM models (sqlmodel),
@@ -54,6 +60,8 @@ if TYPE_CHECKING:
 WARNING = "#b3261e"
 VALID = "#1b7f3b"
 MUTED = "#5b6573"
+# Between a figure column's widest text (its header or a cell) and the next column.
+BREATHING_ROOM = 14
 # The details load this long after the buyer stops on a supplier.
 LOAD_AFTER_MS = 60
 
@@ -321,14 +329,15 @@ class SupplierDetailPane(QWidget):
         self.breakdown = record_view(self.breakdown_model, sortable=False)
         # The figures in the table; the inputs in words, too long for a cell, below it
         # (the column stays in the model, for its tooltip).
+        # Each figure column as wide as its header or its widest figure, whichever is
+        # wider, so no header is cut ("easured %"); the sub-scores' names take the rest.
         columns = self.breakdown.horizontalHeader()
-        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        for column in range(1, len(breakdown) - 1):
-            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        columns.setStretchLastSection(False)
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.breakdown.setColumnHidden(len(breakdown) - 1, True)
         self.breakdown.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.breakdown.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.breakdown.setFixedHeight(self.breakdown.verticalHeader().defaultSectionSize() * 7 + 4)
+        self._fit_breakdown()
         score_layout.addWidget(self.breakdown)
         self.inputs = QLabel("")
         self.inputs.setObjectName("BreakdownInputs")
@@ -397,6 +406,30 @@ class SupplierDetailPane(QWidget):
         self.tabs.addTab(self.quotes, _("Quotes"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.workspace.scores_changed.connect(self._scores_changed)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        self._fit_breakdown()  # the style sheet's bold headers are known once polished
+        super().showEvent(event)
+
+    def _size_breakdown_columns(self) -> None:
+        view = self.breakdown
+        header = view.horizontalHeader()
+        for column in range(1, self.breakdown_model.columnCount() - 1):
+            wanted = max(
+                header.sectionSizeFromContents(column).width(), view.sizeHintForColumn(column)
+            )
+            view.setColumnWidth(column, wanted + BREATHING_ROOM)
+
+    def _fit_breakdown(self) -> None:
+        """The six sub-scores whole under a header as tall as its words (CJK glyphs are
+        taller than the Latin ones the rows were measured by)."""
+        view = self.breakdown
+        header = view.horizontalHeader()
+        view.ensurePolished()
+        header.ensurePolished()
+        rows = len(SUB_SCORE_KEYS) * view.verticalHeader().defaultSectionSize()
+        view.setFixedHeight(header.sizeHint().height() + rows + 2 * view.frameWidth())
+        self._size_breakdown_columns()
 
     # --- showing --------------------------------------------------------------------------
 
@@ -496,6 +529,7 @@ class SupplierDetailPane(QWidget):
         total = sum(s.weight for s in subs)
         rows = [BreakdownRow(sub, total) for sub in subs]
         self.breakdown_model.set_rows(rows)
+        self._size_breakdown_columns()
         self.inputs.setText(
             "<table cellspacing='0' cellpadding='2'>"
             + "".join(
@@ -589,7 +623,7 @@ class SupplierDetailPane(QWidget):
         self.channels_model.set_rows(detail.channels)
         self.quotes_model.set_rows(detail.quotes)
         for view in (self.channels, self.quotes):
-            view.resizeColumnsToContents()
+            fit_columns_to_contents(view)
         self._show_charts(detail)
         self.detail_shown.emit(info.id)
 

@@ -49,6 +49,9 @@ DEFAULT_WIDTHS = {
     Column.STANDING: 96, Column.CONFIDENCE: 104, Column.FLAGS: 160,
 }  # fmt: skip
 
+# The sort arrow is drawn at a header's right edge, over the end of a right-aligned
+# title ("(0–100)"): the titles keep clear of it.
+HEADER_STYLE = "QHeaderView::section { padding-right: 16px; }"
 # Shown right after code and name, in this order.
 LEADING_COLUMNS = (Column.STANDING, Column.SOURCING_SCORE, Column.MARGIN, Column.STABILITY)
 
@@ -122,11 +125,12 @@ class SuppliersScreen(QWidget):
         rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
+        header.setStyleSheet(HEADER_STYLE)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in DEFAULT_WIDTHS.items():
-            # Never narrower than the header text (bold, with its unit).
-            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column) + 6))
+            self.table.setColumnWidth(column, width)
+        self._keep_headers_whole()
         # The verdict next to the name: standing and score stay in sight with the
         # detail pane open at 1600 px; the columns behind them scroll (and can be
         # dragged back, which the window remembers).
@@ -136,6 +140,7 @@ class SuppliersScreen(QWidget):
         header.setSortIndicator(Column.SOURCING_SCORE, Qt.SortOrder.DescendingOrder)
         self.model.sort(Column.SOURCING_SCORE, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(lambda _c, _o: self._keep_headers_whole())
 
         self.detail = SupplierDetailPane(workspace)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -164,8 +169,20 @@ class SuppliersScreen(QWidget):
     # --- what the window calls ------------------------------------------------------------
 
     def screen_shown(self) -> None:
+        self._keep_headers_whole()
         if self._dirty:
             self.reload()
+
+    def _keep_headers_whole(self) -> None:
+        """No column narrower than its header's words, in the style sheet's bold and with
+        the sort arrow's room: a right-aligned header cut short loses its first letters
+        ("ourcing score"), and Chinese headers are wider than the English defaults."""
+        header = self.table.horizontalHeader()
+        header.ensurePolished()
+        for column in Column:
+            wanted = header.sectionSizeFromContents(column).width()
+            if header.sectionSize(column) < wanted:
+                header.resizeSection(column, wanted)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -194,6 +211,7 @@ class SuppliersScreen(QWidget):
         self._set_combo(self.country_filter, country)
         self.search.setText(str(settings.value("search", "") or ""))
         self._search_timer.stop()
+        self._keep_headers_whole()
         header_view = self.table.horizontalHeader()
         self.model.sort(header_view.sortIndicatorSection(), header_view.sortIndicatorOrder())
         self._apply_filter()
