@@ -309,3 +309,15 @@ def test_no_header_is_cut_at_1600_px(
         window.close()
     finally:
         qapp.setStyleSheet("")
+
+
+def test_a_table_built_in_english_reads_chinese_once_retranslated() -> None:
+    model = SupplierTableModel()
+    model.set_scores(three_suppliers())
+    assert model.index(1, Column.STANDING).data() == "Preferred"
+    assert model.index(1, Column.CHANNEL_TYPES).data() == "Vertical, Composite"
+    i18n.install(i18n.CHINESE)
+    model.retranslate()
+    assert _headers(model) == HEADERS_ZH
+    assert model.index(1, Column.STANDING).data() == "优选"
+    assert model.index(1, Column.CHANNEL_TYPES).data() == "垂直渠道、复合渠道"
