@@ -200,7 +200,7 @@ def test_a_brand_shows_its_suppliers_side_by_side_and_opens_one(
     assert brands.channels_model.rowCount() == 2
     # S-VERT is vertical (tier 0) with a margin of 30.65% and CNY 86.13 a unit.
     first = [brands.channels_model.index(0, c).data() for c in (0, 2, 6, 7)]
-    assert first == ["S-VERT", "vertical", "30.6%", "CNY 86.13"]
+    assert first == ["S-VERT", "Vertical", "30.6%", "CNY 86.13"]
     rect = brands.channels.visualRect(brands.channels_model.index(1, 0))
     with qtbot.waitSignal(hand_window.workspace.supplier_requested, timeout=5000):
         # A view sees a double-click only after the press that starts it.

@@ -43,7 +43,7 @@ def test_each_supplier_reads_in_the_buyers_words() -> None:
         "HK-HARBOUR",
         "Harbour Trading Ltd",
         "HK",
-        "vertical, composite",
+        "Vertical, Composite",
         "Aptamil",
         "45.5%",
         "78.3",
@@ -192,10 +192,10 @@ def test_rows_prepared_on_a_worker_are_installed_as_they_are() -> None:
 
 
 def test_the_small_record_tables_pass_qt_model_checks(qtmodeltester: ModelTester) -> None:
-    from sourcing_app.ui.dashboard.screen import FLAG_COLUMNS, FlagRow
+    from sourcing_app.ui.dashboard.screen import FlagRow, flag_columns
     from sourcing_app.ui.widgets.record_table_model import RecordTableModel
 
-    model = RecordTableModel(FLAG_COLUMNS)
+    model = RecordTableModel(flag_columns())
     qtmodeltester.check(model)
     scores = three_suppliers()
     model.set_rows(

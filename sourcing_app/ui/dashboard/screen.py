@@ -28,14 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sourcing_app.domain.enums import STANDING_HEX, ChannelType, Standing
+from sourcing_app.domain.enums import STANDING_HEX, STANDING_RANK, ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.domain.flags import Flag, flag_label
-from sourcing_app.domain.formatting import count, day, money, percent, points
+from sourcing_app.domain.formatting import day, money, percent, points
 from sourcing_app.domain.settings import StandingBands
+from sourcing_app.i18n import _, ngettext, pgettext
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.suppliers.charts import styled_chart
-from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
+from sourcing_app.ui.widgets.record_table_model import (
+    RecordColumn,
+    RecordTableModel,
+    fit_columns_to_contents,
+    record_view,
+)
 
 if TYPE_CHECKING:
     from sourcing_app.services.brand_overview import BrandOverview
@@ -173,7 +179,7 @@ class RiskMatrix(QChartView):
     supplier_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        self._chart = styled_chart("Risk matrix: margin against supply stability")
+        self._chart = styled_chart(_("Risk matrix: margin against supply stability"))
         super().__init__(self._chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumSize(520, 420)
@@ -183,14 +189,16 @@ class RiskMatrix(QChartView):
         self.x_axis.setTickAnchor(0)
         self.x_axis.setTickInterval(10)
         self.x_axis.setLabelFormat("%.0f")
-        self.x_axis.setTitleText("Margin score (0–100 points; 100 = target margin of 35% or more)")
+        self.x_axis.setTitleText(
+            _("Margin score (0–100 points; 100 = target margin of 35% or more)")
+        )
         self.y_axis = QValueAxis()
         self.y_axis.setRange(-3, 103)
         self.y_axis.setTickType(QValueAxis.TickType.TicksDynamic)
         self.y_axis.setTickAnchor(0)
         self.y_axis.setTickInterval(10)
         self.y_axis.setLabelFormat("%.0f")
-        self.y_axis.setTitleText("Stability score (0–100 points)")
+        self.y_axis.setTitleText(_("Stability score (0–100 points)"))
         self._chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         self._chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
         self._bands: list[QLineSeries] = []
@@ -236,7 +244,11 @@ class RiskMatrix(QChartView):
             (Standing.WATCH, bands.watch),
         ):
             line = QLineSeries()
-            line.setName(f"{standing.value} from {edge:g} points")
+            line.setName(
+                _("{standing} from {points} points").format(
+                    standing=standing.label, points=f"{edge:g}"
+                )
+            )
             pen = QPen(QColor(STANDING_HEX[standing]), 1.6, BAND_STYLE)
             line.setPen(pen)
             line.append(band_curve(edge))
@@ -303,47 +315,57 @@ class Headline(QFrame):
             self.caption.setText(caption)
 
 
-FLAG_COLUMNS: list[RecordColumn[FlagRow]] = [
-    RecordColumn("Supplier", lambda r: r.supplier_code, tooltip=lambda r: r.supplier_name),
-    RecordColumn(
-        "Standing",
-        lambda r: r.standing.value,
-        lambda r: list(Standing).index(r.standing),
-        chip=lambda r: STANDING_HEX[r.standing],
-    ),
-    RecordColumn(
-        "Flag",
-        lambda r: flag_label(r.flag.code),
-        colour=lambda r: "#b3261e",
-    ),
-    RecordColumn("Cause", lambda r: r.flag.message, tooltip=lambda r: r.flag.message),
-]
+def flag_columns() -> list[RecordColumn[FlagRow]]:
+    """The open flags' columns, their headers in the current language."""
+    return [
+        RecordColumn(_("Supplier"), lambda r: r.supplier_code, tooltip=lambda r: r.supplier_name),
+        RecordColumn(
+            _("Standing"),
+            lambda r: r.standing.label,
+            lambda r: STANDING_RANK[r.standing],
+            chip=lambda r: STANDING_HEX[r.standing],
+        ),
+        RecordColumn(
+            _("Flag"),
+            lambda r: flag_label(r.flag.code),
+            colour=lambda r: "#b3261e",
+        ),
+        RecordColumn(_("Cause"), lambda r: r.flag.message, tooltip=lambda r: r.flag.message),
+    ]
 
 
 def _brand_reason(brand: BrandOverview) -> str:
     reasons = [f.message for f in brand.flags]
     if brand.single_point_of_failure and not reasons:
-        reasons.append("one active channel")
+        reasons.append(_("one active channel"))
     if brand.vertical_count == 0 and not reasons:
-        reasons.append("composite channels only")
+        reasons.append(_("composite channels only"))
     if any(c.standing is Standing.AVOID for c in brand.active_channels):
-        reasons.append("an Avoid supplier among its channels")
-    return "; ".join(reasons) or "at risk"
+        reasons.append(_("an Avoid supplier among its channels"))
+    # Translators: between the reasons a hot-selling brand is at risk.
+    return pgettext("reasons", "; ").join(reasons) or _("at risk")
 
 
-BRAND_COLUMNS: list[RecordColumn[Any]] = [
-    RecordColumn("Brand", lambda b: b.name),
-    RecordColumn(
-        "Demand",
-        lambda b: f"{b.planned_monthly_demand:,} units/month",
-        lambda b: b.planned_monthly_demand,
-        numeric=True,
-    ),
-    RecordColumn(
-        "Channels", lambda b: f"{b.vertical_count} vertical, {b.composite_count} composite"
-    ),
-    RecordColumn("Why", _brand_reason, tooltip=_brand_reason),
-]
+def brand_columns() -> list[RecordColumn[Any]]:
+    """The hot-selling brands at risk, their headers in the current language."""
+    return [
+        RecordColumn(_("Brand"), lambda b: b.name),
+        RecordColumn(
+            _("Demand"),
+            lambda b: ngettext(
+                "{n} unit/month", "{n} units/month", b.planned_monthly_demand
+            ).format(n=f"{b.planned_monthly_demand:,}"),
+            lambda b: b.planned_monthly_demand,
+            numeric=True,
+        ),
+        RecordColumn(
+            _("Channels"),
+            lambda b: _("{vertical} vertical, {composite} composite").format(
+                vertical=b.vertical_count, composite=b.composite_count
+            ),
+        ),
+        RecordColumn(_("Why"), _brand_reason, tooltip=_brand_reason),
+    ]
 
 
 def brand_overviews_for(
@@ -379,10 +401,10 @@ class DashboardScreen(QWidget):
         layout.setContentsMargins(16, 14, 16, 12)
         layout.setSpacing(12)
         title_row = QHBoxLayout()
-        title = QLabel("Dashboard")
+        title = QLabel(_("Dashboard"))
         title.setObjectName("ScreenTitle")
         title_row.addWidget(title)
-        self.subtitle = QLabel("Scoring the suppliers…")
+        self.subtitle = QLabel(_("Scoring the suppliers…"))
         self.subtitle.setObjectName("Muted")
         title_row.addSpacing(12)
         title_row.addWidget(self.subtitle, 1)
@@ -392,12 +414,14 @@ class DashboardScreen(QWidget):
         cards.setHorizontalSpacing(10)
         self.standing_cards: dict[Standing, Headline] = {}
         for n, standing in enumerate(Standing):
-            card = Headline(f"{standing.value} suppliers", STANDING_HEX[standing])
+            card = Headline(
+                _("{standing} suppliers").format(standing=standing.label), STANDING_HEX[standing]
+            )
             self.standing_cards[standing] = card
             cards.addWidget(card, 0, n)
-        self.vertical_card = Headline("of spend goes through suppliers with a vertical channel")
+        self.vertical_card = Headline(_("of spend goes through suppliers with a vertical channel"))
         cards.addWidget(self.vertical_card, 0, len(Standing))
-        self.risk_card = Headline("hot-selling brands at risk")
+        self.risk_card = Headline(_("hot-selling brands at risk"))
         self.risk_card.value.setStyleSheet("color: #b3261e;")
         cards.addWidget(self.risk_card, 0, len(Standing) + 1)
         for column in range(len(Standing) + 2):
@@ -419,21 +443,21 @@ class DashboardScreen(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        self.flags_title = QLabel("Open risk flags")
+        self.flags_title = QLabel(_("Open risk flags"))
         self.flags_title.setObjectName("SectionTitle")
         right_layout.addWidget(self.flags_title)
-        self.flags_model: RecordTableModel[FlagRow] = RecordTableModel(FLAG_COLUMNS)
+        self.flags_model: RecordTableModel[FlagRow] = RecordTableModel(flag_columns())
         self.flags_view = record_view(self.flags_model)
-        self.flags_view.setToolTip("Click a flag to open its supplier")
+        self.flags_view.setToolTip(_("Click a flag to open its supplier"))
         self.flags_view.clicked.connect(self._flag_clicked)
         self.flags_view.activated.connect(self._flag_clicked)
         right_layout.addWidget(self.flags_view, 3)
-        self.brands_title = QLabel("Hot-selling brands at risk")
+        self.brands_title = QLabel(_("Hot-selling brands at risk"))
         self.brands_title.setObjectName("SectionTitle")
         right_layout.addWidget(self.brands_title)
-        self.brands_model: RecordTableModel[Any] = RecordTableModel(BRAND_COLUMNS)
+        self.brands_model: RecordTableModel[Any] = RecordTableModel(brand_columns())
         self.brands_view = record_view(self.brands_model)
-        self.brands_view.setToolTip("Click a brand to open it")
+        self.brands_view.setToolTip(_("Click a brand to open it"))
         self.brands_view.clicked.connect(self._brand_clicked)
         self.brands_view.activated.connect(self._brand_clicked)
         right_layout.addWidget(self.brands_view, 2)
@@ -490,7 +514,13 @@ class DashboardScreen(QWidget):
             self._brands_timer.start()
             return
         self._generation += 1
-        self.subtitle.setText(f"Working out the figures of {len(scores):,} suppliers…")
+        self.subtitle.setText(
+            ngettext(
+                "Working out the figures of {n} supplier…",
+                "Working out the figures of {n} suppliers…",
+                len(scores),
+            ).format(n=f"{len(scores):,}")
+        )
         self._job = self._runner.start(lambda: work_out_figures(engine, scores, as_of))
 
     def _start_brands(self) -> None:
@@ -505,7 +535,9 @@ class DashboardScreen(QWidget):
 
     def _failed(self, job: int, error: Exception) -> None:
         if job == self._job:
-            self.subtitle.setText(f"The figures could not be worked out: {error}")
+            self.subtitle.setText(
+                _("The figures could not be worked out: {error}").format(error=error)
+            )
 
     def _worked_out(self, job: int, result: DashboardFigures | list[BrandOverview]) -> None:
         if job != self._job:
@@ -521,20 +553,31 @@ class DashboardScreen(QWidget):
         self.figures = figures
         total = sum(figures.standings.values())
         self.subtitle.setText(
-            f"{count(total, 'supplier')} scored as of {day(figures.as_of)}; "
-            f"spend in the window {money(figures.total_spend, figures.currency, 0)}"
+            ngettext(
+                "{n} supplier scored as of {day}; spend in the window {spend}",
+                "{n} suppliers scored as of {day}; spend in the window {spend}",
+                total,
+            ).format(
+                n=f"{total:,}",
+                day=day(figures.as_of),
+                spend=money(figures.total_spend, figures.currency, 0),
+            )
         )
         for standing, card in self.standing_cards.items():
             n = figures.standings[standing]
             card.show_value(
-                f"{n:,}", f"{standing.value} suppliers ({percent(n / total if total else 0, 0)})"
+                f"{n:,}",
+                _("{standing} suppliers ({share})").format(
+                    standing=standing.label, share=percent(n / total if total else 0, 0)
+                ),
             )
         share = figures.vertical_share
         self.vertical_card.show_value(
             percent(share),
-            f"of spend ({money(figures.vertical_spend, figures.currency, 0)} of "
-            f"{money(figures.total_spend, figures.currency, 0)}) goes to suppliers "
-            "with a vertical channel",
+            _("of spend ({vertical} of {total}) goes to suppliers with a vertical channel").format(
+                vertical=money(figures.vertical_spend, figures.currency, 0),
+                total=money(figures.total_spend, figures.currency, 0),
+            ),
         )
         self._show_brands(figures)
         self.matrix.names = {
@@ -542,49 +585,64 @@ class DashboardScreen(QWidget):
         }
         self.matrix.names.update(
             {
-                s.supplier_id: f"{s.supplier_name} ({s.supplier_code}): "
-                f"score {points(s.sourcing_score)}, {s.standing.value}"
+                s.supplier_id: _("{name} ({code}): score {score}, {standing}").format(
+                    name=s.supplier_name,
+                    code=s.supplier_code,
+                    score=points(s.sourcing_score),
+                    standing=s.standing.label,
+                )
                 for s in self.workspace.scores
             }
         )
         self.matrix.show_figures(figures)
         low, high = figures.spend_edges
         cur = figures.currency
-        self.legend.setText(
-            f"<span style='color:{VERTICAL_COLOUR}; font-size:14pt'>●</span> has a vertical channel"
-            f" &nbsp; <span style='color:{COMPOSITE_COLOUR}; font-size:14pt'>●</span>"
-            " composite only"
-            f" &nbsp;&nbsp; Marker size = spend in the window: small &lt; {money(low, cur, 0)}"
-            f" ≤ medium &lt; {money(high, cur, 0)} ≤ large."
-            f" &nbsp; Dashed curves: standing bands (sourcing score = √(margin × stability))."
-            + (
-                f" {count(figures.unplotted, 'supplier')} without a valid quote not plotted."
-                if figures.unplotted
-                else ""
-            )
+        dot = "<span style='color:{colour}; font-size:14pt'>●</span>"
+        text = _(
+            "{vertical_dot} has a vertical channel &nbsp; {composite_dot} composite only"
+            " &nbsp;&nbsp; Marker size = spend in the window: small &lt; {low}"
+            " ≤ medium &lt; {high} ≤ large."
+            " &nbsp; Dashed curves: standing bands (sourcing score = √(margin × stability))."
+        ).format(
+            vertical_dot=dot.format(colour=VERTICAL_COLOUR),
+            composite_dot=dot.format(colour=COMPOSITE_COLOUR),
+            low=money(low, cur, 0),
+            high=money(high, cur, 0),
         )
+        if figures.unplotted:
+            text += " " + ngettext(
+                "{n} supplier without a valid quote not plotted.",
+                "{n} suppliers without a valid quote not plotted.",
+                figures.unplotted,
+            ).format(n=f"{figures.unplotted:,}")
+        self.legend.setText(text)
         self.flags_model.set_rows(
             sorted(figures.flags, key=lambda r: (FLAG_URGENCY[r.standing], r.supplier_code))
         )
         self.flags_title.setText(
-            f"Open risk flags ({len(figures.flags):,}) — click one to open its supplier"
+            _("Open risk flags ({n}) — click one to open its supplier").format(
+                n=f"{len(figures.flags):,}"
+            )
         )
-        self.flags_view.resizeColumnsToContents()
+        fit_columns_to_contents(self.flags_view)
         self.figures_shown.emit()
 
     def _show_brands(self, figures: DashboardFigures) -> None:
         if figures.brands is None:
-            self.risk_card.show_value("…", "hot-selling brands at risk (working out)")
+            self.risk_card.show_value("…", _("hot-selling brands at risk (working out)"))
             return
         at_risk = figures.brands_at_risk
         self.risk_card.show_value(
-            f"{len(at_risk):,} of {len(figures.hot_brands):,}", "hot-selling brands at risk"
+            _("{n} of {total}").format(n=f"{len(at_risk):,}", total=f"{len(figures.hot_brands):,}"),
+            _("hot-selling brands at risk"),
         )
         self.brands_model.set_rows(at_risk)
         self.brands_title.setText(
-            f"Hot-selling brands at risk ({len(at_risk):,}) — click one to open it"
+            _("Hot-selling brands at risk ({n}) — click one to open it").format(
+                n=f"{len(at_risk):,}"
+            )
         )
-        self.brands_view.resizeColumnsToContents()
+        fit_columns_to_contents(self.brands_view)
         self.brands_shown.emit()
 
     def _flag_clicked(self, index: Any) -> None:

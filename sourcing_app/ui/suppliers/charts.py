@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QDateTimeAxis,
@@ -24,6 +25,9 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, QTime
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
+
+from sourcing_app.domain.formatting import month_label
+from sourcing_app.i18n import _
 
 if TYPE_CHECKING:
     from sourcing_app.services.supplier_detail import LeadTimePoint, PricePoint
@@ -60,13 +64,37 @@ def chart_view(chart: QChart) -> QChartView:
     return view
 
 
-def _date_axis(start: dt.date, end: dt.date) -> QDateTimeAxis:
-    axis = QDateTimeAxis()
-    axis.setFormat("MMM yy")
-    axis.setTickCount(7)
-    axis.setRange(QDateTime(start, QTime(0, 0)), QDateTime(end + dt.timedelta(days=1), QTime(0, 0)))
-    axis.setTitleText("Order date" if start else "")
-    return axis
+def _date_axis(start: dt.date, end: dt.date, title: str) -> QValueAxis | QDateTimeAxis:
+    """Months along the bottom, labelled by `formatting.month_label` ('Dec 2026',
+    '2026年12月'), not by Qt's locale-dependent 'MMM yy': a tick on the first of each
+    month (every second or third month over a long window)."""
+    low, high = epoch_ms(start) - 12 * 3_600_000, epoch_ms(end + dt.timedelta(days=1))
+    months = []
+    month = dt.date(start.year, start.month, 1)
+    while month <= end:
+        months.append(month)
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    step = max(1, -(-len(months) // 7))
+    # A label is centred on its tick: none so near an end that it would be cut.
+    span = high - low
+    first, last = low + 0.04 * span, high - 0.07 * span
+    ticks = [m for m in months[::step] if first <= epoch_ms(m) <= last]
+    if len(ticks) < 2:
+        axis = QDateTimeAxis()
+        axis.setFormat("yyyy-MM-dd")
+        axis.setTickCount(5)
+        axis.setRange(
+            QDateTime(start, QTime(0, 0)), QDateTime(end + dt.timedelta(days=1), QTime(0, 0))
+        )
+        axis.setTitleText(title)
+        return axis
+    categories = QCategoryAxis()
+    categories.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    categories.setRange(low, high)
+    for m in ticks:
+        categories.append(month_label(m), epoch_ms(m))
+    categories.setTitleText(title)
+    return categories
 
 
 def _value_axis(title: str, low: float, high: float, label_format: str) -> QValueAxis:
@@ -83,14 +111,17 @@ def price_trend_chart(
     prices: Sequence[PricePoint], window: tuple[dt.date, dt.date], currency: str
 ) -> QChart:
     """Home-currency unit price of each purchase line by order date, one line per SKU."""
-    chart = styled_chart(f"Unit price per purchase line ({currency} per unit)")
+    chart = styled_chart(
+        _("Unit price per purchase line ({currency} per unit)").format(currency=currency)
+    )
     by_sku: dict[str, list[PricePoint]] = defaultdict(list)
     for point in prices:
         by_sku[point.sku].append(point)
-    x_axis = _date_axis(*window)
-    x_axis.setTitleText("Order date")
+    x_axis = _date_axis(*window, _("Order date"))
     values = [float(p.unit_price_home) for p in prices] or [0.0, 1.0]
-    y_axis = _value_axis(f"{currency} per unit", min(values), max(values), "%.0f")
+    y_axis = _value_axis(
+        _("{currency} per unit").format(currency=currency), min(values), max(values), "%.0f"
+    )
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
     for n, (sku, points) in enumerate(sorted(by_sku.items())):
@@ -109,23 +140,22 @@ def price_trend_chart(
 
 def lead_time_chart(leads: Sequence[LeadTimePoint], window: tuple[dt.date, dt.date]) -> QChart:
     """Lead days of each delivery (on time green, late red) against the lead promised."""
-    chart = styled_chart("Lead time per delivery (days from order to delivery)")
-    x_axis = _date_axis(*window)
-    x_axis.setTitleText("Delivered")
+    chart = styled_chart(_("Lead time per delivery (days from order to delivery)"))
+    x_axis = _date_axis(*window, _("Delivered"))
     days = [p.lead_days for p in leads] + [p.promised_days for p in leads] or [0, 1]
-    y_axis = _value_axis("Days", 0.0, float(max(days)), "%.0f")
+    y_axis = _value_axis(_("Days"), 0.0, float(max(days)), "%.0f")
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
     promised = QScatterSeries()
-    promised.setName("Promised lead")
+    promised.setName(_("Promised lead"))
     promised.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
     promised.setMarkerSize(6)
     promised.setColor(QColor(PROMISED))
     promised.setBorderColor(QColor(PROMISED))
     on_time = QScatterSeries()
-    on_time.setName("Delivered on time")
+    on_time.setName(_("Delivered on time"))
     late = QScatterSeries()
-    late.setName("Delivered late")
+    late.setName(_("Delivered late"))
     for series, colour in ((on_time, ON_TIME), (late, LATE)):
         series.setMarkerSize(9)
         series.setColor(QColor(colour))
@@ -143,11 +173,11 @@ def lead_time_chart(leads: Sequence[LeadTimePoint], window: tuple[dt.date, dt.da
 
 def brand_channels_chart(brand: Any, most: int = 8) -> QChart:
     """Margin % and fill % of the brand's active suppliers side by side (best scores first)."""
-    chart = styled_chart(f"{brand.name}: margin and fill per supplier (%)")
+    chart = styled_chart(_("{brand}: margin and fill per supplier (%)").format(brand=brand.name))
     channels = [c for c in brand.active_channels][:most]
-    margin = QBarSet("Margin %")
+    margin = QBarSet(_("Margin %"))
     margin.setColor(QColor("#2f6db5"))
-    fill = QBarSet("Fill %")
+    fill = QBarSet(_("Fill %"))
     fill.setColor(QColor("#2e8b57"))
     names = []
     for channel in reversed(channels):  # a horizontal bar chart draws the first at the bottom
@@ -164,7 +194,7 @@ def brand_channels_chart(brand: Any, most: int = 8) -> QChart:
     x_axis = QValueAxis()
     x_axis.setRange(0, 100)
     x_axis.setLabelFormat("%.0f%%")
-    x_axis.setTitleText("Percent")
+    x_axis.setTitleText(_("Percent"))
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(y_axis)

@@ -11,6 +11,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -32,9 +33,23 @@ from sourcing_app.domain.evaluation_types import (
     sub_score_label,
 )
 from sourcing_app.domain.flags import flag_label
-from sourcing_app.domain.formatting import NO_VALUE, day, money, percent, points, units
+from sourcing_app.domain.formatting import (
+    NO_VALUE,
+    cell_day,
+    days,
+    money,
+    percent,
+    points,
+    units,
+)
+from sourcing_app.i18n import N_, _, ngettext, pgettext
 from sourcing_app.ui.shell.background import BackgroundRunner
-from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel, record_view
+from sourcing_app.ui.widgets.record_table_model import (
+    RecordColumn,
+    RecordTableModel,
+    fit_columns_to_contents,
+    record_view,
+)
 
 if TYPE_CHECKING:
     # Imported for the types only: the service pulls in the ORM models (sqlmodel),
@@ -45,6 +60,8 @@ if TYPE_CHECKING:
 WARNING = "#b3261e"
 VALID = "#1b7f3b"
 MUTED = "#5b6573"
+# Between a figure column's widest text (its header or a cell) and the next column.
+BREATHING_ROOM = 14
 # The details load this long after the buyer stops on a supplier.
 LOAD_AFTER_MS = 60
 
@@ -68,130 +85,178 @@ class BreakdownRow:
         self.points = 100 * self.share * sub.value
 
 
-BREAKDOWN_COLUMNS: list[RecordColumn[BreakdownRow]] = [
-    RecordColumn(
-        "Sub-score", lambda r: r.label, sort_key=lambda r: SUB_SCORE_KEYS.index(r.sub.key)
-    ),
-    RecordColumn("Weight %", lambda r: percent(r.share, 0), lambda r: r.share, numeric=True),
-    RecordColumn(
-        "Used %",
-        lambda r: percent(r.sub.value),
-        lambda r: r.sub.value,
-        numeric=True,
-        header_tip="The measured rate shrunk toward the portfolio mean: "
-        "(n × rate + 5 × prior) / (n + 5)",
-    ),
-    RecordColumn("Measured %", lambda r: percent(r.sub.raw), lambda r: r.sub.raw, numeric=True),
-    RecordColumn(
-        "n",
-        lambda r: f"{r.sub.n:,}",
-        lambda r: r.sub.n,
-        numeric=True,
-        header_tip="Due lines (fill, on time, price) or deliveries (lead time, quality)",
-    ),
-    RecordColumn(
-        "Points",
-        lambda r: f"{r.points:.1f} pts",
-        lambda r: r.points,
-        numeric=True,
-        header_tip="100 × weight share × used value; the points add up to the stability score",
-    ),
-    RecordColumn("Inputs", lambda r: r.sub.explanation, tooltip=lambda r: r.sub.explanation),
-]
+def breakdown_columns() -> list[RecordColumn[BreakdownRow]]:
+    """The breakdown's columns, their headers in the current language."""
+    return [
+        RecordColumn(
+            _("Sub-score"), lambda r: r.label, sort_key=lambda r: SUB_SCORE_KEYS.index(r.sub.key)
+        ),
+        RecordColumn(_("Weight %"), lambda r: percent(r.share, 0), lambda r: r.share, numeric=True),
+        RecordColumn(
+            _("Used %"),
+            lambda r: percent(r.sub.value),
+            lambda r: r.sub.value,
+            numeric=True,
+            header_tip=_(
+                "The measured rate shrunk toward the portfolio mean: "
+                "(n × rate + 5 × prior) / (n + 5)"
+            ),
+        ),
+        RecordColumn(
+            _("Measured %"), lambda r: percent(r.sub.raw), lambda r: r.sub.raw, numeric=True
+        ),
+        RecordColumn(
+            # Translators: the number of purchase lines or deliveries a sub-score rests on.
+            _("n"),
+            lambda r: f"{r.sub.n:,}",
+            lambda r: r.sub.n,
+            numeric=True,
+            header_tip=_("Due lines (fill, on time, price) or deliveries (lead time, quality)"),
+        ),
+        RecordColumn(
+            _("Points"),
+            lambda r: _("{points} pts").format(points=f"{r.points:.1f}"),
+            lambda r: r.points,
+            numeric=True,
+            header_tip=_(
+                "100 × weight share × used value; the points add up to the stability score"
+            ),
+        ),
+        RecordColumn(_("Inputs"), lambda r: r.sub.explanation, tooltip=lambda r: r.sub.explanation),
+    ]
+
 
 WalkRow = tuple[str, str, str, bool]  # step, amount with currency, how, is a total
+
+# The walk's last three steps are its totals; the domain writes their names in English
+# or in the reader's language, so both are recognised.
+_WALK_TOTALS = (N_("Landed cost"), N_("Net revenue"), N_("Margin"))
+# The domain's step names, for the catalog: shown through `_` when the domain
+# writes them in English.
+_WALK_STEPS = (
+    N_("Customs value V"),
+    N_("Consumption tax (CBEC)"),
+    N_("VAT (CBEC)"),
+    N_("Consumption tax"),
+    N_("VAT"),
+    N_("Duty (general trade)"),
+    N_("Duty (general trade) (over the CBEC single-transaction limit)"),
+    N_("Postal article tax"),
+    N_("Clearance fee"),
+    N_("Fulfilment fee"),
+)
 
 
 def walk_rows(walk: Any) -> list[WalkRow]:
     rows: list[WalkRow] = []
     home = walk.home_currency
-    quoted = (
-        f"{walk.unit_price} {walk.currency} + freight {walk.freight} + insurance "
-        f"{walk.insurance}, {walk.regime.value} regime"
+    quoted = _("{price} {currency} + freight {freight} + insurance {insurance}, {regime}").format(
+        price=walk.unit_price,
+        currency=walk.currency,
+        freight=walk.freight,
+        insurance=walk.insurance,
+        regime=walk.regime.label,
     )
-    rows.append(("Quoted price", f"{walk.currency} {walk.unit_price:,}", quoted, False))
+    rows.append((_("Quoted price"), f"{walk.currency} {walk.unit_price:,}", quoted, False))
+    totals = {*_WALK_TOTALS, *(_(t) for t in _WALK_TOTALS)}
     for label, amount, how in walk.steps():
-        total = label in ("Landed cost", "Net revenue", "Margin")
-        rows.append((label, money(amount, home) if amount is not None else NO_VALUE, how, total))
-    rows.append(("Margin %", percent(walk.margin_pct, 2), "margin / net revenue", True))
+        total = label in totals
+        rows.append((_(label), money(amount, home) if amount is not None else NO_VALUE, how, total))
+    rows.append((_("Margin %"), percent(walk.margin_pct, 2), _("margin / net revenue"), True))
     rows.append(
         (
-            "Margin score",
+            _("Margin score"),
             f"{walk.margin_score:.1f} / 100",
-            "100 × margin % / target margin, capped",
+            _("100 × margin % / target margin, capped"),
             False,
         )
     )
     return rows
 
 
-WALK_COLUMNS: list[RecordColumn[WalkRow]] = [
-    RecordColumn("Step", lambda r: r[0], bold=lambda r: r[3]),
-    RecordColumn("Amount per unit", lambda r: r[1], numeric=True, bold=lambda r: r[3]),
-    RecordColumn("How", lambda r: r[2], tooltip=lambda r: r[2]),
-]
+def walk_columns() -> list[RecordColumn[WalkRow]]:
+    return [
+        RecordColumn(_("Step"), lambda r: r[0], bold=lambda r: r[3]),
+        RecordColumn(_("Amount per unit"), lambda r: r[1], numeric=True, bold=lambda r: r[3]),
+        RecordColumn(_("How"), lambda r: r[2], tooltip=lambda r: r[2]),
+    ]
 
-CHANNEL_COLUMNS: list[RecordColumn[ChannelInfo]] = [
-    RecordColumn("Brand", lambda c: c.brand_name),
-    RecordColumn("Type", lambda c: c.channel_type.value.capitalize(), tooltip=lambda c: c.why),
-    RecordColumn("Tier", lambda c: str(c.tier), lambda c: c.tier, numeric=True),
-    RecordColumn("Authorization", lambda c: c.authorization_ref or NO_VALUE),
-    RecordColumn(
-        "Valid until",
-        lambda c: (
-            day(c.authorized_until)
-            if c.authorized_until
-            else ("open" if c.authorization_ref else NO_VALUE)
+
+def _valid_until(c: ChannelInfo) -> str:
+    if c.authorized_until:
+        return cell_day(c.authorized_until)
+    # Translators: an authorization with no end date.
+    return pgettext("valid until", "open") if c.authorization_ref else NO_VALUE
+
+
+def _expiry(c: ChannelInfo) -> str:
+    if c.expiry_warning:
+        return c.expiry_warning
+    if c.days_left is None:
+        return ""
+    return ngettext("{n} day left", "{n} days left", c.days_left).format(n=f"{c.days_left:,}")
+
+
+def channel_columns() -> list[RecordColumn[ChannelInfo]]:
+    return [
+        RecordColumn(_("Brand"), lambda c: c.brand_name),
+        RecordColumn(_("Type"), lambda c: c.channel_type.label, tooltip=lambda c: c.why),
+        RecordColumn(_("Tier"), lambda c: str(c.tier), lambda c: c.tier, numeric=True),
+        RecordColumn(_("Authorization"), lambda c: c.authorization_ref or NO_VALUE),
+        RecordColumn(_("Valid until"), _valid_until, lambda c: c.authorized_until),
+        RecordColumn(
+            _("Expiry"),
+            _expiry,
+            lambda c: c.days_left,
+            colour=lambda c: WARNING if c.expiry_warning else None,
+            bold=lambda c: bool(c.expiry_warning),
         ),
-        lambda c: c.authorized_until,
-    ),
-    RecordColumn(
-        "Expiry",
-        lambda c: c.expiry_warning or ("" if c.days_left is None else f"{c.days_left:,} days left"),
-        lambda c: c.days_left,
-        colour=lambda c: WARNING if c.expiry_warning else None,
-        bold=lambda c: bool(c.expiry_warning),
-    ),
-    RecordColumn("Exclusive", lambda c: "yes" if c.exclusive else "no"),
-    RecordColumn(
-        "Active",
-        lambda c: "active" if c.active else "inactive",
-        colour=lambda c: None if c.active else MUTED,
-    ),
-]
+        RecordColumn(_("Exclusive"), lambda c: _("yes") if c.exclusive else _("no")),
+        RecordColumn(
+            _("Active"),
+            lambda c: _("active") if c.active else _("inactive"),
+            colour=lambda c: None if c.active else MUTED,
+        ),
+    ]
 
-QUOTE_COLUMNS: list[RecordColumn[QuoteInfo]] = [
-    RecordColumn(
-        "Valid",
-        lambda q: "✓ valid" if q.valid_on_as_of else "not valid",
-        lambda q: not q.valid_on_as_of,
-        colour=lambda q: VALID if q.valid_on_as_of else MUTED,
-        bold=lambda q: q.valid_on_as_of,
-    ),
-    RecordColumn("SKU", lambda q: q.sku, tooltip=lambda q: q.product_name),
-    RecordColumn(
-        "Unit price",
-        lambda q: f"{q.currency} {q.unit_price:,.2f}",
-        lambda q: q.unit_price,
-        numeric=True,
-    ),
-    RecordColumn(
-        "Freight + ins.",
-        lambda q: f"{q.currency} {q.freight_per_unit + q.insurance_per_unit:,.2f}",
-        lambda q: q.freight_per_unit + q.insurance_per_unit,
-        numeric=True,
-    ),
-    RecordColumn("Incoterm", lambda q: q.incoterm),
-    RecordColumn("Min qty", lambda q: units(q.min_qty), lambda q: q.min_qty, numeric=True),
-    RecordColumn(
-        "Lead",
-        lambda q: NO_VALUE if q.lead_time_days is None else f"{q.lead_time_days} days",
-        lambda q: q.lead_time_days,
-        numeric=True,
-    ),
-    RecordColumn("From", lambda q: day(q.valid_from), lambda q: q.valid_from),
-    RecordColumn("To", lambda q: day(q.valid_to) if q.valid_to else "open", lambda q: q.valid_to),
-]
+
+def quote_columns() -> list[RecordColumn[QuoteInfo]]:
+    return [
+        RecordColumn(
+            _("Valid"),
+            lambda q: _("✓ valid") if q.valid_on_as_of else _("not valid"),
+            lambda q: not q.valid_on_as_of,
+            colour=lambda q: VALID if q.valid_on_as_of else MUTED,
+            bold=lambda q: q.valid_on_as_of,
+        ),
+        RecordColumn(_("SKU"), lambda q: q.sku, tooltip=lambda q: q.product_name),
+        RecordColumn(
+            _("Unit price"),
+            lambda q: money(q.unit_price, q.currency),
+            lambda q: q.unit_price,
+            numeric=True,
+        ),
+        RecordColumn(
+            _("Freight + ins."),
+            lambda q: money(q.freight_per_unit + q.insurance_per_unit, q.currency),
+            lambda q: q.freight_per_unit + q.insurance_per_unit,
+            numeric=True,
+        ),
+        RecordColumn(_("Incoterm"), lambda q: q.incoterm),
+        RecordColumn(_("Min qty"), lambda q: units(q.min_qty), lambda q: q.min_qty, numeric=True),
+        RecordColumn(
+            _("Lead"),
+            lambda q: days(q.lead_time_days),
+            lambda q: q.lead_time_days,
+            numeric=True,
+        ),
+        RecordColumn(_("From"), lambda q: cell_day(q.valid_from), lambda q: q.valid_from),
+        RecordColumn(
+            _("To"),
+            lambda q: cell_day(q.valid_to) if q.valid_to else pgettext("valid until", "open"),
+            lambda q: q.valid_to,
+        ),
+    ]
 
 
 def _section(text: str) -> QLabel:
@@ -227,9 +292,11 @@ class SupplierDetailPane(QWidget):
         top = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(2)
-        self.title = QLabel("Select a supplier")
+        self.title = QLabel(_("Select a supplier"))
         self.title.setObjectName("DetailTitle")
-        self.subtitle = QLabel("Its scores, the inputs behind them and its landed costs show here.")
+        self.subtitle = QLabel(
+            _("Its scores, the inputs behind them and its landed costs show here.")
+        )
         self.subtitle.setObjectName("DetailSubtitle")
         self.subtitle.setWordWrap(True)
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -257,18 +324,20 @@ class SupplierDetailPane(QWidget):
         score_tab = QWidget()
         score_layout = QVBoxLayout(score_tab)
         score_layout.setContentsMargins(0, 8, 0, 0)
-        self.breakdown_model: RecordTableModel[BreakdownRow] = RecordTableModel(BREAKDOWN_COLUMNS)
+        breakdown = breakdown_columns()
+        self.breakdown_model: RecordTableModel[BreakdownRow] = RecordTableModel(breakdown)
         self.breakdown = record_view(self.breakdown_model, sortable=False)
         # The figures in the table; the inputs in words, too long for a cell, below it
         # (the column stays in the model, for its tooltip).
+        # Each figure column as wide as its header or its widest figure, whichever is
+        # wider, so no header is cut ("easured %"); the sub-scores' names take the rest.
         columns = self.breakdown.horizontalHeader()
-        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        for column in range(1, len(BREAKDOWN_COLUMNS) - 1):
-            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.breakdown.setColumnHidden(len(BREAKDOWN_COLUMNS) - 1, True)
+        columns.setStretchLastSection(False)
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.breakdown.setColumnHidden(len(breakdown) - 1, True)
         self.breakdown.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.breakdown.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.breakdown.setFixedHeight(self.breakdown.verticalHeader().defaultSectionSize() * 7 + 4)
+        self._fit_breakdown()
         score_layout.addWidget(self.breakdown)
         self.inputs = QLabel("")
         self.inputs.setObjectName("BreakdownInputs")
@@ -280,7 +349,7 @@ class SupplierDetailPane(QWidget):
         self.stability_sum.setObjectName("Muted")
         self.stability_sum.setWordWrap(True)
         score_layout.addWidget(self.stability_sum)
-        score_layout.addWidget(_section("Risk flags"))
+        score_layout.addWidget(_section(_("Risk flags")))
         self.flags = QLabel("")
         self.flags.setObjectName("FlagList")
         self.flags.setTextFormat(Qt.TextFormat.RichText)
@@ -288,35 +357,35 @@ class SupplierDetailPane(QWidget):
         self.flags.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.flags.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         score_layout.addWidget(self.flags, 1)
-        self.tabs.addTab(score_tab, "Score breakdown")
+        self.tabs.addTab(score_tab, _("Score breakdown"))
 
         # Landed cost tab: one walk per quoted SKU.
         walk_tab = QWidget()
         walk_layout = QVBoxLayout(walk_tab)
         walk_layout.setContentsMargins(0, 8, 0, 0)
         pick = QHBoxLayout()
-        pick.addWidget(QLabel("SKU"))
+        pick.addWidget(QLabel(_("SKU")))
         self.sku_picker = QComboBox()
         self.sku_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.sku_picker.currentIndexChanged.connect(self._show_walk)
         pick.addWidget(self.sku_picker)
         pick.addStretch(1)
         walk_layout.addLayout(pick)
-        self.walk_model: RecordTableModel[WalkRow] = RecordTableModel(WALK_COLUMNS)
+        self.walk_model: RecordTableModel[WalkRow] = RecordTableModel(walk_columns())
         self.walk = record_view(self.walk_model, sortable=False)
         self.walk.setWordWrap(True)
         self.walk.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        walk_columns = self.walk.horizontalHeader()
-        walk_columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        walk_columns.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        walk_columns.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        walk_header = self.walk.horizontalHeader()
+        walk_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        walk_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        walk_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.walk.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         walk_layout.addWidget(self.walk, 1)
         self.walk_note = QLabel("")
         self.walk_note.setObjectName("Muted")
         self.walk_note.setWordWrap(True)
         walk_layout.addWidget(self.walk_note)
-        self.tabs.addTab(walk_tab, "Landed cost")
+        self.tabs.addTab(walk_tab, _("Landed cost"))
 
         # History tab: the two charts, built when the window's lines arrive.
         self.history_tab = QSplitter(Qt.Orientation.Vertical)
@@ -326,16 +395,41 @@ class SupplierDetailPane(QWidget):
         for slot in (self.price_chart_slot, self.lead_chart_slot):
             QVBoxLayout(slot).setContentsMargins(0, 0, 0, 0)
             self.history_tab.addWidget(slot)
-        self.tabs.addTab(self.history_tab, "Price && lead time")
+        # Translators: a tab title; "&&" shows as one "&".
+        self.tabs.addTab(self.history_tab, _("Price && lead time"))
 
-        self.channels_model: RecordTableModel[ChannelInfo] = RecordTableModel(CHANNEL_COLUMNS)
+        self.channels_model: RecordTableModel[ChannelInfo] = RecordTableModel(channel_columns())
         self.channels = record_view(self.channels_model)
-        self.tabs.addTab(self.channels, "Channels")
-        self.quotes_model: RecordTableModel[QuoteInfo] = RecordTableModel(QUOTE_COLUMNS)
+        self.tabs.addTab(self.channels, _("Channels"))
+        self.quotes_model: RecordTableModel[QuoteInfo] = RecordTableModel(quote_columns())
         self.quotes = record_view(self.quotes_model)
-        self.tabs.addTab(self.quotes, "Quotes")
+        self.tabs.addTab(self.quotes, _("Quotes"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.workspace.scores_changed.connect(self._scores_changed)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        self._fit_breakdown()  # the style sheet's bold headers are known once polished
+        super().showEvent(event)
+
+    def _size_breakdown_columns(self) -> None:
+        view = self.breakdown
+        header = view.horizontalHeader()
+        for column in range(1, self.breakdown_model.columnCount() - 1):
+            wanted = max(
+                header.sectionSizeFromContents(column).width(), view.sizeHintForColumn(column)
+            )
+            view.setColumnWidth(column, wanted + BREATHING_ROOM)
+
+    def _fit_breakdown(self) -> None:
+        """The six sub-scores whole under a header as tall as its words (CJK glyphs are
+        taller than the Latin ones the rows were measured by)."""
+        view = self.breakdown
+        header = view.horizontalHeader()
+        view.ensurePolished()
+        header.ensurePolished()
+        rows = len(SUB_SCORE_KEYS) * view.verticalHeader().defaultSectionSize()
+        view.setFixedHeight(header.sizeHint().height() + rows + 2 * view.frameWidth())
+        self._size_breakdown_columns()
 
     # --- showing --------------------------------------------------------------------------
 
@@ -367,8 +461,10 @@ class SupplierDetailPane(QWidget):
         self._job = self._runner.start(load)
 
     def _clear(self) -> None:
-        self.title.setText("Select a supplier")
-        self.subtitle.setText("Its scores, the inputs behind them and its landed costs show here.")
+        self.title.setText(_("Select a supplier"))
+        self.subtitle.setText(
+            _("Its scores, the inputs behind them and its landed costs show here.")
+        )
         self.standing.hide()
         self.figures.setText("")
         self.breakdown_model.set_rows([])
@@ -388,11 +484,15 @@ class SupplierDetailPane(QWidget):
     def _show_score(self, score: SupplierScore) -> None:
         self.title.setText(score.supplier_name)
         self.subtitle.setText(
-            f"{score.supplier_code} · {score.country} · {kind_label(score.kind)} · "
-            f"brands: {', '.join(score.brands) or 'none'}"
+            _("{code} · {country} · {kind} · brands: {brands}").format(
+                code=score.supplier_code,
+                country=score.country,
+                kind=kind_label(score.kind),
+                brands=pgettext("list", ", ").join(score.brands) or _("none"),
+            )
         )
         colour = STANDING_HEX[score.standing]
-        self.standing.setText(score.standing.value)
+        self.standing.setText(score.standing.label)
         self.standing.setStyleSheet(
             f"background: {colour}; color: white; border-radius: 4px; padding: 4px 12px;"
             "font-weight: 600;"
@@ -400,23 +500,36 @@ class SupplierDetailPane(QWidget):
         self.standing.show()
         currency = self.workspace_home_currency()
         margin = (
-            "no valid quote"
+            _("no valid quote")
             if score.margin_pct is None
-            else f"{percent(score.margin_pct)} (score {points(score.margin_score)} / 100)"
+            else _("{margin} (score {score} / 100)").format(
+                margin=percent(score.margin_pct), score=points(score.margin_score)
+            )
+        )
+        due = ngettext("{n} due line", "{n} due lines", score.due_lines).format(
+            n=f"{score.due_lines:,}"
         )
         self.figures.setText(
-            f"<span style='font-size:15pt; font-weight:600'>"
-            f"{points(score.sourcing_score)}</span> / 100 sourcing score"
-            f" &nbsp;·&nbsp; margin <b>{margin}</b>"
-            f" &nbsp;·&nbsp; stability <b>{points(score.stability_score)} / 100</b>"
-            f" &nbsp;·&nbsp; confidence <b>{percent(score.confidence, 0)}</b>"
-            f" ({score.due_lines:,} due lines)"
-            f" &nbsp;·&nbsp; spend in window <b>{money(score.spend, currency, 0)}</b>"
+            _(
+                "<span style='font-size:15pt; font-weight:600'>{score}</span> / 100 sourcing score"
+                " &nbsp;·&nbsp; margin <b>{margin}</b>"
+                " &nbsp;·&nbsp; stability <b>{stability} / 100</b>"
+                " &nbsp;·&nbsp; confidence <b>{confidence}</b> ({due})"
+                " &nbsp;·&nbsp; spend in window <b>{spend}</b>"
+            ).format(
+                score=points(score.sourcing_score),
+                margin=html.escape(margin),
+                stability=points(score.stability_score),
+                confidence=percent(score.confidence, 0),
+                due=html.escape(due),
+                spend=money(score.spend, currency, 0),
+            )
         )
         subs = [score.sub_scores[k] for k in SUB_SCORE_KEYS if k in score.sub_scores]
         total = sum(s.weight for s in subs)
         rows = [BreakdownRow(sub, total) for sub in subs]
         self.breakdown_model.set_rows(rows)
+        self._size_breakdown_columns()
         self.inputs.setText(
             "<table cellspacing='0' cellpadding='2'>"
             + "".join(
@@ -429,9 +542,11 @@ class SupplierDetailPane(QWidget):
         if rows:
             added = " + ".join(f"{r.points:.1f}" for r in rows)
             self.stability_sum.setText(
-                f"Stability score = {added} = {sum(r.points for r in rows):.1f} points of 100. "
-                "Used rates are shrunk toward the portfolio mean (m = 5), so a short history "
-                "cannot beat a long good one."
+                _(
+                    "Stability score = {added} = {total} points of 100. "
+                    "Used rates are shrunk toward the portfolio mean (m = 5), so a short history "
+                    "cannot beat a long good one."
+                ).format(added=added, total=f"{sum(r.points for r in rows):.1f}")
             )
         else:
             self.stability_sum.setText("")
@@ -457,7 +572,9 @@ class SupplierDetailPane(QWidget):
 
     def _show_flags(self, score: SupplierScore) -> None:
         if not score.flags:
-            self.flags.setText(f"<span style='color:{VALID}'>No open risk flags.</span>")
+            self.flags.setText(
+                f"<span style='color:{VALID}'>{html.escape(_('No open risk flags.'))}</span>"
+            )
             return
         items = "".join(
             f"<li><b style='color:{WARNING}'>{html.escape(flag_label(f.code))}"
@@ -472,15 +589,17 @@ class SupplierDetailPane(QWidget):
             self.walk_model.set_rows([])
             score = self.workspace.score_for(self.supplier_id or 0)
             self.walk_note.setText(
-                "No quote is valid on the evaluation date, so there is no margin to walk."
+                _("No quote is valid on the evaluation date, so there is no margin to walk.")
                 if score is not None
                 else ""
             )
             return
         self.walk_model.set_rows(walk_rows(walk))
         self.walk_note.setText(
-            f"Every amount is per unit in {walk.home_currency}, rounded to the cent for display; "
-            "the sums use the unrounded values."
+            _(
+                "Every amount is per unit in {currency}, rounded to the cent for display; "
+                "the sums use the unrounded values."
+            ).format(currency=walk.home_currency)
         )
 
     def _detail_loaded(self, job: int, detail: SupplierDetail) -> None:
@@ -489,26 +608,30 @@ class SupplierDetailPane(QWidget):
         self.detail = detail
         info = detail.info
         capacity = (
-            units(info.monthly_capacity, "units/month")
+            ngettext("{n} unit/month", "{n} units/month", info.monthly_capacity).format(
+                n=f"{info.monthly_capacity:,}"
+            )
             if info.monthly_capacity
-            else "capacity not stated"
+            else _("capacity not stated")
         )
         parts = [info.code, info.country, kind_label(info.kind), capacity]
         if info.contact:
             parts.append(info.contact)
         if info.archived:
-            parts.append("archived")
+            parts.append(_("archived"))
         self.subtitle.setText(" · ".join(parts))
         self.channels_model.set_rows(detail.channels)
         self.quotes_model.set_rows(detail.quotes)
         for view in (self.channels, self.quotes):
-            view.resizeColumnsToContents()
+            fit_columns_to_contents(view)
         self._show_charts(detail)
         self.detail_shown.emit(info.id)
 
     def _detail_failed(self, job: int, error: Exception) -> None:
         if job == self._job:
-            self.subtitle.setText(f"The supplier's record could not be read: {error}")
+            self.subtitle.setText(
+                _("The supplier's record could not be read: {error}").format(error=error)
+            )
 
     def _show_charts(self, detail: SupplierDetail) -> None:
         from sourcing_app.ui.suppliers.charts import chart_view, lead_time_chart, price_trend_chart

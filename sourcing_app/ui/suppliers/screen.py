@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcing_app.domain.enums import ChannelType, Standing
+from sourcing_app.i18n import N_, _, ngettext
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.suppliers.detail_pane import SupplierDetailPane
 from sourcing_app.ui.suppliers.table_model import (
@@ -48,13 +49,16 @@ DEFAULT_WIDTHS = {
     Column.STANDING: 96, Column.CONFIDENCE: 104, Column.FLAGS: 160,
 }  # fmt: skip
 
+# The sort arrow is drawn at a header's right edge, over the end of a right-aligned
+# title ("(0–100)"): the titles keep clear of it.
+HEADER_STYLE = "QHeaderView::section { padding-right: 16px; }"
 # Shown right after code and name, in this order.
 LEADING_COLUMNS = (Column.STANDING, Column.SOURCING_SCORE, Column.MARGIN, Column.STABILITY)
 
 CHANNEL_CHOICES = (
-    ("All channel types", ""),
-    ("Has a vertical channel", ChannelType.VERTICAL.value),
-    ("Composite only", ChannelType.COMPOSITE.value),
+    (N_("All channel types"), ""),
+    (N_("Has a vertical channel"), ChannelType.VERTICAL.value),
+    (N_("Composite only"), ChannelType.COMPOSITE.value),
 )
 
 
@@ -74,7 +78,7 @@ class SuppliersScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 8)
         layout.setSpacing(10)
-        heading = QLabel("Suppliers")
+        heading = QLabel(_("Suppliers"))
         heading.setObjectName("ScreenTitle")
         bar = QHBoxLayout()
         bar.setSpacing(8)
@@ -82,19 +86,19 @@ class SuppliersScreen(QWidget):
         bar.addSpacing(16)
         self.search = QLineEdit()
         self.search.setObjectName("SupplierSearch")
-        self.search.setPlaceholderText("Search code, name or brand  (Ctrl+F)")
+        self.search.setPlaceholderText(_("Search code, name or brand  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(280)
         bar.addWidget(self.search, 2)
         self.channel_filter = QComboBox()
         for text, value in CHANNEL_CHOICES:
-            self.channel_filter.addItem(text, value)
+            self.channel_filter.addItem(_(text), value)
         self.standing_filter = QComboBox()
-        self.standing_filter.addItem("All standings", "")
+        self.standing_filter.addItem(_("All standings"), "")
         for standing in Standing:
-            self.standing_filter.addItem(standing.value, standing.value)
+            self.standing_filter.addItem(standing.label, standing.value)
         self.country_filter = QComboBox()
-        self.country_filter.addItem("All countries", "")
+        self.country_filter.addItem(_("All countries"), "")
         self.country_filter.setMinimumContentsLength(10)
         for combo in (self.channel_filter, self.standing_filter, self.country_filter):
             bar.addWidget(combo)
@@ -121,11 +125,12 @@ class SuppliersScreen(QWidget):
         rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
+        header.setStyleSheet(HEADER_STYLE)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in DEFAULT_WIDTHS.items():
-            # Never narrower than the header text (bold, with its unit).
-            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column) + 6))
+            self.table.setColumnWidth(column, width)
+        self._keep_headers_whole()
         # The verdict next to the name: standing and score stay in sight with the
         # detail pane open at 1600 px; the columns behind them scroll (and can be
         # dragged back, which the window remembers).
@@ -135,6 +140,7 @@ class SuppliersScreen(QWidget):
         header.setSortIndicator(Column.SOURCING_SCORE, Qt.SortOrder.DescendingOrder)
         self.model.sort(Column.SOURCING_SCORE, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(lambda _c, _o: self._keep_headers_whole())
 
         self.detail = SupplierDetailPane(workspace)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -163,8 +169,20 @@ class SuppliersScreen(QWidget):
     # --- what the window calls ------------------------------------------------------------
 
     def screen_shown(self) -> None:
+        self._keep_headers_whole()
         if self._dirty:
             self.reload()
+
+    def _keep_headers_whole(self) -> None:
+        """No column narrower than its header's words, in the style sheet's bold and with
+        the sort arrow's room: a right-aligned header cut short loses its first letters
+        ("ourcing score"), and Chinese headers are wider than the English defaults."""
+        header = self.table.horizontalHeader()
+        header.ensurePolished()
+        for column in Column:
+            wanted = header.sectionSizeFromContents(column).width()
+            if header.sectionSize(column) < wanted:
+                header.resizeSection(column, wanted)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -193,6 +211,7 @@ class SuppliersScreen(QWidget):
         self._set_combo(self.country_filter, country)
         self.search.setText(str(settings.value("search", "") or ""))
         self._search_timer.stop()
+        self._keep_headers_whole()
         header_view = self.table.horizontalHeader()
         self.model.sort(header_view.sortIndicatorSection(), header_view.sortIndicatorOrder())
         self._apply_filter()
@@ -253,7 +272,11 @@ class SuppliersScreen(QWidget):
         if len(scores) < PREPARE_OFF_THREAD_FROM:
             self._install(prepare_rows(scores, column, order, filter_))
             return
-        self.count_label.setText(f"Sorting {len(scores):,} suppliers…")
+        self.count_label.setText(
+            ngettext("Sorting {n} supplier…", "Sorting {n} suppliers…", len(scores)).format(
+                n=f"{len(scores):,}"
+            )
+        )
         self._job = self._runner.start(
             lambda: prepare_rows(scores, column, order, filter_, in_pieces=True)
         )
@@ -290,7 +313,7 @@ class SuppliersScreen(QWidget):
             return
         self.country_filter.blockSignals(True)
         self.country_filter.clear()
-        self.country_filter.addItem("All countries", "")
+        self.country_filter.addItem(_("All countries"), "")
         for country in countries:
             self.country_filter.addItem(country, country)
         if wanted and wanted not in countries:
@@ -305,9 +328,13 @@ class SuppliersScreen(QWidget):
 
     def _show_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total_count
-        self.count_label.setText(
-            f"{total:,} suppliers" if shown == total else f"{shown:,} of {total:,} suppliers"
-        )
+        if shown == total:
+            text = ngettext("{n} supplier", "{n} suppliers", total).format(n=f"{total:,}")
+        else:
+            text = ngettext("{shown} of {n} supplier", "{shown} of {n} suppliers", total).format(
+                shown=f"{shown:,}", n=f"{total:,}"
+            )
+        self.count_label.setText(text)
         self.rows_shown.emit(shown)
 
     def _reselect(self) -> None:

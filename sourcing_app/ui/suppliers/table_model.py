@@ -26,9 +26,10 @@ from PySide6.QtGui import QBrush, QColor
 
 from sourcing_app.domain.enums import STANDING_HEX, STANDING_RANK, ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.domain.flags import flag_label
+from sourcing_app.domain.flags import FlagCode, flag_label
 from sourcing_app.domain.formatting import percent, points
 from sourcing_app.freeing import free_later, map_in_slices
+from sourcing_app.i18n import N_, _, pgettext
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SUPPLIER_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -50,25 +51,26 @@ class Column(IntEnum):
     FLAGS = 10
 
 
+# Marked here, translated once per model (`SupplierTableModel.retranslate`).
 HEADERS: dict[Column, str] = {
-    Column.CODE: "Code",
-    Column.NAME: "Name",
-    Column.COUNTRY: "Country",
-    Column.CHANNEL_TYPES: "Channels",
-    Column.BRANDS: "Brands",
-    Column.MARGIN: "Margin %",
-    Column.STABILITY: "Stability (0–100)",
-    Column.SOURCING_SCORE: "Sourcing score (0–100)",
-    Column.STANDING: "Standing",
-    Column.CONFIDENCE: "Confidence %",
-    Column.FLAGS: "Flags",
+    Column.CODE: N_("Code"),
+    Column.NAME: N_("Name"),
+    Column.COUNTRY: N_("Country"),
+    Column.CHANNEL_TYPES: N_("Channels"),
+    Column.BRANDS: N_("Brands"),
+    Column.MARGIN: N_("Margin %"),
+    Column.STABILITY: N_("Stability (0–100)"),
+    Column.SOURCING_SCORE: N_("Sourcing score (0–100)"),
+    Column.STANDING: N_("Standing"),
+    Column.CONFIDENCE: N_("Confidence %"),
+    Column.FLAGS: N_("Flags"),
 }
 
 HEADER_TIPS: dict[Column, str] = {
-    Column.MARGIN: "Margin after landing costs, as a share of net revenue",
-    Column.STABILITY: "Weighted supply-stability sub-scores, 0 to 100 points",
-    Column.SOURCING_SCORE: "Geometric mean of margin score and stability score, 0 to 100",
-    Column.CONFIDENCE: "n / (n + 5), n = due purchase lines in the window",
+    Column.MARGIN: N_("Margin after landing costs, as a share of net revenue"),
+    Column.STABILITY: N_("Weighted supply-stability sub-scores, 0 to 100 points"),
+    Column.SOURCING_SCORE: N_("Geometric mean of margin score and stability score, 0 to 100"),
+    Column.CONFIDENCE: N_("n / (n + 5), n = due purchase lines in the window"),
 }
 
 NUMERIC_COLUMNS = frozenset(
@@ -100,14 +102,28 @@ VERTICAL_BIT = 1
 COMPOSITE_BIT = 2
 
 
-def channel_types_text(score: SupplierScore) -> str:
+_SHOWN_TYPES = (ChannelType.VERTICAL, ChannelType.COMPOSITE)
+
+
+def channel_types_key(score: SupplierScore) -> str:
+    """The channel types as codes ('vertical, composite'): a sort key in any language."""
     kinds = set(score.channel_types)
-    shown = (ChannelType.VERTICAL, ChannelType.COMPOSITE)
-    return ", ".join(kind.value for kind in shown if kind in kinds)
+    return ", ".join(kind.value for kind in _SHOWN_TYPES if kind in kinds)
+
+
+def channel_types_text(score: SupplierScore) -> str:
+    """The channel types in the reader's words: 'Vertical, Composite', '垂直渠道、复合渠道'."""
+    kinds = set(score.channel_types)
+    return _list_separator().join(kind.label for kind in _SHOWN_TYPES if kind in kinds)
 
 
 def flags_text(score: SupplierScore) -> str:
-    return ", ".join(flag_label(flag.code) for flag in score.flags)
+    return _list_separator().join(flag_label(flag.code) for flag in score.flags)
+
+
+def _list_separator() -> str:
+    # Translators: between the items of a short list in a table cell ("Vertical, Composite").
+    return pgettext("list", ", ")
 
 
 DISPLAY: dict[Column, Callable[[SupplierScore], str]] = {
@@ -119,7 +135,7 @@ DISPLAY: dict[Column, Callable[[SupplierScore], str]] = {
     Column.MARGIN: lambda s: percent(s.margin_pct, 1),
     Column.STABILITY: lambda s: points(s.stability_score),
     Column.SOURCING_SCORE: lambda s: points(s.sourcing_score),
-    Column.STANDING: lambda s: s.standing.value,
+    Column.STANDING: lambda s: s.standing.label,
     Column.CONFIDENCE: lambda s: percent(s.confidence, 0),
     Column.FLAGS: flags_text,
 }
@@ -129,7 +145,7 @@ SORT_KEY: dict[Column, Callable[[SupplierScore], SortKey]] = {
     Column.CODE: lambda s: s.supplier_code.casefold(),
     Column.NAME: lambda s: s.supplier_name.casefold(),
     Column.COUNTRY: lambda s: s.country.casefold(),
-    Column.CHANNEL_TYPES: channel_types_text,
+    Column.CHANNEL_TYPES: channel_types_key,
     Column.BRANDS: lambda s: ", ".join(s.brands).casefold(),
     # attrgetter runs in C: the keys of 100k rows in a few milliseconds.
     Column.MARGIN: attrgetter("margin_pct"),
@@ -314,6 +330,40 @@ class SupplierTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows = prepare_rows([])
         self._supplier_index: dict[int, int] | None = None
+        self._headers: list[str] = []
+        self._header_tips: dict[int, str] = {}
+        self._display: list[Callable[[SupplierScore], str]] = []
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Look the headers and the cells' words up in the current language, once.
+
+        The view asks for every visible cell on each paint: the standings, channel
+        types and flag names are read from these tables, not from the catalog per
+        cell. The sort keys are codes and numbers, the same in any language.
+        """
+        self._headers = [_(HEADERS[column]) for column in Column]
+        self._header_tips = {int(column): _(tip) for column, tip in HEADER_TIPS.items()}
+        standing_text = {standing: standing.label for standing in Standing}
+        flag_text = {code: flag_label(code) for code in FlagCode}
+        separator = _list_separator()
+        type_text = {
+            bits: separator.join(
+                kind.label
+                for kind, bit in (
+                    (ChannelType.VERTICAL, VERTICAL_BIT),
+                    (ChannelType.COMPOSITE, COMPOSITE_BIT),
+                )
+                if bits & bit
+            )
+            for bits in range(4)
+        }
+        display = dict(DISPLAY)
+        display[Column.STANDING] = lambda s: standing_text[s.standing]
+        display[Column.CHANNEL_TYPES] = lambda s: type_text[_bits(s)]
+        display[Column.FLAGS] = lambda s: separator.join(flag_text[f.code] for f in s.flags)
+        self._display = [display[column] for column in Column]
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
 
     # --- reading -------------------------------------------------------------------
 
@@ -380,7 +430,7 @@ class SupplierTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == _DISPLAY:
-            return DISPLAY[column](self._rows.scores[self._rows.order[index.row()]])  # type: ignore[index]
+            return self._display[column](self._rows.scores[self._rows.order[index.row()]])
         if role == _ALIGNMENT:
             return _ALIGN_RIGHT if column in NUMERIC_COLUMNS else None
         if role == _DECORATION:
@@ -396,7 +446,7 @@ class SupplierTableModel(QAbstractTableModel):
             if column == Column.FLAGS:
                 return "\n".join(flag.message for flag in score.flags) or None
             if column in (Column.NAME, Column.BRANDS):
-                return DISPLAY[column](score)  # type: ignore[index]
+                return self._display[column](score)
             return None
         if role == _SORT:
             return SORT_KEY[column](self._rows.scores[self._rows.order[index.row()]])  # type: ignore[index]
@@ -413,9 +463,9 @@ class SupplierTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         if role == _DISPLAY:
-            return HEADERS[section]  # type: ignore[index]
+            return self._headers[section]
         if role == _TOOLTIP:
-            return HEADER_TIPS.get(section)  # type: ignore[call-overload]
+            return self._header_tips.get(section)
         if role == _ALIGNMENT and section in NUMERIC_COLUMNS:
             return _ALIGN_RIGHT
         return None
