@@ -14,6 +14,7 @@ from typing import TextIO
 
 from sqlalchemy import Engine
 
+from sourcing_app.commands import sentence_day
 from sourcing_app.errors import BadInput
 from sourcing_app.i18n import _, pgettext
 from sourcing_app.services import text_cells as cells
@@ -89,7 +90,7 @@ def run(engine: Engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
             "currency": args.currency.upper(),
             "home": home,
             "rate": args.rate,
-            "day": args.date.isoformat(),
+            "day": sentence_day(args.date),
             "old": old,
         }
         if old is None:
@@ -104,13 +105,13 @@ def run(engine: Engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     age = rates.rates_age(engine, on)
     if not listed:
         print(
-            _("No exchange rates are stored on or before {day}.").format(day=on.isoformat()),
+            _("No exchange rates are stored on or before {day}.").format(day=sentence_day(on)),
             file=out,
         )
         return 0
     print(
         _("Rates to {home} on {day} (the latest stored on or before it):").format(
-            home=home, day=on.isoformat()
+            home=home, day=sentence_day(on)
         ),
         file=out,
     )

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from sqlalchemy import Engine
 
+from sourcing_app.commands import sentence_day
 from sourcing_app.errors import BadInput
 from sourcing_app.i18n import _, ngettext
 
@@ -69,5 +70,5 @@ def run(engine: Engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
             pages,
         )
         name = args.name
-    print(words.format(name=name, day=as_of.isoformat(), path=path, pages=pages), file=out)
+    print(words.format(name=name, day=sentence_day(as_of), path=path, pages=pages), file=out)
     return 0

@@ -537,7 +537,10 @@ def _write_result_table(result: ScenarioResult, out: TextIO, brand: str | None) 
         + "\n"
     )
     for c in changes:
-        out.write(f"  {c.supplier_code} {c.supplier_name}: {c.before.label} → {c.after.label}\n")
+        words = _("{code} {name}: {before} → {after}").format(
+            code=c.supplier_code, name=c.supplier_name, before=c.before.label, after=c.after.label
+        )
+        out.write(f"  {words}\n")
 
 
 def write_comparison(results: Sequence[ScenarioResult], fmt: str, out: TextIO) -> None:
