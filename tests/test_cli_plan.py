@@ -187,3 +187,22 @@ def test_plan_output_in_english_is_unchanged_by_a_chinese_run(db: str) -> None:
     assert code == 0
     assert out.splitlines()[0] == "Aurelle (hot-selling): demand 400 units a month"
     assert "expected margin CNY 26,734.43 a month" in out
+
+
+def test_scenario_compare_table_lines_up_in_chinese(db: str) -> None:
+    from sourcing_app.services import text_cells
+
+    code, _out, err = run("--db", db, "scenario", "save", "无跨境", "--change", "cbec-withdrawn")
+    assert code == 0, err
+    code, out, err = run(
+        "--lang", "zh_CN", "--db", db, "scenario", "compare", "无跨境", "--as-of", AS_OF
+    )
+    assert code == 0, err
+    names, header, aurelle, total = out.splitlines()
+    assert names.split() == ["基准", "无跨境"]
+    assert header.split() == ["品牌", "计划月需求", "毛利", "覆盖率", "毛利", "覆盖率"]
+    # Every column ends where its header ends, counted in terminal columns.
+    assert text_cells.width(header) == text_cells.width(aurelle) == text_cells.width(names)
+    demand_end = text_cells.width(header[: header.index("计划月需求") + 5])
+    assert aurelle[:demand_end].endswith("400")
+    assert total.startswith("预计月毛利合计") and total.endswith("¥18,863.94")

@@ -601,28 +601,29 @@ def write_comparison(results: Sequence[ScenarioResult], fmt: str, out: TextIO) -
     cur = base.currency
     # Translators: the plan without any scenario, in `sourcing-app scenario compare`.
     names = [pgettext("scenario table", "baseline")] + [r.scenario.name for r in results]
-    out.write(
-        f"{'':<28} {'':>8} "
-        + " ".join(cells.right(cells.clip(n, 28, mark=""), 28) for n in names)
-        + "\n"
-    )
     # Translators: the column headers of `sourcing-app scenario compare`; "cover" is coverage.
     brand_h, demand_h = pgettext("scenario table", "brand"), pgettext("scenario table", "demand")
     margin_h, cover_h = pgettext("scenario table", "margin"), pgettext("scenario table", "cover")
+    demand_w = max(8, cells.width(demand_h))  # 计划月需求 is 10 columns
     out.write(
-        f"{cells.left(brand_h, 28)} {cells.right(demand_h, 8)} "
+        f"{'':<28} {'':>{demand_w}} "
+        + " ".join(cells.right(cells.clip(n, 28, mark=""), 28) for n in names)
+        + "\n"
+    )
+    out.write(
+        f"{cells.left(brand_h, 28)} {cells.right(demand_h, demand_w)} "
         + " ".join(f"{cells.right(margin_h, 18)} {cells.right(cover_h, 9)}" for _n in names)
         + "\n"
     )
     for row in rows:
-        line = [cells.left(cells.clip(str(row[0]), 28, mark=""), 28), f"{row[1]:>8,}"]
+        line = [cells.left(cells.clip(str(row[0]), 28, mark=""), 28), f"{row[1]:>{demand_w},}"]
         for k in range(2, len(row), 2):
             cover = None if row[k + 1] == "" else row[k + 1]
             line.append(f"{format_money(row[k], cur):>18} {format_share(cover):>9}")
         out.write(" ".join(line) + "\n")
     totals = [base.margin_before] + [r.margin_after for r in results]
     out.write(
-        cells.left(_("total expected margin"), 37)
+        cells.left(_("total expected margin"), 29 + demand_w)
         + " "
         + " ".join(f"{format_money(x, cur):>28}" for x in totals)
         + "\n"
