@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sourcing_app.errors import CannotFinish
+from sourcing_app.i18n import _
 
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 _REFUSED = {errno.EACCES, errno.EPERM}
@@ -71,7 +72,9 @@ def _create_beside(path: Path) -> Path:
         os.close(handle)
         return candidate
     raise CannotFinish(  # pragma: no cover - a hundred random names all taken
-        f"{path.name} could not be written: no temporary file could be made in {path.parent}"
+        _("{name} could not be written: no temporary file could be made in {folder}").format(
+            name=path.name, folder=path.parent
+        )
     )
 
 
@@ -105,24 +108,24 @@ def failure_words(path: Path, error: OSError, *, replacing: bool) -> str:
     code = error.errno
     winerror = getattr(error, "winerror", None)
     if code in _FULL:
-        template = "{name} could not be written: the disk is full; free some space and try again"
+        template = _("{name} could not be written: the disk is full; free some space and try again")
     elif code == errno.EROFS:
-        template = "{name} could not be written: the disk holding {folder} is read-only"
+        template = _("{name} could not be written: the disk holding {folder} is read-only")
     elif code == errno.ENOENT and not folder.is_dir():
-        template = "{name} could not be written: the folder {folder} does not exist"
+        template = _("{name} could not be written: the folder {folder} does not exist")
     elif code in _LOCKED or winerror in (32, 33) or (code in _REFUSED and replacing):
-        template = (
+        template = _(
             "{name} could not be replaced: it is open in another program (Excel or a PDF "
             "viewer, say) or read-only; close it, or choose another name, and try again"
         )
     elif code in _REFUSED:
-        template = (
+        template = _(
             "{name} could not be written: the folder {folder} does not let you write in it; "
             "choose another folder"
         )
     elif code == errno.ENAMETOOLONG:
-        template = "{name} could not be written: the file name is too long"
+        template = _("{name} could not be written: the file name is too long")
     else:
-        template = "{name} could not be written: {reason}"
+        template = _("{name} could not be written: {reason}")
         return template.format(name=name, reason=error.strerror or str(error))
     return template.format(name=name, folder=folder)

@@ -12,11 +12,13 @@ import contextlib
 import datetime as dt
 import io
 import os
+import re
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.i18n import N_, _, is_chinese, ngettext
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -33,56 +35,153 @@ def _iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from None
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a date in YYYY-MM-DD form").format(text=text)
+        ) from None
+
+
+# argparse writes its own words ("usage:", "positional arguments", "error: …")
+# through the stdlib `gettext` functions it imported as its module globals `_`
+# and `ngettext`, looking in the default text domain, which we never bind.
+# Pointing those two globals at our catalog's functions is the one hook
+# argparse offers short of copying its code: every message it makes is then
+# looked up in sourcing.mo, in the language installed for this run (the
+# lookup happens on every call, so a later `i18n.install` is honoured). In
+# English the catalog is empty and argparse reads exactly as before. The
+# msgids are argparse's own (Python 3.11+), listed here so the catalog check
+# asks for their Chinese.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("unexpected option string: %s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+)
+
+
+def _argparse_in_our_language() -> None:
+    """Send argparse's own words through the desk's catalog (see ARGPARSE_WORDS)."""
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's layout; in Chinese, lines wrapped by terminal columns and headings ending in '：'.
+
+    English help is argparse's own, unchanged.
+    """
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if not is_chinese():
+            return super()._split_lines(text, width)
+        from sourcing_app.services import text_cells
+
+        return text_cells.wrap(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if not is_chinese():
+            return super()._fill_text(text, width, indent)
+        from sourcing_app.services import text_cells
+
+        lines = text_cells.wrap(" ".join(text.split()), width - len(indent))
+        return "\n".join(indent + line for line in lines)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        if is_chinese():
+            # argparse ends each section heading ("位置参数") with an ASCII colon of its own.
+            text = re.sub(r"(?m)^(\S.*[\u4e00-\u9fff]):$", "\\1：", text)
+        return text
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose sub-commands' parsers, too, use `_HelpFormatter`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
 
 def build_parser() -> argparse.ArgumentParser:
     from sourcing_app.services.file_formats import FILE_KINDS
 
-    parser = argparse.ArgumentParser(
+    _argparse_in_our_language()
+    parser = _Parser(
         prog="sourcing-app",
-        description="Sourcing desk: score cross-border suppliers on margin and supply stability.",
+        description=_(
+            "Sourcing desk: score cross-border suppliers on margin and supply stability."
+        ),
     )
     parser.add_argument(
         "--db",
         metavar="URL",
-        help="database URL or SQLite file path (default: SOURCING_DB_URL, "
-        "else the embedded SQLite file in your data directory)",
+        help=_(
+            "database URL or SQLite file path (default: SOURCING_DB_URL, "
+            "else the embedded SQLite file in your data directory)"
+        ),
     )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open the demo database (created on first use) instead of your own",
+        help=_("open the demo database (created on first use) instead of your own"),
     )
     parser.add_argument(
         "--lang",
         choices=["zh_CN", "en"],
-        help="the language to read in (default: the one chosen in Settings, "
-        "else the system's); JSON and CSV output never change with it",
+        help=_(
+            "the language to read in (default: the one chosen in Settings, "
+            "else the system's); JSON and CSV output never change with it"
+        ),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    imp = commands.add_parser("import", help="import a CSV or XLSX file, all or nothing")
-    imp.add_argument("kind", choices=list(FILE_KINDS), metavar="KIND", help=", ".join(FILE_KINDS))
-    imp.add_argument("file", help="the .csv or .xlsx file")
-    imp.add_argument("--dry-run", action="store_true", help="check the file, change nothing")
+    imp = commands.add_parser("import", help=_("import a CSV or XLSX file, all or nothing"))
+    imp.add_argument("kind", choices=list(FILE_KINDS), metavar="KIND", help=_kinds_help(FILE_KINDS))
+    imp.add_argument("file", help=_("the .csv or .xlsx file"))
+    imp.add_argument("--dry-run", action="store_true", help=_("check the file, change nothing"))
     imp.add_argument(
         "--as-of",
         type=_iso_date,
-        help="evaluation date of the standings that purchase lines are checked against "
-        "(default: today)",
+        help=_(
+            "evaluation date of the standings that purchase lines are checked against "
+            "(default: today)"
+        ),
     )
 
-    score = commands.add_parser("score", help="score every supplier")
-    score.add_argument("--as-of", type=_iso_date, help="evaluation date (default: today)")
-    score.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    score = commands.add_parser("score", help=_("score every supplier"))
+    score.add_argument("--as-of", type=_iso_date, help=_("evaluation date (default: today)"))
+    score.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help=_("table for reading, csv or json for scripts (the same in every language)"),
+    )
 
-    demo = commands.add_parser("demo", help="fill the database with the seeded demo portfolio")
-    demo.add_argument("--suppliers", type=int, default=200)
-    demo.add_argument("--lines", type=int, default=30_000)
-    demo.add_argument("--seed", type=int, default=20261127)
+    demo = commands.add_parser("demo", help=_("fill the database with the seeded demo portfolio"))
+    demo.add_argument("--suppliers", type=int, default=200, help=_("how many suppliers"))
+    demo.add_argument("--lines", type=int, default=30_000, help=_("how many purchase lines"))
     demo.add_argument(
-        "--as-of", type=_iso_date, help="last day of the demo history (default: today)"
+        "--seed",
+        type=int,
+        default=20261127,
+        help=_("the random seed (the same seed, the same data)"),
+    )
+    demo.add_argument(
+        "--as-of", type=_iso_date, help=_("last day of the demo history (default: today)")
     )
 
     from sourcing_app.commands import register_all
@@ -127,6 +226,8 @@ def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = No
                 args = parser.parse_args(list(argv))
         except SystemExit as exit_:
             return EXIT_OK if exit_.code in (0, None) else EXIT_BAD_INPUT
+        except Exception as exc:  # a help text argparse cannot format, say: no traceback
+            return _unexpected(exc, err)
     try:
         code = _run(args, out, err)
         # Flush here, not at interpreter exit, so that a closed pipe is caught below.
@@ -138,24 +239,43 @@ def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = No
         silence_stdout()
         return EXIT_BROKEN_PIPE
     except (UsageError, BadInput) as exc:
-        print(f"sourcing-app: {exc}", file=err)
+        print(_said(exc), file=err)
         return EXIT_BAD_INPUT
     except CannotFinish as exc:
-        print(f"sourcing-app: {exc}", file=err)
+        print(_said(exc), file=err)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("sourcing-app: interrupted; nothing was changed by the unfinished step", file=err)
+        print(
+            _said(_("interrupted; nothing was changed by the unfinished step")),
+            file=err,
+        )
         return EXIT_FAILED
     except Exception as exc:  # the last line of defence: no traceback for the user
         from sourcing_app.db.migrate import DatabaseProblem
         from sourcing_app.services.importing import ImportFailure
 
         if isinstance(exc, DatabaseProblem | ImportFailure):
-            print(f"sourcing-app: {exc}", file=err)
+            print(_said(exc), file=err)
             return EXIT_FAILED
-        log = _log_unexpected(exc)
-        print(f"sourcing-app: unexpected error: {exc}. Details were written to {log}", file=err)
-        return EXIT_FAILED
+        return _unexpected(exc, err)
+
+
+def _unexpected(exc: Exception, err: TextIO) -> int:
+    """One line for the user, the traceback in error.log."""
+    log = _log_unexpected(exc)
+    print(
+        _said(
+            _("unexpected error: {error}. Details were written to {log}").format(error=exc, log=log)
+        ),
+        file=err,
+    )
+    return EXIT_FAILED
+
+
+def _said(message: object) -> str:
+    """One line on standard error, after the program's name: 'sourcing-app: …'."""
+    # Translators: a message of the command line, after the program's name.
+    return _("sourcing-app: {message}").format(message=message)
 
 
 def _choose_language(argv: Sequence[str]) -> None:
@@ -205,7 +325,7 @@ def _log_unexpected(exc: BaseException) -> str:
             fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
             fh.write("".join(traceback.format_exception(exc)))
     except OSError:
-        return "(the log could not be written)"
+        return _("(the log could not be written)")
     return str(path)
 
 
@@ -215,7 +335,7 @@ def _remember_language(language: str, err: TextIO) -> None:
     try:
         save_language(language)
     except CannotFinish as exc:  # the desk still opens, in the language asked for
-        print(f"sourcing-app: {exc}", file=err)
+        print(_said(exc), file=err)
 
 
 def _db_url(args: argparse.Namespace) -> str:
@@ -249,7 +369,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return int(run(engine, args, out, err))
     finally:
         engine.dispose()
-    raise UsageError(f"unknown command {args.command}")
+    raise UsageError(_("unknown command {command}").format(command=args.command))
 
 
 def _cmd_import(engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # type: ignore[no-untyped-def]
@@ -268,13 +388,22 @@ def _cmd_import(engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         for problem in result.problems:
             print(str(problem), file=err)
         print(
-            f"{len(result.problems)} problem(s) in {args.file}; nothing was imported.",
+            _("{count} problem(s) in {file}; nothing was imported.").format(
+                count=len(result.problems), file=args.file
+            ),
             file=err,
         )
         return EXIT_BAD_INPUT
     # The wizard's words: a re-imported file reads "0 added, 0 changed, 30 unchanged".
-    verb = "would import" if args.dry_run else "imported"
-    print(f"{verb} {result.rows} {args.kind} row(s): {result.summary()}.", file=out)
+    if args.dry_run:
+        # Translators: {kind} is the file kind as typed (suppliers, purchases, …).
+        template = _("would import {count} {kind} row(s): {summary}.")
+    else:
+        template = _("imported {count} {kind} row(s): {summary}.")
+    print(
+        template.format(count=result.rows, kind=_kind_words(args.kind), summary=result.summary()),
+        file=out,
+    )
     for words in result.standing_words():
         print(words, file=out)
     return EXIT_OK
@@ -294,7 +423,7 @@ def _cmd_demo(engine, args: argparse.Namespace, out: TextIO) -> int:  # type: ig
     from sourcing_app.services.demo import build_demo
 
     if args.suppliers < 1 or args.lines < 0:
-        raise UsageError("--suppliers must be at least 1 and --lines at least 0")
+        raise UsageError(_("--suppliers must be at least 1 and --lines at least 0"))
     try:
         summary = build_demo(
             engine,
@@ -307,3 +436,19 @@ def _cmd_demo(engine, args: argparse.Namespace, out: TextIO) -> int:  # type: ig
         raise UsageError(str(exc)) from None
     print(str(summary), file=out)
     return EXIT_OK
+
+
+def _kinds_help(kinds: Sequence[str]) -> str:
+    """The kinds as typed; in Chinese each with its name: 'suppliers（供应商）'."""
+    if not is_chinese():
+        return ", ".join(kinds)
+    return "、".join(f"{kind}（{_kind_words(kind)}）" for kind in kinds)
+
+
+def _kind_words(kind: str) -> str:
+    """The file kind as the reader names it: 'suppliers' in English, 供应商 in Chinese."""
+    from sourcing_app.services.file_formats import KIND_LABELS
+
+    if not is_chinese():
+        return kind  # as typed on the command line
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind

@@ -150,3 +150,59 @@ def test_bad_scenario_input_exits_2_and_saves_nothing(
     assert message in err
     assert len(err.strip().splitlines()) == 1
     assert run("--db", db, "scenario", "list")[1].strip() == "0 scenario(s) saved"
+
+
+def test_plan_and_scenarios_read_chinese_with_lang_zh(db: str) -> None:
+    code, out, err = run("--lang", "zh_CN", "--db", db, "plan", "--as-of", AS_OF)
+    assert code == 0, err
+    lines = out.splitlines()
+    # 400 a month; the hand portfolio's margin in ¥ (the home currency in Chinese).
+    assert lines[0] == "Aurelle（爆款品牌）：计划月需求 400 件"
+    assert lines[1].startswith("  已分配 400 件，缺口 0 件；预计月毛利 ¥26,734.43；")
+    header = next(line for line in lines if "供应商代码" in line)
+    assert header.split() == ["供应商代码", "分配数量", "单件毛利", "到货满足率", "原因"]
+    assert lines[-1] == "共 1 个品牌；预计月毛利 ¥26,734.43；缺口 0 件"
+
+    code, out, err = run(
+        "--lang", "zh_CN", "--db", db, "scenario", "run", "--change", "cbec-withdrawn",
+        "--as-of", AS_OF,
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("情景 inline（2026年6月30日）：\n")
+    assert "预计月毛利 ¥26,734.43 → ¥18,863.94" in out
+    assert "模拟前毛利" in out and "模拟后覆盖率" in out
+    assert "转为亏损的品牌：无" in out
+    assert "评级有变化的供应商：\n" in out
+
+    code, out, _err = run("--lang", "zh_CN", "--db", db, "scenario", "list")
+    assert out == "已保存 0 个情景\n"
+    code, out, err = run("--lang", "zh_CN", "--db", db, "scenario", "run", "Nope")
+    assert code == 2
+    assert err == "sourcing-app：没有名为“Nope”的情景（已保存：还没有保存任何情景）\n"
+
+
+def test_plan_output_in_english_is_unchanged_by_a_chinese_run(db: str) -> None:
+    run("--lang", "zh_CN", "--db", db, "plan", "--as-of", AS_OF)
+    code, out, _err = run("--lang", "en", "--db", db, "plan", "--as-of", AS_OF)
+    assert code == 0
+    assert out.splitlines()[0] == "Aurelle (hot-selling): demand 400 units a month"
+    assert "expected margin CNY 26,734.43 a month" in out
+
+
+def test_scenario_compare_table_lines_up_in_chinese(db: str) -> None:
+    from sourcing_app.services import text_cells
+
+    code, _out, err = run("--db", db, "scenario", "save", "无跨境", "--change", "cbec-withdrawn")
+    assert code == 0, err
+    code, out, err = run(
+        "--lang", "zh_CN", "--db", db, "scenario", "compare", "无跨境", "--as-of", AS_OF
+    )
+    assert code == 0, err
+    names, header, aurelle, total = out.splitlines()
+    assert names.split() == ["基准", "无跨境"]
+    assert header.split() == ["品牌", "计划月需求", "毛利", "覆盖率", "毛利", "覆盖率"]
+    # Every column ends where its header ends, counted in terminal columns.
+    assert text_cells.width(header) == text_cells.width(aurelle) == text_cells.width(names)
+    demand_end = text_cells.width(header[: header.index("计划月需求") + 5])
+    assert aurelle[:demand_end].endswith("400")
+    assert total.startswith("预计月毛利合计") and total.endswith("¥18,863.94")

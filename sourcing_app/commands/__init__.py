@@ -17,6 +17,7 @@ with a message in words; never print a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import pkgutil
 
@@ -25,3 +26,12 @@ def register_all(commands: argparse._SubParsersAction) -> None:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
         module.register(commands)
+
+
+def sentence_day(day: dt.date) -> str:
+    """A date in a command's message: 2026-12-03 in English (as the commands always
+    wrote it, and as it is typed), 2026年12月3日 in Chinese (GLOSSARY-zh.md)."""
+    from sourcing_app.domain import formatting
+    from sourcing_app.i18n import is_chinese
+
+    return formatting.day(day) if is_chinese() else day.isoformat()

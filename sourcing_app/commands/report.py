@@ -13,35 +13,41 @@ from typing import TextIO
 
 from sqlalchemy import Engine
 
+from sourcing_app.commands import sentence_day
 from sourcing_app.errors import BadInput
+from sourcing_app.i18n import _, ngettext
 
 
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date in YYYY-MM-DD form") from None
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a date in YYYY-MM-DD form").format(text=value)
+        ) from None
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("report", help="write a supplier or brand report as an A4 PDF")
+    parser = commands.add_parser("report", help=_("write a supplier or brand report as an A4 PDF"))
     kinds = parser.add_subparsers(dest="report_kind", metavar="KIND", required=True)
-    supplier = kinds.add_parser("supplier", help="a supplier's evaluation report")
-    supplier.add_argument("code", help="the supplier's code")
-    brand = kinds.add_parser("brand", help="a brand's channels side by side")
-    brand.add_argument("name", help="the brand's name (quote it if it has spaces)")
+    supplier = kinds.add_parser("supplier", help=_("a supplier's evaluation report"))
+    supplier.add_argument("code", help=_("the supplier's code"))
+    brand = kinds.add_parser("brand", help=_("a brand's channels side by side"))
+    brand.add_argument("name", help=_("the brand's name (quote it if it has spaces)"))
     for sub in (supplier, brand):
-        sub.add_argument("file", help="the .pdf file to write")
-        sub.add_argument("--as-of", type=_date, help="evaluation date (default: today)")
+        sub.add_argument("file", help=_("the .pdf file to write"))
+        sub.add_argument("--as-of", type=_date, help=_("evaluation date (default: today)"))
     parser.set_defaults(run=run)
 
 
 def run(engine: Engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path = Path(args.file)
     if path.suffix.lower() != ".pdf":
-        raise BadInput(f"'{path.name}' is not a .pdf file name; reports are written as PDF")
+        raise BadInput(
+            _("'{name}' is not a .pdf file name; reports are written as PDF").format(name=path.name)
+        )
     if not path.parent.is_dir():
-        raise BadInput(f"the folder {path.parent} does not exist")
+        raise BadInput(_("the folder {folder} does not exist").format(folder=path.parent))
     from sourcing_app.reports.pdf import ensure_gui
 
     ensure_gui()  # offscreen when there is no display
@@ -50,13 +56,19 @@ def run(engine: Engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     as_of = args.as_of or dt.date.today()
     if args.report_kind == "supplier":
         pages = write_supplier_report(engine, args.code, path, as_of)
-        what = f"supplier {args.code}"
+        words = ngettext(
+            "wrote the report on supplier {name} as of {day} to {path} ({pages} page).",
+            "wrote the report on supplier {name} as of {day} to {path} ({pages} pages).",
+            pages,
+        )
+        name = args.code
     else:
         pages = write_brand_report(engine, args.name, path, as_of)
-        what = f"brand {args.name}"
-    unit = "page" if pages == 1 else "pages"
-    print(
-        f"wrote the report on {what} as of {as_of.isoformat()} to {path} ({pages} {unit}).",
-        file=out,
-    )
+        words = ngettext(
+            "wrote the report on brand {name} as of {day} to {path} ({pages} page).",
+            "wrote the report on brand {name} as of {day} to {path} ({pages} pages).",
+            pages,
+        )
+        name = args.name
+    print(words.format(name=name, day=sentence_day(as_of), path=path, pages=pages), file=out)
     return 0

@@ -28,6 +28,7 @@ from sourcing_app.config import sqlite_path
 from sourcing_app.db.engine import make_engine
 from sourcing_app.domain.formatting import day
 from sourcing_app.errors import CannotFinish
+from sourcing_app.i18n import N_, _
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -223,18 +224,21 @@ def _prepare_sqlite_file(url: str, path: Path) -> Engine:
             raise _problem(
                 "too_new",
                 url,
-                f"{_where(url)} was written by a newer version of Sourcing desk "
-                f"(schema {', '.join(sorted(unknown))}). Update the app to open it; "
-                "the file was left untouched.",
+                _(
+                    "{where} was written by a newer version of Sourcing desk "
+                    "(schema {schema}). Update the app to open it; the file was left untouched."
+                ).format(where=_where(url), schema=", ".join(sorted(unknown))),
             )
         if state.tables - {VERSION_TABLE} and not state.revisions:
             shown = ", ".join(sorted(state.tables)[:5])
             raise _problem(
                 "not_ours",
                 url,
-                f"{_where(url)} is a SQLite database, but not one kept by Sourcing desk "
-                f"(it holds other tables: {shown}). It was left untouched; "
-                "choose another file.",
+                _(
+                    "{where} is a SQLite database, but not one kept by Sourcing desk "
+                    "(it holds other tables: {tables}). It was left untouched; "
+                    "choose another file."
+                ).format(where=_where(url), tables=shown),
             )
         if state.revisions != scripts.heads and state.tables:
             _quick_check(url, path)
@@ -244,8 +248,10 @@ def _prepare_sqlite_file(url: str, path: Path) -> Engine:
                 raise _problem(
                     "read_only",
                     url,
-                    f"{_where(url)} needs an update, but no backup of it could be written "
-                    f"to {path.parent / BACKUP_DIR} ({error}). It was left untouched.",
+                    _(
+                        "{where} needs an update, but no backup of it could be written "
+                        "to {folder} ({error}). It was left untouched."
+                    ).format(where=_where(url), folder=path.parent / BACKUP_DIR, error=error),
                 ) from None
         if state.revisions == scripts.heads:
             return make_engine(url)
@@ -256,14 +262,24 @@ def _prepare_sqlite_file(url: str, path: Path) -> Engine:
 
 def _inspect_sqlite_file(url: str, path: Path) -> _FileState:
     _require_sqlite_header(url, path)
-    for candidate, what in ((path, "file"), (path.parent, "folder")):
+    for candidate, words in (
+        (
+            path,
+            N_(
+                "{where} can't be changed: its file is read-only. Check the "
+                "file's permissions, or copy it somewhere you can write to."
+            ),
+        ),
+        (
+            path.parent,
+            N_(
+                "{where} can't be changed: its folder is read-only. Check the "
+                "file's permissions, or copy it somewhere you can write to."
+            ),
+        ),
+    ):
         if not os.access(candidate, os.W_OK):
-            raise _problem(
-                "read_only",
-                url,
-                f"{_where(url)} can't be changed: its {what} is read-only. Check the "
-                "file's permissions, or copy it somewhere you can write to.",
-            )
+            raise _problem("read_only", url, _(words).format(where=_where(url)))
     try:
         conn = sqlite3.connect(
             f"{_file_uri(path)}?mode=rw",
@@ -299,11 +315,17 @@ def _require_sqlite_header(url: str, path: Path) -> None:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as error:
         raise _problem(
-            "read_only", url, f"{_where(url)} can't be read ({error.strerror})."
+            "read_only",
+            url,
+            _("{where} can't be read ({reason}).").format(where=_where(url), reason=error.strerror),
         ) from None
     # A zero-byte file is a valid, empty SQLite database.
     if header and header != SQLITE_HEADER:
-        raise _problem("corrupt", url, f"{_where(url)} is damaged (not a SQLite database).")
+        raise _problem(
+            "corrupt",
+            url,
+            _("{where} is damaged (not a SQLite database).").format(where=_where(url)),
+        )
 
 
 def _quick_check(url: str, path: Path) -> None:
@@ -316,7 +338,13 @@ def _quick_check(url: str, path: Path) -> None:
     except sqlite3.Error as error:
         raise _sqlite_problem(url, error) from None
     if result != ["ok"]:
-        raise _problem("corrupt", url, f"{_where(url)} is damaged (SQLite reports: {result[0]}).")
+        raise _problem(
+            "corrupt",
+            url,
+            _("{where} is damaged (SQLite reports: {report}).").format(
+                where=_where(url), report=result[0]
+            ),
+        )
 
 
 def _require_writable_folder(url: str, path: Path) -> None:
@@ -327,7 +355,9 @@ def _require_writable_folder(url: str, path: Path) -> None:
         raise _problem(
             "read_only",
             url,
-            f"A new database can't be created at {path}: the folder {folder} is read-only.",
+            _(
+                "A new database can't be created at {path}: the folder {folder} is read-only."
+            ).format(path=path, folder=folder),
         )
 
 
@@ -337,17 +367,23 @@ def _sqlite_problem(url: str, error: sqlite3.Error) -> DatabaseProblem:
         return _problem(
             "locked",
             url,
-            f"{_where(url)} is in use by another program that is writing to it. "
-            "Close the other program (or the other copy of Sourcing desk) and try again.",
+            _(
+                "{where} is in use by another program that is writing to it. "
+                "Close the other program (or the other copy of Sourcing desk) and try again."
+            ).format(where=_where(url)),
         )
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
         return _problem(
             "read_only",
             url,
-            f"{_where(url)} can't be opened for writing ({error}). Check the permissions "
-            "of the file and its folder.",
+            _(
+                "{where} can't be opened for writing ({error}). Check the permissions "
+                "of the file and its folder."
+            ).format(where=_where(url), error=error),
         )
-    return _problem("corrupt", url, f"{_where(url)} is damaged ({error}).")
+    return _problem(
+        "corrupt", url, _("{where} is damaged ({error}).").format(where=_where(url), error=error)
+    )
 
 
 def _file_uri(path: Path) -> str:
@@ -378,8 +414,10 @@ def _prepare_server(url: str) -> Engine:
             raise _problem(
                 "unreachable",
                 url,
-                f"{_where(url)} can't be reached ({reason}). Check the network and the "
-                "database address, then try again.",
+                _(
+                    "{where} can't be reached ({reason}). Check the network and the "
+                    "database address, then try again."
+                ).format(where=_where(url), reason=reason),
             ) from None
         raise
     unknown = current - scripts.known
@@ -388,9 +426,10 @@ def _prepare_server(url: str) -> Engine:
         raise _problem(
             "too_new",
             url,
-            f"{_where(url)} was written by a newer version of Sourcing desk "
-            f"(schema {', '.join(sorted(unknown))}). Update the app to open it; "
-            "nothing was changed.",
+            _(
+                "{where} was written by a newer version of Sourcing desk "
+                "(schema {schema}). Update the app to open it; nothing was changed."
+            ).format(where=_where(url), schema=", ".join(sorted(unknown))),
         )
     if current == scripts.heads:
         return engine
@@ -449,7 +488,9 @@ def _require_foreign_keys_intact(conn: Connection) -> None:
         raise exc.IntegrityError(
             "PRAGMA foreign_key_check",
             None,
-            ValueError(f"{len(broken)} row(s) point at rows that no longer exist"),
+            ValueError(
+                _("{count} row(s) point at rows that no longer exist").format(count=len(broken))
+            ),
         )
 
 
@@ -464,14 +505,18 @@ def _migration_problem(url: str, error: exc.DBAPIError) -> DatabaseProblem:
         return _problem(
             "read_only",
             url,
-            f"{_where(url)} needs an update that this login may not make ({reason}). "
-            "Ask whoever runs the database server to start the new version once.",
+            _(
+                "{where} needs an update that this login may not make ({reason}). "
+                "Ask whoever runs the database server to start the new version once."
+            ).format(where=_where(url), reason=reason),
         )
     return _problem(
         "migration_failed",
         url,
-        f"Updating {_where(url, sentence_start=False)} to this version of Sourcing desk "
-        f"failed ({reason}). Nothing was changed.",
+        _(
+            "Updating {where} to this version of Sourcing desk failed ({reason}). "
+            "Nothing was changed."
+        ).format(where=_where(url, sentence_start=False), reason=reason),
     )
 
 
@@ -481,29 +526,38 @@ def _migration_problem(url: str, error: exc.DBAPIError) -> DatabaseProblem:
 def _where(url: str, *, sentence_start: bool = True) -> str:
     path = sqlite_path(url)
     if path is not None:
-        where = f"the database file {path}"
+        # Translators: {where} in the database messages; a sentence may start with it.
+        where = _("the database file {path}").format(path=path)
     elif url.startswith("sqlite"):
-        where = "the in-memory database"
+        where = _("the in-memory database")
     else:
         parsed = make_url(url)
         server = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
-        where = f"the database {parsed.database or ''} on server {server}"
+        where = _("the database {name} on server {server}").format(
+            name=parsed.database or "", server=server
+        )
     return where[0].upper() + where[1:] if sentence_start else where
 
 
 def _problem(kind: ProblemKind, url: str, message: str) -> DatabaseProblem:
     backup = latest_backup(url)
     if sqlite_path(url) is not None:
-        if backup is not None:
-            message += f" Your latest backup is {backup}{_made_on(backup)}."
+        made = _made_on(backup) if backup is not None else None
+        if backup is None:
+            message = _("{problem} No backup of it was found.").format(problem=message)
+        elif made is None:
+            message = _("{problem} Your latest backup is {backup}.").format(
+                problem=message, backup=backup
+            )
         else:
-            message += " No backup of it was found."
+            message = _("{problem} Your latest backup is {backup}, made {day} at {time}.").format(
+                problem=message, backup=backup, day=day(made.date()), time=f"{made:%H:%M}"
+            )
     return DatabaseProblem(kind, url, message, backup_path=backup)
 
 
-def _made_on(backup: Path) -> str:
+def _made_on(backup: Path) -> dt.datetime | None:
     match = re.search(r"-(\d{8}-\d{6})(?:-\d+)?\.sqlite$", backup.name)
     if not match:
-        return ""
-    made = dt.datetime.strptime(match.group(1), _STAMP_FORMAT)
-    return f", made {day(made.date())} at {made:%H:%M}"
+        return None
+    return dt.datetime.strptime(match.group(1), _STAMP_FORMAT)

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Connection, Engine, text
 
+from sourcing_app.domain import formatting
 from sourcing_app.domain.allocation import (
     BrandAllocation,
     BrandDemand,
@@ -31,6 +32,8 @@ from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.domain.scenarios import PricingChanges
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput, ProgressCallback, no_progress
+from sourcing_app.i18n import _, is_chinese, ngettext, pgettext
+from sourcing_app.services import text_cells as cells
 from sourcing_app.services.brand_overview import (
     BrandOverview,
     brand_margins,
@@ -56,9 +59,9 @@ def load_planning_settings(conn: Connection | Engine) -> PlanningSettings:
     try:
         data = json.loads(value)
     except ValueError:
-        raise BadInput("the saved planning settings are not valid JSON") from None
+        raise BadInput(_("the saved planning settings are not valid JSON")) from None
     if not isinstance(data, dict):
-        raise BadInput("the saved planning settings are not a JSON object")
+        raise BadInput(_("the saved planning settings are not a JSON object"))
     return PlanningSettings.from_json(data)
 
 
@@ -126,7 +129,7 @@ class PortfolioPlan:
         for b in self.allocation.brands:
             if b.brand.casefold() == name.casefold():
                 return b
-        raise BadInput(f"there is no brand named '{name}'")
+        raise BadInput(_("there is no brand named '{name}'").format(name=name))
 
     def overview(self, brand_id: int) -> BrandOverview | None:
         for o in self.overviews:
@@ -160,7 +163,7 @@ def plan_portfolio(
         )
     if settings is None:
         settings = load_planning_settings(engine)
-    progress(0, 1, "Planning every brand's supply…")
+    progress(0, 1, _("Planning every brand's supply…"))
     with cycle_collector_paused():
         if baseline is not None and baseline.as_of == as_of:
             overviews = rescored_overviews(engine, baseline.overviews, scores)
@@ -172,7 +175,13 @@ def plan_portfolio(
             lost=lost,
             currency=scoring_settings.home_currency,
         )
-    progress(1, 1, f"{len(overviews):,} brands planned.")
+    progress(
+        1,
+        1,
+        ngettext("{count} brand planned.", "{count} brands planned.", len(overviews)).format(
+            count=f"{len(overviews):,}"
+        ),
+    )
     return PortfolioPlan(
         as_of, scoring_settings.home_currency, allocation, tuple(overviews), tuple(scores)
     )
@@ -304,7 +313,12 @@ def write_plan(
 
 
 def format_money(value: Any, currency: str) -> str:
-    return "—" if value is None else f"{currency} {float(value):,.2f}"
+    """'CNY 1,234.50' in English (as the command line always wrote it); '¥1,234.50' in Chinese."""
+    if value is None:
+        return "—"
+    if is_chinese():
+        return formatting.money(value, currency)
+    return f"{currency} {float(value):,.2f}"
 
 
 def format_share(value: float | None) -> str:
@@ -312,28 +326,63 @@ def format_share(value: float | None) -> str:
 
 
 def _write_plan_table(brands: Sequence[BrandAllocation], out: TextIO, currency: str) -> None:
-    for b in brands:
-        hot = " (hot-selling)" if b.hot_selling else ""
-        out.write(f"{b.brand}{hot}: demand {b.demand:,} units a month\n")
-        out.write(
-            f"  allocated {b.allocated:,}, uncovered {b.uncovered:,}; expected margin "
-            f"{format_money(b.expected_margin, currency)} a month; vertical "
-            f"{format_share(b.vertical_share)}; HHI {'—' if b.hhi is None else f'{b.hhi:.2f}'}\n"
+    # Translators: the column headers of each brand's lines in `sourcing-app plan`.
+    headers = (
+        pgettext("plan table", "supplier"),
+        pgettext("plan table", "units"),
+        pgettext("plan table", "unit margin"),
+        pgettext("plan table", "fill"),
+        pgettext("plan table", "reason"),
+    )
+    widths = [max(w, cells.width(h)) for w, h in zip((12, 8, 16, 6), headers, strict=False)]
+
+    def row(code: str, units: str, margin: str, fill: str, reason: str) -> str:
+        return (
+            f"  {cells.left(code, widths[0])} {cells.right(units, widths[1])} "
+            f"{cells.right(margin, widths[2])} {cells.right(fill, widths[3])}  {reason}"
         )
+
+    for b in brands:
+        if b.hot_selling:
+            title = _("{brand} (hot-selling): demand {demand} units a month")
+        else:
+            title = _("{brand}: demand {demand} units a month")
+        out.write(title.format(brand=b.brand, demand=f"{b.demand:,}") + "\n")
+        hhi = "—" if b.hhi is None else f"{b.hhi:.2f}"
+        figures = _(
+            "allocated {allocated}, uncovered {uncovered}; expected margin {margin} a month; "
+            "vertical {vertical}; HHI {hhi}"
+        ).format(
+            allocated=f"{b.allocated:,}",
+            uncovered=f"{b.uncovered:,}",
+            margin=format_money(b.expected_margin, currency),
+            vertical=format_share(b.vertical_share),
+            hhi=hhi,
+        )
+        out.write(f"  {figures}\n")
         for note in (b.shortfall, b.floor_words):
             if note:
                 out.write(f"  {note}\n")
-        header = f"  {'supplier':<12} {'units':>8} {'unit margin':>16} {'fill':>6}  reason"
-        out.write(header + "\n")
+        out.write(row(*headers) + "\n")
         for line in b.lines:
             fill = "—" if line.expected_fill is None else f"{line.expected_fill:.0%}"
             out.write(
-                f"  {line.supplier_code:<12} {line.units:>8,} "
-                f"{format_money(line.unit_margin, currency):>16} {fill:>6}  {line.reason}\n"
+                row(
+                    line.supplier_code,
+                    f"{line.units:,}",
+                    format_money(line.unit_margin, currency),
+                    fill,
+                    line.reason,
+                )
+                + "\n"
             )
         out.write("\n")
     total = sum((b.expected_margin for b in brands), start=0)
     out.write(
-        f"{len(brands)} brand(s); expected margin {format_money(total, currency)} a month; "
-        f"uncovered {sum(b.uncovered for b in brands):,} units\n"
+        _("{count} brand(s); expected margin {margin} a month; uncovered {uncovered} units").format(
+            count=len(brands),
+            margin=format_money(total, currency),
+            uncovered=f"{sum(b.uncovered for b in brands):,}",
+        )
+        + "\n"
     )

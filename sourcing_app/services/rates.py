@@ -36,6 +36,7 @@ from sourcing_app.db.types import date_param, from_day_number
 from sourcing_app.domain import formatting
 from sourcing_app.domain.codes import ISO_4217_CURRENCIES
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback, no_progress
+from sourcing_app.i18n import _, ngettext, pgettext
 from sourcing_app.services.rate_lookup import rates_on
 from sourcing_app.services.settings import load_settings, load_user_name
 
@@ -92,7 +93,11 @@ def save_feed_url(conn: Connection, url: str) -> None:
 def check_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadInput(f"'{url}' is not a web address; it must start with https:// or http://")
+        raise BadInput(
+            _("'{url}' is not a web address; it must start with https:// or http://").format(
+                url=url
+            )
+        )
     return url.strip()
 
 
@@ -124,43 +129,72 @@ def fetch_feed(
         session.headers["Accept"] = "application/xml, text/xml;q=0.9"
         for attempt in range(tries):
             if attempt:
-                progress(attempt, tries, f"Trying the rate feed again ({attempt + 1} of {tries})")
+                progress(
+                    attempt,
+                    tries,
+                    _("Trying the rate feed again ({attempt} of {tries})").format(
+                        attempt=attempt + 1, tries=tries
+                    ),
+                )
                 sleep(backoff * 2 ** (attempt - 1))
             else:
-                progress(0, tries, f"Fetching exchange rates from {host}")
+                progress(0, tries, _("Fetching exchange rates from {host}").format(host=host))
             try:
                 response = session.get(url, timeout=timeout, stream=True)
             except requests.exceptions.ConnectTimeout:
-                last = f"the rate feed at {host} did not answer within {timeout[0]:g} s"
+                last = _("the rate feed at {host} did not answer within {seconds} s").format(
+                    host=host, seconds=f"{timeout[0]:g}"
+                )
                 continue
             except requests.exceptions.ReadTimeout:
                 raise CannotFinish(
-                    f"the rate feed at {host} stopped answering for more than {timeout[1]:g} s"
+                    _("the rate feed at {host} stopped answering for more than {seconds} s").format(
+                        host=host, seconds=f"{timeout[1]:g}"
+                    )
                 ) from None
             except requests.exceptions.SSLError:
                 raise CannotFinish(
-                    f"the secure connection to the rate feed at {host} failed "
-                    "(its certificate could not be checked)"
+                    _(
+                        "the secure connection to the rate feed at {host} failed "
+                        "(its certificate could not be checked)"
+                    ).format(host=host)
                 ) from None
             except requests.exceptions.ConnectionError:
-                last = f"could not reach the rate feed at {host} (no network, or a wrong address)"
+                last = _(
+                    "could not reach the rate feed at {host} (no network, or a wrong address)"
+                ).format(host=host)
                 continue
             except requests.exceptions.RequestException as exc:
-                raise CannotFinish(f"the rate feed at {host} could not be read: {exc}") from None
+                raise CannotFinish(
+                    _("the rate feed at {host} could not be read: {error}").format(
+                        host=host, error=exc
+                    )
+                ) from None
             with response:
                 if response.status_code >= 500:
-                    last = (
-                        f"the rate feed at {host} failed with HTTP {response.status_code} "
-                        f"({response.reason or 'server error'})"
+                    last = _("the rate feed at {host} failed with HTTP {status} ({reason})").format(
+                        host=host,
+                        status=response.status_code,
+                        reason=response.reason or pgettext("http", "server error"),
                     )
                     continue
                 if response.status_code >= 400:
                     raise CannotFinish(
-                        f"the rate feed at {host} answered HTTP {response.status_code} "
-                        f"({response.reason or 'error'}); check the feed address"
+                        _(
+                            "the rate feed at {host} answered HTTP {status} ({reason}); "
+                            "check the feed address"
+                        ).format(
+                            host=host,
+                            status=response.status_code,
+                            reason=response.reason or pgettext("http", "error"),
+                        )
                     )
                 return _read_capped(response, host or url, timeout[1])
-        raise CannotFinish(f"{last}; tried {tries} times" if tries > 1 else last)
+        raise CannotFinish(
+            _("{reason}; tried {tries} times").format(reason=last, tries=tries)
+            if tries > 1
+            else last
+        )
 
 
 def _read_capped(response: requests.Response, host: str, read_timeout: float) -> bytes:
@@ -171,16 +205,22 @@ def _read_capped(response: requests.Response, host: str, read_timeout: float) ->
             size += len(chunk)
             if size > MAX_FEED_BYTES:
                 raise CannotFinish(
-                    f"the rate feed at {host} sent more than {MAX_FEED_BYTES // 1_000_000} MB; "
-                    "that is not the daily rates file"
+                    _(
+                        "the rate feed at {host} sent more than {megabytes} MB; "
+                        "that is not the daily rates file"
+                    ).format(host=host, megabytes=MAX_FEED_BYTES // 1_000_000)
                 )
             chunks.append(chunk)
     except requests.exceptions.ConnectionError:  # also a read timeout while streaming
         raise CannotFinish(
-            f"the rate feed at {host} stopped answering for more than {read_timeout:g} s"
+            _("the rate feed at {host} stopped answering for more than {seconds} s").format(
+                host=host, seconds=f"{read_timeout:g}"
+            )
         ) from None
     except requests.exceptions.RequestException as exc:
-        raise CannotFinish(f"the rate feed at {host} broke off: {exc}") from None
+        raise CannotFinish(
+            _("the rate feed at {host} broke off: {error}").format(host=host, error=exc)
+        ) from None
     return b"".join(chunks)
 
 
@@ -204,20 +244,24 @@ def parse_feed(content: bytes) -> FeedRates:
 
     head = content.lstrip()[:200].lower()
     if not head:
-        raise CannotFinish("the rate feed sent an empty answer")
+        raise CannotFinish(_("the rate feed sent an empty answer"))
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
         raise CannotFinish(
-            "the rate feed sent a web page (HTML), not the rates XML; check the feed address"
+            _("the rate feed sent a web page (HTML), not the rates XML; check the feed address")
         )
     try:
         root = safe_xml.fromstring(content)
     except DefusedXmlException:
         raise CannotFinish(
-            "the rate feed's XML was refused: it declares entities or a DTD, which a rates "
-            "file never needs (a possible XML bomb)"
+            _(
+                "the rate feed's XML was refused: it declares entities or a DTD, which a rates "
+                "file never needs (a possible XML bomb)"
+            )
         ) from None
     except ParseError as exc:
-        raise CannotFinish(f"the rate feed's answer is not well-formed XML ({exc})") from None
+        raise CannotFinish(
+            _("the rate feed's answer is not well-formed XML ({error})").format(error=exc)
+        ) from None
     for cube in root.iter():
         if not cube.tag.endswith("Cube") or "time" not in cube.attrib:
             continue
@@ -225,7 +269,9 @@ def parse_feed(content: bytes) -> FeedRates:
             day = dt.date.fromisoformat(cube.attrib["time"])
         except ValueError:
             raise CannotFinish(
-                f"the rate feed's date '{cube.attrib['time']}' is not a YYYY-MM-DD date"
+                _("the rate feed's date '{text}' is not a YYYY-MM-DD date").format(
+                    text=cube.attrib["time"]
+                )
             ) from None
         per_eur: dict[str, Decimal] = {}
         for entry in cube:
@@ -234,20 +280,32 @@ def parse_feed(content: bytes) -> FeedRates:
             if not code:
                 continue
             if code not in ISO_4217_CURRENCIES:
-                raise CannotFinish(f"the rate feed lists '{code}', which is not a currency code")
+                raise CannotFinish(
+                    _("the rate feed lists '{code}', which is not a currency code").format(
+                        code=code
+                    )
+                )
             try:
                 rate = Decimal(raw)
             except InvalidOperation:
                 rate = Decimal("NaN")
             if not rate.is_finite() or rate <= 0:
-                raise CannotFinish(f"the rate feed gives {code} the rate '{raw}', not a number")
+                raise CannotFinish(
+                    _("the rate feed gives {code} the rate '{rate}', not a number").format(
+                        code=code, rate=raw
+                    )
+                )
             per_eur[code] = rate
         if not per_eur:
-            raise CannotFinish(f"the rate feed for {day_text(day)} lists no rates")
+            raise CannotFinish(
+                _("the rate feed for {day} lists no rates").format(day=day_text(day))
+            )
         return FeedRates(day, per_eur)
     raise CannotFinish(
-        "the rate feed's XML holds no dated rates (no Cube with a time); "
-        "is the address the ECB daily reference rates?"
+        _(
+            "the rate feed's XML holds no dated rates (no Cube with a time); "
+            "is the address the ECB daily reference rates?"
+        )
     )
 
 
@@ -257,8 +315,10 @@ def rates_to_home(feed: FeedRates, home: str) -> dict[str, Decimal]:
     home_per_eur = per_eur.get(home)
     if home_per_eur is None:
         raise CannotFinish(
-            f"the rate feed has no {home} rate, so no rate to {home} (the home currency) "
-            "can be worked out"
+            _(
+                "the rate feed has no {home} rate, so no rate to {home} (the home currency) "
+                "can be worked out"
+            ).format(home=home)
         )
     with localcontext() as context:
         context.prec = 28
@@ -280,12 +340,16 @@ class RatesUpdate:
     new: int  # currencies that had no feed rate stored for that day
 
     def summary(self) -> str:
-        home_note = (
-            f"{len(self.rates)} rates for {day_text(self.day)} from {source_label(self.source)}"
-        )
+        values = {
+            "count": len(self.rates),
+            "day": day_text(self.day),
+            "source": source_label(self.source),
+        }
         if self.new == 0:
-            return f"{home_note}: already stored, nothing changed"
-        return f"stored {home_note}"
+            return _(
+                "{count} rates for {day} from {source}: already stored, nothing changed"
+            ).format(**values)
+        return _("stored {count} rates for {day} from {source}").format(**values)
 
 
 def update_rates(
@@ -304,7 +368,7 @@ def update_rates(
     content = fetch_feed(address, timeout=timeout, tries=tries, backoff=backoff, progress=progress)
     feed = parse_feed(content)
     rates = rates_to_home(feed, home)
-    progress(tries, tries, f"Storing {len(rates)} exchange rates")
+    progress(tries, tries, _("Storing {count} exchange rates").format(count=len(rates)))
     new = 0
     try:
         with engine.begin() as conn:
@@ -340,7 +404,7 @@ def update_rates(
         if isinstance(exc, BadInput | CannotFinish):
             raise
         raise CannotFinish(
-            f"the rates could not be stored ({_first_line(exc)}); none were"
+            _("the rates could not be stored ({reason}); none were").format(reason=_first_line(exc))
         ) from exc
     return RatesUpdate(feed.day, address, rates, new)
 
@@ -354,12 +418,14 @@ def set_manual_rate(
     """
     code = currency.strip().upper()
     if code not in ISO_4217_CURRENCIES:
-        raise BadInput(f"'{currency}' is not an ISO 4217 currency code")
+        raise BadInput(_("'{currency}' is not an ISO 4217 currency code").format(currency=currency))
     if not rate.is_finite() or rate <= 0:
-        raise BadInput(f"{rate} is not a usable exchange rate; it must be more than 0")
+        raise BadInput(
+            _("{rate} is not a usable exchange rate; it must be more than 0").format(rate=rate)
+        )
     home = load_settings(engine).home_currency
     if code == home:
-        raise BadInput(f"{code} is the home currency; its rate is always 1")
+        raise BadInput(_("{code} is the home currency; its rate is always 1").format(code=code))
     with engine.begin() as conn:
         dialect = conn.dialect.name
         name = who or load_user_name(conn)
@@ -493,12 +559,17 @@ class RatesAge:
         """ "Exchange rates are 6 days old (ECB, 21 Nov 2026)." in words."""
         days = self.days_old
         if days is None or self.last_feed_day is None:
-            return "No exchange rates have come from the rate feed yet."
-        where = f"{source_label(self.last_source)}, {day_text(self.last_feed_day)}"
+            return _("No exchange rates have come from the rate feed yet.")
+        source, when = source_label(self.last_source), day_text(self.last_feed_day)
         if days <= 0:
-            return f"Exchange rates are from today ({where})."
-        unit = "day" if days == 1 else "days"
-        return f"Exchange rates are {days} {unit} old ({where})."
+            return _("Exchange rates are from today ({source}, {day}).").format(
+                source=source, day=when
+            )
+        return ngettext(
+            "Exchange rates are {days} day old ({source}, {day}).",
+            "Exchange rates are {days} days old ({source}, {day}).",
+            days,
+        ).format(days=days, source=source, day=when)
 
 
 def rates_age(engine: Engine, today: dt.date) -> RatesAge:

@@ -34,6 +34,8 @@ from sourcing_app.domain.scenarios import (
 )
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput, ProgressCallback, no_progress
+from sourcing_app.i18n import _, pgettext
+from sourcing_app.services import text_cells as cells
 from sourcing_app.services.output_values import csv_cell, json_money, json_number
 from sourcing_app.services.planning import (
     PortfolioPlan,
@@ -70,8 +72,10 @@ def load_scenario(engine: Engine, name: str) -> Scenario:
             text("SELECT value FROM setting WHERE key = :k"), {"k": SCENARIO_PREFIX + name.strip()}
         ).scalar()
     if value is None:
-        known = ", ".join(s.name for s in list_scenarios(engine)) or "none saved yet"
-        raise BadInput(f"there is no scenario named '{name}' (saved: {known})")
+        known = ", ".join(s.name for s in list_scenarios(engine)) or _("none saved yet")
+        raise BadInput(
+            _("there is no scenario named '{name}' (saved: {known})").format(name=name, known=known)
+        )
     return _from_json(value)
 
 
@@ -91,7 +95,7 @@ def delete_scenario(engine: Engine, name: str) -> None:
             text("DELETE FROM setting WHERE key = :k"), {"k": SCENARIO_PREFIX + name.strip()}
         )
     if deleted.rowcount == 0:
-        raise BadInput(f"there is no scenario named '{name}'")
+        raise BadInput(_("there is no scenario named '{name}'").format(name=name))
 
 
 def _from_json(value: str) -> Scenario:
@@ -99,7 +103,9 @@ def _from_json(value: str) -> Scenario:
         data = json.loads(value)
         return Scenario(str(data["name"]), tuple(parse_change(t) for t in data["changes"]))
     except (ValueError, KeyError, TypeError) as error:
-        raise BadInput(f"a saved scenario could not be read: {error}") from None
+        raise BadInput(
+            _("a saved scenario could not be read: {error}").format(error=error)
+        ) from None
 
 
 def check_against_data(engine: Engine, scenario: Scenario) -> Scenario:
@@ -124,16 +130,30 @@ def check_against_data(engine: Engine, scenario: Scenario) -> Scenario:
     by_fold = {c.casefold(): c for c in categories}
     for category in sorted(scenario.categories):
         if category.casefold() not in by_fold:
-            shown = ", ".join(sorted(categories)) or "none yet"
-            raise BadInput(f"there is no tax category named '{category}' (there are: {shown})")
+            shown = ", ".join(sorted(categories)) or _("none yet")
+            raise BadInput(
+                _("there is no tax category named '{category}' (there are: {shown})").format(
+                    category=category, shown=shown
+                )
+            )
     for currency in sorted(scenario.currencies):
         if currency == home:
-            raise BadInput(f"{currency} is the home currency: move the others against it instead")
+            raise BadInput(
+                _("{currency} is the home currency: move the others against it instead").format(
+                    currency=currency
+                )
+            )
         if currency not in currencies:
-            raise BadInput(f"no quote is priced in {currency}, so moving it would change nothing")
+            raise BadInput(
+                _("no quote is priced in {currency}, so moving it would change nothing").format(
+                    currency=currency
+                )
+            )
     missing = [code for code in lost if code.casefold() not in known]
     if missing:
-        raise BadInput(f"no supplier (not archived) has the code {', '.join(missing)}")
+        raise BadInput(
+            _("no supplier (not archived) has the code {codes}").format(codes=", ".join(missing))
+        )
     changes = []
     for change in scenario.changes:
         if change.kind in TAX_FIELDS:
@@ -222,7 +242,7 @@ class ScenarioResult:
         for b in self.brands:
             if b.brand.casefold() == name.casefold():
                 return b
-        raise BadInput(f"there is no brand named '{name}'")
+        raise BadInput(_("there is no brand named '{name}'").format(name=name))
 
 
 def baseline_plan(
@@ -259,7 +279,9 @@ def run_scenario(
         )
     elif baseline.as_of != as_of:
         raise BadInput(
-            f"the baseline plan is for {baseline.as_of.isoformat()}, not {as_of.isoformat()}"
+            _("the baseline plan is for {planned}, not {asked}").format(
+                planned=baseline.as_of.isoformat(), asked=as_of.isoformat()
+            )
         )
     pricing = scenario.pricing
     after = plan_portfolio(
@@ -424,60 +446,107 @@ def write_result(result: ScenarioResult, fmt: str, out: TextIO, brand: str | Non
 
 def _write_result_table(result: ScenarioResult, out: TextIO, brand: str | None) -> None:
     cur = result.currency
-    out.write(f"Scenario {result.scenario.name} on {day(result.as_of)}:\n")
+    out.write(
+        _("Scenario {name} on {day}:").format(name=result.scenario.name, day=day(result.as_of))
+        + "\n"
+    )
     for change in result.scenario.changes:
         out.write(f"  - {change.describe()}\n")
     out.write(
-        f"Expected margin {format_money(result.margin_before, cur)} → "
-        f"{format_money(result.margin_after, cur)} a month\n\n"
+        _("Expected margin {before} → {after} a month").format(
+            before=format_money(result.margin_before, cur),
+            after=format_money(result.margin_after, cur),
+        )
+        + "\n\n"
     )
     brands = [result.brand(brand)] if brand else list(result.brands)
-    header = (
-        f"{'brand':<28} {'demand':>8} {'margin before':>18} {'margin after':>18} "
-        f"{'cover before':>12} {'cover after':>11} {'vertical':>17}"
+    # Translators: the column headers of `sourcing-app scenario run`; "cover" is coverage.
+    headers = (
+        pgettext("scenario table", "brand"),
+        pgettext("scenario table", "demand"),
+        pgettext("scenario table", "margin before"),
+        pgettext("scenario table", "margin after"),
+        pgettext("scenario table", "cover before"),
+        pgettext("scenario table", "cover after"),
+        pgettext("scenario table", "vertical"),
     )
-    out.write(header + "\n" + "-" * len(header) + "\n")
+    widths = [
+        max(w, cells.width(h)) for w, h in zip((28, 8, 18, 18, 12, 11, 17), headers, strict=True)
+    ]
+
+    def row(values: Sequence[str]) -> str:
+        first = cells.left(values[0], widths[0])
+        rest = (cells.right(v, w) for v, w in zip(values[1:], widths[1:], strict=True))
+        return " ".join([first, *rest])
+
+    header = row(headers)
+    out.write(header + "\n" + "-" * cells.width(header) + "\n")
     for b in brands:
-        name = b.brand if len(b.brand) <= 28 else b.brand[:27] + "…"
         vertical = (
             f"{format_share(b.before.vertical_share)} → {format_share(b.after.vertical_share)}"
         )
-        out.write(
-            f"{name:<28} {b.before.demand:>8,} {format_money(b.before.expected_margin, cur):>18} "
-            f"{format_money(b.after.expected_margin, cur):>18} "
-            f"{format_share(b.before.coverage):>12} {format_share(b.after.coverage):>11} "
-            f"{vertical:>17}\n"
+        values = (
+            cells.clip(b.brand, 28),
+            f"{b.before.demand:,}",
+            format_money(b.before.expected_margin, cur),
+            format_money(b.after.expected_margin, cur),
+            format_share(b.before.coverage),
+            format_share(b.after.coverage),
+            vertical,
         )
+        out.write(row(values) + "\n")
     if brand:
         b = brands[0]
-        for label, side in (("before", b.before), ("after", b.after)):
-            out.write(f"\n{b.brand} {label}:\n")
+        sides = (
+            (_("{brand} before:"), b.before, False),
+            (_("{brand} after:"), b.after, True),
+        )
+        for title, side, after in sides:
+            out.write("\n" + title.format(brand=b.brand) + "\n")
             for line in side.lines:
-                if line.units or label == "after":
-                    out.write(f"  {line.supplier_code:<12} {line.units:>8,}  {line.reason}\n")
+                if line.units or after:
+                    code = cells.left(line.supplier_code, 12)
+                    out.write(f"  {code} {line.units:>8,}  {line.reason}\n")
             if side.shortfall:
                 out.write(f"  {side.shortfall}\n")
     out.write("\n")
     unprofitable = result.unprofitable
     uncovered = result.uncovered
+    if unprofitable:
+        out.write(
+            _("Brands that turn unprofitable: {brands}").format(
+                brands=", ".join(b.brand for b in unprofitable)
+            )
+            + "\n"
+        )
+    else:
+        out.write(_("Brands that turn unprofitable: none") + "\n")
     out.write(
-        "Brands that turn unprofitable: "
-        + (", ".join(b.brand for b in unprofitable) if unprofitable else "none")
+        (_("Brands that lose coverage:") if uncovered else _("Brands that lose coverage: none"))
         + "\n"
     )
-    out.write("Brands that lose coverage:" + ("" if uncovered else " none") + "\n")
     for b in uncovered:
         out.write(f"  {b.brand}: {b.after.shortfall}\n")
     changes = result.standing_changes
-    out.write("Suppliers whose standing changes:" + ("" if changes else " none") + "\n")
-    for c in result.standing_changes:
-        out.write(f"  {c.supplier_code} {c.supplier_name}: {c.before.value} → {c.after.value}\n")
+    out.write(
+        (
+            _("Suppliers whose standing changes:")
+            if changes
+            else _("Suppliers whose standing changes: none")
+        )
+        + "\n"
+    )
+    for c in changes:
+        words = _("{code} {name}: {before} → {after}").format(
+            code=c.supplier_code, name=c.supplier_name, before=c.before.label, after=c.after.label
+        )
+        out.write(f"  {words}\n")
 
 
 def write_comparison(results: Sequence[ScenarioResult], fmt: str, out: TextIO) -> None:
     """Several scenarios side by side, per brand: expected margin and coverage in each."""
     if not results:
-        raise BadInput("name at least one scenario to compare")
+        raise BadInput(_("name at least one scenario to compare"))
     base = results[0]
     if fmt == "json":
         json.dump(
@@ -530,22 +599,32 @@ def write_comparison(results: Sequence[ScenarioResult], fmt: str, out: TextIO) -
         writer.writerows(rows)
         return
     cur = base.currency
-    names = ["baseline"] + [r.scenario.name for r in results]
-    out.write(f"{'':<28} {'':>8} " + " ".join(f"{n[:28]:>28}" for n in names) + "\n")
+    # Translators: the plan without any scenario, in `sourcing-app scenario compare`.
+    names = [pgettext("scenario table", "baseline")] + [r.scenario.name for r in results]
+    # Translators: the column headers of `sourcing-app scenario compare`; "cover" is coverage.
+    brand_h, demand_h = pgettext("scenario table", "brand"), pgettext("scenario table", "demand")
+    margin_h, cover_h = pgettext("scenario table", "margin"), pgettext("scenario table", "cover")
+    demand_w = max(8, cells.width(demand_h))  # 计划月需求 is 10 columns
     out.write(
-        f"{'brand':<28} {'demand':>8} "
-        + " ".join(f"{'margin':>18} {'cover':>9}" for _ in names)
+        f"{'':<28} {'':>{demand_w}} "
+        + " ".join(cells.right(cells.clip(n, 28, mark=""), 28) for n in names)
+        + "\n"
+    )
+    out.write(
+        f"{cells.left(brand_h, 28)} {cells.right(demand_h, demand_w)} "
+        + " ".join(f"{cells.right(margin_h, 18)} {cells.right(cover_h, 9)}" for _n in names)
         + "\n"
     )
     for row in rows:
-        cells = [f"{str(row[0])[:28]:<28}", f"{row[1]:>8,}"]
+        line = [cells.left(cells.clip(str(row[0]), 28, mark=""), 28), f"{row[1]:>{demand_w},}"]
         for k in range(2, len(row), 2):
             cover = None if row[k + 1] == "" else row[k + 1]
-            cells.append(f"{format_money(row[k], cur):>18} {format_share(cover):>9}")
-        out.write(" ".join(cells) + "\n")
+            line.append(f"{format_money(row[k], cur):>18} {format_share(cover):>9}")
+        out.write(" ".join(line) + "\n")
     totals = [base.margin_before] + [r.margin_after for r in results]
     out.write(
-        f"{'total expected margin':<37} "
+        cells.left(_("total expected margin"), 29 + demand_w)
+        + " "
         + " ".join(f"{format_money(x, cur):>28}" for x in totals)
         + "\n"
     )

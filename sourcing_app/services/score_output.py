@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SupplierScore
+from sourcing_app.domain.flags import flag_label
+from sourcing_app.i18n import _, is_chinese, pgettext
+from sourcing_app.services import text_cells as cells
 from sourcing_app.services.output_values import csv_cell, json_number
 
 CSV_COLUMNS = (
@@ -68,18 +71,53 @@ def write_scores(scores: Sequence[SupplierScore], fmt: str, out: TextIO) -> None
 
 
 def _write_table(scores: Sequence[SupplierScore], out: TextIO) -> None:
-    header = (
-        f"{'code':<12} {'name':<32} {'standing':<9} {'score':>6} {'margin':>8} "
-        f"{'stability':>9} {'conf.':>6}  flags"
+    """The table a person reads, in their language; columns measured in terminal cells."""
+    chinese = is_chinese()
+    # Translators: the column headers of `sourcing-app score --format table`.
+    headers = (
+        pgettext("score table", "code"),
+        pgettext("score table", "name"),
+        pgettext("score table", "standing"),
+        pgettext("score table", "score"),
+        pgettext("score table", "margin"),
+        pgettext("score table", "stability"),
+        pgettext("score table", "conf."),
     )
-    out.write(header + "\n" + "-" * len(header) + "\n")
+    # The English widths, widened where a header is longer (货源综合得分 is 12 cells).
+    widths = [max(w, cells.width(h)) for w, h in zip((12, 32, 9, 6, 8, 9, 6), headers, strict=True)]
+    aligns = (
+        cells.left,
+        cells.left,
+        cells.left,
+        cells.right,
+        cells.right,
+        cells.right,
+        cells.right,
+    )
+
+    def line(values: Sequence[str], flags: str) -> str:
+        row = " ".join(align(v, w) for align, v, w in zip(aligns, values, widths, strict=True))
+        return f"{row}  {flags}"
+
+    header = line(headers, pgettext("score table", "flags"))
+    out.write(header + "\n" + "-" * cells.width(header) + "\n")
     for s in scores:
         score = "—" if s.sourcing_score is None else f"{s.sourcing_score:.1f}"
         margin = "—" if s.margin_pct is None else f"{s.margin_pct:.1%}"
-        name = s.supplier_name if len(s.supplier_name) <= 32 else s.supplier_name[:31] + "…"
-        flags = ",".join(sorted({f.code.value for f in s.flags}))
-        out.write(
-            f"{s.supplier_code:<12} {name:<32} {s.standing.value:<9} {score:>6} {margin:>8} "
-            f"{s.stability_score:>9.1f} {s.confidence:>6.0%}  {flags}\n"
+        codes = sorted({f.code for f in s.flags}, key=lambda c: c.value)
+        # Codes in English (what scripts and the docs name); the glossary's words in Chinese.
+        flags = (
+            "、".join(flag_label(c) for c in codes) if chinese else ",".join(c.value for c in codes)
         )
-    out.write(f"{len(scores)} supplier(s)\n")
+        values = (
+            s.supplier_code,
+            cells.clip(s.supplier_name, 32),
+            s.standing.label,
+            score,
+            margin,
+            f"{s.stability_score:.1f}",
+            f"{s.confidence:.0%}",
+        )
+        out.write(line(values, flags) + "\n")
+    # Translators: the last line of `sourcing-app score`; "supplier(s)" is one word for any number.
+    out.write(_("{count} supplier(s)").format(count=len(scores)) + "\n")

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, text
 from sourcing_app.domain.codes import ISO_4217_CURRENCIES
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.i18n import _
 from sourcing_app.services.audit import write_entry
 
 SCORING_KEY = "scoring"
@@ -91,9 +92,11 @@ def settings_problems(settings: ScoringSettings, user_name: str = "") -> Setting
     problems: SettingProblems = {}
     for key, weight in settings.weights.items():
         if weight < 0:
-            problems[f"weights.{key}"] = f"{weight:g} is negative; weights are 0 or more"
+            problems[f"weights.{key}"] = _("{value} is negative; weights are 0 or more").format(
+                value=f"{weight:g}"
+            )
     if not problems and sum(settings.weights.values()) <= 0:
-        problems["weights"] = "at least one weight must be above 0"
+        problems["weights"] = _("at least one weight must be above 0")
     bands = settings.bands
     for name, value in (
         ("preferred", bands.preferred),
@@ -101,49 +104,56 @@ def settings_problems(settings: ScoringSettings, user_name: str = "") -> Setting
         ("watch", bands.watch),
     ):
         if not 0 <= value <= 100:
-            problems[f"bands.{name}"] = f"{value:g} is outside 0..100, the scale of the score"
+            problems[f"bands.{name}"] = _(
+                "{value} is outside 0..100, the scale of the score"
+            ).format(value=f"{value:g}")
     if "bands.approved" not in problems and bands.approved >= bands.preferred:
-        problems["bands.approved"] = (
-            f"Approved starts at {bands.approved:g}, which must be below Preferred "
-            f"({bands.preferred:g})"
-        )
+        problems["bands.approved"] = _(
+            "Approved starts at {approved}, which must be below Preferred ({preferred})"
+        ).format(approved=f"{bands.approved:g}", preferred=f"{bands.preferred:g}")
     if "bands.watch" not in problems and bands.watch >= bands.approved:
-        problems["bands.watch"] = (
-            f"Watch starts at {bands.watch:g}, which must be below Approved ({bands.approved:g})"
-        )
+        problems["bands.watch"] = _(
+            "Watch starts at {watch}, which must be below Approved ({approved})"
+        ).format(watch=f"{bands.watch:g}", approved=f"{bands.approved:g}")
     if settings.window_days < 1:
-        problems["window_days"] = "the window must be at least 1 day"
+        problems["window_days"] = _("the window must be at least 1 day")
     if settings.grace_days < 0:
-        problems["grace_days"] = "grace days cannot be negative"
+        problems["grace_days"] = _("grace days cannot be negative")
     elif settings.grace_days >= settings.window_days:
-        problems["grace_days"] = "grace days must be shorter than the window"
+        problems["grace_days"] = _("grace days must be shorter than the window")
     costs = settings.costs
     one = Decimal(1)
     for name in ("platform_commission", "payment_fee", "cbec_factor"):
         value = getattr(costs, name)
         if not 0 <= value <= one:
-            problems[f"costs.{name}"] = f"{value * 100:g}% is outside 0%..100%"
+            problems[f"costs.{name}"] = _("{value}% is outside 0%..100%").format(
+                value=f"{value * 100:g}"
+            )
     if not 0 < costs.target_margin <= one:
-        problems["costs.target_margin"] = "the target margin must be above 0% and at most 100%"
+        problems["costs.target_margin"] = _("the target margin must be above 0% and at most 100%")
     if costs.platform_commission + costs.payment_fee >= one:
-        problems["costs.payment_fee"] = (
+        problems["costs.payment_fee"] = _(
             "commission and payment fee together take the whole retail price; "
             "they must add up to less than 100%"
         )
     for name in ("clearance_fee", "fulfilment_fee"):
         if getattr(costs, name) < 0:
-            problems[f"costs.{name}"] = "fees cannot be negative"
+            problems[f"costs.{name}"] = _("fees cannot be negative")
     if costs.cbec_transaction_limit <= 0:
-        problems["costs.cbec_transaction_limit"] = "the limit must be above 0"
+        problems["costs.cbec_transaction_limit"] = _("the limit must be above 0")
     if costs.cbec_annual_limit < costs.cbec_transaction_limit:
-        problems["costs.cbec_annual_limit"] = (
+        problems["costs.cbec_annual_limit"] = _(
             "the annual limit cannot be below the single-transaction limit"
         )
     currency = settings.home_currency.strip().upper()
     if currency not in ISO_4217_CURRENCIES:
-        problems["home_currency"] = f"'{settings.home_currency}' is not an ISO 4217 currency code"
+        problems["home_currency"] = _("'{currency}' is not an ISO 4217 currency code").format(
+            currency=settings.home_currency
+        )
     if len(user_name.strip()) > 120:
-        problems["user_name"] = f"is {len(user_name.strip())} characters long; at most 120 fit"
+        problems["user_name"] = _("is {count} characters long; at most 120 fit").format(
+            count=len(user_name.strip())
+        )
     return problems
 
 
@@ -189,14 +199,20 @@ def save_from_screen(
     settings = replace(settings, home_currency=settings.home_currency.strip().upper())
     problems = settings_problems(settings, user_name)
     if problems:
-        raise BadInput("Nothing was saved. " + "; ".join(f"{k}: {v}" for k, v in problems.items()))
+        raise BadInput(
+            _("Nothing was saved. {problems}").format(
+                problems="; ".join(f"{k}: {v}" for k, v in problems.items())
+            )
+        )
     with engine.begin() as conn:
         stored = load_settings(conn)
         stored_user = stored_user_name(conn)
         if settings_changes(opened, stored) or stored_user != opened_user_name.strip():
             raise CannotFinish(
-                "Someone else saved the settings after you opened them. Nothing was saved; "
-                "reopen Settings to see theirs."
+                _(
+                    "Someone else saved the settings after you opened them. Nothing was saved; "
+                    "reopen Settings to see theirs."
+                )
             )
         changes = settings_changes(stored, settings)
         if user_name.strip() != stored_user:
