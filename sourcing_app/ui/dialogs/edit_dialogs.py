@@ -33,7 +33,7 @@ from sourcing_app.domain.codes import INCOTERMS_2020, ISO_3166_COUNTRIES, ISO_42
 from sourcing_app.domain.enums import Regime, Standing, SupplierKind
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import BadInput, CannotFinish
-from sourcing_app.i18n import N_, _, ngettext
+from sourcing_app.i18n import N_, _, ngettext, pgettext
 from sourcing_app.services.editing import Conflict, Invalid, ReasonRequired, Saved
 from sourcing_app.services.entities import ENTITIES
 from sourcing_app.ui.shell.undo_commands import EditSession, entity_word
@@ -72,7 +72,12 @@ def form_fields(
             FormField(
                 "country", _("Country"), K.TYPED_CHOICE, _countries(), hint=_("ISO 3166 code")
             ),
-            FormField("kind", _("Kind"), K.CHOICE, [(k.value, k.label) for k in SupplierKind]),
+            FormField(
+                "kind",
+                pgettext("supplier", "Kind"),
+                K.CHOICE,
+                [(k.value, k.label) for k in SupplierKind],
+            ),
             FormField(
                 "monthly_capacity",
                 _("Monthly capacity"),
