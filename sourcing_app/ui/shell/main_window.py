@@ -22,6 +22,7 @@ QSettings already inside the screen's own group.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -82,10 +83,8 @@ def _screen_rank(key: str) -> int:
 
 
 def plain_text(text: str) -> str:
-    """A menu or action text without its mnemonic: "&Quit" → "Quit", "退出(&Q)" → "退出"."""
-    if text.endswith(")") and "(&" in text:
-        text = text[: text.rindex("(&")].rstrip()
-    return text.replace("&", "")
+    """A menu or action text without its mnemonic: "&Quit" → "Quit", "导出(&E)…" → "导出…"."""
+    return re.sub(r"\(&\w\)", "", text).replace("&", "")
 
 
 def app_settings() -> QSettings:
