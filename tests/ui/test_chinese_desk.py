@@ -84,9 +84,7 @@ def visible_texts(root: QWidget, *, leave_out: tuple[QWidget, ...] = ()) -> list
     for widget in [root, *root.findChildren(QWidget)]:
         if not widget.isVisibleTo(root) or _inside(widget, leave_out):
             continue
-        if isinstance(widget, QLabel):
-            texts.append(widget.text())
-        elif isinstance(widget, QAbstractButton):
+        if isinstance(widget, QLabel | QAbstractButton):
             texts.append(widget.text())
         elif isinstance(widget, QGroupBox):
             texts.append(widget.title())
@@ -206,9 +204,7 @@ def test_help_lists_every_shortcut_in_chinese(qtbot: QtBot, window: MainWindow) 
     table = dialog.findChild(QTableWidget)
     headers = [table.horizontalHeaderItem(c).text() for c in range(3)]
     assert headers == ["菜单", "操作", "快捷键"]
-    rows = {
-        tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())
-    }
+    rows = {tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())}
     assert ("文件", "退出", "Ctrl+Q") in rows
     assert ("编辑", "查找供应商…", "Ctrl+F") in rows
     assert ("编辑", "撤销", "Ctrl+Z") in rows
