@@ -36,6 +36,7 @@ from sourcing_app.db.types import date_param, from_day_number
 from sourcing_app.domain import formatting
 from sourcing_app.domain.codes import ISO_4217_CURRENCIES
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback, no_progress
+from sourcing_app.i18n import _, ngettext
 from sourcing_app.services.rate_lookup import rates_on
 from sourcing_app.services.settings import load_settings, load_user_name
 
@@ -493,12 +494,17 @@ class RatesAge:
         """ "Exchange rates are 6 days old (ECB, 21 Nov 2026)." in words."""
         days = self.days_old
         if days is None or self.last_feed_day is None:
-            return "No exchange rates have come from the rate feed yet."
-        where = f"{source_label(self.last_source)}, {day_text(self.last_feed_day)}"
+            return _("No exchange rates have come from the rate feed yet.")
+        source, day = source_label(self.last_source), day_text(self.last_feed_day)
         if days <= 0:
-            return f"Exchange rates are from today ({where})."
-        unit = "day" if days == 1 else "days"
-        return f"Exchange rates are {days} {unit} old ({where})."
+            return _("Exchange rates are from today ({source}, {day}).").format(
+                source=source, day=day
+            )
+        return ngettext(
+            "Exchange rates are {n} day old ({source}, {day}).",
+            "Exchange rates are {n} days old ({source}, {day}).",
+            days,
+        ).format(n=days, source=source, day=day)
 
 
 def rates_age(engine: Engine, today: dt.date) -> RatesAge:

@@ -342,3 +342,17 @@ def test_the_export_rates_and_about_dialogs_read_in_chinese(
     for dialog in (export, rates):
         hint = dialog.minimumSizeHint()
         assert hint.width() <= 1600 and hint.height() <= 1000
+
+
+def test_the_rates_banner_says_how_old_the_rates_are_in_chinese(window: MainWindow) -> None:
+    banner = window.rates_banner  # type: ignore[attr-defined]
+    # The hand portfolio's feed rate is from 1 June 2026: on 3 December it is 185 days old.
+    banner.today = lambda: dt.date(2026, 12, 3)
+    banner.refresh()
+    assert banner.isVisible()
+    text = banner.label.text()
+    assert text.startswith("汇率已有 185 天未更新（")
+    assert text.endswith("，2026年6月1日）。更新之前，评分继续使用这些汇率。")
+    assert (banner.update_button.text(), banner.dismiss_button.text()) == ("立即更新", "知道了")
+    assert "（test feed，" in text  # the source, as the data names it
+    assert english_words(text.replace("test feed", "")) == []

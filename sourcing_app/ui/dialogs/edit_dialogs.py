@@ -433,6 +433,10 @@ class EditDialog(QDialog):
         self.setMinimumWidth(560)
         self.form.validate()
         self._show_standing()
+        # Wide enough for every unit and note beside its field ("CNY is the home currency,
+        # so no exchange is needed." was cut at the minimum width in English).
+        hint = self.sizeHint()
+        self.resize(min(max(hint.width(), 560), 900), hint.height())
 
     # --- checking --------------------------------------------------------------------
 
