@@ -285,6 +285,9 @@ def test_the_import_wizards_dry_run_lists_the_bad_rows_in_chinese(
     assert check.message.text().startswith(f"1 行中有 {len(problems)} 个问题。改好之前无法导入")
     headers = [check.model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)]
     assert headers == ["行号", "列", "原因"]
+    copied = check.table.copy_selection()
+    assert copied.splitlines()[0] == "行号\t列\t原因"
+    assert copied.splitlines()[1].startswith("3\t")
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     assert wizard.button(QWizard.WizardButton.NextButton).text() == "导入"
     wizard.reject()

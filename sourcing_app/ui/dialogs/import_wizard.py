@@ -173,7 +173,8 @@ class ProblemModel(QAbstractTableModel):
 
     def as_tsv(self, rows: Sequence[int]) -> str:
         """The rows as tab-separated text with a header line, as Excel pastes it."""
-        lines = ["line\tcolumn\treason"]
+        # Translators: the header line of the copied problems; keep the two tabs.
+        lines = [_("line\tcolumn\treason")]
         for row in sorted(rows):
             p = self._problems[row]
             reason = p.reason.replace("\t", " ").replace("\n", " ")
