@@ -176,6 +176,8 @@ def test_the_words_check_lets_codes_and_names_through_and_catches_english() -> N
 def test_the_window_reads_in_the_glossarys_words(qtbot: QtBot, window: MainWindow) -> None:
     sidebar = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]
     assert sidebar == ["总览", "供应商", "品牌", "采购", "需求分配", "设置", "操作日志"]
+    room = window.sidebar.viewport().width()
+    assert all(window.sidebar.fontMetrics().horizontalAdvance(name) < room for name in sidebar)
     menus = [menu.title() for menu in window._menus.values()]
     assert menus == ["文件(&F)", "编辑(&E)", "视图(&V)", "数据(&D)", "报告(&R)", "帮助(&H)"]
     assert window.as_of_label.text() == "评估日期 2026年6月30日"
