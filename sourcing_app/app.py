@@ -30,6 +30,14 @@ DEMO_LINES = 30_000
 DEMO_SEED = 20261127
 
 
+def window_label(url: str, *, demo: bool = False) -> str:
+    """The database as the window names it: its path, and "(demo portfolio)" for the demo."""
+    from sourcing_app.i18n import _
+
+    label = database_label(url)
+    return _("{database} (demo portfolio)").format(database=label) if demo else label
+
+
 def run_desktop(url: str, *, demo: bool = False) -> int:
     """Paint the window, open the database (asking the buyer when it can't be), then score.
 
@@ -43,7 +51,7 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_qt_translations(app)  # type: ignore[arg-type]
     apply_style(app)  # type: ignore[arg-type]
-    label = database_label(url) + (" (demo portfolio)" if demo else "")
+    label = window_label(url, demo=demo)
     window = MainWindow(label, chrome=False)
     window.show()
     _mark("first-paint")
@@ -274,7 +282,7 @@ def build_main_window(
     from sourcing_app.ui.shell.main_window import MainWindow
     from sourcing_app.ui.shell.workspace import Workspace
 
-    label = database_label(url) + (" (demo portfolio)" if demo else "")
+    label = window_label(url, demo=demo)
     if window is None:
         window = MainWindow(label, settings=settings)
     workspace = Workspace(engine, label, window)
@@ -294,9 +302,10 @@ def start_scoring(window: MainWindow, *, demo: bool = False, as_of: dt.date | No
         return window.rescore(as_of)
 
     def build_first(progress: ProgressCallback) -> None:
+        from sourcing_app.i18n import _
         from sourcing_app.services.demo import build_demo
 
-        progress(0, 0, "Building the demo portfolio (first start only)…")
+        progress(0, 0, _("Building the demo portfolio (first start only)…"))
         build_demo(
             engine, suppliers=DEMO_SUPPLIERS, lines=DEMO_LINES, seed=DEMO_SEED,
             as_of=dt.date.today(),

@@ -7,17 +7,18 @@ from enum import Enum
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from sourcing_app.db.migrate import DatabaseProblem
+from sourcing_app.i18n import N_, _
 
-TITLE = "Sourcing desk"
+TITLE = N_("Sourcing desk")
 
 HEADLINES = {
-    "locked": "The database is in use by another program.",
-    "read_only": "The database can't be changed.",
-    "corrupt": "The database file is damaged.",
-    "too_new": "The database comes from a newer version of Sourcing desk.",
-    "unreachable": "The database server can't be reached.",
-    "not_ours": "This file is not a Sourcing desk database.",
-    "migration_failed": "The database could not be updated to this version.",
+    "locked": N_("The database is in use by another program."),
+    "read_only": N_("The database can't be changed."),
+    "corrupt": N_("The database file is damaged."),
+    "too_new": N_("The database comes from a newer version of Sourcing desk."),
+    "unreachable": N_("The database server can't be reached."),
+    "not_ours": N_("This file is not a Sourcing desk database."),
+    "migration_failed": N_("The database could not be updated to this version."),
 }
 
 # Restoring over a file another program holds open would fight that program,
@@ -25,10 +26,10 @@ HEADLINES = {
 RESTORABLE = frozenset({"corrupt", "too_new", "read_only", "migration_failed"})
 RETRYABLE = frozenset({"locked", "read_only", "unreachable"})
 
-OPEN_BACKUP = "Open the latest backup…"
-TRY_AGAIN = "Try again"
-QUIT = "Quit"
-RESTORE = "Restore the backup"
+OPEN_BACKUP = N_("Open the latest backup…")
+TRY_AGAIN = N_("Try again")
+QUIT = N_("Quit")
+RESTORE = N_("Restore the backup")
 
 
 class ProblemChoice(Enum):
@@ -42,7 +43,7 @@ def _message_box(
 ) -> QMessageBox:
     box = QMessageBox(parent)
     box.setIcon(icon)
-    box.setWindowTitle(TITLE)
+    box.setWindowTitle(_(TITLE))
     box.setText(headline)
     box.setInformativeText(details)
     # File paths are long; a wider box keeps them on one or two lines.
@@ -53,18 +54,18 @@ def _message_box(
 def ask_about_problem(problem: DatabaseProblem, parent: QWidget | None = None) -> ProblemChoice:
     box = _message_box(
         QMessageBox.Icon.Warning,
-        HEADLINES.get(problem.kind, "The database can't be opened."),
+        _(HEADLINES.get(problem.kind, N_("The database can't be opened."))),
         str(problem),
         parent,
     )
     choices: dict[QAbstractButton, ProblemChoice] = {}
     if problem.kind in RESTORABLE and problem.backup_path is not None:
-        button = box.addButton(OPEN_BACKUP, QMessageBox.ButtonRole.AcceptRole)
+        button = box.addButton(_(OPEN_BACKUP), QMessageBox.ButtonRole.AcceptRole)
         choices[button] = ProblemChoice.OPEN_BACKUP
     if problem.kind in RETRYABLE:
-        button = box.addButton(TRY_AGAIN, QMessageBox.ButtonRole.AcceptRole)
+        button = box.addButton(_(TRY_AGAIN), QMessageBox.ButtonRole.AcceptRole)
         choices[button] = ProblemChoice.TRY_AGAIN
-    quit_button = box.addButton(QUIT, QMessageBox.ButtonRole.RejectRole)
+    quit_button = box.addButton(_(QUIT), QMessageBox.ButtonRole.RejectRole)
     box.setEscapeButton(quit_button)
     box.exec()
     return choices.get(box.clickedButton(), ProblemChoice.QUIT)
@@ -75,17 +76,22 @@ def confirm_restore(problem: DatabaseProblem, parent: QWidget | None = None) -> 
     from sourcing_app.config import sqlite_path
 
     current = sqlite_path(problem.url)
+    set_aside = (
+        f"{current.stem if current else 'database'}-set-aside-<date>-<time>"
+        f"{current.suffix if current else ''}"
+    )
     box = _message_box(
         QMessageBox.Icon.Question,
-        "Replace the database with its latest backup?",
-        f"The backup {problem.backup_path} will be copied to {current}.\n\n"
-        f"The current file is kept in the same folder, renamed "
-        f"{current.stem if current else 'database'}-set-aside-<date>-<time>"
-        f"{current.suffix if current else ''}. Nothing is deleted.\n\n"
-        "Changes made after the backup was taken are not in it.",
+        _("Replace the database with its latest backup?"),
+        _(
+            "The backup {backup} will be copied to {current}.\n\n"
+            "The current file is kept in the same folder, renamed {set_aside}. "
+            "Nothing is deleted.\n\n"
+            "Changes made after the backup was taken are not in it."
+        ).format(backup=problem.backup_path, current=current, set_aside=set_aside),
         parent,
     )
-    restore = box.addButton(RESTORE, QMessageBox.ButtonRole.AcceptRole)
+    restore = box.addButton(_(RESTORE), QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.exec()
@@ -95,8 +101,8 @@ def confirm_restore(problem: DatabaseProblem, parent: QWidget | None = None) -> 
 def report_restore_failure(reason: str, parent: QWidget | None = None) -> None:
     box = _message_box(
         QMessageBox.Icon.Critical,
-        "The backup could not be put in place.",
-        f"{reason}\n\nThe files were left as they were.",
+        _("The backup could not be put in place."),
+        _("{reason}\n\nThe files were left as they were.").format(reason=reason),
         parent,
     )
     box.exec()

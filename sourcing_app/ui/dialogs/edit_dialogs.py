@@ -33,9 +33,10 @@ from sourcing_app.domain.codes import INCOTERMS_2020, ISO_3166_COUNTRIES, ISO_42
 from sourcing_app.domain.enums import Regime, Standing, SupplierKind
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.i18n import N_, _, ngettext, pgettext
 from sourcing_app.services.editing import Conflict, Invalid, ReasonRequired, Saved
 from sourcing_app.services.entities import ENTITIES
-from sourcing_app.ui.shell.undo_commands import EditSession
+from sourcing_app.ui.shell.undo_commands import EditSession, entity_word
 from sourcing_app.ui.shell.workspace import Workspace
 from sourcing_app.ui.widgets.forms import EntityForm, FieldKind, FormField
 
@@ -64,156 +65,179 @@ def form_fields(
     home = service.home_currency()
     if entity == "supplier":
         return [
-            FormField("code", "Code", placeholder="e.g. HK-HARBOUR", hint="Unique; files use it"),
-            FormField("name", "Name"),
-            FormField("country", "Country", K.TYPED_CHOICE, _countries(), hint="ISO 3166 code"),
-            FormField("kind", "Kind", K.CHOICE, [(k.value, k.label) for k in SupplierKind]),
+            FormField(
+                "code", _("Code"), placeholder=_("e.g. HK-HARBOUR"), hint=_("Unique; files use it")
+            ),
+            FormField("name", _("Name")),
+            FormField(
+                "country", _("Country"), K.TYPED_CHOICE, _countries(), hint=_("ISO 3166 code")
+            ),
+            FormField(
+                "kind",
+                pgettext("supplier", "Kind"),
+                K.CHOICE,
+                [(k.value, k.label) for k in SupplierKind],
+            ),
             FormField(
                 "monthly_capacity",
-                "Monthly capacity",
+                _("Monthly capacity"),
                 K.NUMBER,
-                suffix="units/month",
-                placeholder="unknown",
+                suffix=_("units/month"),
+                placeholder=_("unknown"),
             ),
-            FormField("contact", "Contact"),
-            FormField("notes", "Notes", K.LONG_TEXT),
+            FormField("contact", _("Contact")),
+            FormField("notes", _("Notes"), K.LONG_TEXT),
         ]
     if entity == "brand":
         return [
-            FormField("name", "Name"),
-            FormField("origin_country", "Origin country", K.TYPED_CHOICE, _countries()),
-            FormField("category", "Category", placeholder="e.g. cosmetics, baby formula"),
-            FormField("hot_selling", "Hot-selling", K.CHECK),
-            FormField("planned_monthly_demand", "Planned demand", K.NUMBER, suffix="units/month"),
+            FormField("name", _("Name")),
+            FormField("origin_country", _("Origin country"), K.TYPED_CHOICE, _countries()),
+            FormField("category", _("Category"), placeholder=_("e.g. cosmetics, baby formula")),
+            FormField("hot_selling", _("Hot-selling"), K.CHECK),
+            FormField(
+                "planned_monthly_demand", _("Planned demand"), K.NUMBER, suffix=_("units/month")
+            ),
             FormField(
                 "target_retail_price",
-                "Target retail price",
+                _("Target retail price"),
                 K.MONEY,
                 suffix=home,
-                placeholder="none",
+                placeholder=_("none"),
             ),
         ]
     if entity == "product":
         return [
-            FormField("sku", "SKU", placeholder="e.g. AUR-SERUM-30"),
-            FormField("brand_id", "Brand", K.CHOICE, service.choices("brand")),
-            FormField("name", "Name"),
-            FormField("tax_category_id", "Tax category", K.CHOICE, service.choices("tax_category")),
-            FormField("retail_price", "Retail price", K.MONEY, suffix=home),
+            FormField("sku", _("SKU"), placeholder=_("e.g. AUR-SERUM-30")),
+            FormField("brand_id", _("Brand"), K.CHOICE, service.choices("brand")),
+            FormField("name", _("Name")),
             FormField(
-                "unit_weight_kg", "Unit weight", K.NUMBER, suffix="kg", placeholder="unknown"
+                "tax_category_id", _("Tax category"), K.CHOICE, service.choices("tax_category")
+            ),
+            FormField("retail_price", _("Retail price"), K.MONEY, suffix=home),
+            FormField(
+                "unit_weight_kg", _("Unit weight"), K.NUMBER, suffix="kg", placeholder=_("unknown")
             ),
         ]
     if entity == "tax_category":
-        hint = "a fraction, e.g. 0.13 for 13%"
+        hint = _("a fraction, e.g. 0.13 for 13%")
         return [
-            FormField("name", "Name"),
-            FormField("tariff", "Tariff", K.NUMBER, hint=hint, suffix="(fraction)"),
+            FormField("name", _("Name")),
+            FormField("tariff", _("Tariff"), K.NUMBER, hint=hint, suffix=_("(fraction)")),
             FormField(
-                "consumption_tax", "Consumption tax", K.NUMBER, hint=hint, suffix="(fraction)"
+                "consumption_tax", _("Consumption tax"), K.NUMBER, hint=hint, suffix=_("(fraction)")
             ),
-            FormField("vat", "VAT", K.NUMBER, hint=hint, suffix="(fraction)"),
+            FormField("vat", _("VAT"), K.NUMBER, hint=hint, suffix=_("(fraction)")),
             FormField(
                 "postal_rate",
-                "Postal-article tax",
+                _("Postal-article tax"),
                 K.CHOICE,
                 [("0.13", "13%"), ("0.2", "20%"), ("0.5", "50%")],
             ),
         ]
     if entity == "channel":
         return [
-            FormField("supplier_id", "Supplier", K.CHOICE, service.choices("supplier")),
-            FormField("brand_id", "Brand", K.CHOICE, service.choices("brand")),
+            FormField("supplier_id", _("Supplier"), K.CHOICE, service.choices("supplier")),
+            FormField("brand_id", _("Brand"), K.CHOICE, service.choices("brand")),
             FormField(
                 "tier",
-                "Tier",
+                _("Tier"),
                 K.NUMBER,
-                suffix="hands from the brand owner",
-                hint="0 = the brand owner itself, 1 = one distributor, and so on",
+                suffix=_("hands from the brand owner"),
+                hint=_("0 = the brand owner itself, 1 = one distributor, and so on"),
             ),
-            FormField("authorization_ref", "Authorization", placeholder="none"),
+            FormField("authorization_ref", _("Authorization"), placeholder=_("none")),
             FormField(
-                "authorized_until", "Authorized until", K.OPTIONAL_DATE, blank_label="no end"
+                "authorized_until", _("Authorized until"), K.OPTIONAL_DATE, blank_label=_("no end")
             ),
-            FormField("contract_start", "Contract start", K.OPTIONAL_DATE, blank_label="none"),
-            FormField("contract_end", "Contract end", K.OPTIONAL_DATE, blank_label="open"),
-            FormField("exclusive", "Exclusive", K.CHECK),
-            FormField("active", "Active", K.CHECK),
+            FormField(
+                "contract_start", _("Contract start"), K.OPTIONAL_DATE, blank_label=_("none")
+            ),
+            FormField("contract_end", _("Contract end"), K.OPTIONAL_DATE, blank_label=_("open")),
+            FormField("exclusive", _("Exclusive"), K.CHECK),
+            FormField("active", _("Active"), K.CHECK),
         ]
     products = service.choices("product", supplier_id=supplier_id)
     if entity == "quote":
         return [
-            FormField("supplier_id", "Supplier", K.CHOICE, service.choices("supplier")),
-            FormField("product_id", "SKU", K.CHOICE, products),
-            FormField("unit_price", "Unit price", K.MONEY, currency_field="currency"),
-            FormField("currency", "Currency", K.TYPED_CHOICE, _currencies()),
+            FormField("supplier_id", _("Supplier"), K.CHOICE, service.choices("supplier")),
+            FormField("product_id", _("SKU"), K.CHOICE, products),
+            FormField("unit_price", _("Unit price"), K.MONEY, currency_field="currency"),
+            FormField("currency", _("Currency"), K.TYPED_CHOICE, _currencies()),
             FormField(
                 "incoterm",
-                "Incoterm",
+                _("Incoterm"),
                 K.TYPED_CHOICE,
                 [("", "")] + [(t, t) for t in INCOTERMS_2020],
             ),
-            FormField("min_qty", "Minimum quantity", K.NUMBER, suffix="units"),
+            FormField("min_qty", _("Minimum quantity"), K.NUMBER, suffix=_("units")),
             FormField(
-                "lead_time_days", "Lead time", K.NUMBER, suffix="days", placeholder="unknown"
+                "lead_time_days",
+                _("Lead time"),
+                K.NUMBER,
+                suffix=_("days"),
+                placeholder=_("unknown"),
             ),
-            FormField("freight_per_unit", "Freight per unit", K.MONEY, currency_field="currency"),
             FormField(
-                "insurance_per_unit", "Insurance per unit", K.MONEY, currency_field="currency"
+                "freight_per_unit", _("Freight per unit"), K.MONEY, currency_field="currency"
             ),
-            FormField("valid_from", "Valid from", K.DATE),
-            FormField("valid_to", "Valid to", K.OPTIONAL_DATE, blank_label="open-ended"),
+            FormField(
+                "insurance_per_unit", _("Insurance per unit"), K.MONEY, currency_field="currency"
+            ),
+            FormField("valid_from", _("Valid from"), K.DATE),
+            FormField("valid_to", _("Valid to"), K.OPTIONAL_DATE, blank_label=_("open-ended")),
         ]
     if entity == "purchase":
         return [
-            FormField("line_ref", "Line reference", placeholder="e.g. PO-2026-0412-1"),
-            FormField("supplier_id", "Supplier", K.CHOICE, service.choices("supplier")),
-            FormField("product_id", "SKU", K.CHOICE, products),
-            FormField("order_date", "Order date", K.DATE),
-            FormField("promised_date", "Promised date", K.DATE),
-            FormField("ordered_qty", "Ordered quantity", K.NUMBER, suffix="units"),
-            FormField("unit_price", "Unit price", K.MONEY, currency_field="currency"),
-            FormField("currency", "Currency", K.TYPED_CHOICE, _currencies()),
+            FormField("line_ref", _("Line reference"), placeholder=_("e.g. PO-2026-0412-1")),
+            FormField("supplier_id", _("Supplier"), K.CHOICE, service.choices("supplier")),
+            FormField("product_id", _("SKU"), K.CHOICE, products),
+            FormField("order_date", _("Order date"), K.DATE),
+            FormField("promised_date", _("Promised date"), K.DATE),
+            FormField("ordered_qty", _("Ordered quantity"), K.NUMBER, suffix=_("units")),
+            FormField("unit_price", _("Unit price"), K.MONEY, currency_field="currency"),
+            FormField("currency", _("Currency"), K.TYPED_CHOICE, _currencies()),
             FormField(
                 "fx_rate",
-                "Exchange rate",
+                _("Exchange rate"),
                 K.NUMBER,
-                suffix=f"{home} per unit",
+                suffix=_("{home} per unit").format(home=home),
                 currency_field="currency",
-                unit_template=f"{home} per {{currency}}",
-                placeholder="stored rate",
-                hint="Blank: the stored rate on or before the order date",
+                unit_template=_("{home} per {currency}").replace("{home}", home),
+                placeholder=_("stored rate"),
+                hint=_("Blank: the stored rate on or before the order date"),
                 home_currency=home,
-                home_note=f"{home} is the home currency, so no exchange is needed.",
+                home_note=_("{home} is the home currency, so no exchange is needed.").format(
+                    home=home
+                ),
             ),
             FormField(
                 "regime",
-                "Import regime",
+                _("Import regime"),
                 K.CHOICE,
                 [
-                    (Regime.CBEC.value, "Cross-border e-commerce (CBEC)"),
-                    (Regime.GENERAL.value, "General trade"),
-                    (Regime.POSTAL.value, "Personal postal articles"),
+                    (Regime.CBEC.value, _("Cross-border e-commerce (CBEC)")),
+                    (Regime.GENERAL.value, _("General trade")),
+                    (Regime.POSTAL.value, _("Personal postal articles")),
                 ],
             ),
         ]
     if entity == "delivery":
         return [
-            FormField("delivered_date", "Delivered on", K.DATE),
-            FormField("delivered_qty", "Delivered quantity", K.NUMBER, suffix="units"),
+            FormField("delivered_date", _("Delivered on"), K.DATE),
+            FormField("delivered_qty", _("Delivered quantity"), K.NUMBER, suffix=_("units")),
             FormField(
                 "rejected_qty",
-                "Rejected quantity",
+                _("Rejected quantity"),
                 K.NUMBER,
-                suffix="units",
-                hint="Damaged, wrong or counterfeit",
+                suffix=_("units"),
+                hint=_("Damaged, wrong or counterfeit"),
             ),
             FormField(
                 "clearance_days",
-                "Customs clearance",
+                _("Customs clearance"),
                 K.NUMBER,
-                suffix="days",
-                placeholder="unknown",
+                suffix=_("days"),
+                placeholder=_("unknown"),
             ),
         ]
     raise KeyError(entity)
@@ -257,8 +281,40 @@ def _defaults(entity: str, home: str) -> dict[str, Any]:
 
 
 def standing_words(score: SupplierScore) -> str:
-    number = "" if score.sourcing_score is None else f", sourcing score {score.sourcing_score:.1f}"
-    return f"{score.supplier_name} ({score.supplier_code}) stands at {score.standing.value}{number}"
+    """'Golden Bridge (S-COMP) stands at Watch, sourcing score 48.2' (no full stop)."""
+    if score.sourcing_score is None:
+        return _("{name} ({code}) stands at {standing}").format(
+            name=score.supplier_name, code=score.supplier_code, standing=score.standing.label
+        )
+    return _("{name} ({code}) stands at {standing}, sourcing score {score}").format(
+        name=score.supplier_name,
+        code=score.supplier_code,
+        standing=score.standing.label,
+        score=f"{score.sourcing_score:.1f}",
+    )
+
+
+# The dialog's title, new and edited, for each kind of row.
+NEW_TITLES = {
+    "supplier": N_("New supplier"),
+    "brand": N_("New brand"),
+    "product": N_("New product"),
+    "tax_category": N_("New tax category"),
+    "channel": N_("New channel"),
+    "quote": N_("New quote"),
+    "purchase": N_("New purchase line"),
+    "delivery": N_("New delivery"),
+}
+EDIT_TITLES = {
+    "supplier": N_("Edit supplier"),
+    "brand": N_("Edit brand"),
+    "product": N_("Edit product"),
+    "tax_category": N_("Edit tax category"),
+    "channel": N_("Edit channel"),
+    "quote": N_("Edit quote"),
+    "purchase": N_("Edit purchase line"),
+    "delivery": N_("Edit delivery"),
+}
 
 
 class AvoidReasonDialog(QDialog):
@@ -269,22 +325,22 @@ class AvoidReasonDialog(QDialog):
 
     def __init__(self, message: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Avoid supplier: a reason is needed")
+        self.setWindowTitle(_("Avoid supplier: a reason is needed"))
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         self.message = QLabel(message, self)
         self.message.setWordWrap(True)
         self.message.setStyleSheet(REFUSAL_STYLE)
         layout.addWidget(self.message)
-        layout.addWidget(QLabel("Why buy from this supplier anyway? (kept in the audit trail)"))
+        layout.addWidget(QLabel(_("Why buy from this supplier anyway? (kept in the audit trail)")))
         self.reason_edit = QPlainTextEdit(self)
         self.reason_edit.setObjectName("reason")
-        self.reason_edit.setPlaceholderText("e.g. the only stock left before the 11.11 sale")
+        self.reason_edit.setPlaceholderText(_("e.g. the only stock left before the 11.11 sale"))
         self.reason_edit.setFixedHeight(self.fontMetrics().height() * 5)
         layout.addWidget(self.reason_edit)
         self.buttons = QDialogButtonBox(self)
         self.record_button = self.buttons.addButton(
-            "Record with this reason", QDialogButtonBox.ButtonRole.AcceptRole
+            _("Record with this reason"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -333,8 +389,8 @@ class EditDialog(QDialog):
         if entity == "delivery":
             self.fixed["line_id"] = values["line_id"]
 
-        verb = "New" if entity_id is None else "Edit"
-        self.setWindowTitle(f"{verb} {self.spec.label}")
+        titles = NEW_TITLES if entity_id is None else EDIT_TITLES
+        self.setWindowTitle(_(titles[entity]))
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         self.heading = QLabel(self._heading(values), self)
@@ -362,7 +418,7 @@ class EditDialog(QDialog):
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
-        self.reload_button = QPushButton("Reload latest", self)
+        self.reload_button = QPushButton(_("Reload latest"), self)
         self.buttons.addButton(self.reload_button, QDialogButtonBox.ButtonRole.ResetRole)
         self.reload_button.setVisible(False)  # after addButton, which shows it
         self.conflicted = False
@@ -377,6 +433,10 @@ class EditDialog(QDialog):
         self.setMinimumWidth(560)
         self.form.validate()
         self._show_standing()
+        # Wide enough for every unit and note beside its field ("CNY is the home currency,
+        # so no exchange is needed." was cut at the minimum width in English).
+        hint = self.sizeHint()
+        self.resize(min(max(hint.width(), 560), 900), hint.height())
 
     # --- checking --------------------------------------------------------------------
 
@@ -390,12 +450,21 @@ class EditDialog(QDialog):
             return
         waiting = self.form.untouched_problems()
         marked = len(self.form.problems) - len(waiting)
-        parts = []
-        if marked:
-            parts.append(f"{marked} field{'s' if marked > 1 else ''} to fix (marked in red)")
-        if waiting:
-            parts.append("still to fill in: " + ", ".join(waiting))
-        self.summary.setText("Save is available once everything is right: " + "; ".join(parts))
+        fields = _(", ").join(waiting)
+        to_fix = ngettext(
+            "{n} field to fix (marked in red)", "{n} fields to fix (marked in red)", marked
+        ).format(n=marked)
+        if marked and waiting:
+            text = _(
+                "Save is available once everything is right: {to_fix}; still to fill in: {fields}"
+            ).format(to_fix=to_fix, fields=fields)
+        elif marked:
+            text = _("Save is available once everything is right: {to_fix}").format(to_fix=to_fix)
+        else:
+            text = _(
+                "Save is available once everything is right: still to fill in: {fields}"
+            ).format(fields=fields)
+        self.summary.setText(text)
 
     def _value_changed(self, name: str) -> None:
         if name == "supplier_id" and self.entity in ("quote", "purchase"):
@@ -418,14 +487,18 @@ class EditDialog(QDialog):
             return
         if score.standing is Standing.WATCH:
             self.banner.setText(
-                f"⚠ {standing_words(score)}. You can record the purchase; keep an eye on "
-                "its fill, timeliness and quality."
+                _(
+                    "⚠ {standing}. You can record the purchase; keep an eye on "
+                    "its fill, timeliness and quality."
+                ).format(standing=standing_words(score))
             )
             self.banner.setStyleSheet(WARNING_STYLE)
         else:
             self.banner.setText(
-                f"{standing_words(score)}. A purchase with it is refused unless you give "
-                "a reason, which goes into the audit trail."
+                _(
+                    "{standing}. A purchase with it is refused unless you give "
+                    "a reason, which goes into the audit trail."
+                ).format(standing=standing_words(score))
             )
             self.banner.setStyleSheet(REFUSAL_STYLE)
         self.banner.setVisible(True)
@@ -503,10 +576,13 @@ class EditDialog(QDialog):
     def _heading(self, values: dict[str, Any]) -> str:
         if self.entity_id is None:
             if self.entity == "delivery":
-                return f"Record a delivery for line {values.get('line_ref', '')}".strip()
+                line = values.get("line_ref", "")
+                if not line:
+                    return _("Record a delivery")
+                return _("Record a delivery for line {line}").format(line=line)
             if self.entity == "purchase":
-                return "Record a purchase line"
-            return f"New {self.spec.label}"
+                return _("Record a purchase line")
+            return _(NEW_TITLES[self.entity])
         label = self.service.load(self.entity, self.entity_id)
         words = {
             "supplier": label.get("code"),
@@ -515,7 +591,10 @@ class EditDialog(QDialog):
             "tax_category": label.get("name"),
             "purchase": label.get("line_ref"),
         }.get(self.entity)
-        return f"{self.spec.label.capitalize()} {words}" if words else (f"Edit {self.spec.label}")
+        if not words:
+            return _(EDIT_TITLES[self.entity])
+        entity = entity_word(self.entity)
+        return _("{entity} {key}").format(entity=entity[:1].upper() + entity[1:], key=words)
 
 
 def open_editor(

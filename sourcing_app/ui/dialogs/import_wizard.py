@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -48,8 +49,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from sourcing_app.domain.formatting import count
+from sourcing_app import i18n
 from sourcing_app.errors import BadInput, Cancelled, CannotFinish, ProgressCallback
+from sourcing_app.i18n import N_, _, ngettext
 from sourcing_app.services.file_formats import (
     FILE_KINDS,
     IMPORT_ORDER,
@@ -67,6 +69,7 @@ from sourcing_app.services.importing import (
     import_file,
 )
 from sourcing_app.services.templates import write_template
+from sourcing_app.ui.dialogs.export_dialog import accepts_headers
 from sourcing_app.ui.shell.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -108,13 +111,15 @@ class PreviewModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             return self._header[section] if 0 <= section < len(self._header) else None
-        return f"line {self._rows[section][0]}" if 0 <= section < len(self._rows) else None
+        if not 0 <= section < len(self._rows):
+            return None
+        return _("line {line}").format(line=self._rows[section][0])
 
 
 class ProblemModel(QAbstractTableModel):
     """Every problem of a dry run: line, column, reason. Sorts in its own list."""
 
-    HEADERS = ("Line", "Column", "Reason")
+    HEADERS = (N_("Line"), N_("Column"), N_("Reason"))
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -139,7 +144,8 @@ class ProblemModel(QAbstractTableModel):
             return None
         problem = self._problems[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (problem.line, problem.column or "(whole row)", problem.reason)[index.column()]
+            column = problem.column or _("(whole row)")
+            return (problem.line, column, problem.reason)[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
@@ -150,7 +156,7 @@ class ProblemModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+            return _(self.HEADERS[section]) if 0 <= section < len(self.HEADERS) else None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -167,7 +173,8 @@ class ProblemModel(QAbstractTableModel):
 
     def as_tsv(self, rows: Sequence[int]) -> str:
         """The rows as tab-separated text with a header line, as Excel pastes it."""
-        lines = ["line\tcolumn\treason"]
+        # Translators: the header line of the copied problems; keep the two tabs.
+        lines = [_("line\tcolumn\treason")]
         for row in sorted(rows):
             p = self._problems[row]
             reason = p.reason.replace("\t", " ").replace("\n", " ")
@@ -221,15 +228,17 @@ class FilePage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle("Choose the file to import")
+        self.setTitle(_("Choose the file to import"))
         self.setSubTitle(
-            "A .csv (UTF-8, GB18030 or Windows-1252) or .xlsx file whose first row holds the "
-            "column headers. The kind is guessed from those headers."
+            _(
+                "A .csv (UTF-8, GB18030 or Windows-1252) or .xlsx file whose first row holds the "
+                "column headers. The kind is guessed from those headers."
+            )
         )
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("import_path")
         self.path_edit.setPlaceholderText("C:/…/suppliers.xlsx")
-        browse = QPushButton("Browse…")
+        browse = QPushButton(_("Browse…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
@@ -237,31 +246,38 @@ class FilePage(QWizardPage):
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("import_kind")
         for kind in IMPORT_ORDER:
-            self.kind_combo.addItem(KIND_LABELS[kind], kind)
+            self.kind_combo.addItem(_(KIND_LABELS[kind]), kind)
         self.kind_note = QLabel()
         self.kind_note.setObjectName("kind_note")
         self.kind_note.setWordWrap(True)
         self.columns_note = QLabel()
         self.columns_note.setWordWrap(True)
         self.columns_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        template_csv = QPushButton("Save a blank template (.xlsx)…")
+        template_csv = QPushButton(_("Save a blank template (.xlsx)…"))
         template_csv.setObjectName("template_xlsx")
         template_csv.clicked.connect(lambda: self._save_template(".xlsx"))
-        template_xlsx = QPushButton("Save a blank template (.csv)…")
+        template_xlsx = QPushButton(_("Save a blank template (.csv)…"))
         template_xlsx.clicked.connect(lambda: self._save_template(".csv"))
+        # The template's column names in Chinese (the glossary's), once the service writes them.
+        self.chinese_headers = QCheckBox(_("Chinese column names"))
+        self.chinese_headers.setObjectName("template_chinese_headers")
+        self.chinese_headers.setChecked(i18n.is_chinese())
+        if not accepts_headers(write_template):
+            self.chinese_headers.hide()
         templates = QHBoxLayout()
         templates.addWidget(template_csv)
         templates.addWidget(template_xlsx)
+        templates.addWidget(self.chinese_headers)
         templates.addStretch(1)
         form = QFormLayout()
-        form.addRow("File:", row)
-        form.addRow("Kind:", self.kind_combo)
+        form.addRow(_("File:"), row)
+        form.addRow(_("Kind:"), self.kind_combo)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.kind_note)
         layout.addWidget(self.columns_note)
         layout.addStretch(1)
-        layout.addWidget(QLabel("No file yet? Start from a template with one example row:"))
+        layout.addWidget(QLabel(_("No file yet? Start from a template with one example row:")))
         layout.addLayout(templates)
         self.path_edit.textChanged.connect(self._path_changed)
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
@@ -286,7 +302,10 @@ class FilePage(QWizardPage):
 
     def _browse(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileName(
-            self, "Choose a file to import", "", "Spreadsheets (*.xlsx *.csv);;All files (*)"
+            self,
+            _("Choose a file to import"),
+            "",
+            _("Spreadsheets (*.xlsx *.csv);;All files (*)"),
         )
         if chosen:
             self.set_path(chosen)
@@ -300,31 +319,41 @@ class FilePage(QWizardPage):
         try:
             header = read_header(path)
         except TableError as exc:
-            self.kind_note.setText(f"This file cannot be read: {exc.reason}.")
+            self.kind_note.setText(
+                _("This file cannot be read: {reason}.").format(reason=exc.reason)
+            )
             return
         guessed = guess_kind(header)
         if guessed is None:
             self.kind_note.setText(
-                "The headers do not match any kind exactly; choose the kind, and the check "
-                "will say which columns are wrong."
+                _(
+                    "The headers do not match any kind exactly; choose the kind, and the check "
+                    "will say which columns are wrong."
+                )
             )
             return
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(guessed))
-        self.kind_note.setText(f"The headers look like a {KIND_LABELS[guessed].lower()} file.")
+        self.kind_note.setText(
+            _("The headers look like a {kind} file.").format(kind=_kind_words(guessed))
+        )
 
     def _kind_changed(self) -> None:
         kind = FILE_KINDS[self.kind()]
-        required = ", ".join(kind.required)
-        optional = ", ".join(h for h in kind.headers if h not in kind.required)
-        self.columns_note.setText(f"Required columns: {required}.\nOptional: {optional}.")
+        required = _(", ").join(kind.required)
+        optional = _(", ").join(h for h in kind.headers if h not in kind.required)
+        self.columns_note.setText(
+            _("Required columns: {required}.\nOptional: {optional}.").format(
+                required=required, optional=optional
+            )
+        )
 
     def _save_template(self, suffix: str) -> None:
         kind = self.kind()
         chosen, _filter = QFileDialog.getSaveFileName(
             self,
-            f"Save a blank {KIND_LABELS[kind].lower()} template",
+            _("Save a blank {kind} template").format(kind=_kind_words(kind)),
             f"{kind} template{suffix}",
-            "Excel workbook (*.xlsx)" if suffix == ".xlsx" else "CSV file (*.csv)",
+            _("Excel workbook (*.xlsx)") if suffix == ".xlsx" else _("CSV file (*.csv)"),
         )
         if chosen:
             self.wizard_.save_template(kind, Path(chosen))
@@ -334,7 +363,7 @@ class PreviewPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle("Preview")
+        self.setTitle(_("Preview"))
         self.model = PreviewModel(self)
         self.view = QTableView()
         self.view.setObjectName("preview_table")
@@ -352,34 +381,62 @@ class PreviewPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802
         page = self.wizard_.file_page
         path, kind = page.path(), page.kind()
-        self.setSubTitle(f"The first rows of {path.name}, to be imported as {KIND_LABELS[kind]}.")
+        self.setSubTitle(
+            _("The first rows of {file}, to be imported as {kind}.").format(
+                file=path.name, kind=_(KIND_LABELS[kind])
+            )
+        )
         self._readable = False
         try:
             header, rows = read_table(path)
         except TableError as exc:
             self.model.set_table([], [])
             self.message.setText(
-                f"This file cannot be read: {exc.reason}. Go back and pick another."
+                _("This file cannot be read: {reason}. Go back and pick another.").format(
+                    reason=exc.reason
+                )
             )
             self.completeChanged.emit()
             return
         first: list[tuple[int, list[str]]] = []
+        unreadable = False
         try:
             for line, row in rows:
                 first.append((line, row))
                 if len(first) == PREVIEW_ROWS:
                     break
         except TableError as exc:
-            self.message.setText(f"Line {exc.line} cannot be read: {exc.reason}.")
+            unreadable = True
+            self.message.setText(
+                _("Line {line} cannot be read: {reason}.").format(line=exc.line, reason=exc.reason)
+            )
         finally:
             close = getattr(rows, "close", None)
             if close is not None:
                 close()
         self.model.set_table(header, first)
         self.view.resizeColumnsToContents()
-        if not self.message.text().startswith("Line"):
-            shown = "no data rows" if not first else f"the first {count(len(first), 'row')}"
-            self.message.setText(f"{len(header)} columns; showing {shown}. Next checks every row.")
+        if not unreadable:
+            columns = len(header)
+            if not first:
+                shown = ngettext(
+                    "{columns} column; showing no data rows. Next checks every row.",
+                    "{columns} columns; showing no data rows. Next checks every row.",
+                    columns,
+                ).format(columns=columns)
+            elif len(first) == 1:
+                shown = ngettext(
+                    "{columns} column; showing the first row. Next checks every row.",
+                    "{columns} columns; showing the first row. Next checks every row.",
+                    columns,
+                ).format(columns=columns)
+            else:
+                shown = ngettext(
+                    "{columns} column; showing the first {rows} rows. Next checks every row.",
+                    "{columns} columns; showing the first {rows} rows. Next checks every row.",
+                    columns,
+                ).format(columns=columns, rows=f"{len(first):,}")
+            self.message.setText(shown)
         self._readable = True
         self.completeChanged.emit()
 
@@ -396,8 +453,8 @@ class CheckPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle("Check every row")
-        self.setSubTitle("A dry run: the whole file is checked and nothing is written yet.")
+        self.setTitle(_("Check every row"))
+        self.setSubTitle(_("A dry run: the whole file is checked and nothing is written yet."))
         self.message = QLabel()
         self.message.setObjectName("check_message")
         self.message.setWordWrap(True)
@@ -405,9 +462,9 @@ class CheckPage(QWizardPage):
         self.model = ProblemModel(self)
         self.table = ProblemTable(self.model)
         self.table.setObjectName("problem_table")
-        self.copy_button = QPushButton("Copy the problems")
+        self.copy_button = QPushButton(_("Copy the problems"))
         self.copy_button.setToolTip(
-            "Copies the selected problems (all when none is selected) as tab-separated text"
+            _("Copies the selected problems (all when none is selected) as tab-separated text")
         )
         self.copy_button.clicked.connect(self.table.copy_selection)
         layout = QVBoxLayout(self)
@@ -428,10 +485,10 @@ class CheckPage(QWizardPage):
         self.copy_button.setVisible(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        self.message.setText("Checking…")
+        self.message.setText(_("Checking…"))
         page = self.wizard_.file_page
         self.job = self.wizard_.start(
-            "Checking the import",
+            _("Checking the import"),
             page.kind(),
             page.path(),
             dry_run=True,
@@ -454,15 +511,19 @@ class CheckPage(QWizardPage):
             self.table.setVisible(True)
             self.copy_button.setVisible(True)
             rows = len({p.line for p in result.problems})
-            found = f"{count(len(result.problems), 'problem')} on {count(rows, 'line')}"
+            found = _problems_on_lines(len(result.problems), rows)
             self.message.setText(
-                f"{found}. Nothing can be imported "
-                "until they are fixed: correct the file, then go Back and check again. Sort by "
-                "clicking a header; Ctrl+C copies the selected rows."
+                _(
+                    "{found}. Nothing can be imported "
+                    "until they are fixed: correct the file, then go Back and check again. Sort "
+                    "by clicking a header; Ctrl+C copies the selected rows."
+                ).format(found=found)
             )
         else:
             self.message.setText(
-                f"{_all_good(result.rows)} Importing will give: {result.summary()}."
+                _("{all_good} Importing will give: {summary}.").format(
+                    all_good=_all_good(result.rows), summary=result.summary()
+                )
                 + _standing_words(result)
             )
         self.completeChanged.emit()
@@ -471,9 +532,11 @@ class CheckPage(QWizardPage):
         self.job = None
         self.progress.setVisible(False)
         if isinstance(error, Cancelled):
-            self.message.setText("The check was cancelled.")
+            self.message.setText(_("The check was cancelled."))
         else:
-            self.message.setText(f"The file could not be checked: {_words(error)}")
+            self.message.setText(
+                _("The file could not be checked: {reason}").format(reason=_words(error))
+            )
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802
@@ -490,13 +553,13 @@ class ImportPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle("Import")
+        self.setTitle(_("Import"))
         self.message = QLabel()
         self.message.setObjectName("import_message")
         self.message.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setObjectName("import_progress")
-        self.cancel_button = QPushButton("Cancel the import")
+        self.cancel_button = QPushButton(_("Cancel the import"))
         self.cancel_button.setObjectName("cancel_import")
         self.cancel_button.clicked.connect(self._cancel)
         layout = QVBoxLayout(self)
@@ -515,14 +578,18 @@ class ImportPage(QWizardPage):
         self.result = None
         self.finished_ = False
         page = self.wizard_.file_page
-        self.setSubTitle(f"{page.path().name} as {KIND_LABELS[page.kind()]}: all rows or none.")
-        self.message.setText("Importing…")
+        self.setSubTitle(
+            _("{file} as {kind}: all rows or none.").format(
+                file=page.path().name, kind=_(KIND_LABELS[page.kind()])
+            )
+        )
+        self.message.setText(_("Importing…"))
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.cancel_button.setVisible(True)
         self.cancel_button.setEnabled(True)
         self.job = self.wizard_.start(
-            "Importing",
+            _("Importing"),
             page.kind(),
             page.path(),
             dry_run=False,
@@ -535,7 +602,7 @@ class ImportPage(QWizardPage):
     def _cancel(self) -> None:
         if self.job is not None:
             self.cancel_button.setEnabled(False)
-            self.message.setText("Cancelling… the rows written so far are being rolled back.")
+            self.message.setText(_("Cancelling… the rows written so far are being rolled back."))
             self.wizard_.workspace.cancel_task(self.job)
 
     def _imported(self, result: ImportResult) -> None:
@@ -546,14 +613,23 @@ class ImportPage(QWizardPage):
         self.progress.setVisible(False)
         kind = self.wizard_.file_page.kind()
         if result.problems:  # the data changed between the check and the import
+            n = len(result.problems)
             self.message.setText(
-                f"Nothing was imported: {count(len(result.problems), 'problem')} appeared since "
-                f"the check, the first: {result.problems[0]}. Go back and check again."
+                ngettext(
+                    "Nothing was imported: {n} problem appeared since the check, the first: "
+                    "{first}. Go back and check again.",
+                    "Nothing was imported: {n} problems appeared since the check, the first: "
+                    "{first}. Go back and check again.",
+                    n,
+                ).format(n=f"{n:,}", first=result.problems[0])
             )
         else:
             self.message.setText(
-                f"Imported {count(result.rows, 'row')} of {_lower_first(KIND_LABELS[kind])}: "
-                f"{result.summary()}. The portfolio is being scored again."
+                ngettext(
+                    "Imported {n} row of {kind}: {summary}. The portfolio is being scored again.",
+                    "Imported {n} rows of {kind}: {summary}. The portfolio is being scored again.",
+                    result.rows,
+                ).format(n=f"{result.rows:,}", kind=_kind_words(kind), summary=result.summary())
                 + _standing_words(result)
             )
             self.wizard_.imported.emit(kind, result)
@@ -565,9 +641,9 @@ class ImportPage(QWizardPage):
         self.cancel_button.setVisible(False)
         self.progress.setVisible(False)
         if isinstance(error, Cancelled):
-            self.message.setText("The import was cancelled. Nothing was imported.")
+            self.message.setText(_("The import was cancelled. Nothing was imported."))
         else:
-            self.message.setText(f"Nothing was imported: {_words(error)}")
+            self.message.setText(_("Nothing was imported: {reason}").format(reason=_words(error)))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802
@@ -579,18 +655,31 @@ def _standing_words(result: ImportResult) -> str:
     return "".join("\n" + words for words in result.standing_words())
 
 
-def _lower_first(label: str) -> str:
-    return label[:1].lower() + label[1:]  # "Products (SKUs)" → "products (SKUs)"
+def _kind_words(kind: str) -> str:
+    """A kind of file inside a sentence: "products (SKUs)"; in Chinese as listed: 商品（SKU）."""
+    label = _(KIND_LABELS[kind])
+    return label[:1].lower() + label[1:]
+
+
+def _problems_on_lines(problems: int, lines: int) -> str:
+    """'3 problems on 2 lines' (no full stop)."""
+    if lines == 1:
+        text = ngettext("{n} problem on 1 line", "{n} problems on 1 line", problems)
+    else:
+        text = ngettext("{n} problem on {lines} lines", "{n} problems on {lines} lines", problems)
+    return text.format(n=f"{problems:,}", lines=f"{lines:,}")
 
 
 def _all_good(rows: int) -> str:
-    return "The one row is good." if rows == 1 else f"All {rows:,} rows are good."
+    if rows == 1:
+        return _("The one row is good.")
+    return ngettext("All {n} row is good.", "All {n} rows are good.", rows).format(n=f"{rows:,}")
 
 
 def _words(error: Exception) -> str:
     if isinstance(error, BadInput | CannotFinish | ImportFailure):
         return str(error)
-    return f"an unexpected error ({type(error).__name__}: {error})"
+    return _("an unexpected error ({kind}: {error})").format(kind=type(error).__name__, error=error)
 
 
 # --- the wizard -----------------------------------------------------------------------------
@@ -604,7 +693,7 @@ class ImportWizard(QWizard):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.setWindowTitle("Import a file")
+        self.setWindowTitle(_("Import a file"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
@@ -615,7 +704,7 @@ class ImportWizard(QWizard):
         self.import_page = ImportPage(self)
         for page in (self.file_page, self.preview_page, self.check_page, self.import_page):
             self.addPage(page)
-        self.check_page.setButtonText(QWizard.WizardButton.NextButton, "Import")
+        self.check_page.setButtonText(QWizard.WizardButton.NextButton, _("Import"))
         self._jobs: dict[int, QProgressBar] = {}
         workspace.task_progressed.connect(self._progressed)
         self.imported.connect(self._after_import)
@@ -670,22 +759,30 @@ class ImportWizard(QWizard):
             bar.setValue(min(done, total))
         else:
             bar.setRange(0, 0)
-        bar.setFormat(f"{text} (%p%)" if total > 0 else text)
+        bar.setFormat(_("{what} (%p%)").format(what=text) if total > 0 else text)
 
     def _after_import(self, kind: str, _result: ImportResult) -> None:
         """Tell the screens, then score the portfolio again on the new data."""
         self.workspace.data_edited(kind)
-        self.workspace.rescore_all("Scoring after the import")
+        self.workspace.rescore_all(_("Scoring after the import"))
 
     def save_template(self, kind: str, path: Path) -> None:
+        extra: dict[str, Any] = {}
+        if accepts_headers(write_template):
+            extra["headers"] = "zh" if self.file_page.chinese_headers.isChecked() else "en"
         try:
-            write_template(kind, path)
+            write_template(kind, path, **extra)
         except (BadInput, CannotFinish) as exc:
-            QMessageBox.warning(self, "Template", f"The template could not be saved: {exc}")
+            QMessageBox.warning(
+                self,
+                _("Template"),
+                _("The template could not be saved: {reason}").format(reason=exc),
+            )
             return
         self.file_page.kind_note.setText(
-            f"Saved a blank {KIND_LABELS[kind].lower()} template as {path.name}. Fill it in, "
-            "then choose it above."
+            _("Saved a blank {kind} template as {file}. Fill it in, then choose it above.").format(
+                kind=_kind_words(kind), file=path.name
+            )
         )
 
     def reject(self) -> None:

@@ -36,7 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sourcing_app.domain.formatting import cell_day
 from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.i18n import N_, _, ngettext
 from sourcing_app.services.rates import (
     StoredRate,
     check_url,
@@ -49,12 +51,13 @@ from sourcing_app.services.rates import (
 from sourcing_app.services.settings import load_settings
 from sourcing_app.ui.shell.rates_banner import RatesBanner
 from sourcing_app.ui.shell.workspace import Workspace
+from sourcing_app.ui.widgets.forms import date_format
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class RatesModel(QAbstractTableModel):
-    HEADERS = ("Currency", "Date", "Rate", "Kind", "Source")
+    HEADERS = (N_("Currency"), N_("Date"), N_("Rate"), N_("Kind"), N_("Source"))
 
     def __init__(self, home: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -85,13 +88,15 @@ class RatesModel(QAbstractTableModel):
             if column == 0:
                 return r.currency
             if column == 1:
-                return day_text(r.day)
+                return cell_day(r.day)
             if column == 2:
-                return f"{self.home} {r.rate_to_home} per {r.currency}"
+                return _("{home} {rate} per {currency}").format(
+                    home=self.home, rate=r.rate_to_home, currency=r.currency
+                )
             if column == 3:
                 if r.overruled_feed_rate is not None:
-                    return f"manual (beats the feed's {r.overruled_feed_rate})"
-                return r.kind
+                    return _("manual (beats the feed's {rate})").format(rate=r.overruled_feed_rate)
+                return _kind_words(r.kind)
             return r.source
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -102,9 +107,18 @@ class RatesModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if section == 2:
-                return f"Rate to {self.home}"
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+                return _("Rate to {home}").format(home=self.home)
+            return _(self.HEADERS[section]) if 0 <= section < len(self.HEADERS) else None
         return None
+
+
+# How a stored rate came in (rate_lookup.MANUAL, FEED), as the table says it.
+_KINDS = {"manual": N_("manual"), "feed": N_("feed")}
+
+
+def _kind_words(kind: str) -> str:
+    words = _KINDS.get(kind)
+    return _(words) if words else kind
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -119,11 +133,12 @@ class RatesDialog(QDialog):
     """Rates on a date, a manual rate form, the feed address and "Update from the feed"."""
 
     rates_changed = Signal()
+    _url_refused = False
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.setWindowTitle("Exchange rates")
+        self.setWindowTitle(_("Exchange rates"))
         self.resize(820, 600)
         engine = workspace.engine
         self.home = load_settings(engine).home_currency
@@ -134,7 +149,7 @@ class RatesDialog(QDialog):
         self.on_date = QDateEdit(_qdate(workspace.as_of))
         self.on_date.setObjectName("rates_on_date")
         self.on_date.setCalendarPopup(True)
-        self.on_date.setDisplayFormat("d MMM yyyy")
+        self.on_date.setDisplayFormat(date_format())
         self.on_date.dateChanged.connect(self.reload)
         self.model = RatesModel(self.home, self)
         self.table = QTableView()
@@ -150,10 +165,10 @@ class RatesDialog(QDialog):
         self.count_label = QLabel()
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Rates scoring uses on"))
+        top.addWidget(QLabel(_("Rates scoring uses on")))
         top.addWidget(self.on_date)
         top.addWidget(
-            QLabel("(the latest stored on or before it; a manual rate wins for its date)")
+            QLabel(_("(the latest stored on or before it; a manual rate wins for its date)"))
         )
         top.addStretch(1)
 
@@ -166,33 +181,31 @@ class RatesDialog(QDialog):
         self.manual_date = QDateEdit(_qdate(workspace.as_of))
         self.manual_date.setObjectName("manual_date")
         self.manual_date.setCalendarPopup(True)
-        self.manual_date.setDisplayFormat("d MMM yyyy")
+        self.manual_date.setDisplayFormat(date_format())
         self.rate_edit = QLineEdit()
         self.rate_edit.setObjectName("manual_rate")
         self.rate_edit.setPlaceholderText("7.2050")
-        self.rate_unit = QLabel(f"{self.home} per unit")
+        self.rate_unit = QLabel(_("{home} per unit").format(home=self.home))
         self.rate_unit.setObjectName("manual_rate_unit")
         # The unit names the currency typed: "CNY per USD", so 7.2050 cannot be read upside down.
-        self.currency_edit.textChanged.connect(
-            lambda text: self.rate_unit.setText(f"{self.home} per {text.strip().upper() or 'unit'}")
-        )
-        self.save_manual = QPushButton("Save manual rate")
+        self.currency_edit.textChanged.connect(self._show_rate_unit)
+        self.save_manual = QPushButton(_("Save manual rate"))
         self.save_manual.setObjectName("save_manual_rate")
         self.save_manual.clicked.connect(self._save_manual)
         self.manual_message = QLabel()
         self.manual_message.setObjectName("manual_message")
         self.manual_message.setWordWrap(True)
         manual_row = QHBoxLayout()
-        manual_row.addWidget(QLabel("Currency"))
+        manual_row.addWidget(QLabel(_("Currency")))
         manual_row.addWidget(self.currency_edit)
-        manual_row.addWidget(QLabel("Date"))
+        manual_row.addWidget(QLabel(_("Date")))
         manual_row.addWidget(self.manual_date)
-        manual_row.addWidget(QLabel("Rate"))
+        manual_row.addWidget(QLabel(_("Rate")))
         manual_row.addWidget(self.rate_edit)
         manual_row.addWidget(self.rate_unit)
         manual_row.addStretch(1)
         manual_row.addWidget(self.save_manual)
-        manual_box = QGroupBox("Enter a rate by hand")
+        manual_box = QGroupBox(_("Enter a rate by hand"))
         manual_layout = QVBoxLayout(manual_box)
         manual_layout.addLayout(manual_row)
         manual_layout.addWidget(self.manual_message)
@@ -200,20 +213,20 @@ class RatesDialog(QDialog):
         # The feed.
         self.url_edit = QLineEdit(load_feed_url(engine))
         self.url_edit.setObjectName("feed_url")
-        self.save_url = QPushButton("Save address")
+        self.save_url = QPushButton(_("Save address"))
         self.save_url.clicked.connect(self._save_url)
-        self.update_button = QPushButton("Update from the feed now")
+        self.update_button = QPushButton(_("Update from the feed now"))
         self.update_button.setObjectName("update_from_feed")
         self.update_button.clicked.connect(self._update_from_feed)
         self.feed_message = QLabel()
         self.feed_message.setObjectName("feed_message")
         self.feed_message.setWordWrap(True)
-        feed_box = QGroupBox("Rate feed")
+        feed_box = QGroupBox(_("Rate feed"))
         feed_form = QFormLayout(feed_box)
         url_row = QHBoxLayout()
         url_row.addWidget(self.url_edit, 1)
         url_row.addWidget(self.save_url)
-        feed_form.addRow("Address:", url_row)
+        feed_form.addRow(_("Address:"), url_row)
         buttons_row = QHBoxLayout()
         buttons_row.addWidget(self.update_button)
         buttons_row.addWidget(self.feed_message, 1)
@@ -241,14 +254,28 @@ class RatesDialog(QDialog):
         self.model.set_rates(rates, self.home)
         if rates:
             self.count_label.setText(
-                f"{len(rates)} currencies have a rate on or before {day_text(on)}; "
-                f"{self.home} itself is 1."
+                ngettext(
+                    "{n} currency has a rate on or before {day}; {home} itself is 1.",
+                    "{n} currencies have a rate on or before {day}; {home} itself is 1.",
+                    len(rates),
+                ).format(n=len(rates), day=day_text(on), home=self.home)
             )
         else:
             self.count_label.setText(
-                f"No exchange rates are stored on or before {day_text(on)}. Update from the "
-                "feed, or enter a rate by hand."
+                _(
+                    "No exchange rates are stored on or before {day}. Update from the "
+                    "feed, or enter a rate by hand."
+                ).format(day=day_text(on))
             )
+
+    def _show_rate_unit(self, text: str) -> None:
+        """The unit names the currency typed: "CNY per USD", never read upside down."""
+        currency = text.strip().upper()
+        if currency:
+            unit = _("{home} per {currency}").format(home=self.home, currency=currency)
+        else:
+            unit = _("{home} per unit").format(home=self.home)
+        self.rate_unit.setText(unit)
 
     def _save_manual(self) -> None:
         currency = self.currency_edit.text().strip().upper()
@@ -256,7 +283,9 @@ class RatesDialog(QDialog):
         try:
             rate = Decimal(raw)
         except InvalidOperation:
-            self.manual_message.setText(f"'{raw}' is not a number; type the rate like 7.2050.")
+            self.manual_message.setText(
+                _("'{text}' is not a number; type the rate like 7.2050.").format(text=raw)
+            )
             return
         day = _pydate(self.manual_date.date())
         try:
@@ -264,12 +293,20 @@ class RatesDialog(QDialog):
                 self.workspace.engine, currency, day, rate, who=self.workspace.user_name()
             )
         except (BadInput, CannotFinish) as exc:
-            self.manual_message.setText(f"Not saved: {exc}.")
+            self.manual_message.setText(_("Not saved: {reason}.").format(reason=exc))
             return
-        was = "" if old is None else f" (was {old})"
+        if old is None:
+            text = _(
+                "Saved: {currency} = {home} {rate} on {day}. It wins over the feed for that "
+                "date; the portfolio is being scored again."
+            )
+        else:
+            text = _(
+                "Saved: {currency} = {home} {rate} on {day} (was {old}). It wins over the feed "
+                "for that date; the portfolio is being scored again."
+            )
         self.manual_message.setText(
-            f"Saved: {currency} = {self.home} {rate} on {day_text(day)}{was}. It wins over the "
-            "feed for that date; the portfolio is being scored again."
+            text.format(currency=currency, home=self.home, rate=rate, day=day_text(day), old=old)
         )
         self._changed()
 
@@ -280,21 +317,25 @@ class RatesDialog(QDialog):
             with self.workspace.engine.begin() as conn:
                 save_feed_url(conn, url)
         except BadInput as exc:
-            self.feed_message.setText(f"Not saved: {exc}.")
+            self.feed_message.setText(_("Not saved: {reason}.").format(reason=exc))
+            self._url_refused = True
             return
-        self.feed_message.setText("The feed address was saved.")
+        self._url_refused = False
+        self.feed_message.setText(_("The feed address was saved."))
 
     def _update_from_feed(self) -> None:
         self._save_url()
-        if self.feed_message.text().startswith("Not saved"):
+        if self._url_refused:
             return
-        self.feed_message.setText("Fetching…")
+        self.feed_message.setText(_("Fetching…"))
         self.banner.update_now()
         self.update_button.setEnabled(False)
 
     def _feed_failed(self, reason: str) -> None:
         self.update_button.setEnabled(True)
-        self.feed_message.setText(f"Could not update: {reason}. The stored rates are unchanged.")
+        self.feed_message.setText(
+            _("Could not update: {reason}. The stored rates are unchanged.").format(reason=reason)
+        )
 
     def _feed_updated(self, result: Any) -> None:
         words = result.summary()
@@ -308,4 +349,4 @@ class RatesDialog(QDialog):
         self.banner.refresh()
         self.rates_changed.emit()
         self.workspace.data_edited("fx-rates")
-        self.workspace.rescore_all("Scoring on the new exchange rates")
+        self.workspace.rescore_all(_("Scoring on the new exchange rates"))

@@ -16,6 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from sourcing_app.errors import BadInput, Cancelled, CannotFinish, ProgressCallback
+from sourcing_app.i18n import _, ngettext
 from sourcing_app.reports.brand_report import build_brand_report
 from sourcing_app.reports.pdf import write_pdf
 from sourcing_app.reports.supplier_report import build_supplier_report
@@ -33,7 +34,7 @@ def _default_folder() -> Path:
 
 def _ask_path(parent: QWidget | None, title: str, suggested: str) -> Path | None:
     chosen, _filter = QFileDialog.getSaveFileName(
-        parent, title, str(_default_folder() / suggested), "PDF files (*.pdf)"
+        parent, title, str(_default_folder() / suggested), _("PDF files (*.pdf)")
     )
     if not chosen:
         return None
@@ -61,24 +62,24 @@ def export_supplier_report(
     if score is None:
         QMessageBox.information(
             parent,
-            "Supplier report",
-            "This supplier has not been scored yet. Score the portfolio first, then try again.",
+            _("Supplier report"),
+            _("This supplier has not been scored yet. Score the portfolio first, then try again."),
         )
         return None
     as_of = workspace.as_of
     if path is None:
         suggested = f"{_safe_name(score.supplier_code)} evaluation {as_of.isoformat()}.pdf"
-        path = _ask_path(parent, "Save the supplier report", suggested)
+        path = _ask_path(parent, _("Save the supplier report"), suggested)
         if path is None:
             return None
     target = Path(path)
     engine = workspace.engine
 
     def work(progress: ProgressCallback) -> Any:
-        progress(0, 2, f"Reading {score.supplier_code} for the report")
+        progress(0, 2, _("Reading {code} for the report").format(code=score.supplier_code))
         settings = load_settings(engine)
         detail = load_supplier_detail(engine, supplier_id, as_of, settings)
-        progress(1, 2, "Laying out the report")
+        progress(1, 2, _("Laying out the report"))
         return detail, settings
 
     def done(result: Any) -> None:
@@ -86,13 +87,13 @@ def export_supplier_report(
         report = build_supplier_report(
             detail, score, settings, workspace.database_label, dt.date.today()
         )
-        _write_and_tell(parent, report, target, f"The report on {score.supplier_code}")
+        _write_and_tell(parent, report, target, score.supplier_code)
 
     return workspace.run_task(
-        f"Supplier report {score.supplier_code}",
+        _("Supplier report {code}").format(code=score.supplier_code),
         work,
         done,
-        lambda error: _failed(parent, "Supplier report", error),
+        lambda error: _failed(parent, _("Supplier report"), error),
     )
 
 
@@ -107,12 +108,16 @@ def export_brand_report(
     engine = workspace.engine
     name = brand_name_of(engine, brand_id)
     if name is None:
-        QMessageBox.warning(parent, "Brand report", "That brand is no longer in the database.")
+        QMessageBox.warning(
+            parent, _("Brand report"), _("That brand is no longer in the database.")
+        )
         return None
     as_of = workspace.as_of
     if path is None:
         path = _ask_path(
-            parent, "Save the brand report", f"{_safe_name(name)} sourcing {as_of.isoformat()}.pdf"
+            parent,
+            _("Save the brand report"),
+            f"{_safe_name(name)} sourcing {as_of.isoformat()}.pdf",
         )
         if path is None:
             return None
@@ -120,7 +125,7 @@ def export_brand_report(
     scores = list(workspace.scores)
 
     def work(progress: ProgressCallback) -> Any:
-        progress(0, 1, f"Reading {name} for the report")
+        progress(0, 1, _("Reading {code} for the report").format(code=name))
         settings = load_settings(engine)
         overviews = brand_overviews(engine, scores, as_of, settings, include_archived=True)
         overview = next(o for o in overviews if o.id == brand_id)
@@ -137,29 +142,37 @@ def export_brand_report(
             workspace.database_label,
             dt.date.today(),
         )
-        _write_and_tell(parent, report, target, f"The report on {name}")
+        _write_and_tell(parent, report, target, name)
 
     return workspace.run_task(
-        f"Brand report {name}", work, done, lambda error: _failed(parent, "Brand report", error)
+        _("Brand report {name}").format(name=name),
+        work,
+        done,
+        lambda error: _failed(parent, _("Brand report"), error),
     )
 
 
-def _write_and_tell(parent: QWidget | None, report: Any, path: Path, what: str) -> None:
+def _write_and_tell(parent: QWidget | None, report: Any, path: Path, subject: str) -> None:
+    """Write the PDF; say where it went, or why not. `subject`: the supplier code or brand."""
     try:
         pages = write_pdf(report, path)
     except (BadInput, CannotFinish) as exc:
-        _failed(parent, "Report", exc)
+        _failed(parent, _("Report"), exc)
         return
     box = QMessageBox(
         QMessageBox.Icon.Information,
-        "Report saved",
-        f"{what} was saved as {path.name} ({pages} page{'s' if pages != 1 else ''}, A4).",
+        _("Report saved"),
+        ngettext(
+            "The report on {subject} was saved as {file} ({pages} page, A4).",
+            "The report on {subject} was saved as {file} ({pages} pages, A4).",
+            pages,
+        ).format(subject=subject, file=path.name, pages=pages),
         QMessageBox.StandardButton.Close,
         parent,
     )
     box.setObjectName("report_saved")
     box.setInformativeText(str(path.parent))
-    open_button = box.addButton("Open the PDF", QMessageBox.ButtonRole.AcceptRole)
+    open_button = box.addButton(_("Open the PDF"), QMessageBox.ButtonRole.AcceptRole)
     open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
     _show(box)
 
@@ -167,11 +180,14 @@ def _write_and_tell(parent: QWidget | None, report: Any, path: Path, what: str) 
 def _failed(parent: QWidget | None, title: str, error: Exception) -> None:
     if isinstance(error, Cancelled):
         return
-    words = str(error) if isinstance(error, BadInput | CannotFinish) else f"unexpected: {error}"
+    if isinstance(error, BadInput | CannotFinish):
+        words = str(error)
+    else:
+        words = _("unexpected: {error}").format(error=error)
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         title,
-        f"The report was not saved: {words}",
+        _("The report was not saved: {reason}").format(reason=words),
         QMessageBox.StandardButton.Close,
         parent,
     )

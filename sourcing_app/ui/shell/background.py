@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from sourcing_app.errors import Cancelled
+from sourcing_app.i18n import _
 
 # A worker reports at most this often; the UI thread is never flooded.
 PROGRESS_INTERVAL_S = 0.05
@@ -82,7 +83,7 @@ class _Reporter:
 
     def __call__(self, done: int, total: int, text: str) -> None:
         if self.cancelled.is_set():
-            raise Cancelled("Cancelled; nothing was changed.")
+            raise Cancelled(_("Cancelled; nothing was changed."))
         now = time.monotonic()
         if now - self._last >= PROGRESS_INTERVAL_S or done >= total:
             self._last = now

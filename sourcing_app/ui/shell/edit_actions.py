@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from sourcing_app.i18n import N_, _
 from sourcing_app.services.entities import ENTITIES
 from sourcing_app.ui.dialogs.edit_dialogs import EditDialog, open_editor
 from sourcing_app.ui.shell.undo_commands import EditSession
@@ -22,12 +23,12 @@ CurrentId = Callable[[str], int | None]
 
 # entity: (menu text, shortcut) for "New …"
 _NEW = {
-    "supplier": ("New supplier…", "Ctrl+N"),
-    "brand": ("New brand…", "Ctrl+Alt+B"),
-    "product": ("New product…", "Ctrl+Alt+K"),
-    "channel": ("New channel…", "Ctrl+Alt+C"),
-    "quote": ("New quote…", "Ctrl+Alt+Q"),
-    "purchase": ("Record purchase…", "Ctrl+Shift+P"),
+    "supplier": (N_("New supplier…"), "Ctrl+N"),
+    "brand": (N_("New brand…"), "Ctrl+Alt+B"),
+    "product": (N_("New product…"), "Ctrl+Alt+K"),
+    "channel": (N_("New channel…"), "Ctrl+Alt+C"),
+    "quote": (N_("New quote…"), "Ctrl+Alt+Q"),
+    "purchase": (N_("Record purchase…"), "Ctrl+Shift+P"),
 }
 
 
@@ -48,19 +49,19 @@ class EditActions:
         self.current_entity = current_entity  # what the screen on show lists
         self.new: dict[str, QAction] = {}
         for entity, (text, keys) in _NEW.items():
-            action = self._action(text, keys)
+            action = self._action(_(text), keys)
             action.triggered.connect(lambda _c=False, e=entity: self.create(e))
             self.new[entity] = action
-        self.edit = self._action("Edit…", "Ctrl+E")
+        self.edit = self._action(_("Edit…"), "Ctrl+E")
         self.edit.triggered.connect(lambda _c=False: self.edit_current())
-        self.archive = self._action("Archive", "Ctrl+Shift+Del")
+        self.archive = self._action(_("Archive"), "Ctrl+Shift+Del")
         self.archive.triggered.connect(lambda _c=False: self.archive_current())
-        self.restore = self._action("Restore", "")
+        self.restore = self._action(_("Restore"), "")
         self.restore.triggered.connect(lambda _c=False: self.restore_current())
         stack = workspace.undo_stack
-        self.undo = stack.createUndoAction(window, "Undo")
+        self.undo = stack.createUndoAction(window, _("Undo"))
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)  # Ctrl+Z
-        self.redo = stack.createRedoAction(window, "Redo")
+        self.redo = stack.createRedoAction(window, _("Redo"))
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         window.addAction(self.undo)
         window.addAction(self.redo)
@@ -107,7 +108,7 @@ class EditActions:
     def _show_problem(self, message: str) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "Sourcing desk",
+            _("Sourcing desk"),
             message,
             QMessageBox.StandardButton.Ok,
             self.window,

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sourcing_app.i18n import _
+
 if TYPE_CHECKING:
     from sourcing_app.ui.shell.main_window import MainWindow
     from sourcing_app.ui.shell.workspace import Workspace
@@ -63,22 +65,23 @@ def install_steps(window: MainWindow) -> list[Callable[[], None]]:
         screen = PurchasesScreen(workspace)
         # Record purchase is in the Edit menu with the same keys; one owner per shortcut.
         screen.record_purchase_action.setShortcut(QKeySequence())
-        window.add_screen("purchases", "Purchases", screen)
+        window.add_screen("purchases", _("Purchases"), screen)
 
     def planning() -> None:
         from sourcing_app.ui.planning.screen import PlanningScreen
 
-        window.add_screen("planning", "Planning", PlanningScreen(workspace))
+        # Translators: the screen where demand is allocated between suppliers (需求分配).
+        window.add_screen("planning", _("Planning"), PlanningScreen(workspace))
 
     def settings() -> None:
         from sourcing_app.ui.settings.screen import SettingsScreen
 
-        window.add_screen("settings", "Settings", SettingsScreen(workspace))
+        window.add_screen("settings", _("Settings"), SettingsScreen(workspace))
 
     def audit() -> None:
         from sourcing_app.ui.audit.screen import AuditView
 
-        window.add_screen("audit", "Audit trail", AuditView(workspace), shortcut="Ctrl+7")
+        window.add_screen("audit", _("Audit trail"), AuditView(workspace), shortcut="Ctrl+7")
 
     def menus() -> None:
         _install_editing(window, workspace)
@@ -154,9 +157,9 @@ def _install_data(window: MainWindow, workspace: Workspace) -> None:
 
         RatesDialog(workspace, window).open()
 
-    _action(window, "File", "&Import a file…", "Ctrl+I", import_file)
-    _action(window, "File", "&Export…", "Ctrl+Shift+X", export)
-    _action(window, "Data", "E&xchange rates…", "Ctrl+Shift+R", rates)
+    _action(window, "File", _("&Import a file…"), "Ctrl+I", import_file)
+    _action(window, "File", _("&Export…"), "Ctrl+Shift+X", export)
+    _action(window, "Data", _("E&xchange rates…"), "Ctrl+Shift+R", rates)
 
 
 def _install_reports(window: MainWindow, workspace: Workspace) -> None:
@@ -165,7 +168,7 @@ def _install_reports(window: MainWindow, workspace: Workspace) -> None:
 
         supplier_id = selected_id(window, "supplier")
         if supplier_id is None:
-            _tell(window, "Choose a supplier on the Suppliers screen first.")
+            _tell(window, _("Choose a supplier on the Suppliers screen first."))
             return
         export_supplier_report(workspace, supplier_id, window)
 
@@ -174,12 +177,12 @@ def _install_reports(window: MainWindow, workspace: Workspace) -> None:
 
         brand_id = selected_id(window, "brand")
         if brand_id is None:
-            _tell(window, "Choose a brand on the Brands screen first.")
+            _tell(window, _("Choose a brand on the Brands screen first."))
             return
         export_brand_report(workspace, brand_id, window)
 
-    _action(window, "Reports", "&Supplier evaluation (PDF)…", "Ctrl+P", supplier_report)
-    _action(window, "Reports", "&Brand sourcing (PDF)…", "Ctrl+Shift+B", brand_report)
+    _action(window, "Reports", _("&Supplier evaluation (PDF)…"), "Ctrl+P", supplier_report)
+    _action(window, "Reports", _("&Brand sourcing (PDF)…"), "Ctrl+Shift+B", brand_report)
 
 
 def _install_rates_banner(window: MainWindow, workspace: Workspace) -> None:
@@ -210,7 +213,7 @@ def _action(window: MainWindow, menu: str, text: str, keys: str, slot) -> QActio
 def _tell(parent: QWidget, message: str) -> None:
     box = QMessageBox(
         QMessageBox.Icon.Information,
-        "Sourcing desk",
+        _("Sourcing desk"),
         message,
         QMessageBox.StandardButton.Ok,
         parent,

@@ -6,9 +6,12 @@ screens are imported when `attach` builds them.
 
 Extension point for other screens and actions (the coordinator plugs them in):
 
-    window.add_screen("purchases", "Purchases", PurchasesScreen(workspace))  # Ctrl+4
+    window.add_screen("purchases", _("Purchases"), PurchasesScreen(workspace))  # Ctrl+4
     window.add_action("Data", some_action)        # listed in the menu with its shortcut
     window.menu("Reports").addAction(...)          # a menu, made on first use
+
+Menus are named by their English key ("Data"); what the buyer reads is the
+translated title in MENU_TITLES (docs/vocabulary.md for the words).
 
 A screen is any QWidget. When it has them, the window calls
 `screen_shown()` each time it comes to the front, `focus_search()` for
@@ -19,6 +22,7 @@ QSettings already inside the screen's own group.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -34,7 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sourcing_app.domain.formatting import day
+from sourcing_app.domain.formatting import day, moment
+from sourcing_app.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent
@@ -43,13 +48,24 @@ if TYPE_CHECKING:
     from sourcing_app.errors import ProgressCallback
     from sourcing_app.ui.shell.workspace import ScoredRun, Workspace
 
-WINDOW_TITLE = "Sourcing desk"
+WINDOW_TITLE = N_("Sourcing desk")
 UI_SWITCH_INTERVAL_S = 0.005
 ORGANISATION = "sourcing-desk"
 APPLICATION = "Sourcing desk"
 
 # Menus appear in this order whoever asks for them first; others go before Help.
 MENU_ORDER = ("File", "Edit", "View", "Data", "Reports", "Planning", "Help")
+# What each menu reads as; a menu not listed here reads as its key.
+MENU_TITLES = {
+    "File": N_("&File"),
+    "Edit": N_("&Edit"),
+    "View": N_("&View"),
+    "Data": N_("&Data"),
+    "Reports": N_("&Reports"),
+    # Translators: the menu of the Planning screen (allocation of demand: 需求分配).
+    "Planning": N_("&Planning"),
+    "Help": N_("&Help"),
+}
 # The sidebar order and the Ctrl+number of every screen, planned or built.
 STANDARD_SCREENS = ("dashboard", "suppliers", "brands")  # built by the window itself
 SCREEN_ORDER = ("dashboard", "suppliers", "brands", "purchases", "planning", "settings")
@@ -64,6 +80,11 @@ def _menu_rank(name: str) -> float:
 
 def _screen_rank(key: str) -> int:
     return SCREEN_ORDER.index(key) if key in SCREEN_ORDER else len(SCREEN_ORDER)
+
+
+def plain_text(text: str) -> str:
+    """A menu or action text without its mnemonic: "&Quit" → "Quit", "导出(&E)…" → "导出…"."""
+    return re.sub(r"\(&\w\)", "", text).replace("&", "")
 
 
 def app_settings() -> QSettings:
@@ -103,7 +124,9 @@ class MainWindow(QMainWindow):
         # 0.7-1.4 s between its 10 ms timer beats) where 5 ms kept them under 45 ms.
         sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
         self.setObjectName("MainWindow")
-        self.setWindowTitle(f"{WINDOW_TITLE} — {database_label}")
+        self.setWindowTitle(
+            _("{app} — {database}").format(app=_(WINDOW_TITLE), database=database_label)
+        )
         self.resize(1500, 920)
         self.settings = settings if settings is not None else app_settings()
         self.workspace: Workspace | None = None
@@ -120,7 +143,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(170)
         self.sidebar.currentRowChanged.connect(self._sidebar_moved)
         self.stack = QStackedWidget()
-        self.placeholder = QLabel(f"Opening {database_label}…")
+        self.placeholder = QLabel(_("Opening {database}…").format(database=database_label))
         self.placeholder.setObjectName("Placeholder")
         self.stack.addWidget(self.placeholder)
         body = QWidget()
@@ -160,7 +183,8 @@ class MainWindow(QMainWindow):
         existing = self._menus.get(name)
         if existing is not None:
             return existing
-        made = QtWidgets.QMenu(f"&{name}", self)
+        title = MENU_TITLES.get(name)
+        made = QtWidgets.QMenu(_(title) if title else f"&{name}", self)
         made.setObjectName(f"menu{name}")
         rank = _menu_rank(name)
         before = next((m for n, m in self._menus.items() if _menu_rank(n) > rank), None)
@@ -193,7 +217,8 @@ class MainWindow(QMainWindow):
         item.setData(_user_role(), key)
         shortcut = shortcut or SCREEN_SHORTCUTS.get(key)
         if shortcut:
-            item.setToolTip(f"{title} ({QtGui.QKeySequence(shortcut).toString()})")
+            keys = QtGui.QKeySequence(shortcut).toString()
+            item.setToolTip(_("{screen} ({keys})").format(screen=title, keys=keys))
         self.sidebar.insertItem(position, item)
         self.stack.addWidget(widget)
         action = QtGui.QAction(title, self)
@@ -249,9 +274,9 @@ class MainWindow(QMainWindow):
         workspace.scores_changed.connect(self._show_as_of)
         workspace.supplier_requested.connect(lambda _id: self._bring_forward("suppliers"))
         workspace.brand_requested.connect(lambda _id: self._bring_forward("brands"))
-        undo = workspace.undo_stack.createUndoAction(self, "&Undo")
+        undo = workspace.undo_stack.createUndoAction(self, _("&Undo"))
         undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
-        redo = workspace.undo_stack.createRedoAction(self, "&Redo")
+        redo = workspace.undo_stack.createRedoAction(self, _("&Redo"))
         redo.setShortcut(QtGui.QKeySequence.StandardKey.Redo)
         edit = self.menu("Edit")
         first = edit.actions()[0] if edit.actions() else None
@@ -293,15 +318,15 @@ class MainWindow(QMainWindow):
         if key == "dashboard":
             from sourcing_app.ui.dashboard.screen import DashboardScreen
 
-            self.add_screen(key, "Dashboard", DashboardScreen(workspace))
+            self.add_screen(key, _("Dashboard"), DashboardScreen(workspace))
         elif key == "suppliers":
             from sourcing_app.ui.suppliers.screen import SuppliersScreen
 
-            self.add_screen(key, "Suppliers", SuppliersScreen(workspace))
+            self.add_screen(key, _("Suppliers"), SuppliersScreen(workspace))
         else:
             from sourcing_app.ui.brands.screen import BrandsScreen
 
-            self.add_screen(key, "Brands", BrandsScreen(workspace))
+            self.add_screen(key, _("Brands"), BrandsScreen(workspace))
 
     def rescore(self, as_of: dt.date | None = None, *, before: BeforeScoring | None = None) -> int:
         """Score every supplier off the UI thread; the screens follow `scores_changed`.
@@ -322,10 +347,16 @@ class MainWindow(QMainWindow):
         if cached is None or not cached.scores:
             return False
         workspace.set_scores(cached.scores, cached.as_of)
-        self.as_of_label.setText(f"Scores as of {day(cached.as_of)} (last session; re-scoring)")
+        self.as_of_label.setText(
+            _("Scores as of {day} (last session; re-scoring)").format(day=day(cached.as_of))
+        )
+        n = len(cached.scores)
         self.statusBar().showMessage(
-            f"Showing the {len(cached.scores):,} scores of the last session, saved "
-            f"{day(cached.saved_at.date())} {cached.saved_at:%H:%M}; re-scoring now…"
+            ngettext(
+                "Showing the {n} score of the last session, saved {moment}; re-scoring now…",
+                "Showing the {n} scores of the last session, saved {moment}; re-scoring now…",
+                n,
+            ).format(n=f"{n:,}", moment=moment(cached.saved_at))
         )
         return True
 
@@ -400,9 +431,9 @@ class MainWindow(QMainWindow):
         self.progress.setObjectName("TaskProgress")
         self.progress.setFixedWidth(220)
         self.progress.setTextVisible(True)
-        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.cancel_button = QtWidgets.QPushButton(_("Cancel"))
         self.cancel_button.setObjectName("CancelTask")
-        self.cancel_button.setToolTip("Stop the running task; nothing is changed (Esc)")
+        self.cancel_button.setToolTip(_("Stop the running task; nothing is changed (Esc)"))
         self.cancel_button.clicked.connect(self.cancel_task)
         for widget in (self.task_label, self.progress, self.cancel_button):
             widget.hide()
@@ -410,47 +441,47 @@ class MainWindow(QMainWindow):
         self.as_of_label = QLabel("")
         self.as_of_label.setObjectName("AsOfLabel")
         self.as_of_label.setToolTip(
-            "The evaluation date of the scores on screen (Data ▸ Evaluation date…)"
+            _("The evaluation date of the scores on screen (Data ▸ Evaluation date…)")
         )
         bar.addPermanentWidget(self.as_of_label)
-        self.database_label = QLabel(f"Database: {database_label}")
+        self.database_label = QLabel(_("Database: {database}").format(database=database_label))
         self.database_label.setObjectName("DatabaseLabel")
         self.database_label.setToolTip(database_label)
         bar.addPermanentWidget(self.database_label)
 
     def _build_menus(self) -> None:
-        quit_action = QtGui.QAction("&Quit", self)
+        quit_action = QtGui.QAction(_("&Quit"), self)
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QtGui.QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
         self.add_action("File", quit_action)
 
-        find = QtGui.QAction("&Find supplier…", self)
+        find = QtGui.QAction(_("&Find supplier…"), self)
         find.setShortcut(QtGui.QKeySequence("Ctrl+F"))
         find.triggered.connect(self.focus_search)
         self.add_action("Edit", find)
 
         view = self.menu("View")
         self._view_separator = view.addSeparator()
-        shortcuts = QtGui.QAction("&Keyboard shortcuts", self)
+        shortcuts = QtGui.QAction(_("&Keyboard shortcuts"), self)
         shortcuts.setShortcut(QtGui.QKeySequence("F1"))
         shortcuts.triggered.connect(self.show_shortcuts)
         self.add_action("Help", shortcuts)
-        about = QtGui.QAction("&About Sourcing desk", self)
+        about = QtGui.QAction(_("&About Sourcing desk"), self)
         about.triggered.connect(self._about)
         self.add_action("Help", about)
 
-        self._rescore_action = QtGui.QAction("&Re-score all suppliers", self)
+        self._rescore_action = QtGui.QAction(_("&Re-score all suppliers"), self)
         self._rescore_action.setShortcut(QtGui.QKeySequence("F5"))
         self._rescore_action.triggered.connect(lambda: self.rescore())
         self._rescore_action.setEnabled(False)
         self.add_action("Data", self._rescore_action)
-        self._as_of_action = QtGui.QAction("Evaluation &date…", self)
+        self._as_of_action = QtGui.QAction(_("Evaluation &date…"), self)
         self._as_of_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+E"))
         self._as_of_action.triggered.connect(self._ask_as_of)
         self._as_of_action.setEnabled(False)
         self.add_action("Data", self._as_of_action)
-        cancel = QtGui.QAction("&Cancel the running task", self)
+        cancel = QtGui.QAction(_("&Cancel the running task"), self)
         cancel.setShortcut(QtGui.QKeySequence("Esc"))
         cancel.triggered.connect(self.cancel_task)
         self.add_action("Data", cancel)
@@ -469,7 +500,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None and self._tasks:
             job = next(reversed(self._tasks))
             self.workspace.cancel_task(job)
-            self.task_label.setText(f"{self._tasks[job]}: cancelling…")
+            self.task_label.setText(_("{task}: cancelling…").format(task=self._tasks[job]))
 
     def all_actions(self) -> list[tuple[str, str, str]]:
         """(menu, action, shortcut) for every menu entry: the Help ▸ Keyboard shortcuts list."""
@@ -479,17 +510,20 @@ class MainWindow(QMainWindow):
                 if action.isSeparator() or not action.text():
                     continue
                 key = action.shortcut().toString(QtGui.QKeySequence.SequenceFormat.NativeText)
-                rows.append((name, action.text().replace("&", ""), key))
+                rows.append((name, plain_text(action.text()), key))
         return rows
 
     def show_shortcuts(self) -> None:
         dialog = QtWidgets.QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
+        dialog.setWindowTitle(_("Keyboard shortcuts"))
         layout = QtWidgets.QVBoxLayout(dialog)
-        rows = self.all_actions()
+        rows = [
+            (plain_text(self._menus[menu].title()), action, keys)
+            for menu, action, keys in self.all_actions()
+        ]
         # A few dozen rows: a widget is fine.
         table = QtWidgets.QTableWidget(len(rows), 3, dialog)
-        table.setHorizontalHeaderLabels(["Menu", "Action", "Shortcut"])
+        table.setHorizontalHeaderLabels([_("Menu"), _("Action"), _("Shortcut")])
         table.verticalHeader().setVisible(False)
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
@@ -501,26 +535,30 @@ class MainWindow(QMainWindow):
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         layout.addWidget(buttons)
-        dialog.resize(520, 480)
+        dialog.resize(560, 520)
         dialog.open()
 
     def _about(self) -> None:
         QtWidgets.QMessageBox.about(
             self,
-            "About Sourcing desk",
-            "Sourcing desk scores every supplier of every brand on margin after landing "
-            "costs and on supply stability, and explains every number.",
+            _("About Sourcing desk"),
+            _(
+                "Sourcing desk scores every supplier of every brand on margin after landing "
+                "costs and on supply stability, and explains every number."
+            ),
         )
 
     def _ask_as_of(self) -> None:
+        from sourcing_app.ui.widgets.forms import date_format
+
         workspace = self._require_workspace()
         dialog = QtWidgets.QDialog(self)
-        dialog.setWindowTitle("Evaluation date")
+        dialog.setWindowTitle(_("Evaluation date"))
         form = QtWidgets.QFormLayout(dialog)
         edit = QtWidgets.QDateEdit(QtCore.QDate(workspace.as_of))
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("d MMM yyyy")
-        form.addRow("Score the suppliers as of", edit)
+        edit.setDisplayFormat(date_format())
+        form.addRow(_("Score the suppliers as of"), edit)
         buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok
             | QtWidgets.QDialogButtonBox.StandardButton.Cancel
@@ -558,11 +596,14 @@ class MainWindow(QMainWindow):
 
     def _show_as_of(self) -> None:
         if self.workspace is not None:
-            self.as_of_label.setText(f"Scores as of {day(self.workspace.as_of)}")
+            self.as_of_label.setText(_("Scores as of {day}").format(day=day(self.workspace.as_of)))
 
     def _scored(self, run: ScoredRun) -> None:
+        n = len(run.scores)
         self.statusBar().showMessage(
-            f"{len(run.scores):,} suppliers scored as of {day(run.as_of)}."
+            ngettext(
+                "{n} supplier scored as of {day}.", "{n} suppliers scored as of {day}.", n
+            ).format(n=f"{n:,}", day=day(run.as_of))
         )
         self.scores_shown.emit(len(run.scores))
 
@@ -570,16 +611,16 @@ class MainWindow(QMainWindow):
         from sourcing_app.errors import Cancelled
 
         if isinstance(error, Cancelled):
-            reason = "Scoring was cancelled; the scores on screen are unchanged."
+            reason = _("Scoring was cancelled; the scores on screen are unchanged.")
             self.statusBar().showMessage(reason, 8000)
             self.scores_failed.emit(reason)
             return
         reason = str(error) or type(error).__name__
-        self.statusBar().showMessage("The suppliers could not be scored.")
+        self.statusBar().showMessage(_("The suppliers could not be scored."))
         box = QtWidgets.QMessageBox(
             QtWidgets.QMessageBox.Icon.Warning,
-            WINDOW_TITLE,
-            f"The suppliers could not be scored: {reason}",
+            _(WINDOW_TITLE),
+            _("The suppliers could not be scored: {reason}").format(reason=reason),
             QtWidgets.QMessageBox.StandardButton.Ok,
             self,
         )
@@ -588,7 +629,7 @@ class MainWindow(QMainWindow):
 
     def _task_started(self, job: int, title: str) -> None:
         self._tasks[job] = title
-        self._show_task(job, 0, 0, f"{title}…")
+        self._show_task(job, 0, 0, _("{task}…").format(task=title))
 
     def _task_progressed(self, job: int, done: int, total: int, text: str) -> None:
         if job in self._tasks:
@@ -607,7 +648,7 @@ class MainWindow(QMainWindow):
         self._tasks.pop(job, None)
         if self._tasks:
             newest = next(reversed(self._tasks))
-            self._show_task(newest, 0, 0, f"{self._tasks[newest]}…")
+            self._show_task(newest, 0, 0, _("{task}…").format(task=self._tasks[newest]))
             return
         for widget in (self.task_label, self.progress, self.cancel_button):
             widget.hide()

@@ -16,6 +16,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from sourcing_app.errors import BadInput, Cancelled, CannotFinish, ProgressCallback
+from sourcing_app.i18n import _
 from sourcing_app.services.rates import RatesAge, RatesUpdate, day_text, rates_age, update_rates
 from sourcing_app.ui.shell.workspace import Workspace
 
@@ -51,10 +52,10 @@ class RatesBanner(QFrame):
         self.label = QLabel()
         self.label.setObjectName("rates_banner_text")
         self.label.setWordWrap(True)
-        self.update_button = QPushButton("Update now")
+        self.update_button = QPushButton(_("Update now"))
         self.update_button.setObjectName("rates_update_now")
         self.update_button.clicked.connect(self.update_now)
-        self.dismiss_button = QPushButton("Dismiss")
+        self.dismiss_button = QPushButton(_("Dismiss"))
         self.dismiss_button.setFlat(True)
         self.dismiss_button.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
@@ -80,22 +81,30 @@ class RatesBanner(QFrame):
         else:
             self.setStyleSheet(_OLD_STYLE)
             if self.age.last_feed_day is None:
-                then = " Scores use the rates entered by hand or imported."
+                then = _("Scores use the rates entered by hand or imported.")
             else:
-                then = " Scores use them until they are updated."
-            self.label.setText(self.age.describe() + then)
-            self.update_button.setText("Update now")
+                then = _("Scores use them until they are updated.")
+            self.label.setText(
+                _("{how_old} {what_then}").format(how_old=self.age.describe(), what_then=then)
+            )
+            self.update_button.setText(_("Update now"))
             self.show()
 
     def _show_failure(self) -> None:
         assert self.age is not None
         if self.age.last_feed_day is None:
-            last = "Scoring uses the manual rates only."
+            last = _("Scoring uses the manual rates only.")
         else:
-            last = f"Scoring uses the last known rates, from {day_text(self.age.last_feed_day)}."
+            last = _("Scoring uses the last known rates, from {day}.").format(
+                day=day_text(self.age.last_feed_day)
+            )
         self.setStyleSheet(_FAILED_STYLE)
-        self.label.setText(f"Could not update the exchange rates: {self.failure}. {last}")
-        self.update_button.setText("Try again")
+        self.label.setText(
+            _("Could not update the exchange rates: {reason}. {what_then}").format(
+                reason=self.failure, what_then=last
+            )
+        )
+        self.update_button.setText(_("Try again"))
         self.show()
 
     def _data_changed(self, kind: str) -> None:
@@ -114,9 +123,9 @@ class RatesBanner(QFrame):
             return update_rates(engine, who=who, progress=progress)
 
         self.update_button.setEnabled(False)
-        self.label.setText("Fetching the exchange rates…")
+        self.label.setText(_("Fetching the exchange rates…"))
         self.job = self.workspace.run_task(
-            "Updating exchange rates", work, self._done, self._failed
+            _("Updating exchange rates"), work, self._done, self._failed
         )
 
     def _done(self, result: Any) -> None:
@@ -126,18 +135,21 @@ class RatesBanner(QFrame):
         self.refresh()
         self.rates_updated.emit(result)
         self.workspace.data_edited("fx-rates")
-        self.workspace.rescore_all("Scoring on the new exchange rates")
+        self.workspace.rescore_all(_("Scoring on the new exchange rates"))
 
     def _failed(self, error: Exception) -> None:
         self.job = None
         self.update_button.setEnabled(True)
         if isinstance(error, Cancelled):
             self.refresh()
-            self.update_failed.emit("cancelled")
+            # Translators: why the rates were not updated (the buyer cancelled).
+            self.update_failed.emit(_("cancelled"))
             return
         if isinstance(error, BadInput | CannotFinish):
             self.failure = str(error)
         else:
-            self.failure = f"an unexpected error ({type(error).__name__}: {error})"
+            self.failure = _("an unexpected error ({kind}: {error})").format(
+                kind=type(error).__name__, error=error
+            )
         self.refresh()
         self.update_failed.emit(self.failure)

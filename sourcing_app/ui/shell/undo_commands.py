@@ -29,7 +29,9 @@ from PySide6.QtGui import QUndoCommand
 
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.i18n import N_, _
 from sourcing_app.services.editing import EditingService, Saved
+from sourcing_app.services.editing.rows import key_of
 from sourcing_app.services.entities import ENTITIES
 from sourcing_app.services.settings import save_from_screen
 from sourcing_app.ui.shell.workspace import ScoredRun, Workspace
@@ -127,7 +129,7 @@ class EditSession(QObject):
         return everyone
 
     def rescore_everyone(self, on_done: Callable[[ScoredRun], None] | None = None) -> None:
-        self.workspace.rescore_all("Re-scoring…", on_done=on_done)
+        self.workspace.rescore_all(_("Re-scoring…"), on_done=on_done)
 
     def _rescore(self, saved: Saved) -> None:
         if self.workspace.scoring.last_run is None:
@@ -138,23 +140,49 @@ class EditSession(QObject):
             self.rescore_everyone()
 
 
-def _verb(saved: Saved) -> str:
-    words = {
-        "created": "New",
-        "edited": "Edit",
-        "archived": "Archive",
-        "restored": "Restore",
-        "withdrawn": "Withdraw",
-        "removed": "Remove",
-    }
-    return words.get(saved.action, saved.action.capitalize())
+# What the Edit menu's Undo/Redo say of a change: the action, the kind of row, its key.
+_UNDO_TEXTS = {
+    "created": N_("New {entity} {key}"),
+    "edited": N_("Edit {entity} {key}"),
+    "archived": N_("Archive {entity} {key}"),
+    "restored": N_("Restore {entity} {key}"),
+    "withdrawn": N_("Withdraw {entity} {key}"),
+    "removed": N_("Remove {entity} {key}"),
+}
+
+# The kind of row, as a buyer names it (the English is the editing service's label).
+ENTITY_WORDS = {
+    "supplier": N_("supplier"),
+    "brand": N_("brand"),
+    "product": N_("product"),
+    "tax_category": N_("tax category"),
+    "channel": N_("channel"),
+    "quote": N_("quote"),
+    "purchase": N_("purchase line"),
+    "delivery": N_("delivery"),
+}
+
+
+def entity_word(entity: str) -> str:
+    """'supplier', 'purchase line'; in Chinese 供应商, 采购明细."""
+    word = ENTITY_WORDS.get(entity)
+    return _(word) if word else ENTITIES[entity].label
+
+
+def undo_text(saved: Saved) -> str:
+    """'Edit supplier S-COMP'; in Chinese '编辑供应商 S-COMP'."""
+    template = _UNDO_TEXTS.get(saved.action)
+    key = key_of(saved.label)
+    if template is None:
+        return f"{saved.action.capitalize()} {saved.label}"
+    return _(template).format(entity=entity_word(saved.entity), key=key)
 
 
 class SavedChangeCommand(QUndoCommand):
     """One saved change; `undo` and `redo` go through the editing service."""
 
     def __init__(self, session: EditSession, saved: Saved) -> None:
-        super().__init__(f"{_verb(saved)} {saved.label}")
+        super().__init__(undo_text(saved))
         self.session = session
         self.first = saved  # as it was saved: before and after never change
         self.version = saved.version  # the row's version now, tracked across undo and redo
@@ -215,7 +243,9 @@ class SavedChangeCommand(QUndoCommand):
         except (BadInput, CannotFinish) as error:
             # Qt has already moved the stack's index; drop this command so the
             # stack never claims a state the database is not in.
-            self.failure = f"{self.text()} could not be undone or redone: {error}"
+            self.failure = _("{change} could not be undone or redone: {reason}").format(
+                change=self.text(), reason=error
+            )
             self.setObsolete(True)
             self.session.problem.emit(self.failure)
             return
@@ -245,7 +275,7 @@ class SettingsChangeCommand(QUndoCommand):
         after: SettingsState,
         taxes: Sequence[Saved],
     ) -> None:
-        super().__init__("Save settings")
+        super().__init__(_("Save settings"))
         self.session = session
         self.before = before
         self.after = after
@@ -307,7 +337,9 @@ class SettingsChangeCommand(QUndoCommand):
         except (BadInput, CannotFinish) as error:
             # Qt has already moved the stack's index; drop this command so the
             # stack never claims a state the database is not in.
-            self.failure = f"{self.text()} could not be undone or redone: {error}"
+            self.failure = _("{change} could not be undone or redone: {reason}").format(
+                change=self.text(), reason=error
+            )
             self.setObsolete(True)
             self.session.problem.emit(self.failure)
         self.follow_up(changes, taxes)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QUndoStack
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import ProgressCallback
 from sourcing_app.freeing import free_later
+from sourcing_app.i18n import _
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_user_name
 from sourcing_app.ui.shell.background import BackgroundRunner
@@ -170,7 +171,7 @@ class Workspace(QObject):
 
     def rescore_all(
         self,
-        title: str = "Scoring suppliers",
+        title: str | None = None,
         *,
         as_of: dt.date | None = None,
         before: TaskWork | None = None,
@@ -194,7 +195,7 @@ class Workspace(QObject):
             if on_done is not None:
                 on_done(run)
 
-        return self.run_task(title, work, done, on_failed)
+        return self.run_task(title or _("Scoring suppliers"), work, done, on_failed)
 
     def score_everyone(self, as_of: dt.date, progress: ProgressCallback) -> ScoredRun:
         """Score every supplier, on a worker: a big portfolio in a process of its own.
@@ -276,16 +277,16 @@ class Workspace(QObject):
         self.runner.wait_for_done()
 
     def _task_succeeded(self, job: int, result: object) -> None:
-        on_done, _ = self._callbacks.pop(job, (None, None))
+        on_done, _failed = self._callbacks.pop(job, (None, None))
         title = self._titles.pop(job, "")
-        self.task_ended.emit(job, f"{title}: done.")
+        self.task_ended.emit(job, _("{task}: done.").format(task=title))
         if on_done is not None:
             on_done(result)
 
     def _task_failed(self, job: int, error: Exception) -> None:
-        _, on_failed = self._callbacks.pop(job, (None, None))
+        _done, on_failed = self._callbacks.pop(job, (None, None))
         title = self._titles.pop(job, "")
-        self.task_ended.emit(job, f"{title}: {error}")
+        self.task_ended.emit(job, _("{task}: {problem}").format(task=title, problem=error))
         if on_failed is not None:
             on_failed(error)
 

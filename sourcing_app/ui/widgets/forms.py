@@ -35,12 +35,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sourcing_app import i18n
+from sourcing_app.i18n import _
+
 # How long after the last keystroke the values are checked: quick enough to
 # feel live, slow enough not to query the database on every key.
 CHECK_DELAY_MS = 180
 INVALID_STYLE = "border: 1px solid #c62828; border-radius: 3px; background: #fff6f6;"
 PROBLEM_STYLE = "color: #b71c1c;"
 DATE_FORMAT = "d MMM yyyy"
+DATE_FORMAT_ZH = "yyyy-MM-dd"
+
+
+def date_format() -> str:
+    """How a date field shows its date: '3 Dec 2026'; in Chinese '2026-12-03' (as in tables)."""
+    return DATE_FORMAT_ZH if i18n.is_chinese() else DATE_FORMAT
 
 
 class FieldKind(Enum):
@@ -61,6 +70,7 @@ class FormField:
     label: str
     kind: FieldKind = FieldKind.TEXT
     choices: Sequence[tuple[Any, str]] = ()
+    # Every text below is shown as given: the form's builder translates it.
     suffix: str = ""  # the unit shown after the value: "units/month", "days", "CNY"
     currency_field: str = ""  # MONEY: the field holding its currency, shown as the unit
     unit_template: str = "{currency}"  # how that currency is shown: "CNY per {currency}"
@@ -70,7 +80,7 @@ class FormField:
     home_note: str = ""
     placeholder: str = ""
     hint: str = ""  # a tooltip saying what the field means
-    blank_label: str = "none"  # OPTIONAL_DATE: what an unset date means
+    blank_label: str = ""  # OPTIONAL_DATE: what an unset date means ("none" when blank)
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -106,7 +116,8 @@ class FieldEditor(QWidget):
             self.input.setToolTip(spec.hint)
         self.blank_box: QCheckBox | None = None
         if spec.kind is FieldKind.OPTIONAL_DATE:
-            self.blank_box = QCheckBox(spec.blank_label, self)
+            # Translators: a date field left blank (no contract start, say).
+            self.blank_box = QCheckBox(spec.blank_label or _("none"), self)
             self.blank_box.setObjectName(f"blank_{spec.name}")
             self.blank_box.toggled.connect(self._blank_toggled)
         line.addWidget(self.input, 1 if spec.kind in _WIDE else 0)
@@ -164,7 +175,7 @@ class FieldEditor(QWidget):
         if kind in (FieldKind.DATE, FieldKind.OPTIONAL_DATE):
             edit = QDateEdit(self)
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat(DATE_FORMAT)
+            edit.setDisplayFormat(date_format())
             edit.setDate(QDate.currentDate())
             edit.dateChanged.connect(self._changed)
             edit.editingFinished.connect(self._left)
@@ -221,7 +232,7 @@ class FieldEditor(QWidget):
             index = _index_of(self.choice_values, value)
             if index < 0 and value is not None and kind is FieldKind.CHOICE:
                 # A row kept pointing at something archived since: still shown, by id.
-                w.addItem(f"#{value} (archived)")
+                w.addItem(_("#{id} (archived)").format(id=value))
                 self.choice_values.append(value)
                 index = w.count() - 1
             if index >= 0:
@@ -301,7 +312,7 @@ class FieldEditor(QWidget):
 
     def set_problem(self, problem: str | None) -> None:
         shown = bool(problem) and self.touched
-        self.message.setText(f"⚠ {problem}" if shown else "")
+        self.message.setText(_("⚠ {problem}").format(problem=problem) if shown else "")
         self.message.setVisible(shown)
         self.input.setStyleSheet(self._plain_style + INVALID_STYLE if shown else self._plain_style)
         self.input.setProperty("invalid", shown)
@@ -309,7 +320,7 @@ class FieldEditor(QWidget):
 
     @property
     def problem(self) -> str:
-        return self.message.text().removeprefix("⚠ ")
+        return self.message.text().removeprefix("⚠ ").removeprefix("⚠")
 
     # --- signals -----------------------------------------------------------------------
 
@@ -410,7 +421,7 @@ class EntityForm(QWidget):
             editor = FieldEditor(spec, self)
             editor.edited.connect(self._edited)
             editor.left.connect(self._left)
-            label = QLabel(spec.label + ":", self)
+            label = QLabel(_("{label}:").format(label=spec.label), self)
             label.setBuddy(editor.input)
             # Line the label up with the input, not with the message under it.
             if spec.kind is not FieldKind.LONG_TEXT:
