@@ -89,7 +89,7 @@ def test_rates_read_chinese_with_lang_zh(db_url: str, feed_server: FeedServer) -
     assert usd.endswith("（优先于自动汇率 7.0910111389）")
     # The columns line up in terminal cells although the headers are Chinese.
     assert text_cells.width(lines[1].split("类型")[0]) == text_cells.width(usd.split("手工汇率")[0])
-    assert lines[-1] == "汇率是 1 天前的（127.0.0.1，2026年11月26日）。"
+    assert lines[-1] == "汇率已有 1 天未更新（127.0.0.1，2026年11月26日）。"
 
 
 def test_a_failed_update_says_why_in_chinese(db_url: str, feed_server: FeedServer) -> None:
