@@ -5,6 +5,10 @@ fonts measure as they print, and cut into pages of the body's height. Charts
 come in as images (drawn at three times their printed size, so they stay
 sharp). Everything is black on white: the reports must read the same when
 printed in black and white, so nothing relies on colour.
+
+A Chinese report is set in a CJK font found among those installed
+(`report_font`); with none, it is refused in words naming the package to
+install, never printed as rows of empty boxes.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QFont,
+    QFontDatabase,
     QGuiApplication,
     QImage,
     QPageLayout,
@@ -30,8 +35,10 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
+from sourcing_app import i18n
 from sourcing_app.atomic import atomic_file
 from sourcing_app.errors import CannotFinish
+from sourcing_app.i18n import _
 
 DPI = 96  # CSS pixels: the HTML's widths mean what they say
 MM = DPI / 25.4
@@ -43,6 +50,16 @@ MARGIN_BOTTOM = round(20 * MM)  # the footer in the bottom one
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 BODY_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
 FONT_FAMILY = "DejaVu Sans"
+# Fonts with the Simplified Chinese glyphs, best first: Linux (fonts-noto-cjk,
+# or Adobe's Source Han Sans), Windows, macOS. Names as Qt's font database lists them.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
 
 STYLE = """
 body { color: #000; }
@@ -76,6 +93,27 @@ def ensure_gui() -> None:
 _APP: QGuiApplication | None = None
 
 
+def report_font(cjk_fonts: tuple[str, ...] = CJK_FONTS) -> str | None:
+    """The font family a report is set in, or None when a Chinese one is needed and missing.
+
+    English reports keep DejaVu Sans; Chinese ones take the first of `cjk_fonts`
+    that is installed.
+    """
+    if not i18n.is_chinese():
+        return FONT_FAMILY
+    ensure_gui()
+    installed = set(QFontDatabase.families())
+    return next((family for family in cjk_fonts if family in installed), None)
+
+
+def missing_font_message(cjk_fonts: tuple[str, ...] = CJK_FONTS) -> str:
+    return _(
+        "a Chinese report needs a Chinese (CJK) font, and none is installed. Install one: "
+        "fonts-noto-cjk on Debian or Ubuntu (sudo apt-get install fonts-noto-cjk), "
+        "Microsoft YaHei on Windows, PingFang SC on macOS. Looked for: {fonts}."
+    ).format(fonts=", ".join(cjk_fonts))
+
+
 @dataclass
 class Report:
     """What goes on the pages: the running header and footer, the body, its images."""
@@ -85,6 +123,9 @@ class Report:
     footer_left: str
     body_html: str
     images: dict[str, QImage] = field(default_factory=dict)
+    # From report_font: None means no installed font has the report's glyphs.
+    font_family: str | None = FONT_FAMILY
+    fonts_looked_for: tuple[str, ...] = CJK_FONTS
 
 
 def write_pdf(report: Report, path: str | Path) -> int:
@@ -94,9 +135,11 @@ def write_pdf(report: Report, path: str | Path) -> int:
     failure never leaves half a PDF (nor spoils an older one).
     """
     ensure_gui()
+    if report.font_family is None:
+        raise CannotFinish(missing_font_message(report.fonts_looked_for))
     path = Path(path)
     if not path.parent.is_dir():
-        raise CannotFinish(f"the folder {path.parent} does not exist")
+        raise CannotFinish(_("the folder {folder} does not exist").format(folder=path.parent))
     with atomic_file(path) as temporary:
         pages = _paint(report, str(temporary))
     return pages
@@ -113,11 +156,12 @@ def _paint(report: Report, filename: str) -> int:
         )
     )
     writer.setTitle(report.title)
-    writer.setCreator("Sourcing desk")
+    writer.setCreator(_("Sourcing desk"))
 
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)
-    document.setDefaultFont(body_font(9))
+    family = report.font_family or FONT_FAMILY
+    document.setDefaultFont(body_font(9, family))
     document.setDefaultStyleSheet(STYLE)
     document.setDocumentMargin(0)
     for name, image in report.images.items():
@@ -130,13 +174,15 @@ def _paint(report: Report, filename: str) -> int:
     painter = QPainter()
     if not painter.begin(writer):
         raise CannotFinish(
-            f"the PDF could not be opened for writing in the folder {Path(filename).parent}"
+            _("the PDF could not be opened for writing in the folder {folder}").format(
+                folder=Path(filename).parent
+            )
         )
     try:
         for page in range(pages):
             if page:
                 writer.newPage()
-            _header_and_footer(painter, report, page + 1, pages)
+            _header_and_footer(painter, report, family, page + 1, pages)
             painter.save()
             painter.translate(MARGIN_X, MARGIN_TOP - page * BODY_HEIGHT)
             document.drawContents(painter, QRectF(0, page * BODY_HEIGHT, BODY_WIDTH, BODY_HEIGHT))
@@ -184,24 +230,28 @@ def _keep_headings_with_what_follows(document: QTextDocument) -> None:
         block = block.next()
 
 
-def body_font(points: float) -> QFont:
-    font = QFont(FONT_FAMILY)
+def body_font(points: float, family: str = FONT_FAMILY) -> QFont:
+    font = QFont(family)
     font.setPointSizeF(points)
     # No "fi" ligatures: text copied out of the PDF (or searched) reads as typed.
     font.setFeature(QFont.Tag("liga"), 0)
     return font
 
 
-def _header_and_footer(painter: QPainter, report: Report, page: int, pages: int) -> None:
+def _header_and_footer(
+    painter: QPainter, report: Report, family: str, page: int, pages: int
+) -> None:
     painter.save()
     painter.setPen(QPen(Qt.GlobalColor.black, 0.8))
-    small = body_font(7)
+    small = body_font(7, family)
     painter.setFont(small)
     top = round(10 * MM)
     header = QRectF(MARGIN_X, top, BODY_WIDTH, 14)
-    painter.drawText(
-        header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, report.title
+    right_width = painter.fontMetrics().horizontalAdvance(report.header_right)
+    title = painter.fontMetrics().elidedText(
+        report.title, Qt.TextElideMode.ElideRight, round(BODY_WIDTH - right_width - 24)
     )
+    painter.drawText(header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
     painter.drawText(
         header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, report.header_right
     )
@@ -217,7 +267,7 @@ def _header_and_footer(painter: QPainter, report: Report, page: int, pages: int)
     painter.drawText(
         footer,
         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-        f"Page {page} of {pages}",
+        _("Page {page} of {pages}").format(page=page, pages=pages),
     )
     painter.restore()
 
