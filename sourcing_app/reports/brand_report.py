@@ -11,15 +11,8 @@ from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.domain.formatting import NO_VALUE, cell_day, day, money, percent
 from sourcing_app.errors import BadInput
 from sourcing_app.i18n import _, ngettext, pgettext
-from sourcing_app.reports.pdf import (
-    CJK_FONTS,
-    FONT_FAMILY,
-    Report,
-    report_font,
-    table,
-    text,
-    write_pdf,
-)
+from sourcing_app.reports.fonts import CJK_FONTS, FONT_FAMILY, report_font
+from sourcing_app.reports.pdf import Report, table, text, write_pdf
 from sourcing_app.reports.plots import channel_bars
 from sourcing_app.reports.supplier_report import (
     channel_type_words,

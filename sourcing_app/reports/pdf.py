@@ -7,7 +7,7 @@ sharp). Everything is black on white: the reports must read the same when
 printed in black and white, so nothing relies on colour.
 
 A Chinese report is set in a CJK font found among those installed
-(`report_font`); with none, it is refused in words naming the package to
+(reports/fonts.py); with none, it is refused in words naming the package to
 install, never printed as rows of empty boxes.
 """
 
@@ -21,7 +21,6 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QFont,
-    QFontDatabase,
     QGuiApplication,
     QImage,
     QPageLayout,
@@ -35,10 +34,10 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
-from sourcing_app import i18n
 from sourcing_app.atomic import atomic_file
 from sourcing_app.errors import CannotFinish
 from sourcing_app.i18n import _
+from sourcing_app.reports.fonts import CJK_FONTS, FONT_FAMILY, fix_copied_text, missing_font_message
 
 DPI = 96  # CSS pixels: the HTML's widths mean what they say
 MM = DPI / 25.4
@@ -49,18 +48,6 @@ MARGIN_TOP = round(22 * MM)  # the running header sits in the top margin
 MARGIN_BOTTOM = round(20 * MM)  # the footer in the bottom one
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 BODY_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-FONT_FAMILY = "DejaVu Sans"
-# Fonts with the Simplified Chinese glyphs, best first: Linux (fonts-noto-cjk,
-# or Adobe's Source Han Sans), Windows, macOS. Names as Qt's font database lists them.
-CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Noto Sans SC",
-    "Microsoft YaHei",
-    "PingFang SC",
-)
-
 STYLE = """
 body { color: #000; }
 h1 { font-size: 17pt; font-weight: bold; margin: 0 0 2px 0; }
@@ -93,27 +80,6 @@ def ensure_gui() -> None:
 _APP: QGuiApplication | None = None
 
 
-def report_font(cjk_fonts: tuple[str, ...] = CJK_FONTS) -> str | None:
-    """The font family a report is set in, or None when a Chinese one is needed and missing.
-
-    English reports keep DejaVu Sans; Chinese ones take the first of `cjk_fonts`
-    that is installed.
-    """
-    if not i18n.is_chinese():
-        return FONT_FAMILY
-    ensure_gui()
-    installed = set(QFontDatabase.families())
-    return next((family for family in cjk_fonts if family in installed), None)
-
-
-def missing_font_message(cjk_fonts: tuple[str, ...] = CJK_FONTS) -> str:
-    return _(
-        "a Chinese report needs a Chinese (CJK) font, and none is installed. Install one: "
-        "fonts-noto-cjk on Debian or Ubuntu (sudo apt-get install fonts-noto-cjk), "
-        "Microsoft YaHei on Windows, PingFang SC on macOS. Looked for: {fonts}."
-    ).format(fonts=", ".join(cjk_fonts))
-
-
 @dataclass
 class Report:
     """What goes on the pages: the running header and footer, the body, its images."""
@@ -142,6 +108,8 @@ def write_pdf(report: Report, path: str | Path) -> int:
         raise CannotFinish(_("the folder {folder} does not exist").format(folder=path.parent))
     with atomic_file(path) as temporary:
         pages = _paint(report, str(temporary))
+        if report.font_family != FONT_FAMILY:
+            fix_copied_text(temporary, report.font_family)
     return pages
 
 
@@ -235,6 +203,11 @@ def body_font(points: float, family: str = FONT_FAMILY) -> QFont:
     font.setPointSizeF(points)
     # No "fi" ligatures: text copied out of the PDF (or searched) reads as typed.
     font.setFeature(QFont.Tag("liga"), 0)
+    if family != FONT_FAMILY:
+        # Noto Sans CJK's localized forms swap the digits for glyphs that Qt's PDF
+        # writer cannot map back to characters: the figures would print but vanish
+        # when copied or searched. An SC font's own forms are the Simplified ones.
+        font.setFeature(QFont.Tag("locl"), 0)
     return font
 
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
 from sourcing_app.domain.formatting import month_label
-from sourcing_app.i18n import _, ngettext
+from sourcing_app.i18n import _, ngettext, pgettext
 
 SCALE = 3  # drawn at three times the printed size
 FONT = "DejaVu Sans"
@@ -305,7 +305,7 @@ def lead_time_chart(
     values = [float(v) for _d, v, _l in points] + [float(v) for _s, v in quoted]
     frame = _Frame(p, area, start, end, _y_range(values, floor_zero=True), family)
     # Translators: the unit of the lead-time chart's vertical axis.
-    frame.draw_axes(_("days"), "{:,.0f}")
+    frame.draw_axes(pgettext("chart axis", "days"), "{:,.0f}")
     p.setFont(_font(6.5, family=family))
     labels: list[tuple[QRectF, str]] = []
     last_label_y: float | None = None

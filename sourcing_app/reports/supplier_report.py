@@ -29,15 +29,8 @@ from sourcing_app.domain.landed_cost import LandedCostWalk
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput
 from sourcing_app.i18n import _, is_chinese, ngettext, pgettext
-from sourcing_app.reports.pdf import (
-    CJK_FONTS,
-    FONT_FAMILY,
-    Report,
-    report_font,
-    table,
-    text,
-    write_pdf,
-)
+from sourcing_app.reports.fonts import CJK_FONTS, FONT_FAMILY, report_font
+from sourcing_app.reports.pdf import Report, table, text, write_pdf
 from sourcing_app.reports.plots import lead_time_chart, price_chart
 from sourcing_app.services.report_data import database_label_of, supplier_id_of
 from sourcing_app.services.scoring import ScoringService
