@@ -8,10 +8,21 @@ from typing import TYPE_CHECKING
 
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.domain.formatting import day, money, percent
+from sourcing_app.domain.formatting import NO_VALUE, cell_day, day, money, percent
 from sourcing_app.errors import BadInput
+from sourcing_app.i18n import _, ngettext, pgettext
+from sourcing_app.reports.fonts import CJK_FONTS, FONT_FAMILY, report_font
 from sourcing_app.reports.pdf import Report, table, text, write_pdf
 from sourcing_app.reports.plots import channel_bars
+from sourcing_app.reports.supplier_report import (
+    channel_type_words,
+    figure_headers,
+    flag_headers,
+    flag_rows,
+    footer,
+    made_by,
+    window_words,
+)
 from sourcing_app.services.brand_overview import BrandOverview, brand_overviews
 from sourcing_app.services.report_data import database_label_of
 from sourcing_app.services.scoring import ScoringService
@@ -30,8 +41,12 @@ def write_brand_report(
     scores: list[SupplierScore] | None = None,
     database: str | None = None,
     made_on: dt.date | None = None,
+    cjk_fonts: tuple[str, ...] = CJK_FONTS,
 ) -> int:
-    """Write the brand's sourcing report to `path` (a PDF); returns the page count."""
+    """Write the brand's sourcing report to `path` (a PDF); returns the page count.
+
+    A Chinese report is set in the first installed of `cjk_fonts`, and refused when none is.
+    """
     settings = load_settings(engine)
     if scores is None:
         scores = ScoringService(engine).score_all(as_of, settings=settings)
@@ -39,8 +54,13 @@ def write_brand_report(
     overview = next((o for o in overviews if o.name == brand_name), None)
     if overview is None:
         near = next((o.name for o in overviews if o.name.lower() == brand_name.lower()), None)
-        hint = f" (did you mean '{near}'?)" if near else ""
-        raise BadInput(f"no brand named '{brand_name}'{hint}")
+        if near:
+            raise BadInput(
+                _("no brand named '{name}' (did you mean '{near}'?)").format(
+                    name=brand_name, near=near
+                )
+            )
+        raise BadInput(_("no brand named '{name}'").format(name=brand_name))
     window_start = as_of - dt.timedelta(days=settings.window_days)
     report = build_brand_report(
         overview,
@@ -49,6 +69,7 @@ def write_brand_report(
         settings.home_currency,
         database or database_label_of(engine),
         made_on or dt.date.today(),
+        cjk_fonts=cjk_fonts,
     )
     return write_pdf(report, path)
 
@@ -60,84 +81,108 @@ def build_brand_report(
     home: str,
     database: str,
     made_on: dt.date,
+    *,
+    cjk_fonts: tuple[str, ...] = CJK_FONTS,
 ) -> Report:
-    window = f"{day(window_start + dt.timedelta(days=1))} to {day(as_of)}"
-    parts = [f"<h1>Brand sourcing: {text(o.name)}</h1>"]
-    hot = "hot-selling" if o.hot_selling else "not marked hot-selling"
-    parts.append(
-        f'<p class="sub">{text(o.category or "no category")}, from '
-        f"{text(o.origin_country or 'an unrecorded country')}, {hot} · evaluated as of "
-        f"{day(as_of)} over purchase lines ordered {window}</p>"
+    family = report_font(cjk_fonts)
+    window = window_words(window_start + dt.timedelta(days=1), as_of)
+    parts = ["<h1>" + _("Brand sourcing: {name}").format(name=text(o.name)) + "</h1>"]
+    hot = _("hot-selling") if o.hot_selling else _("not marked hot-selling")
+    about = _("{category}, from {country}, {hot}").format(
+        category=text(o.category or _("no category")),
+        country=text(o.origin_country or _("an unrecorded country")),
+        hot=hot,
     )
-    coverage = "—" if o.coverage is None else percent(o.coverage, 0)
-    capacity = "not recorded" if o.capacity is None else f"{o.capacity:,} units a month"
+    when = _("evaluated as of {day} over purchase lines ordered {window}").format(
+        day=day(as_of), window=window
+    )
+    parts.append(f'<p class="sub">{about} · {when}</p>')
+    coverage = NO_VALUE if o.coverage is None else percent(o.coverage, 0)
+    capacity = _("not recorded") if o.capacity is None else _units_a_month(o.capacity)
     if o.unknown_capacity:
-        capacity += f" ({o.unknown_capacity} active channel(s) state no capacity)"
-    hhi = "—" if o.hhi is None else f"{o.hhi:.2f} (1.00 = one supplier takes everything)"
+        capacity = ngettext(
+            "{capacity} ({n} active channel states no capacity)",
+            "{capacity} ({n} active channels state no capacity)",
+            o.unknown_capacity,
+        ).format(capacity=capacity, n=o.unknown_capacity)
+    hhi = (
+        NO_VALUE
+        if o.hhi is None
+        else _("{hhi} (1.00 = one supplier takes everything)").format(hhi=f"{o.hhi:.2f}")
+    )
     facts = [
-        ["Planned demand", f"{o.planned_monthly_demand:,} units a month"],
+        [_("Planned demand"), _units_a_month(o.planned_monthly_demand)],
         [
-            "Active channels",
-            f"{len(o.active_channels)}: {o.vertical_count} vertical, {o.composite_count} composite",
+            _("Active channels"),
+            _("{count}: {vertical} vertical, {composite} composite").format(
+                count=len(o.active_channels),
+                vertical=o.vertical_count,
+                composite=o.composite_count,
+            ),
         ],
-        ["Capacity of those suppliers", capacity],
-        ["Capacity coverage of demand", coverage],
-        ["Share vertical channels could carry", percent(o.vertical_share_possible, 0)],
-        ["Best margin", percent(o.best_margin_pct, 2)],
-        ["Margin weighted by units ordered", percent(o.weighted_margin_pct, 2)],
+        [_("Capacity of those suppliers"), capacity],
+        [_("Capacity coverage of demand"), coverage],
+        [_("Share vertical channels could carry"), percent(o.vertical_share_possible, 0)],
+        [_("Best margin"), percent(o.best_margin_pct, 2)],
+        [_("Margin weighted by units ordered"), percent(o.weighted_margin_pct, 2)],
         [
-            "Stability weighted by units ordered",
-            "—" if o.weighted_stability is None else f"{o.weighted_stability:.1f} / 100",
+            _("Stability weighted by units ordered"),
+            NO_VALUE if o.weighted_stability is None else f"{o.weighted_stability:.1f} / 100",
         ],
-        ["Concentration (HHI of units ordered)", hhi],
+        [_("Concentration (HHI of units ordered)"), hhi],
         [
-            "Single point of failure",
-            "yes: one active channel" if o.single_point_of_failure else "no",
+            _("Single point of failure"),
+            _("yes: one active channel") if o.single_point_of_failure else pgettext("answer", "no"),
         ],
     ]
     parts.append(
-        "<h2>The brand at a glance</h2>" + table(["Figure", "Value"], facts, widths=[40, 60])
+        "<h2>"
+        + _("The brand at a glance")
+        + "</h2>"
+        + table(figure_headers(), facts, widths=[40, 60])
     )
+    parts.append("<h2>" + _("Risk flags") + "</h2>")
     if o.flags:
-        rows = [[f"<b>{text(f.code.value)}</b>", text(f.message)] for f in o.flags]
-        parts.append("<h2>Risk flags</h2>" + table(["Flag", "Cause"], rows, widths=[22, 78]))
+        parts.append(table(flag_headers(), flag_rows(o.flags), widths=[22, 78]))
     else:
-        parts.append("<h2>Risk flags</h2><p>No brand-level risk flags.</p>")
-    parts.append("<h2>Channels side by side</h2>")
+        parts.append("<p>" + _("No brand-level risk flags.") + "</p>")
+    parts.append("<h2>" + _("Channels side by side") + "</h2>")
     if not o.channels:
-        parts.append("<p>No channels on record for this brand.</p>")
+        parts.append("<p>" + _("No channels on record for this brand.") + "</p>")
     else:
         rows = []
         for c in o.channels:
-            state = "" if c.active else " (inactive)"
-            until = "" if c.authorized_until is None else f"<br>auth. to {day(c.authorized_until)}"
+            channel = channel_type_words(c.channel_type.label, c.active)
+            channel += "<br>" + _("tier {tier}").format(tier=c.tier)
+            if c.authorized_until is not None:
+                channel += "<br>" + _("auth. to {day}").format(day=cell_day(c.authorized_until))
             rows.append(
                 [
                     f"<b>{text(c.supplier_code)}</b><br>{text(c.supplier_name)}",
-                    f"{c.channel_type.value}{state}<br>tier {c.tier}{until}",
-                    text(c.standing.value),
-                    "—" if c.sourcing_score is None else f"{c.sourcing_score:.1f}",
+                    channel,
+                    text(c.standing.label),
+                    NO_VALUE if c.sourcing_score is None else f"{c.sourcing_score:.1f}",
                     percent(c.margin_pct, 2),
                     money(c.unit_margin, home),
-                    "—" if c.stability_score is None else f"{c.stability_score:.1f}",
+                    NO_VALUE if c.stability_score is None else f"{c.stability_score:.1f}",
                     percent(c.fill),
                     f"{c.units_in_window:,}",
-                    "—" if c.monthly_capacity is None else f"{c.monthly_capacity:,}",
+                    NO_VALUE if c.monthly_capacity is None else f"{c.monthly_capacity:,}",
                 ]
             )
         parts.append(
             table(
                 [
-                    "Supplier",
-                    "Channel",
-                    "Standing",
-                    "Sourcing<br>score",
-                    "Margin",
-                    "Margin<br>per unit",
-                    "Stability",
-                    "Fill",
-                    "Units in<br>window",
-                    "Capacity<br>a month",
+                    _("Supplier"),
+                    pgettext("brand report", "Channel"),
+                    _("Standing"),
+                    _("Sourcing<br>score"),
+                    pgettext("brand report", "Margin"),
+                    _("Margin<br>per unit"),
+                    pgettext("brand report", "Stability"),
+                    pgettext("brand report", "Fill"),
+                    _("Units in<br>window"),
+                    _("Capacity<br>a month"),
                 ],
                 rows,
                 numeric={3, 4, 5, 6, 7, 8, 9},
@@ -146,15 +191,16 @@ def build_brand_report(
             )  # fmt: skip
         )
         parts.append(
-            '<p class="note">Scores are out of 100. Margin is the mean over the brand\'s SKUs '
-            "each supplier quotes validly on the date; fill is the supplier's shrunk fill rate. "
-            "Capacity is the supplier's, shared with its other brands.</p>"
+            '<p class="note">'
+            + _(
+                "Scores are out of 100. Margin is the mean over the brand's SKUs each supplier "
+                "quotes validly on the date; fill is the supplier's shrunk fill rate. Capacity "
+                "is the supplier's, shared with its other brands."
+            )
+            + "</p>"
         )
     # Before the chart: after it, this one line alone could take a second page.
-    parts.append(
-        f'<p class="note">Made on {day(made_on)} by Sourcing desk from the database '
-        f"{text(database)}.</p>"
-    )
+    parts.append(f'<p class="note">{made_by(made_on, database)}</p>')
     if o.channels:
         parts.append('<p><img src="chart:bars" width="680"></p>')
     images = {}
@@ -162,17 +208,26 @@ def build_brand_report(
         images["chart:bars"] = channel_bars(
             [
                 (
-                    f"{c.supplier_code}{'' if c.active else ' (inactive)'}",
+                    c.supplier_code
+                    if c.active
+                    else _("{name} (inactive)").format(name=c.supplier_code),
                     c.sourcing_score,
                     c.channel_type is ChannelType.VERTICAL,
                 )
                 for c in o.channels
-            ]
+            ],
+            family=family or FONT_FAMILY,
         )
     return Report(
-        title=f"Brand sourcing · {o.name}",
-        header_right=f"as of {day(as_of)}",
-        footer_left=f"Sourcing desk · {database} · window {window}",
+        title=_("Brand sourcing · {name}").format(name=o.name),
+        header_right=_("as of {day}").format(day=day(as_of)),
+        footer_left=footer(database, window),
         body_html="".join(parts),
         images=images,
+        font_family=family,
+        fonts_looked_for=cjk_fonts,
     )
+
+
+def _units_a_month(n: int) -> str:
+    return ngettext("{n} unit a month", "{n} units a month", n).format(n=f"{n:,}")

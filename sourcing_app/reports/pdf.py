@@ -5,6 +5,10 @@ fonts measure as they print, and cut into pages of the body's height. Charts
 come in as images (drawn at three times their printed size, so they stay
 sharp). Everything is black on white: the reports must read the same when
 printed in black and white, so nothing relies on colour.
+
+A Chinese report is set in a CJK font found among those installed
+(reports/fonts.py); with none, it is refused in words naming the package to
+install, never printed as rows of empty boxes.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from PySide6.QtGui import (
 
 from sourcing_app.atomic import atomic_file
 from sourcing_app.errors import CannotFinish
+from sourcing_app.i18n import _
+from sourcing_app.reports.fonts import CJK_FONTS, FONT_FAMILY, fix_copied_text, missing_font_message
 
 DPI = 96  # CSS pixels: the HTML's widths mean what they say
 MM = DPI / 25.4
@@ -42,8 +48,6 @@ MARGIN_TOP = round(22 * MM)  # the running header sits in the top margin
 MARGIN_BOTTOM = round(20 * MM)  # the footer in the bottom one
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 BODY_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-FONT_FAMILY = "DejaVu Sans"
-
 STYLE = """
 body { color: #000; }
 h1 { font-size: 17pt; font-weight: bold; margin: 0 0 2px 0; }
@@ -85,6 +89,9 @@ class Report:
     footer_left: str
     body_html: str
     images: dict[str, QImage] = field(default_factory=dict)
+    # From report_font: None means no installed font has the report's glyphs.
+    font_family: str | None = FONT_FAMILY
+    fonts_looked_for: tuple[str, ...] = CJK_FONTS
 
 
 def write_pdf(report: Report, path: str | Path) -> int:
@@ -94,11 +101,15 @@ def write_pdf(report: Report, path: str | Path) -> int:
     failure never leaves half a PDF (nor spoils an older one).
     """
     ensure_gui()
+    if report.font_family is None:
+        raise CannotFinish(missing_font_message(report.fonts_looked_for))
     path = Path(path)
     if not path.parent.is_dir():
-        raise CannotFinish(f"the folder {path.parent} does not exist")
+        raise CannotFinish(_("the folder {folder} does not exist").format(folder=path.parent))
     with atomic_file(path) as temporary:
         pages = _paint(report, str(temporary))
+        if report.font_family != FONT_FAMILY:
+            fix_copied_text(temporary, report.font_family)
     return pages
 
 
@@ -113,11 +124,12 @@ def _paint(report: Report, filename: str) -> int:
         )
     )
     writer.setTitle(report.title)
-    writer.setCreator("Sourcing desk")
+    writer.setCreator(_("Sourcing desk"))
 
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)
-    document.setDefaultFont(body_font(9))
+    family = report.font_family or FONT_FAMILY
+    document.setDefaultFont(body_font(9, family))
     document.setDefaultStyleSheet(STYLE)
     document.setDocumentMargin(0)
     for name, image in report.images.items():
@@ -130,13 +142,15 @@ def _paint(report: Report, filename: str) -> int:
     painter = QPainter()
     if not painter.begin(writer):
         raise CannotFinish(
-            f"the PDF could not be opened for writing in the folder {Path(filename).parent}"
+            _("the PDF could not be opened for writing in the folder {folder}").format(
+                folder=Path(filename).parent
+            )
         )
     try:
         for page in range(pages):
             if page:
                 writer.newPage()
-            _header_and_footer(painter, report, page + 1, pages)
+            _header_and_footer(painter, report, family, page + 1, pages)
             painter.save()
             painter.translate(MARGIN_X, MARGIN_TOP - page * BODY_HEIGHT)
             document.drawContents(painter, QRectF(0, page * BODY_HEIGHT, BODY_WIDTH, BODY_HEIGHT))
@@ -184,24 +198,33 @@ def _keep_headings_with_what_follows(document: QTextDocument) -> None:
         block = block.next()
 
 
-def body_font(points: float) -> QFont:
-    font = QFont(FONT_FAMILY)
+def body_font(points: float, family: str = FONT_FAMILY) -> QFont:
+    font = QFont(family)
     font.setPointSizeF(points)
     # No "fi" ligatures: text copied out of the PDF (or searched) reads as typed.
     font.setFeature(QFont.Tag("liga"), 0)
+    if family != FONT_FAMILY:
+        # Noto Sans CJK's localized forms swap the digits for glyphs that Qt's PDF
+        # writer cannot map back to characters: the figures would print but vanish
+        # when copied or searched. An SC font's own forms are the Simplified ones.
+        font.setFeature(QFont.Tag("locl"), 0)
     return font
 
 
-def _header_and_footer(painter: QPainter, report: Report, page: int, pages: int) -> None:
+def _header_and_footer(
+    painter: QPainter, report: Report, family: str, page: int, pages: int
+) -> None:
     painter.save()
     painter.setPen(QPen(Qt.GlobalColor.black, 0.8))
-    small = body_font(7)
+    small = body_font(7, family)
     painter.setFont(small)
     top = round(10 * MM)
     header = QRectF(MARGIN_X, top, BODY_WIDTH, 14)
-    painter.drawText(
-        header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, report.title
+    right_width = painter.fontMetrics().horizontalAdvance(report.header_right)
+    title = painter.fontMetrics().elidedText(
+        report.title, Qt.TextElideMode.ElideRight, round(BODY_WIDTH - right_width - 24)
     )
+    painter.drawText(header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
     painter.drawText(
         header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, report.header_right
     )
@@ -217,7 +240,7 @@ def _header_and_footer(painter: QPainter, report: Report, page: int, pages: int)
     painter.drawText(
         footer,
         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-        f"Page {page} of {pages}",
+        _("Page {page} of {pages}").format(page=page, pages=pages),
     )
     painter.restore()
 

@@ -2,7 +2,8 @@
 
 Made for black-and-white printing: series differ by marker shape and line
 style, late deliveries are hollow markers, composite channels are hatched;
-every axis says its unit and every series is named in a legend.
+every axis says its unit and every series is named in a legend. Each chart
+takes the report's font family, so a Chinese report's charts speak Chinese.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
 from sourcing_app.domain.formatting import month_label
+from sourcing_app.i18n import _, ngettext, pgettext
 
 SCALE = 3  # drawn at three times the printed size
 FONT = "DejaVu Sans"
@@ -39,8 +41,8 @@ def _canvas(width: int, height: int) -> tuple[QImage, QPainter]:
     return image, painter
 
 
-def _font(size: float, bold: bool = False) -> QFont:
-    font = QFont(FONT)
+def _font(size: float, bold: bool = False, family: str = FONT) -> QFont:
+    font = QFont(family)
     font.setPointSizeF(size)
     font.setBold(bold)
     return font
@@ -113,8 +115,10 @@ class _Frame:
         start: dt.date,
         end: dt.date,
         y: tuple[float, float, float],
+        family: str,
     ) -> None:
         self.painter = painter
+        self.family = family
         self.area = area
         self.start = start
         self.days = max(1, (end - start).days)
@@ -130,7 +134,7 @@ class _Frame:
     def draw_axes(self, y_label: str, y_format: str = "{:,.0f}") -> None:
         p = self.painter
         area = self.area
-        p.setFont(_font(6.5))
+        p.setFont(_font(6.5, family=self.family))
         grid = QPen(QColor(170, 170, 170), 0.5, Qt.PenStyle.DotLine)
         value = self.low
         while value <= self.high + self.step / 1000:
@@ -166,7 +170,7 @@ class _Frame:
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(area)
         p.save()
-        p.setFont(_font(7))
+        p.setFont(_font(7, family=self.family))
         p.translate(area.left() - 66, area.center().y())
         p.rotate(-90)
         p.drawText(
@@ -175,17 +179,17 @@ class _Frame:
         p.restore()
 
 
-def _title(painter: QPainter, width: int, title: str) -> None:
+def _title(painter: QPainter, width: int, title: str, family: str) -> None:
     painter.setPen(Qt.GlobalColor.black)
-    painter.setFont(_font(8.5, bold=True))
-    painter.drawText(QRectF(0, 2, width, 16), Qt.AlignmentFlag.AlignLeft, title)
+    painter.setFont(_font(8.5, bold=True, family=family))
+    painter.drawText(QRectF(0, 0, width, 20), Qt.AlignmentFlag.AlignLeft, title)
 
 
-def _empty(painter: QPainter, area: QRectF, words: str) -> None:
+def _empty(painter: QPainter, area: QRectF, words: str, family: str) -> None:
     painter.setPen(QPen(Qt.GlobalColor.black, 0.8, Qt.PenStyle.DashLine))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawRect(area)
-    painter.setFont(_font(8))
+    painter.setFont(_font(8, family=family))
     painter.drawText(area, Qt.AlignmentFlag.AlignCenter, words)
 
 
@@ -194,13 +198,14 @@ def _legend(
     x: float,
     y: float,
     entries: list[tuple[str, str, bool, Qt.PenStyle | None]],
+    family: str,
     right: float = 10_000.0,
 ) -> tuple[int, float]:
     """Entries of (label, marker, filled, line style or None), left to right up to `right`.
 
     Returns how many were drawn and where the next would start.
     """
-    painter.setFont(_font(6.8))
+    painter.setFont(_font(6.8, family=family))
     drawn = 0
     for label, shape, filled, dash in entries:
         width = 34 + painter.fontMetrics().horizontalAdvance(label)
@@ -224,18 +229,26 @@ def price_chart(
     currency: str,
     width: int = 680,
     height: int = 250,
+    family: str = FONT,
 ) -> QImage:
     """Unit price in the home currency per purchase line over the window, one series per SKU."""
     image, p = _canvas(width, height)
-    _title(p, width, f"Unit price paid per purchase line, {currency} (frozen exchange rate)")
+    _title(
+        p,
+        width,
+        _("Unit price paid per purchase line, {currency} (frozen exchange rate)").format(
+            currency=currency
+        ),
+        family,
+    )
     area = QRectF(76, 26, width - 90, height - 64)
     if not points:
-        _empty(p, area, "No purchase lines in the window")
+        _empty(p, area, _("No purchase lines in the window"), family)
         p.end()
         return image
     skus = sorted({sku for _d, sku, _v in points})
-    frame = _Frame(p, area, start, end, _y_range([float(v) for _d, _s, v in points]))
-    frame.draw_axes(f"{currency} per unit", "{:,.2f}")
+    frame = _Frame(p, area, start, end, _y_range([float(v) for _d, _s, v in points]), family)
+    frame.draw_axes(_("{currency} per unit").format(currency=currency), "{:,.2f}")
     legend = []
     for index, sku in enumerate(skus):
         shape = MARKERS[index % len(MARKERS)]
@@ -257,10 +270,14 @@ def price_chart(
         legend.append((sku, shape, True, dash))
     # Leave room for "+ N more SKUs" when they do not all fit on the line.
     room = area.right() if len(legend) <= 6 else area.right() - 80
-    drawn, x = _legend(p, area.left(), height - 10, legend, room)
+    drawn, x = _legend(p, area.left(), height - 10, legend, family, room)
     if drawn < len(legend):
         p.setPen(Qt.GlobalColor.black)
-        p.drawText(QPointF(x + 4, height - 6.5), f"+ {len(legend) - drawn} more SKUs")
+        more = len(legend) - drawn
+        p.drawText(
+            QPointF(x + 4, height - 6.5),
+            ngettext("+ {n} more SKU", "+ {n} more SKUs", more).format(n=more),
+        )
     p.end()
     return image
 
@@ -272,22 +289,24 @@ def lead_time_chart(
     end: dt.date,
     width: int = 680,
     height: int = 230,
+    family: str = FONT,
 ) -> QImage:
     """Lead days of each delivery (order to delivery); hollow markers arrived late.
 
     Quoted lead times are dashed reference lines, labelled.
     """
     image, p = _canvas(width, height)
-    _title(p, width, "Lead time of each delivery, days from order to delivery")
+    _title(p, width, _("Lead time of each delivery, days from order to delivery"), family)
     area = QRectF(76, 26, width - 90, height - 64)
     if not points:
-        _empty(p, area, "No deliveries in the window")
+        _empty(p, area, _("No deliveries in the window"), family)
         p.end()
         return image
     values = [float(v) for _d, v, _l in points] + [float(v) for _s, v in quoted]
-    frame = _Frame(p, area, start, end, _y_range(values, floor_zero=True))
-    frame.draw_axes("days", "{:,.0f}")
-    p.setFont(_font(6.5))
+    frame = _Frame(p, area, start, end, _y_range(values, floor_zero=True), family)
+    # Translators: the unit of the lead-time chart's vertical axis.
+    frame.draw_axes(pgettext("chart axis", "days"), "{:,.0f}")
+    p.setFont(_font(6.5, family=family))
     labels: list[tuple[QRectF, str]] = []
     last_label_y: float | None = None
     for label, days in sorted(quoted, key=lambda q: -q[1]):
@@ -314,10 +333,11 @@ def lead_time_chart(
         area.left(),
         height - 10,
         [
-            ("on time", "circle", True, None),
-            ("late (after the promised date + grace)", "circle", False, None),
-            ("quoted lead time", "cross", True, Qt.PenStyle.DashLine),
+            (_("on time"), "circle", True, None),
+            (_("late (after the promised date + grace)"), "circle", False, None),
+            (_("quoted lead time"), "cross", True, Qt.PenStyle.DashLine),
         ][: 3 if quoted else 2],
+        family,
     )
     p.end()
     return image
@@ -326,15 +346,16 @@ def lead_time_chart(
 def channel_bars(
     rows: Sequence[tuple[str, float | None, bool]],
     width: int = 680,
+    family: str = FONT,
 ) -> QImage:
     """Sourcing score per channel as horizontal bars: vertical solid, composite hatched."""
     bar, gap = 12, 5  # compact: six channels' chart still fits under their table on page 1
     height = 44 + (bar + gap) * len(rows) + 20
     image, p = _canvas(width, height)
-    _title(p, width, "Sourcing score per channel (0 to 100)")
+    _title(p, width, _("Sourcing score per channel (0 to 100)"), family)
     label_width = 170
     area = QRectF(label_width, 24, width - label_width - 50, (bar + gap) * len(rows))
-    p.setFont(_font(6.5))
+    p.setFont(_font(6.5, family=family))
     for tick in range(0, 101, 25):
         x = area.left() + area.width() * tick / 100
         p.setPen(QPen(QColor(160, 160, 160), 0.5, Qt.PenStyle.DotLine))
@@ -346,7 +367,7 @@ def channel_bars(
     for index, (label, score, vertical) in enumerate(rows):
         top = area.top() + index * (bar + gap) + gap / 2
         p.setPen(Qt.GlobalColor.black)
-        p.setFont(_font(7))
+        p.setFont(_font(7, family=family))
         elided = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, label_width - 8)
         p.drawText(
             QRectF(0, top, label_width - 6, bar),
@@ -357,7 +378,7 @@ def channel_bars(
             p.drawText(
                 QRectF(area.left() + 4, top, 200, bar),
                 Qt.AlignmentFlag.AlignVCenter,
-                "no score (no valid quote)",
+                _("no score (no valid quote)"),
             )
             continue
         rect = QRectF(area.left(), top, area.width() * max(0.0, min(score, 100.0)) / 100, bar)
@@ -379,10 +400,10 @@ def channel_bars(
     p.drawLine(QPointF(area.left(), area.top()), QPointF(area.left(), area.bottom()))
     y = height - 9
     x = area.left()
-    p.setFont(_font(6.8))
+    p.setFont(_font(6.8, family=family))
     for words, pattern in (
-        ("vertical channel", None),
-        ("composite channel", Qt.BrushStyle.BDiagPattern),
+        (_("vertical channel"), None),
+        (_("composite channel"), Qt.BrushStyle.BDiagPattern),
     ):
         p.setBrush(
             QBrush(QColor(60, 60, 60)) if pattern is None else QBrush(Qt.GlobalColor.black, pattern)
