@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from sourcing_app.domain.formatting import NO_VALUE, cell_day, days, money, percent, units
-from sourcing_app.i18n import N_, NP_, _, pgettext
+from sourcing_app.i18n import NP_, _, pgettext
 from sourcing_app.services.purchase_list import (
     SORT_KEYS,
     DeliveryRow,
@@ -40,42 +40,43 @@ def show_money(currency: str, amount: Decimal) -> str:
 # (header, the row's field it sorts by or ""); headers translated where shown.
 LINE_COLUMNS: tuple[tuple[str, str], ...] = (
     # Translators: the purchase line's reference (a PO number), as a column header.
-    (N_("Line"), "line_ref"),
-    (N_("Supplier"), ""),
-    (N_("Brand"), ""),
+    (NP_("purchases column", "Line"), "line_ref"),
+    (NP_("purchases column", "Supplier"), ""),
+    (NP_("purchases column", "Brand"), ""),
     ("SKU", ""),
-    (N_("Ordered on"), "order_date"),
-    (N_("Promised"), "promised_date"),
+    (NP_("purchases column", "Ordered on"), "order_date"),
+    (NP_("purchases column", "Promised"), "promised_date"),
     # Translators: a column header: the quantity ordered.
-    (N_("Ordered"), "ordered_qty"),
-    (N_("Unit price"), ""),
-    (N_("Rate to home"), ""),
-    (N_("Regime"), ""),
+    (NP_("purchases column", "Ordered"), "ordered_qty"),
+    (NP_("purchases column", "Unit price"), ""),
+    (NP_("purchases column", "Rate to home"), ""),
+    (NP_("purchases column", "Regime"), ""),
     # Translators: a column header: the quantity delivered.
-    (N_("Delivered"), ""),
+    (NP_("purchases column", "Delivered"), ""),
     # Translators: a column header: the quantity accepted (delivered less rejected).
-    (N_("Accepted"), ""),
-    (N_("Status"), ""),
+    (NP_("purchases column", "Accepted"), ""),
+    (NP_("purchases column", "Status"), ""),
 )
 # Text columns that give way when the lines are wider than the view: the brand, the
 # SKU and the status (each also in full in its tooltip).
 NARROWED = (2, 3, 12)
 # PurchaseRow.status's words (services/purchase_list.py), translated where shown.
+STATUS = "purchase status"
 STATUS_WORDS = (
     # Translators: a purchase line's status: everything ordered has arrived.
-    N_("Delivered"),
-    N_("Part-delivered, late"),
-    N_("Part-delivered"),
-    N_("Late: nothing delivered"),
+    NP_("purchase status", "Delivered"),
+    NP_("purchase status", "Part-delivered, late"),
+    NP_("purchase status", "Part-delivered"),
+    NP_("purchase status", "Late: nothing delivered"),
     # Translators: a purchase line's status: ordered, not yet due, nothing delivered.
-    N_("Open"),
+    NP_("purchase status", "Open"),
 )
 
 
 def column_title(section: int) -> str:
     """A line column's header in the current language."""
     header = LINE_COLUMNS[section][0]
-    return header if header == "SKU" else _(header)
+    return header if header == "SKU" else pgettext("purchases column", header)
 
 
 # The regime in a narrow column: its short name (Regime.label is the whole one).
@@ -322,7 +323,7 @@ class PurchaseTableModel(QAbstractTableModel):
                 quantity=f"{line.accepted_qty:,}", share=percent(share, 0)
             )
         if column == 12:
-            return _(line.status(self.as_of, self.grace_days))
+            return pgettext(STATUS, line.status(self.as_of, self.grace_days))
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -340,14 +341,14 @@ class PurchaseTableModel(QAbstractTableModel):
 
 
 _DELIVERY_COLUMNS = (
-    N_("Delivered on"),
-    N_("Delivered"),
+    NP_("purchases column", "Delivered on"),
+    NP_("purchases column", "Delivered"),
     # Translators: a column header: the quantity rejected at delivery.
-    N_("Rejected"),
-    N_("Accepted"),
-    N_("Lead time"),
+    NP_("purchases column", "Rejected"),
+    NP_("purchases column", "Accepted"),
+    NP_("purchases column", "Lead time"),
     # Translators: a column header: the days customs clearance took.
-    N_("Clearance"),
+    NP_("purchases column", "Clearance"),
 )
 
 
@@ -377,7 +378,7 @@ class DeliveryTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(_DELIVERY_COLUMNS)
         ):
-            return _(_DELIVERY_COLUMNS[section])
+            return pgettext("purchases column", _DELIVERY_COLUMNS[section])
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcing_app.domain.formatting import units
-from sourcing_app.i18n import _, is_chinese, ngettext
+from sourcing_app.i18n import _, is_chinese, ngettext, pgettext
 from sourcing_app.services.editing import Saved
 from sourcing_app.services.purchase_list import (
     DeliveryRow,
@@ -348,7 +348,7 @@ class PurchasesScreen(QWidget):
             8: _("{rate} per {currency}").format(rate="0.00519226", currency="KRW"),
             10: units(99_999),
             11: _("{quantity} ({share})").format(quantity="99,999", share="100%"),
-            12: _("Late: nothing delivered"),
+            12: pgettext("purchase status", "Late: nothing delivered"),
         }
 
     @staticmethod
@@ -358,9 +358,13 @@ class PurchasesScreen(QWidget):
         its first two words, then the status further ("Late: nothing…" still says late),
         the SKU, a code, last. What is cut off is in the cell's tooltip."""
         # Chinese statuses are short: each reads whole at its least.
-        late = _("Late: nothing delivered") if is_chinese() else "Late: nothing"
+        late = (
+            pgettext("purchase status", "Late: nothing delivered")
+            if is_chinese()
+            else "Late: nothing"
+        )
         return (
-            (12, _("Part-delivered, late")),
+            (12, pgettext("purchase status", "Part-delivered, late")),
             (2, "Southern Cross"),
             (12, late),
             (3, "KMN014-S2"),
