@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -305,6 +305,17 @@ class SettingsScreen(QWidget):
         # Undo and redo (and saves elsewhere) change what is stored: show it.
         workspace.settings_changed.connect(self.load)
         workspace.data_changed.connect(self._data_changed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fit_heights()
+        super().showEvent(event)
+
+    def _fit_heights(self) -> None:
+        """Every field tall enough for a Chinese character in the font it shows
+        ('365 天' lost the top of 天 when the rows were squeezed to Latin heights)."""
+        for widget in self.inputs.values():
+            tall = widget.fontMetrics().boundingRect("天").height() + 10
+            widget.setMinimumHeight(max(tall, widget.minimumSizeHint().height()))
 
     # --- building ---------------------------------------------------------------------
 
