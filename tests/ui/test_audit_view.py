@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from sqlalchemy import Engine
 
+from sourcing_app import i18n
 from sourcing_app.services.audit import AuditLine
 from sourcing_app.services.editing import EditingService
 from sourcing_app.ui.audit.screen import AuditView, change_text
@@ -94,3 +95,52 @@ def test_setting_and_tax_changes_read_in_words() -> None:
         {"fields": {"tariff": ["0.07", "0.1"]}},
     )
     assert change_text(tax, {}) == "Tariff: 7% → 10%"
+
+
+def test_in_chinese_the_audit_trail_reads_in_the_glossarys_words(
+    qtbot, engine: Engine, tmp_path: Path
+) -> None:
+    load_hand_portfolio(engine, tmp_path)
+    service = EditingService(engine, who=lambda: "mei")
+    supplier = service.load("supplier", ids(engine)["S-COMP"])
+    service.edit("supplier", supplier["id"], supplier["version"], {"monthly_capacity": 2500})
+    i18n.install(i18n.CHINESE)
+    view = AuditView(Workspace(engine, "test.sqlite"))
+    qtbot.addWidget(view)
+    view.show()
+
+    headers = [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+    assert headers == ["时间", "操作人", "对象", "操作", "变更内容"]
+    first = [view.model.index(0, c).data() for c in range(1, 5)]
+    assert first == ["mei", "供应商 S-COMP", "修改", "月供货能力：2,000 → 2,500"]
+    assert view.model.index(0, 0).data().startswith("20")  # 2026-…: dates as in tables
+    last = view.model.rowCount() - 1
+    assert view.model.index(last, 3).data() == "导入"
+    assert view.model.index(last, 4).data() == "新增 1 条，更新 0 条"
+    assert view.count_label.text() == "10 条变更，最新的在前"
+    assert view.entity_filter.itemText(0) == "全部"
+    assert view.entity_filter.itemText(view.entity_filter.findData("purchase")) == "采购明细"
+
+
+def test_in_chinese_settings_changes_use_the_settings_screens_words() -> None:
+    i18n.install(i18n.CHINESE)
+    weight = AuditLine(
+        1,
+        dt.datetime(2026, 7, 1, 9),
+        "mei",
+        "settings",
+        "scoring",
+        "edited",
+        {"fields": {"weights.channel": [10.0, 60.0], "window_days": [365, 180]}},
+    )
+    assert change_text(weight, {}) == "渠道结构权重：10 → 60；评估窗口：365 → 180"
+    fee = AuditLine(
+        2,
+        dt.datetime(2026, 7, 1, 9),
+        "mei",
+        "settings",
+        "scoring",
+        "edited",
+        {"fields": {"costs.platform_commission": ["0.05", "0.06"]}},
+    )
+    assert change_text(fee, {}) == "平台佣金：0.05 → 0.06"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
+from sourcing_app import i18n
 from sourcing_app.app import apply_style
 from sourcing_app.db.migrate import prepare_database
 from sourcing_app.domain.allocation import PlanningSettings
@@ -22,6 +23,7 @@ from sourcing_app.domain.enums import Standing
 from sourcing_app.services.demo import build_demo
 from sourcing_app.services.planning import load_planning_settings, plan_portfolio
 from sourcing_app.services.scenarios import list_scenarios
+from sourcing_app.ui.planning.models import short_reason
 from sourcing_app.ui.planning.screen import PlanningScreen
 from sourcing_app.ui.shell.workspace import Workspace
 
@@ -358,3 +360,93 @@ def test_a_long_scenario_name_wraps_in_the_header_and_the_comparison_still_fits(
         qtbot.waitUntil(lambda: _fits(screen.comparison_table))
     finally:
         app.setStyleSheet(plain)
+
+
+# --- in Chinese ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def chinese_screen(qtbot: QtBot, demo: Engine) -> Iterator[PlanningScreen]:
+    i18n.install(i18n.CHINESE)
+    workspace = Workspace(demo, "demo")
+    workspace.as_of = AS_OF
+    widget = PlanningScreen(workspace)
+    qtbot.addWidget(widget)
+    widget.resize(1600, 1000)
+    widget.show()
+    with qtbot.waitSignal(widget.planned, timeout=WAIT):
+        widget.refresh()
+    yield widget
+    workspace.wait_for_tasks()
+
+
+def _headers(model) -> list[str]:  # type: ignore[no-untyped-def]
+    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+
+
+def test_in_chinese_the_plan_reads_in_the_glossarys_words(
+    chinese_screen: PlanningScreen, demo: Engine
+) -> None:
+    screen = chinese_screen
+    assert _headers(screen.brand_model) == [
+        "品牌",
+        "计划月需求",
+        "供货覆盖率",
+        "缺口",
+        "垂直渠道占比",
+        "集中度（HHI）",
+        "预计月毛利",
+        "风险标记",
+    ]
+    assert _headers(screen.lines_model) == [
+        "供应商",
+        "渠道",
+        "评级",
+        "件数",
+        "单件毛利",
+        "预计满足率",
+        "月毛利",
+        "原因",
+    ]
+    assert [screen.tabs.tabText(i) for i in range(2)] == ["分配方案", "情景模拟"]
+    name = cell(screen.brand_model, 0, 0).removesuffix("  ★")
+    first = next(b for b in plan_portfolio(demo, AS_OF).brands if b.brand == name)
+    assert cell(screen.brand_model, 0, 1) == f"{first.demand:,} 件"
+    assert cell(screen.brand_model, 0, 6) == f"¥{float(first.expected_margin):,.2f}"
+    lines = screen.lines_model
+    channels = {cell(lines, r, 1) for r in range(lines.rowCount())}
+    assert channels <= {"垂直渠道", "复合渠道"}, channels
+    standings = {cell(lines, r, 2) for r in range(lines.rowCount())}
+    assert standings <= {"优选", "合格", "观察", "规避", "未评级"}, standings
+    # The header's day and the status line write the day as a Chinese sentence does.
+    assert screen.as_of_label.text() == "截至2026年11月27日"
+    assert screen.status.text().startswith("已为 40 个品牌分配需求（截至2026年11月27日）：")
+    assert screen.status.text().endswith("。")
+    assert "每月需求" in screen.brand_summary.text()
+
+
+def test_in_chinese_a_refusal_gives_its_reason_in_chinese(
+    qtbot: QtBot, chinese_screen: PlanningScreen
+) -> None:
+    screen = chinese_screen
+    assert screen.form.title() == "设置情景（不会改动任何数据）"
+    screen.form.scenario_name.clear()
+    with qtbot.waitSignal(screen.failed) as failed:
+        screen.save_form()
+    assert failed.args == ["请先给情景起个名字再保存"]
+    assert screen.status.text() == "请先给情景起个名字再保存。"  # a Chinese full stop
+    with qtbot.waitSignal(screen.failed):
+        screen.run_selected()  # nothing selected
+    assert screen.status.text() == "请选择一个或多个已保存的情景再运行。"
+
+
+def test_the_reasons_unit_figures_leave_in_either_language() -> None:
+    """The reason column drops "(CNY 50.00 a unit × 90% expected fill)": the table has
+    columns for both; the same in Chinese brackets."""
+    assert short_reason("best expected margin per unit (CNY 50.00 a unit × 90% expected fill)") == (
+        "best expected margin per unit"
+    )
+    assert short_reason("单件预计毛利最高（¥50.00/件 × 预计到货 90%）") == "单件预计毛利最高"
+    assert short_reason("capacity reached (1,000 units a month)") == (
+        "capacity reached (1,000 units a month)"
+    )

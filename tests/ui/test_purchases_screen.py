@@ -11,9 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from sqlalchemy import Engine
 
+from sourcing_app import i18n
 from sourcing_app.domain.enums import Standing
 from sourcing_app.services.purchase_list import PurchaseList
-from sourcing_app.ui.purchases.models import DeliveryTableModel, PurchaseTableModel
+from sourcing_app.ui.purchases.models import NARROWED, DeliveryTableModel, PurchaseTableModel
 from sourcing_app.ui.purchases.screen import PurchasesScreen
 from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
@@ -213,14 +214,17 @@ def test_a_late_answer_to_an_older_question_is_dropped(
     assert _column(screen.model, 0) == ["M2", "M1"]  # the unfiltered answer came, and was ignored
 
 
+@pytest.mark.parametrize("language", [i18n.ENGLISH, i18n.CHINESE])
 def test_at_1600_px_the_lines_fit_without_scrolling_sideways(
-    qtbot, engine: Engine, db_url: str, window_settings
+    qtbot, engine: Engine, db_url: str, window_settings, language: str
 ) -> None:
     """The main window at 1600×1000, app style on, a demo portfolio's lines: every column
-    in view; a brand cut short by the fitting is whole in its tooltip."""
+    in view, in either language; a brand cut short by the fitting is whole in its
+    tooltip, and every header reads whole."""
     from sourcing_app.app import apply_style, build_main_window
     from sourcing_app.services.demo import build_demo
 
+    i18n.install(language)
     build_demo(engine, suppliers=60, lines=3_000, as_of=dt.date(2026, 11, 27))
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -243,6 +247,14 @@ def test_at_1600_px_the_lines_fit_without_scrolling_sideways(
         for row in range(screen.model.rowCount()):
             brand = screen.model.index(row, 2)
             assert brand.data(Qt.ItemDataRole.ToolTipRole) == brand.data()
+        header = table.horizontalHeader()
+        header.setSortIndicatorShown(False)  # the header's words alone, as the screen measures
+        needed = [header.sectionSizeFromContents(c).width() for c in range(header.count())]
+        header.setSortIndicatorShown(True)
+        for column, width in enumerate(needed):
+            if column not in NARROWED:  # these give way, whole in their tooltips
+                title = screen.model.headerData(column, Qt.Orientation.Horizontal)
+                assert table.columnWidth(column) >= width, title
         window.close()
     finally:
         app.setStyleSheet(plain)
@@ -267,3 +279,82 @@ def test_a_line_bought_in_the_home_currency_shows_no_rate(
     model.home_currency = "EUR"  # a buyer in Europe: M1 needs no exchange
     assert model.rows[1].line_ref == "M1"
     assert model.index(1, 8).data() == "—"  # not "1 per EUR"
+
+
+# --- in Chinese ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def chinese_screen(qtbot, engine: Engine, portfolio: dict[str, int]) -> PurchasesScreen:
+    i18n.install(i18n.CHINESE)
+    workspace = Workspace(engine, "test.sqlite")
+    workspace.as_of = AS_OF
+    screen = PurchasesScreen(workspace)
+    qtbot.addWidget(screen)
+    screen.resize(1400, 800)
+    screen.show()
+    return screen
+
+
+def test_in_chinese_the_lines_read_in_the_glossarys_words(
+    chinese_screen: PurchasesScreen,
+) -> None:
+    screen = chinese_screen
+    model = screen.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(13)]
+    assert headers == [
+        "采购行号",
+        "供应商",
+        "品牌",
+        "SKU",
+        "下单日期",
+        "承诺交货日期",
+        "订购数量",
+        "单价",
+        "兑CNY汇率",
+        "进口模式",
+        "到货数量",
+        "实收数量",
+        "状态",
+    ]
+    assert screen.count_label.text() == "6 条采购明细"
+    m1 = model.rows.index(next(r for r in model.rows if r.line_ref == "M1"))
+    row = [model.index(m1, c).data() for c in range(4, 13)]
+    assert row == [
+        "2026-02-01",  # dates in cells as the glossary writes them
+        "2026-03-01",
+        "100 件",
+        "EUR 19.00",
+        "1 EUR = 7.5",
+        "跨境电商",
+        "110 件",
+        "105（100%）",
+        "已全部到货",
+    ]
+    assert model.index(0, 12).data() == "逾期未到货"  # M2: due, nothing came
+    assert model.index(m1, 12).data(Qt.ItemDataRole.ToolTipRole) == (
+        "已全部到货（最近到货 2026-03-20）"
+    )
+
+
+def test_in_chinese_the_deliveries_pane_reads_in_the_glossarys_words(
+    chinese_screen: PurchasesScreen,
+) -> None:
+    screen = chinese_screen
+    screen.table.selectRow(1)  # M1: 60 on 2 Mar, 50 with 5 rejected on 20 Mar
+    deliveries = screen.delivery_model
+    headers = [deliveries.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+    assert headers == ["到货日期", "到货数量", "拒收数量", "实收数量", "交货周期", "清关天数"]
+    assert [deliveries.index(1, c).data() for c in range(6)] == [
+        "2026-03-20",
+        "50 件",
+        "5 件",
+        "45 件",
+        "47 天",
+        "6 天",
+    ]
+    assert screen.delivery_heading.text() == (
+        "采购行 M1（S-COMP，AUR-SERUM）的到货：订购 100 件，已到 110 件，实收 105 件"
+    )
+    assert screen.record_delivery_action.text() == "登记到货…"
+    assert screen.supplier_filter.itemText(0) == "全部供应商"

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QMainWindow
 from sqlalchemy import Engine
 
+from sourcing_app import config, i18n
 from sourcing_app.services.settings import load_settings, save_from_screen
+from sourcing_app.ui.settings.language import restart_arguments
 from sourcing_app.ui.settings.screen import SettingsScreen
 from sourcing_app.ui.shell.edit_actions import EditActions
 from sourcing_app.ui.shell.workspace import Workspace
@@ -295,3 +297,102 @@ def test_a_lower_vat_moves_only_the_suppliers_quoting_its_skus_and_undoes(
             )
         ]
     assert vats == [["0.13", "0.09"], ["0.09", "0.13"]]
+
+
+# --- in Chinese, and the language switch -------------------------------------------------
+
+
+def _form_labels(screen: SettingsScreen) -> dict[str, str]:
+    """Each setting's form label, by its key."""
+    labels = {}
+    for key, widget in screen.inputs.items():
+        row = widget.parentWidget()
+        for form in screen.findChildren(QFormLayout):
+            label = form.labelForField(row)
+            if label is not None:
+                labels[key] = label.text()
+    return labels
+
+
+@pytest.fixture
+def chinese_screen(qtbot, workspace: Workspace) -> SettingsScreen:
+    i18n.install(i18n.CHINESE)
+    screen = SettingsScreen(workspace)
+    qtbot.addWidget(screen)
+    screen.resize(1500, 950)
+    return screen
+
+
+def test_in_chinese_every_setting_has_the_glossarys_label(chinese_screen: SettingsScreen) -> None:
+    labels = _form_labels(chinese_screen)
+    assert labels["window_days"] == "评估窗口："
+    assert labels["grace_days"] == "宽限天数："
+    assert labels["costs.platform_commission"] == "平台佣金："
+    assert labels["costs.payment_fee"] == "支付手续费："
+    assert labels["costs.clearance_fee"] == "清关费："
+    assert labels["costs.fulfilment_fee"] == "国内履约费："
+    assert labels["costs.cbec_transaction_limit"] == "单次交易限值："
+    assert labels["costs.cbec_annual_limit"] == "年度交易限值："
+    assert labels["home_currency"] == "本位币："
+    assert labels["weights.channel"] == "渠道结构："
+    boxes = {box.title() for box in chinese_screen.findChildren(QGroupBox)}
+    assert {"供应稳定性权重", "评估", "毛利与费用", "跨境电商零售进口", "语言 / Language"} <= boxes
+    note = chinese_screen.findChild(QLabel, "weights.channel.note")
+    assert note is not None and note.text().startswith("= 占供应稳定性得分的 ")
+    assert chinese_screen.save_button.text() == "保存并重新评分"
+    assert chinese_screen.tax_model.headerData(4, Qt.Orientation.Horizontal) == "行邮税"
+
+
+def test_switching_the_language_saves_it_for_the_next_start_and_offers_a_restart(
+    qtbot, chinese_screen: SettingsScreen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    box = chinese_screen.language_box
+    assert box.choice.currentText() == "中文"  # the language the desk reads in now
+    restarts: list[bool] = []
+    box.restart = lambda: restarts.append(True) or True
+    box.choice.setCurrentIndex(box.choice.findData(i18n.ENGLISH))
+    box.switch_button.click()
+
+    assert config.saved_language() == i18n.ENGLISH
+    assert config.preferences_path().is_relative_to(tmp_path / "data")
+    assert json.loads(config.preferences_path().read_text(encoding="utf-8"))["language"] == "en"
+    # Said in the language read now; the switch itself waits for the next start.
+    assert box.message.text() == "语言已设为English，下次启动工作台时生效。"
+    assert i18n.current_language() == i18n.CHINESE
+    question = box.question
+    assert question is not None and question.informativeText() == "现在重新启动工作台吗？"
+    restart = next(b for b in question.buttons() if b.text() == "立即重启")
+    restart.click()
+    qtbot.waitUntil(lambda: restarts == [True])
+
+
+def test_the_language_is_not_switched_while_settings_are_unsaved(
+    chinese_screen: SettingsScreen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    screen = chinese_screen
+    box = screen.language_box
+    box.restart = lambda: pytest.fail("no restart while settings are unsaved")
+    screen._int("grace_days").setValue(screen._int("grace_days").value() + 1)
+    box.choice.setCurrentIndex(box.choice.findData(i18n.ENGLISH))
+    assert box.switch() is False
+    assert config.saved_language() is None
+    assert not config.preferences_path().exists()
+    assert box.question is None
+    assert box.message.text().startswith("切换语言前，请先保存或还原改过的设置")
+
+    screen.revert_button.click()  # discarded: now it may switch
+    assert box.switch() is True
+    assert config.saved_language() == i18n.ENGLISH
+    assert box.question is not None
+    box.question.reject()
+
+
+def test_restarting_drops_a_lang_option_that_would_override_the_choice() -> None:
+    assert restart_arguments(["/venv/bin/sourcing-app", "--lang", "zh_CN", "--db", "x.sqlite"]) == [
+        "/venv/bin/sourcing-app",
+        "--db",
+        "x.sqlite",
+    ]
+    assert restart_arguments(["-m", "sourcing_app", "--lang=en"]) == ["-m", "sourcing_app"]

@@ -20,60 +20,158 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, sub_score_label
 from sourcing_app.domain.formatting import day, moment
+from sourcing_app.i18n import N_, NP_, _, is_chinese, ngettext, pgettext
 from sourcing_app.services.audit import AuditLine, ReferenceNames, latest_entries, reference_names
 from sourcing_app.services.entities import ENTITIES, FieldSpec
 from sourcing_app.ui.shell.workspace import Workspace
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 LATEST = 500
-_COLUMNS = ("When", "Who", "What", "Action", "Change")
-_ENTITIES = (
-    ("", "Everything"),
-    ("supplier", "Suppliers"),
-    ("brand", "Brands"),
-    ("product", "Products"),
-    ("channel", "Channels"),
-    ("quote", "Quotes"),
-    ("purchase", "Purchase lines"),
-    ("delivery", "Deliveries"),
-    ("tax_category", "Tax categories"),
-    ("settings", "Settings"),
+_COLUMNS = (
+    # Translators: audit trail column headers.
+    N_("When"),
+    N_("Who"),
+    N_("What"),
+    N_("Action"),
+    N_("Change"),
 )
-_WHAT = {key: words.rstrip("s").lower() for key, words in _ENTITIES if key}
-_WHAT |= {"delivery": "delivery", "tax_category": "tax category", "purchase": "purchase line"}
+_ENTITIES = (
+    ("", N_("Everything")),
+    ("supplier", N_("Suppliers")),
+    ("brand", N_("Brands")),
+    ("product", N_("Products")),
+    ("channel", N_("Channels")),
+    ("quote", N_("Quotes")),
+    ("purchase", N_("Purchase lines")),
+    ("delivery", N_("Deliveries")),
+    ("tax_category", N_("Tax categories")),
+    ("settings", N_("Settings")),
+)
+# "What" a line is about: "{what} {key}", e.g. "purchase line PO-77".
+_WHAT = {
+    "supplier": NP_("audit", "supplier"),
+    "brand": NP_("audit", "brand"),
+    "product": NP_("audit", "product"),
+    "channel": NP_("audit", "channel"),
+    "quote": NP_("audit", "quote"),
+    "purchase": NP_("audit", "purchase line"),
+    "delivery": NP_("audit", "delivery"),
+    "tax_category": NP_("audit", "tax category"),
+    "settings": NP_("audit", "settings"),
+    "exchange_rate": NP_("audit", "exchange rate"),
+    "feed": NP_("audit", "rates feed"),
+    "portfolio": NP_("audit", "portfolio"),
+}
+# What was done, as the services write it.
+_ACTIONS = {
+    "created": NP_("audit", "created"),
+    "edited": NP_("audit", "edited"),
+    "archived": NP_("audit", "archived"),
+    "restored": NP_("audit", "restored"),
+    "withdrawn": NP_("audit", "withdrawn"),
+    "removed": NP_("audit", "removed"),
+    "unchanged": NP_("audit", "unchanged"),
+    "import": NP_("audit", "import"),
+    "demo": NP_("audit", "demo"),
+    "rates update": NP_("audit", "rates update"),
+    "set manual rate": NP_("audit", "set manual rate"),
+}
+# The forms' words for each field (services/entities.py), looked up where shown.
+FIELD_LABELS = (
+    N_("Active"), N_("Authorization"), N_("Authorized until"), N_("Brand"), N_("Category"),
+    N_("Code"), N_("Consumption tax"), N_("Contact"), N_("Contract end"),
+    N_("Contract start"), N_("Country"), N_("Currency"), N_("Customs clearance"),
+    N_("Delivered on"), N_("Delivered quantity"), N_("Exchange rate"), N_("Exclusive"),
+    N_("Freight per unit"), N_("Hot-selling"), N_("Import regime"), N_("Incoterm"),
+    N_("Insurance per unit"), N_("Kind"), N_("Lead time"), N_("Line reference"),
+    N_("Minimum quantity"), N_("Monthly capacity"), N_("Name"), N_("Notes"), N_("Order date"),
+    N_("Ordered quantity"), N_("Origin country"), N_("Planned monthly demand"),
+    N_("Postal rate"), N_("Promised date"), N_("Purchase line"), N_("Rejected quantity"),
+    N_("Retail price"), N_("Supplier"), N_("Target retail price"), N_("Tariff"),
+    N_("Tax category"), N_("Tier"), N_("Unit price"), N_("Unit weight"), N_("VAT"),
+    N_("Valid from"), N_("Valid to"),
+)  # fmt: skip
 
 
-_REGIMES = {"cbec": "CBEC", "general": "general trade", "postal": "postal"}
 _PERCENT_FIELDS = {"tariff", "consumption_tax", "vat", "postal_rate"}
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _SETTING_GROUPS = {"weights": "Stability weight", "bands": "Standing band", "costs": "Cost"}
+# The Settings screen's own words for each setting, for Chinese readers.
+_SETTING_LABELS = {
+    "bands.preferred": N_("Preferred from"),
+    "bands.approved": N_("Approved from"),
+    "bands.watch": N_("Watch from"),
+    "costs.target_margin": N_("Target margin"),
+    "costs.platform_commission": N_("Platform commission"),
+    "costs.payment_fee": N_("Payment fee"),
+    "costs.clearance_fee": N_("Clearance fee"),
+    "costs.fulfilment_fee": N_("Domestic fulfilment"),
+    "costs.cbec_factor": N_("Share of statutory taxes"),
+    "costs.cbec_transaction_limit": N_("Single-transaction limit"),
+    "costs.cbec_annual_limit": N_("Annual limit"),
+    "home_currency": N_("Home currency"),
+    "user_name": N_("Your name"),
+}
+_REGIMES = {
+    "cbec": NP_("regime, short", "CBEC"),
+    "general": NP_("regime, short", "General trade"),
+    "postal": NP_("regime, short", "Postal"),
+}
+_SETTING_WORDS = {"window_days": NP_("setting", "Window"), "grace_days": NP_("setting", "Grace")}
 Names = ReferenceNames
 
 
 def setting_words(key: str) -> str:
-    """ "weights.channel" → "Stability weight channel"; "window_days" → "Window days"."""
+    """ "weights.channel" → "Stability weight channel"; "window_days" → "Window days".
+
+    In Chinese, the Settings screen's own words: 权重：渠道结构, 评估窗口."""
     group, _dot, name = key.rpartition(".")
+    if is_chinese():
+        if group == "weights" and name in SUB_SCORE_KEYS:
+            return _("Weight: {sub_score}").format(sub_score=sub_score_label(name))
+        if key in _SETTING_LABELS:
+            return _(_SETTING_LABELS[key])
+        if key in _SETTING_WORDS:
+            return pgettext("setting", _SETTING_WORDS[key])
     words = name.replace("_", " ")
     if not group:
         return words[:1].upper() + words[1:]
     return f"{_SETTING_GROUPS.get(group, group.capitalize())} {words}"
 
 
+def field_words(label: str) -> str:
+    """A form's field label (services/entities.py) in the current language."""
+    return _(label) if label in FIELD_LABELS else label
+
+
+def action_words(action: str) -> str:
+    words = _ACTIONS.get(action)
+    return action if words is None else pgettext("audit", words)
+
+
+def what_words(entity: str, key: str) -> str:
+    words = _WHAT.get(entity)
+    what = entity if words is None else pgettext("audit", words)
+    return _("{what} {key}").format(what=what, key=key).strip()
+
+
 def value_words(field: FieldSpec | None, value: Any, names: Names) -> str:
     """One stored value as the forms show it: codes for ids, "27 Nov 2026", "13%", 55.5."""
     if value is None:
-        return "blank"
+        # Translators: an audited value that was or became empty.
+        return _("blank")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if field is not None and field.reference and not isinstance(value, bool):
         try:
             return names.get((field.reference, int(value)), f"#{value}")
         except (TypeError, ValueError):
             return str(value)
     if field is not None and field.name == "regime" and value in _REGIMES:
-        return _REGIMES[value]
+        return pgettext("regime, short", _REGIMES[value])
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):
         return day(dt.date.fromisoformat(value))
     number = isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value))
@@ -85,13 +183,17 @@ def value_words(field: FieldSpec | None, value: Any, names: Names) -> str:
         return f"{value:,g}"
     if number:
         return str(value)
-    return f"'{value}'"
+    return _("'{text}'").format(text=value)
 
 
 def change_text(line: AuditLine, names: Names) -> str:
     """What changed, in one line, in the forms' words; other records as the service says."""
     fields = line.record.get("fields")
-    if line.action == "import" or not isinstance(fields, dict):
+    if line.action == "import":
+        return _("{added} added, {updated} updated").format(
+            added=f"{line.record.get('added', 0):,}", updated=f"{line.record.get('updated', 0):,}"
+        )
+    if not isinstance(fields, dict):
         return line.change_words()
     spec = ENTITIES.get(line.entity)
     specs = {f.name: f for f in spec.fields} if spec is not None else {}
@@ -99,17 +201,26 @@ def change_text(line: AuditLine, names: Names) -> str:
     parts = []
     for key, (old, new) in fields.items():
         field = specs.get(key)
-        name = field.label if field is not None else setting_words(key)
+        name = field_words(field.label) if field is not None else setting_words(key)
         if line.action == "created":
-            parts.append(f"{name} {value_words(field, new, names)}")
+            parts.append(
+                _("{field} {value}").format(field=name, value=value_words(field, new, names))
+            )
         elif removed:
-            parts.append(f"{name} was {value_words(field, old, names)}")
+            parts.append(
+                _("{field} was {value}").format(field=name, value=value_words(field, old, names))
+            )
         else:
-            before, after = value_words(field, old, names), value_words(field, new, names)
-            parts.append(f"{name}: {before} → {after}")
+            parts.append(
+                _("{field}: {before} → {after}").format(
+                    field=name,
+                    before=value_words(field, old, names),
+                    after=value_words(field, new, names),
+                )
+            )
     if line.record.get("reason"):
-        parts.append(f"reason: {line.record['reason']}")
-    return "; ".join(parts)
+        parts.append(_("reason: {reason}").format(reason=line.record["reason"]))
+    return pgettext("list", "; ").join(parts)
 
 
 def when_words(at: dt.datetime) -> str:
@@ -144,7 +255,7 @@ class AuditTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(_COLUMNS)
         ):
-            return _COLUMNS[section]
+            return _(_COLUMNS[section])
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -163,9 +274,9 @@ class AuditTableModel(QAbstractTableModel):
             if column == 1:
                 return line.who
             if column == 2:
-                return f"{_WHAT.get(line.entity, line.entity)} {line.key}".strip()
+                return what_words(line.entity, line.key)
             if column == 3:
-                return line.action
+                return action_words(line.action)
             return change_text(line, self.names)
         return None
 
@@ -179,10 +290,10 @@ class AuditView(QWidget):
         self.model = AuditTableModel(self)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Show:"))
+        top.addWidget(QLabel(_("Show:")))
         self.entity_filter = QComboBox(self)
         for key, words in _ENTITIES:
-            self.entity_filter.addItem(words, key)
+            self.entity_filter.addItem(_(words), key)
         self.entity_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         top.addWidget(self.entity_filter)
         self.count_label = QLabel(self)
@@ -219,9 +330,14 @@ class AuditView(QWidget):
         entity = str(self.entity_filter.currentData() or "")
         rows = latest_entries(self.workspace.engine, LATEST, entity=entity)
         self.model.set_rows(rows, reference_names(self.workspace.engine, rows))
-        latest = "the latest " if len(rows) == LATEST else ""
-        noun = "change" if len(rows) == 1 else "changes"
-        self.count_label.setText(f"{latest}{len(rows):,} {noun}, newest first")
+        n = len(rows)
+        if n == LATEST:
+            words = ngettext(
+                "the latest {n} change, newest first", "the latest {n} changes, newest first", n
+            )
+        else:
+            words = ngettext("{n} change, newest first", "{n} changes, newest first", n)
+        self.count_label.setText(words.format(n=f"{n:,}"))
         self.table.resizeColumnsToContents()
         for column in (2, 4):
             if self.table.columnWidth(column) > 420:

@@ -22,6 +22,8 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QWidget
 
 from sourcing_app.domain.allocation import BrandAllocation
+from sourcing_app.domain.formatting import money
+from sourcing_app.i18n import _
 from sourcing_app.services.scenarios import ScenarioResult
 
 UNCOVERED = QColor("#c8c8c8")
@@ -79,7 +81,7 @@ class AllocationChart(_ChartView):
     def show_allocations(
         self, brand: str, plans: Sequence[tuple[str, BrandAllocation]], currency: str
     ) -> None:
-        chart = self._reset(f"{brand}: units a month by supplier")
+        chart = self._reset(_("{brand}: units a month by supplier").format(brand=brand))
         if not plans:
             return
         # A horizontal chart draws its first category at the bottom: today goes on top.
@@ -99,7 +101,7 @@ class AllocationChart(_ChartView):
                 )
             series.append(bar)
         if any(plan.uncovered for _label, plan in plans):
-            bar = QBarSet("Uncovered")
+            bar = QBarSet(_("Uncovered"))
             bar.setColor(UNCOVERED)
             for _label, plan in plans:
                 bar.append(float(plan.uncovered))
@@ -107,7 +109,9 @@ class AllocationChart(_ChartView):
         series.setBarWidth(0.6)
         chart.addSeries(series)
         labels = [
-            f"{label}\n{currency} {float(plan.expected_margin):,.0f} a month"
+            _("{plan}\n{margin} a month").format(
+                plan=label, margin=money(plan.expected_margin, currency, places=0)
+            )
             for label, plan in plans
         ]
         categories = QBarCategoryAxis()
@@ -118,7 +122,7 @@ class AllocationChart(_ChartView):
         demand = max(plan.demand for _label, plan in plans)
         values.setRange(0, _nice_max(demand))
         values.setLabelFormat("%.0f")
-        values.setTitleText(f"units a month (demand {demand:,})")
+        values.setTitleText(_("units a month (demand {demand})").format(demand=f"{demand:,}"))
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(values)
         chart.legend().setVisible(True)
@@ -129,10 +133,10 @@ class MarginChangeChart(_ChartView):
 
     def show_results(self, results: Sequence[ScenarioResult], top: int = 6) -> None:
         if not results:
-            self._reset("Run a scenario to see its effect on margins")
+            self._reset(_("Run a scenario to see its effect on margins"))
             return
         currency = results[0].currency
-        chart = self._reset("Expected margin a month, the brands that move most")
+        chart = self._reset(_("Expected margin a month, the brands that move most"))
         base = results[0].brands
         moved = sorted(
             range(len(base)),
@@ -147,11 +151,11 @@ class MarginChangeChart(_ChartView):
         )
         # Thousands read better than seven-digit axis labels.
         scale, unit = (
-            (1000.0, f"{currency} thousand a month")
+            (1000.0, _("{currency} thousand a month").format(currency=currency))
             if biggest >= 100_000
-            else (1.0, f"{currency} a month")
+            else (1.0, _("{currency} a month").format(currency=currency))
         )
-        sets = [("Today", [float(base[i].before.expected_margin) / scale for i in moved])]
+        sets = [(_("Today"), [float(base[i].before.expected_margin) / scale for i in moved])]
         sets += [
             (r.scenario.name, [float(r.brands[i].after.expected_margin) / scale for i in moved])
             for r in results

@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject
 
 from sourcing_app.domain.allocation import AllocationLine, BrandAllocation, LineStatus
+from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.flags import flag_label
 from sourcing_app.domain.formatting import NO_VALUE, money, percent, units
+from sourcing_app.i18n import _, pgettext
 from sourcing_app.services.brand_overview import BrandOverview
 from sourcing_app.services.scenarios import ScenarioResult
 from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel
@@ -23,6 +25,7 @@ from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTable
 LOSS = "#b3261e"
 MUTED = "#6b6b6b"
 HEADER_LINE = len("margin / month")  # characters of a scenario's name per header line
+HEADER_LINE_CJK = 8  # Chinese characters, each about two Latin ones wide
 
 
 class BrandRow:
@@ -39,7 +42,7 @@ class BrandRow:
     def flags_text(self) -> str:
         if self.overview is None:
             return ""
-        return ", ".join(flag_label(f.code) for f in self.overview.flags)
+        return pgettext("list", ", ").join(flag_label(f.code) for f in self.overview.flags)
 
     @property
     def tooltip(self) -> str | None:
@@ -47,7 +50,7 @@ class BrandRow:
         if self.overview is not None:
             tips += [f.message for f in self.overview.flags]
         if self.plan.hot_selling:
-            tips.insert(0, "Hot-selling: planned before the other brands")
+            tips.insert(0, _("Hot-selling: planned before the other brands"))
         return "\n".join(t for t in tips if t) or None
 
 
@@ -62,29 +65,33 @@ def _brand_column(
     return RecordColumn(title, text, sort_key, numeric, tooltip=lambda r: r.tooltip, colour=colour)
 
 
-BRAND_COLUMNS: list[RecordColumn[BrandRow]] = [
-    _brand_column("Brand", lambda r: r.plan.brand + ("  ★" if r.plan.hot_selling else ""),
-                  lambda r: r.plan.brand.casefold(), numeric=False),
-    _brand_column("Demand", lambda r: units(r.plan.demand), lambda r: r.plan.demand),
-    _brand_column("Coverage", lambda r: percent(r.plan.coverage), lambda r: r.plan.coverage),
-    _brand_column("Uncovered", lambda r: units(r.plan.uncovered), lambda r: r.plan.uncovered,
-                  colour=lambda r: LOSS if r.plan.uncovered else None),
-    _brand_column("Vertical", lambda r: percent(r.plan.vertical_share),
-                  lambda r: r.plan.vertical_share),
-    _brand_column("HHI", lambda r: NO_VALUE if r.plan.hhi is None else f"{r.plan.hhi:.2f}",
-                  lambda r: r.plan.hhi),
-    _brand_column("Expected margin / month", lambda r: money(r.plan.expected_margin, r.currency),
-                  lambda r: float(r.plan.expected_margin),
-                  colour=lambda r: LOSS if r.plan.expected_margin < 0 else None),
-    _brand_column("Flags", lambda r: r.flags_text, lambda r: r.flags_text, numeric=False),
-]  # fmt: skip
+def brand_columns() -> list[RecordColumn[BrandRow]]:
+    """The brand list's columns, their headers in the current language."""
+    return [
+        _brand_column(_("Brand"), lambda r: r.plan.brand + ("  ★" if r.plan.hot_selling else ""),
+                      lambda r: r.plan.brand.casefold(), numeric=False),
+        _brand_column(_("Demand"), lambda r: units(r.plan.demand), lambda r: r.plan.demand),
+        _brand_column(_("Coverage"), lambda r: percent(r.plan.coverage), lambda r: r.plan.coverage),
+        _brand_column(_("Uncovered"), lambda r: units(r.plan.uncovered), lambda r: r.plan.uncovered,
+                      colour=lambda r: LOSS if r.plan.uncovered else None),
+        # Translators: a column header: the share of demand through vertical channels.
+        _brand_column(pgettext("column", "Vertical"), lambda r: percent(r.plan.vertical_share),
+                      lambda r: r.plan.vertical_share),
+        _brand_column(_("HHI"), lambda r: NO_VALUE if r.plan.hhi is None else f"{r.plan.hhi:.2f}",
+                      lambda r: r.plan.hhi),
+        _brand_column(_("Expected margin / month"),
+                      lambda r: money(r.plan.expected_margin, r.currency),
+                      lambda r: float(r.plan.expected_margin),
+                      colour=lambda r: LOSS if r.plan.expected_margin < 0 else None),
+        _brand_column(_("Flags"), lambda r: r.flags_text, lambda r: r.flags_text, numeric=False),
+    ]  # fmt: skip
 
 
 class BrandPlanModel(RecordTableModel[BrandRow]):
     """Every brand: demand, planned coverage, vertical share, concentration, margin, flags."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(BRAND_COLUMNS, parent, keep_sort=True)
+        super().__init__(brand_columns(), parent, keep_sort=True)
 
     def row_of_brand(self, brand_id: int) -> int:
         for i, r in enumerate(self.rows):
@@ -93,8 +100,9 @@ class BrandPlanModel(RecordTableModel[BrandRow]):
         return -1
 
 
-# The reason's "(CNY 50.00 a unit × 90% expected fill)": the table has columns for both.
-_UNIT_WORDS = re.compile(r" \([A-Z]{3} [^()]* expected fill\)")
+# The reason's "(CNY 50.00 a unit × 90% expected fill)", in either language's brackets:
+# the table has columns for both.
+_UNIT_WORDS = re.compile(r" ?[(（][^()（）]*×[^()（）]*[)）]")
 
 
 def short_reason(reason: str) -> str:
@@ -142,29 +150,38 @@ def _line_column(
     )
 
 
-LINE_COLUMNS: list[RecordColumn[LineRow]] = [
-    _line_column("Supplier", lambda r: f"{r.line.supplier_code}  {r.line.supplier_name}",
-                 lambda r: r.line.supplier_code),
-    _line_column("Channel", lambda r: "vertical" if r.line.vertical else "composite",
-                 lambda r: r.line.vertical),
-    _line_column("Standing", lambda r: r.line.standing.value, lambda r: r.line.standing.value),
-    _line_column("Units", lambda r: units(r.line.units), lambda r: r.line.units, numeric=True),
-    _line_column("Unit margin", lambda r: money(r.line.unit_margin, r.currency),
-                 lambda r: None if r.line.unit_margin is None else float(r.line.unit_margin),
-                 numeric=True, money_column=True),
-    _line_column("Exp. fill", lambda r: percent(r.line.expected_fill, 0),
-                 lambda r: r.line.expected_fill, numeric=True),
-    _line_column("Margin / month", lambda r: money(r.line.expected_margin, r.currency),
-                 lambda r: float(r.line.expected_margin), numeric=True, money_column=True),
-    _line_column("Why", lambda r: short_reason(r.line.reason), lambda r: r.line.reason),
-]  # fmt: skip
+def _channel_words(line: AllocationLine) -> str:
+    channel = ChannelType.VERTICAL if line.vertical else ChannelType.COMPOSITE
+    return channel.label
+
+
+def line_columns() -> list[RecordColumn[LineRow]]:
+    """One brand's allocation lines' columns, their headers in the current language."""
+    return [
+        _line_column(_("Supplier"), lambda r: f"{r.line.supplier_code}  {r.line.supplier_name}",
+                     lambda r: r.line.supplier_code),
+        _line_column(_("Channel"), lambda r: _channel_words(r.line), lambda r: r.line.vertical),
+        _line_column(_("Standing"), lambda r: r.line.standing.label,
+                     lambda r: r.line.standing.value),
+        _line_column(_("Units"), lambda r: units(r.line.units), lambda r: r.line.units,
+                     numeric=True),
+        _line_column(_("Unit margin"), lambda r: money(r.line.unit_margin, r.currency),
+                     lambda r: None if r.line.unit_margin is None else float(r.line.unit_margin),
+                     numeric=True, money_column=True),
+        # Translators: a narrow column header: the expected fill rate.
+        _line_column(_("Exp. fill"), lambda r: percent(r.line.expected_fill, 0),
+                     lambda r: r.line.expected_fill, numeric=True),
+        _line_column(_("Margin / month"), lambda r: money(r.line.expected_margin, r.currency),
+                     lambda r: float(r.line.expected_margin), numeric=True, money_column=True),
+        _line_column(_("Why"), lambda r: short_reason(r.line.reason), lambda r: r.line.reason),
+    ]  # fmt: skip
 
 
 class AllocationLinesModel(RecordTableModel[LineRow]):
     """One brand's channels: what each got and why."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(LINE_COLUMNS, parent, keep_sort=True)
+        super().__init__(line_columns(), parent, keep_sort=True)
 
 
 class ComparisonRow:
@@ -193,11 +210,11 @@ class ScenarioComparisonModel(RecordTableModel[ComparisonRow]):
 
     def __init__(self, parent: QObject | None = None) -> None:
         self.currency = "CNY"
-        super().__init__(self._columns(["Today"]), parent)
+        super().__init__(self._columns([_("Today")]), parent)
 
     def set_results(self, results: Sequence[ScenarioResult]) -> None:
         if not results:
-            self.set_columns(self._columns(["Today"]), [])
+            self.set_columns(self._columns([_("Today")]), [])
             return
         self.currency = results[0].currency
         base = results[0]
@@ -209,37 +226,47 @@ class ScenarioComparisonModel(RecordTableModel[ComparisonRow]):
             )
             for i, change in enumerate(base.brands)
         ]
-        names = ["Today"] + [r.scenario.name for r in results]
+        names = [_("Today")] + [r.scenario.name for r in results]
         self.set_columns(self._columns(names), rows)
 
     def _columns(self, names: list[str]) -> list[RecordColumn[ComparisonRow]]:
         cols: list[RecordColumn[ComparisonRow]] = [
-            RecordColumn("Brand", lambda r: r.brand, lambda r: r.brand.casefold()),
-            RecordColumn("Demand", lambda r: units(r.demand), lambda r: r.demand, numeric=True),
+            RecordColumn(_("Brand"), lambda r: r.brand, lambda r: r.brand.casefold()),
+            RecordColumn(_("Demand"), lambda r: units(r.demand), lambda r: r.demand, numeric=True),
         ]
         for k, name in enumerate(names):
             # A long name wraps: no wider than what it heads ("No CBEC,\nfreight up").
-            label = textwrap.fill(name, HEADER_LINE, break_long_words=False)
+            label = _header_lines(name)
             cols.append(
                 RecordColumn(
-                    f"{label}\nmargin / month",  # six columns fit at 1600 px
+                    # Six columns fit at 1600 px: the scenario's name over the figure's.
+                    _("{scenario}\nmargin / month").format(scenario=label),
                     lambda r, k=k: money(r.cells[k].expected_margin, self.currency),
                     lambda r, k=k: float(r.cells[k].expected_margin),
                     numeric=True,
                     tooltip=lambda r, k=k: r.shortfall(k),
                     colour=(lambda r, k=k: r.margin_colour(k)) if k else None,
-                    header_tip=f"{name}: expected margin a month",
+                    header_tip=_("{scenario}: expected margin a month").format(scenario=name),
                 )
             )
             cols.append(
                 RecordColumn(
-                    f"{label}\ncoverage",
+                    _("{scenario}\ncoverage").format(scenario=label),
                     lambda r, k=k: percent(r.cells[k].coverage),
                     lambda r, k=k: r.cells[k].coverage,
                     numeric=True,
                     tooltip=lambda r, k=k: r.shortfall(k),
                     colour=(lambda r, k=k: r.coverage_colour(k)) if k else None,
-                    header_tip=f"{name}: share of demand covered",
+                    header_tip=_("{scenario}: share of demand covered").format(scenario=name),
                 )
             )
         return cols
+
+
+def _header_lines(name: str) -> str:
+    """A scenario's name on short lines: no wider than the figures it heads."""
+    if any(ord(c) > 0x2E7F for c in name):  # CJK: no spaces to break at
+        return "\n".join(
+            name[i : i + HEADER_LINE_CJK] for i in range(0, len(name), HEADER_LINE_CJK)
+        )
+    return textwrap.fill(name, HEADER_LINE, break_long_words=False)

@@ -51,9 +51,10 @@ from PySide6.QtWidgets import (
 
 from sourcing_app.domain.allocation import BrandAllocation, PlanningSettings
 from sourcing_app.domain.enums import Standing
-from sourcing_app.domain.formatting import count, day, money
+from sourcing_app.domain.formatting import day, money
 from sourcing_app.domain.scenarios import Scenario
 from sourcing_app.errors import BadInput, Cancelled, ProgressCallback
+from sourcing_app.i18n import _, ngettext, pgettext
 from sourcing_app.services.planning import (
     PortfolioPlan,
     load_planning_settings,
@@ -126,7 +127,7 @@ class PlanningScreen(QWidget):
         self._results: list[ScenarioResult] = []
         self._job: int | None = None
 
-        self.status = QLabel("Not planned yet.", self)
+        self.status = QLabel(_("Not planned yet."), self)
         self.status.setWordWrap(True)
         rules = self._build_rules()
 
@@ -137,8 +138,8 @@ class PlanningScreen(QWidget):
         self.brand_table.selectionModel().currentRowChanged.connect(self._brand_chosen)
 
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._build_allocation_tab(), "Allocation")
-        self.tabs.addTab(self._build_scenario_tab(), "What-if scenarios")
+        self.tabs.addTab(self._build_allocation_tab(), _("Allocation"))
+        self.tabs.addTab(self._build_scenario_tab(), _("What-if scenarios"))
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.brand_table)
@@ -164,37 +165,41 @@ class PlanningScreen(QWidget):
     # --- building the widgets ------------------------------------------------------------
 
     def _build_rules(self) -> QGroupBox:
-        box = QGroupBox("Planning rules", self)
+        box = QGroupBox(_("Planning rules"), self)
         self.max_share = QSpinBox(box)
         self.max_share.setRange(1, 100)
-        self.max_share.setSuffix(" % of demand")
-        self.max_share.setToolTip("The most of a brand's demand one supplier may carry")
+        # Translators: after a number in a spin box: "30 % of demand".
+        self.max_share.setSuffix(_(" % of demand"))
+        self.max_share.setToolTip(_("The most of a brand's demand one supplier may carry"))
         self.min_standing = QComboBox(box)
         for standing in (Standing.PREFERRED, Standing.APPROVED, Standing.WATCH, Standing.AVOID):
-            self.min_standing.addItem(standing.value, standing.value)
+            self.min_standing.addItem(standing.label, standing.value)
         self.min_standing.setToolTip(
-            "Suppliers below this standing get nothing; Unrated ones (no valid quote) never do"
+            _("Suppliers below this standing get nothing; Unrated ones (no valid quote) never do")
         )
         self.vertical_floor = QSpinBox(box)
         self.vertical_floor.setRange(0, 100)
-        self.vertical_floor.setSuffix(" % of demand")
+        self.vertical_floor.setSuffix(_(" % of demand"))
         self.vertical_floor.setToolTip(
-            "The least share of demand through vertical channels, as far as their capacity allows"
+            _(
+                "The least share of demand through vertical channels, "
+                "as far as their capacity allows"
+            )
         )
-        self.cover_at_loss = QCheckBox("Cover demand at a loss", box)
+        self.cover_at_loss = QCheckBox(_("Cover demand at a loss"), box)
         self.cover_at_loss.setToolTip(
-            "Use channels that lose money on each unit, last, for demand nothing else can cover"
+            _("Use channels that lose money on each unit, last, for demand nothing else can cover")
         )
-        self.save_rules_button = QPushButton("Save rules", box)
+        self.save_rules_button = QPushButton(_("Save rules"), box)
         self.save_rules_button.clicked.connect(self.save_rules)
-        self.replan_button = QPushButton("Re-plan", box)
+        self.replan_button = QPushButton(_("Re-plan"), box)
         self.replan_button.clicked.connect(self.refresh)
         self.as_of_label = QLabel(box)
         row = QHBoxLayout(box)
         for label, widget in (
-            ("Most per supplier:", self.max_share),
-            ("Lowest standing:", self.min_standing),
-            ("Vertical floor:", self.vertical_floor),
+            (_("Most per supplier:"), self.max_share),
+            (_("Lowest standing:"), self.min_standing),
+            (_("Vertical floor:"), self.vertical_floor),
         ):
             row.addWidget(QLabel(label, box))
             row.addWidget(widget)
@@ -210,11 +215,11 @@ class PlanningScreen(QWidget):
         tab = QWidget(self)
         self.allocation_chart = AllocationChart(tab)
         self.allocation_chart.setMinimumHeight(260)
-        self.brand_summary = QLabel("Choose a brand on the left.", tab)
+        self.brand_summary = QLabel(_("Choose a brand on the left."), tab)
         self.brand_summary.setWordWrap(True)
         self.brand_summary.setTextFormat(Qt.TextFormat.RichText)
         self.lines_under = QComboBox(tab)
-        self.lines_under.addItem("Today's plan")
+        self.lines_under.addItem(_("Today's plan"))
         self.lines_under.currentIndexChanged.connect(lambda _i: self._show_brand())
         self.lines_model = AllocationLinesModel(self)
         self.lines_table = _table(tab)
@@ -224,7 +229,7 @@ class PlanningScreen(QWidget):
         self.lines_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.lines_table.viewport().installEventFilter(self)
         pick = QHBoxLayout()
-        pick.addWidget(QLabel("Lines of:", tab))
+        pick.addWidget(QLabel(_("Lines of:"), tab))
         pick.addWidget(self.lines_under)
         pick.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical, tab)
@@ -248,7 +253,7 @@ class PlanningScreen(QWidget):
         form_box.run_requested.connect(self.run_form)
         form_box.save_requested.connect(self.save_form)
 
-        saved_box = QGroupBox("Saved scenarios", tab)
+        saved_box = QGroupBox(_("Saved scenarios"), tab)
         self.saved_model = QStringListModel(self)
         self.saved_list = QListView(saved_box)
         self.saved_list.setModel(self.saved_model)
@@ -256,13 +261,14 @@ class PlanningScreen(QWidget):
         self.saved_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.saved_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.saved_list.doubleClicked.connect(lambda _i: self.load_into_form())
-        self.compare_button = QPushButton("Run / compare selected")
+        self.compare_button = QPushButton(_("Run / compare selected"))
         self.compare_button.clicked.connect(self.run_selected)
-        self.load_button = QPushButton("Edit")
+        # Translators: a button: open the selected scenario in the form to change it.
+        self.load_button = QPushButton(pgettext("scenario", "Edit"))
         self.load_button.clicked.connect(self.load_into_form)
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton(_("Delete"))
         self.delete_button.clicked.connect(self.delete_selected)
-        self.export_button = QPushButton("Export results…")
+        self.export_button = QPushButton(_("Export results…"))
         self.export_button.clicked.connect(self._export_dialog)
         self.export_button.setEnabled(False)
         saved_layout = QVBoxLayout(saved_box)
@@ -280,7 +286,9 @@ class PlanningScreen(QWidget):
         for box in (form_box, saved_box):
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
-        self.result_summary = QLabel("Build a scenario above, or pick saved ones, and run it.", tab)
+        self.result_summary = QLabel(
+            _("Build a scenario above, or pick saved ones, and run it."), tab
+        )
         self.result_summary.setWordWrap(True)
         self.result_summary.setTextFormat(Qt.TextFormat.RichText)
         self.result_summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -334,7 +342,11 @@ class PlanningScreen(QWidget):
         try:
             rules = load_planning_settings(self.workspace.engine)
         except BadInput as error:
-            self._say(f"The saved planning rules could not be read ({error}); defaults shown.")
+            self._say(
+                _("The saved planning rules could not be read ({reason}); defaults shown.").format(
+                    reason=error
+                )
+            )
             rules = PlanningSettings()
         self.max_share.setValue(round(rules.max_share * 100))
         self.min_standing.setCurrentIndex(self.min_standing.findData(rules.min_standing.value))
@@ -349,7 +361,7 @@ class PlanningScreen(QWidget):
         except BadInput as error:
             self._fail(str(error))
             return
-        self._say(f"Planning rules saved: {rules.describe()}.")
+        self._say(_("Planning rules saved: {rules}.").format(rules=rules.describe()))
         self.refresh()
 
     def _settings_changed(self) -> None:
@@ -393,8 +405,8 @@ class PlanningScreen(QWidget):
             plan = plan_portfolio(engine, as_of, scores=scores, settings=rules, progress=progress)
             return plan, scenario_choices(engine)
 
-        self._say("Planning every brand…")
-        self._start("Planning brands", work, self._show_plan)
+        self._say(_("Planning every brand…"))
+        self._start(_("Planning brands"), work, self._show_plan)
 
     def _start(self, title: str, work: Callable[[ProgressCallback], Any], done: Callable) -> None:
         if self._job is not None:
@@ -410,7 +422,7 @@ class PlanningScreen(QWidget):
             if job_box and self._job == job_box[0]:
                 self._job = None
                 if isinstance(error, Cancelled):
-                    self._say("Cancelled; nothing was changed.")
+                    self._say(_("Cancelled; nothing was changed."))
                 else:
                     self._fail(str(error) or type(error).__name__)
 
@@ -429,18 +441,29 @@ class PlanningScreen(QWidget):
         header = self.brand_table.horizontalHeader()
         self.brand_table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._show_results()
-        self.as_of_label.setText(f"as of {day(plan.as_of)}")
+        self.as_of_label.setText(_("as of {day}").format(day=day(plan.as_of)))
         total = sum(b.expected_margin for b in plan.brands)
         short = [b for b in plan.brands if b.uncovered]
-        self._say(
-            f"{len(rows)} brands planned as of {day(plan.as_of)}: expected margin "
-            f"{money(total, plan.home_currency)} a month; "
-            + (
-                f"{count(len(short), 'brand')} short of demand."
-                if short
-                else "every brand's demand is covered."
+        figures = {
+            "n": f"{len(rows):,}",
+            "day": day(plan.as_of),
+            "margin": money(total, plan.home_currency),
+            "short": f"{len(short):,}",
+        }
+        if short:
+            words = ngettext(
+                "{n} brands planned as of {day}: expected margin {margin} a month; "
+                "{short} brand short of demand.",
+                "{n} brands planned as of {day}: expected margin {margin} a month; "
+                "{short} brands short of demand.",
+                len(short),
             )
-        )
+        else:
+            words = _(
+                "{n} brands planned as of {day}: expected margin {margin} a month; "
+                "every brand's demand is covered."
+            )
+        self._say(words.format(**figures))
         row = self.brand_model.row_of_brand(selected) if selected is not None else -1
         self.select_row(row if row >= 0 else 0)
         self.planned.emit(len(rows))
@@ -470,7 +493,7 @@ class PlanningScreen(QWidget):
         if brand_id is None or self._plan is None:
             return []
         today = next(b for b in self._plan.allocation.brands if b.brand_id == brand_id)
-        plans = [("Today", today)]
+        plans = [(_("Today"), today)]
         for result in self._results:
             for change in result.brands:
                 if change.before.brand_id == brand_id:
@@ -524,13 +547,15 @@ class PlanningScreen(QWidget):
     def save_form(self) -> None:
         try:
             if not self.form.name():
-                raise BadInput("give the scenario a name to save it under")
+                raise BadInput(_("give the scenario a name to save it under"))
             saved = save_scenario(self.workspace.engine, self.form.scenario())
         except BadInput as error:
             self._fail(str(error))
             return
         self._load_saved()
-        self._say(f"Saved scenario {saved.name}: {saved.describe()}.")
+        self._say(
+            _("Saved scenario {name}: {changes}.").format(name=saved.name, changes=saved.describe())
+        )
 
     def run_form(self) -> None:
         try:
@@ -558,7 +583,7 @@ class PlanningScreen(QWidget):
     def run_selected(self) -> None:
         names = self._selected_names()
         if not names:
-            self._fail("select one or more saved scenarios to run")
+            self._fail(_("select one or more saved scenarios to run"))
             return
         try:
             scenarios = [load_scenario(self.workspace.engine, n) for n in names]
@@ -583,7 +608,7 @@ class PlanningScreen(QWidget):
                 self._fail(str(error))
                 return
         self._load_saved()
-        self._say("Deleted.")
+        self._say(_("Deleted."))
 
     def _load_saved(self) -> None:
         try:
@@ -596,7 +621,7 @@ class PlanningScreen(QWidget):
     def _run(self, scenarios: list[Scenario]) -> None:
         plan = self._plan
         if plan is None:
-            self._fail("wait for the plan to finish before running a scenario")
+            self._fail(_("wait for the plan to finish before running a scenario"))
             return
         engine = self.workspace.engine
         rules = plan.settings
@@ -604,21 +629,24 @@ class PlanningScreen(QWidget):
         def work(progress: ProgressCallback) -> list[ScenarioResult]:
             out = []
             for i, scenario in enumerate(scenarios):
-                progress(i, len(scenarios), f"Running scenario {scenario.name}…")
+                progress(
+                    i, len(scenarios), _("Running scenario {name}…").format(name=scenario.name)
+                )
                 out.append(
                     run_scenario(engine, scenario, plan.as_of, baseline=plan, settings=rules)
                 )
             return out
 
-        names = ", ".join(s.name for s in scenarios)
-        self._say(f"Running {names}…")
-        self._start(f"Scenario {names}", work, self._show_scenarios)
+        names = pgettext("list", ", ").join(s.name for s in scenarios)
+        self._say(_("Running {names}…").format(names=names))
+        self._start(_("Scenario {names}").format(names=names), work, self._show_scenarios)
 
     def _show_scenarios(self, results: list[ScenarioResult]) -> None:
         self._results = results
         self._show_results()
         self.tabs.setCurrentIndex(1)
-        self._say(f"Ran {', '.join(r.scenario.name for r in results)}; the data was not changed.")
+        names = pgettext("list", ", ").join(r.scenario.name for r in results)
+        self._say(_("Ran {names}; the data was not changed.").format(names=names))
         self.scenarios_ran.emit(len(results))
 
     def _show_results(self) -> None:
@@ -629,9 +657,9 @@ class PlanningScreen(QWidget):
         self.export_button.setEnabled(bool(results))
         self.lines_under.blockSignals(True)
         self.lines_under.clear()
-        self.lines_under.addItem("Today's plan")
+        self.lines_under.addItem(_("Today's plan"))
         for r in results:
-            self.lines_under.addItem(f"Under {r.scenario.name}")
+            self.lines_under.addItem(_("Under {scenario}").format(scenario=r.scenario.name))
         self.lines_under.blockSignals(False)
         self._show_brand()
         self.result_summary.setText(scenario_summaries(results))
@@ -639,7 +667,7 @@ class PlanningScreen(QWidget):
     def export_results(self, path: Path | str, fmt: str | None = None) -> None:
         """Write the scenario results on screen as CSV or JSON (by the file's extension)."""
         if not self._results:
-            raise BadInput("run a scenario before exporting its results")
+            raise BadInput(_("run a scenario before exporting its results"))
         path = Path(path)
         fmt = fmt or ("json" if path.suffix.lower() == ".json" else "csv")
         with path.open("w", encoding="utf-8", newline="") as out:
@@ -650,15 +678,18 @@ class PlanningScreen(QWidget):
 
     def _export_dialog(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self, "Export scenario results", "scenario.csv", "CSV (*.csv);;JSON (*.json)"
+            self,
+            _("Export scenario results"),
+            "scenario.csv",
+            _("CSV (*.csv);;JSON (*.json)"),
         )
         if path:
             try:
                 self.export_results(path)
             except (BadInput, OSError) as error:
-                self._fail(f"the results could not be written: {error}")
+                self._fail(_("the results could not be written: {reason}").format(reason=error))
                 return
-            self._say(f"Exported to {path}.")
+            self._say(_("Exported to {path}.").format(path=path))
 
     # --- messages ---------------------------------------------------------------------------
 

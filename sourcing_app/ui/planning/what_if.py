@@ -28,9 +28,14 @@ from PySide6.QtWidgets import (
 
 from sourcing_app.domain.scenarios import Scenario
 from sourcing_app.errors import BadInput
+from sourcing_app.i18n import N_, _
 from sourcing_app.services.scenarios import ScenarioChoices
 
-TAX_FIELDS = (("Tariff", "tariff"), ("Consumption tax", "consumption-tax"), ("VAT", "vat"))
+TAX_FIELDS = (
+    (N_("Tariff"), "tariff"),
+    (N_("Consumption tax"), "consumption-tax"),
+    (N_("VAT"), "vat"),
+)
 
 
 class ScenarioForm(QGroupBox):
@@ -40,52 +45,52 @@ class ScenarioForm(QGroupBox):
     save_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Build a scenario (the data is never changed)", parent)
+        super().__init__(_("Build a scenario (the data is never changed)"), parent)
         self.cbec_box = QCheckBox(
-            "CBEC preferential tax withdrawn: CBEC lines taxed as general trade"
+            _("CBEC preferential tax withdrawn: CBEC lines taxed as general trade")
         )
-        self.tax_box = QCheckBox("Tax change:")
+        self.tax_box = QCheckBox(_("Tax change:"))
         self.tax_field = QComboBox()
         for label, key in TAX_FIELDS:
-            self.tax_field.addItem(label, key)
+            self.tax_field.addItem(_(label), key)
         self.tax_category = QComboBox()
         self.tax_rate = QDoubleSpinBox()
         self.tax_rate.setRange(0, 99.99)
         self.tax_rate.setDecimals(2)
         self.tax_rate.setSuffix(" %")
         self.tax_rate.setValue(10)
-        self.currency_box = QCheckBox("Currency moves:")
+        self.currency_box = QCheckBox(_("Currency moves:"))
         self.currency = QComboBox()
         self.currency_move = QDoubleSpinBox()
         self.currency_move.setRange(-90, 500)
         self.currency_move.setDecimals(1)
         self.currency_move.setSuffix(" %")
         self.currency_move.setValue(10)
-        self.currency_move.setToolTip("+10 % means one unit of it costs 10 % more home currency")
-        self.freight_box = QCheckBox("Freight moves:")
+        self.currency_move.setToolTip(_("+10 % means one unit of it costs 10 % more home currency"))
+        self.freight_box = QCheckBox(_("Freight moves:"))
         self.freight_move = QDoubleSpinBox()
         self.freight_move.setRange(-100, 500)
         self.freight_move.setDecimals(1)
         self.freight_move.setSuffix(" %")
         self.freight_move.setValue(20)
-        self.freight_move.setToolTip("+20 % means every line's freight per unit costs 20 % more")
-        self.lose_box = QCheckBox("Suppliers lost:")
+        self.freight_move.setToolTip(_("+20 % means every line's freight per unit costs 20 % more"))
+        self.lose_box = QCheckBox(_("Suppliers lost:"))
         self.lose_codes = QLineEdit()
-        self.lose_codes.setPlaceholderText("supplier codes, e.g. SUP-0012, SUP-0040")
+        self.lose_codes.setPlaceholderText(_("supplier codes, e.g. SUP-0012, SUP-0040"))
         self._code_model = QStringListModel(self)
         completer = QCompleter(self._code_model, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.lose_codes.setCompleter(completer)
         self.lose_codes.textEdited.connect(lambda t: self.lose_box.setChecked(bool(t.strip())))
         self.scenario_name = QLineEdit()
-        self.scenario_name.setPlaceholderText("a name to save it under")
-        self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Run the scenario above against today's plan (Ctrl+Enter)")
+        self.scenario_name.setPlaceholderText(_("a name to save it under"))
+        self.run_button = QPushButton(_("Run"))
+        self.run_button.setToolTip(_("Run the scenario above against today's plan (Ctrl+Enter)"))
         self.run_button.clicked.connect(self.run_requested)
         run_keys = QShortcut(QKeySequence("Ctrl+Return"), self)
         run_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         run_keys.activated.connect(self.run_requested)
-        self.save_button = QPushButton("Save")
+        self.save_button = QPushButton(_("Save"))
         self.save_button.clicked.connect(self.save_requested)
 
         # Lists as wide as a short name, not their longest: the brands' table on the left
@@ -109,7 +114,7 @@ class ScenarioForm(QGroupBox):
         grid.addWidget(self.lose_box, 4, 0)
         grid.addWidget(self.lose_codes, 4, 1, 1, 3)
         name_row = QHBoxLayout()
-        name_row.addWidget(QLabel("Name:"))
+        name_row.addWidget(QLabel(_("Name:")))
         name_row.addWidget(self.scenario_name, 1)
         name_row.addWidget(self.save_button)
         name_row.addWidget(self.run_button)
@@ -147,12 +152,12 @@ class ScenarioForm(QGroupBox):
         if self.tax_box.isChecked():
             category = self.tax_category.currentText()
             if not category:
-                raise BadInput("choose a tax category for the tax change")
+                raise BadInput(_("choose a tax category for the tax change"))
             rate = f"{self.tax_rate.value():g}%"
             changes.append(f"{self.tax_field.currentData()}:{category}:{rate}")
         if self.currency_box.isChecked():
             if not self.currency.currentText():
-                raise BadInput("choose a currency to move")
+                raise BadInput(_("choose a currency to move"))
             changes.append(
                 f"currency:{self.currency.currentText()}:{self.currency_move.value():+g}%"
             )
@@ -161,7 +166,8 @@ class ScenarioForm(QGroupBox):
         if self.lose_box.isChecked():
             codes = ",".join(c.strip() for c in self.lose_codes.text().split(",") if c.strip())
             changes.append(f"lose:{codes}")
-        return Scenario.from_texts(self.name() or "What-if", changes)
+        # Translators: the name of a scenario run without a name.
+        return Scenario.from_texts(self.name() or _("What-if"), changes)
 
     def fill(self, scenario: Scenario) -> None:
         for box in (

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QWidget
 
-from sourcing_app.ui.widgets.forms import DATE_FORMAT, pydate, qdate
+from sourcing_app.ui.widgets.forms import date_format, pydate, qdate
 
 
 class OptionalDate(QWidget):
@@ -22,7 +22,7 @@ class OptionalDate(QWidget):
         self.enabled = QCheckBox(label, self)
         self.edit = QDateEdit(self)
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat(DATE_FORMAT)
+        self.edit.setDisplayFormat(date_format())
         self.edit.setEnabled(False)
         layout.addWidget(self.enabled)
         layout.addWidget(self.edit)

@@ -14,7 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from sourcing_app.domain.formatting import NO_VALUE, day
+from sourcing_app.domain.formatting import NO_VALUE, cell_day, days, money, percent, units
+from sourcing_app.i18n import NP_, _, pgettext
 from sourcing_app.services.purchase_list import (
     SORT_KEYS,
     DeliveryRow,
@@ -29,33 +30,66 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def show_date(value: dt.date | None) -> str:
-    return "" if value is None else day(value)
+    return "" if value is None else cell_day(value)
 
 
 def show_money(currency: str, amount: Decimal) -> str:
-    return f"{currency} {amount:,.2f}"
+    return money(amount, currency)
 
 
-# (header, the row's field it sorts by or "")
+# (header, the row's field it sorts by or ""); headers translated where shown.
 LINE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Line", "line_ref"),
-    ("Supplier", ""),
-    ("Brand", ""),
+    # Translators: the purchase line's reference (a PO number), as a column header.
+    (NP_("purchases column", "Line"), "line_ref"),
+    (NP_("purchases column", "Supplier"), ""),
+    (NP_("purchases column", "Brand"), ""),
     ("SKU", ""),
-    ("Ordered on", "order_date"),
-    ("Promised", "promised_date"),
-    ("Ordered", "ordered_qty"),
-    ("Unit price", ""),
-    ("Rate to home", ""),
-    ("Regime", ""),
-    ("Delivered", ""),
-    ("Accepted", ""),
-    ("Status", ""),
+    (NP_("purchases column", "Ordered on"), "order_date"),
+    (NP_("purchases column", "Promised"), "promised_date"),
+    # Translators: a column header: the quantity ordered.
+    (NP_("purchases column", "Ordered"), "ordered_qty"),
+    (NP_("purchases column", "Unit price"), ""),
+    (NP_("purchases column", "Rate to home"), ""),
+    (NP_("purchases column", "Regime"), ""),
+    # Translators: a column header: the quantity delivered.
+    (NP_("purchases column", "Delivered"), ""),
+    # Translators: a column header: the quantity accepted (delivered less rejected).
+    (NP_("purchases column", "Accepted"), ""),
+    (NP_("purchases column", "Status"), ""),
 )
 # Text columns that give way when the lines are wider than the view: the brand, the
 # SKU and the status (each also in full in its tooltip).
 NARROWED = (2, 3, 12)
-_REGIMES = {"cbec": "CBEC", "general": "General trade", "postal": "Postal"}
+# PurchaseRow.status's words (services/purchase_list.py), translated where shown.
+STATUS = "purchase status"
+STATUS_WORDS = (
+    # Translators: a purchase line's status: everything ordered has arrived.
+    NP_("purchase status", "Delivered"),
+    NP_("purchase status", "Part-delivered, late"),
+    NP_("purchase status", "Part-delivered"),
+    NP_("purchase status", "Late: nothing delivered"),
+    # Translators: a purchase line's status: ordered, not yet due, nothing delivered.
+    NP_("purchase status", "Open"),
+)
+
+
+def column_title(section: int) -> str:
+    """A line column's header in the current language."""
+    header = LINE_COLUMNS[section][0]
+    return header if header == "SKU" else pgettext("purchases column", header)
+
+
+# The regime in a narrow column: its short name (Regime.label is the whole one).
+_REGIMES = {
+    "cbec": NP_("regime, short", "CBEC"),
+    "general": NP_("regime, short", "General trade"),
+    "postal": NP_("regime, short", "Postal"),
+}
+
+
+def regime_words(code: str) -> str:
+    short = _REGIMES.get(code)
+    return code if short is None else pgettext("regime, short", short)
 
 
 class PurchaseTableModel(QAbstractTableModel):
@@ -213,13 +247,17 @@ class PurchaseTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(LINE_COLUMNS):
             return None
-        header, key = LINE_COLUMNS[section]
+        key = LINE_COLUMNS[section][1]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"Rate to {self.home_currency}" if section == 8 else header
+            if section == 8:
+                return _("Rate to {currency}").format(currency=self.home_currency)
+            return column_title(section)
         if role == Qt.ItemDataRole.ToolTipRole:
             if section == 8:
-                return "The exchange rate frozen on the line when it was ordered"
-            return f"Sort by {header.lower()}" if key else "This column does not sort"
+                return _("The exchange rate frozen on the line when it was ordered")
+            if not key:
+                return _("This column does not sort")
+            return _("Sort by {column}").format(column=column_title(section).lower())
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -238,10 +276,10 @@ class PurchaseTableModel(QAbstractTableModel):
             return _RIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1:
-                return f"{line.supplier_name} ({line.supplier_code})"
+                return _("{name} ({code})").format(name=line.supplier_name, code=line.supplier_code)
             if column == 12 and line.last_delivered is not None:
-                return (
-                    f"{self._text(line, column)} (last delivery {show_date(line.last_delivered)})"
+                return _("{status} (last delivery {day})").format(
+                    status=self._text(line, column), day=show_date(line.last_delivered)
                 )
             if column in NARROWED:  # the whole text where the column is too narrow for it
                 return self._text(line, column)
@@ -263,24 +301,29 @@ class PurchaseTableModel(QAbstractTableModel):
         if column == 5:
             return show_date(line.promised_date)
         if column == 6:
-            return f"{line.ordered_qty:,} units"
+            return units(line.ordered_qty)
         if column == 7:
             return show_money(line.currency, line.unit_price)
         if column == 8:
             if line.currency == self.home_currency:
                 return NO_VALUE  # bought in the home currency: no rate to read ("1 per CNY")
-            return f"{line.fx_rate.normalize():f} per {line.currency}"  # "7.5 per EUR"
+            # "7.5 per EUR"
+            return _("{rate} per {currency}").format(
+                rate=f"{line.fx_rate.normalize():f}", currency=line.currency
+            )
         if column == 9:
-            return _REGIMES.get(line.regime, line.regime)
+            return regime_words(line.regime)
         if column == 10:
-            return f"{line.delivered_qty:,} units" if line.deliveries else "—"
+            return units(line.delivered_qty) if line.deliveries else NO_VALUE
         if column == 11:
             if not line.deliveries or not line.ordered_qty:
-                return "—"
+                return NO_VALUE
             share = min(line.accepted_qty, line.ordered_qty) / line.ordered_qty
-            return f"{line.accepted_qty:,} ({share:.0%})"
+            return _("{quantity} ({share})").format(
+                quantity=f"{line.accepted_qty:,}", share=percent(share, 0)
+            )
         if column == 12:
-            return line.status(self.as_of, self.grace_days)
+            return pgettext(STATUS, line.status(self.as_of, self.grace_days))
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -297,7 +340,16 @@ class PurchaseTableModel(QAbstractTableModel):
         self.reload()
 
 
-_DELIVERY_COLUMNS = ("Delivered on", "Delivered", "Rejected", "Accepted", "Lead time", "Clearance")
+_DELIVERY_COLUMNS = (
+    NP_("purchases column", "Delivered on"),
+    NP_("purchases column", "Delivered"),
+    # Translators: a column header: the quantity rejected at delivery.
+    NP_("purchases column", "Rejected"),
+    NP_("purchases column", "Accepted"),
+    NP_("purchases column", "Lead time"),
+    # Translators: a column header: the days customs clearance took.
+    NP_("purchases column", "Clearance"),
+)
 
 
 class DeliveryTableModel(QAbstractTableModel):
@@ -326,7 +378,7 @@ class DeliveryTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(_DELIVERY_COLUMNS)
         ):
-            return _DELIVERY_COLUMNS[section]
+            return pgettext("purchases column", _DELIVERY_COLUMNS[section])
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -342,11 +394,11 @@ class DeliveryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 show_date(d.delivered_date),
-                f"{d.delivered_qty:,} units",
-                f"{d.rejected_qty:,} units",
-                f"{d.delivered_qty - d.rejected_qty:,} units",
-                f"{d.lead_days} days",
-                "—" if d.clearance_days is None else f"{d.clearance_days} days",
+                units(d.delivered_qty),
+                units(d.rejected_qty),
+                units(d.delivered_qty - d.rejected_qty),
+                days(d.lead_days),
+                days(d.clearance_days),
             )[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return _RIGHT

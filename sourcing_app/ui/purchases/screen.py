@@ -37,6 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sourcing_app.domain.formatting import units
+from sourcing_app.i18n import _, is_chinese, ngettext, pgettext
 from sourcing_app.services.editing import Saved
 from sourcing_app.services.purchase_list import (
     DeliveryRow,
@@ -106,7 +108,7 @@ class PurchasesScreen(QWidget):
         lower = QWidget(splitter)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 6, 0, 0)
-        self.delivery_heading = QLabel("Select a line to see its deliveries.", lower)
+        self.delivery_heading = QLabel(_("Select a line to see its deliveries."), lower)
         self.delivery_heading.setStyleSheet("font-weight: 600;")
         lower_layout.addWidget(self.delivery_heading)
         self.delivery_table = self._table(self.delivery_model, lower)
@@ -126,9 +128,11 @@ class PurchasesScreen(QWidget):
         )
         self.model.loaded.connect(self._show_count)
         self.model.loaded.connect(lambda _total: self._after_load())
-        self.model.loading.connect(lambda: self.count_label.setText("Reading purchase lines…"))
+        self.model.loading.connect(lambda: self.count_label.setText(_("Reading purchase lines…")))
         self.model.failed.connect(
-            lambda reason: self.count_label.setText(f"The lines could not be read: {reason}")
+            lambda reason: self.count_label.setText(
+                _("The lines could not be read: {reason}").format(reason=reason)
+            )
         )
         self._keep_line: int | None = None
         self.session.saved.connect(self._after_save)
@@ -163,8 +167,8 @@ class PurchasesScreen(QWidget):
     def _fill_choices(self) -> None:
         service = self.session.service
         for combo, everything, entity in (
-            (self.supplier_filter, "All suppliers", "supplier"),
-            (self.brand_filter, "All brands", "brand"),
+            (self.supplier_filter, _("All suppliers"), "supplier"),
+            (self.brand_filter, _("All brands"), "brand"),
         ):
             keep = self._picked(combo) if combo.count() else None
             with QSignalBlocker(combo):
@@ -177,12 +181,13 @@ class PurchasesScreen(QWidget):
 
     def _filters(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.supplier_filter = self._choice("All suppliers")
-        self.brand_filter = self._choice("All brands")
-        self.from_filter = OptionalDate("Ordered from", self)
-        self.to_filter = OptionalDate("to", self)
+        self.supplier_filter = self._choice(_("All suppliers"))
+        self.brand_filter = self._choice(_("All brands"))
+        self.from_filter = OptionalDate(_("Ordered from"), self)
+        # Translators: the end of the order-date filter: "Ordered from [date] to [date]".
+        self.to_filter = OptionalDate(_("to"), self)
         self.ref_filter = QLineEdit(self)
-        self.ref_filter.setPlaceholderText("Line reference starts with…")
+        self.ref_filter.setPlaceholderText(_("Line reference starts with…"))
         self.ref_filter.setClearButtonEnabled(True)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("count")
@@ -191,9 +196,9 @@ class PurchasesScreen(QWidget):
         for dates in (self.from_filter, self.to_filter):
             dates.changed.connect(self._filter_timer.start)
         self.ref_filter.textChanged.connect(lambda _t: self._filter_timer.start())
-        row.addWidget(QLabel("Supplier:"))
+        row.addWidget(QLabel(_("Supplier:")))
         row.addWidget(self.supplier_filter, 2)
-        row.addWidget(QLabel("Brand:"))
+        row.addWidget(QLabel(_("Brand:")))
         row.addWidget(self.brand_filter, 1)
         row.addWidget(self.from_filter)
         row.addWidget(self.to_filter)
@@ -217,14 +222,14 @@ class PurchasesScreen(QWidget):
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.record_purchase_action = self._action(
-            "Record purchase…", "Ctrl+Shift+P", self.record_purchase
+            _("Record purchase…"), "Ctrl+Shift+P", self.record_purchase
         )
-        self.edit_line_action = self._action("Edit line…", "Return", self.edit_line)
+        self.edit_line_action = self._action(_("Edit line…"), "Return", self.edit_line)
         self.record_delivery_action = self._action(
-            "Record delivery…", "Ctrl+D", self.record_delivery
+            _("Record delivery…"), "Ctrl+D", self.record_delivery
         )
         self.edit_delivery_action = self._action(
-            "Edit delivery…", "Ctrl+Shift+D", self.edit_delivery
+            _("Edit delivery…"), "Ctrl+Shift+D", self.edit_delivery
         )
         for action in (
             self.record_purchase_action,
@@ -243,7 +248,12 @@ class PurchasesScreen(QWidget):
         action = QAction(text, self)
         action.setShortcut(QKeySequence(keys))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{text.rstrip('…')} ({QKeySequence(keys).toString()})")
+        action.setToolTip(
+            _("{action} ({keys})").format(
+                action=text.rstrip("…"),
+                keys=QKeySequence(keys).toString(),
+            )
+        )
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -325,28 +335,40 @@ class PurchasesScreen(QWidget):
             self.apply_filter()
 
     def _show_count(self, total: int) -> None:
-        shown = "line" if total == 1 else "lines"
-        self.count_label.setText(f"{total:,} purchase {shown}")
+        self.count_label.setText(
+            ngettext("{n} purchase line", "{n} purchase lines", total).format(n=f"{total:,}")
+        )
 
-    # The widest text each column can hold, so later pages never clip it.
-    _WIDEST = {
-        6: "99,999 units",
-        7: "KRW 999,999.00",
-        8: "0.00519226 per KRW",
-        10: "99,999 units",
-        11: "99,999 (100%)",
-        12: "Late: nothing delivered",
-    }
-    # When the lines are wider than the view, these columns give way in turn, each down
-    # to the width of its text here: the status to its usual longest, the brand to its
-    # first two words, then the status further ("Late: nothing…" still says late), the
-    # SKU, a code, last. What is cut off is in the cell's tooltip.
-    _GIVE_WAY = (
-        (12, "Part-delivered, late"),
-        (2, "Southern Cross"),
-        (12, "Late: nothing"),
-        (3, "KMN014-S2"),
-    )
+    @staticmethod
+    def _widest() -> dict[int, str]:
+        """The widest text each column can hold, so later pages never clip it."""
+        return {
+            6: units(99_999),
+            7: "KRW 999,999.00",
+            8: _("{rate} per {currency}").format(rate="0.00519226", currency="KRW"),
+            10: units(99_999),
+            11: _("{quantity} ({share})").format(quantity="99,999", share="100%"),
+            12: pgettext("purchase status", "Late: nothing delivered"),
+        }
+
+    @staticmethod
+    def _give_way() -> tuple[tuple[int, str], ...]:
+        """When the lines are wider than the view, these columns give way in turn, each
+        down to the width of its text here: the status to its usual longest, the brand to
+        its first two words, then the status further ("Late: nothing…" still says late),
+        the SKU, a code, last. What is cut off is in the cell's tooltip."""
+        # Chinese statuses are short: each reads whole at its least.
+        late = (
+            pgettext("purchase status", "Late: nothing delivered")
+            if is_chinese()
+            else "Late: nothing"
+        )
+        return (
+            (12, pgettext("purchase status", "Part-delivered, late")),
+            (2, "Southern Cross"),
+            (12, late),
+            (3, "KMN014-S2"),
+        )
 
     def _size_columns(self) -> None:
         """Each column as wide as its text, measured once, on the first rows."""
@@ -366,7 +388,7 @@ class PurchasesScreen(QWidget):
                 header.sectionSizeFromContents(c).width() for c in range(len(LINE_COLUMNS))
             ]
             metrics = table.fontMetrics()
-            for column, widest in self._WIDEST.items():
+            for column, widest in self._widest().items():
                 bare[column] = max(bare[column], metrics.horizontalAdvance(widest) + 16)
             self._natural = bare
         self._fit_columns()
@@ -386,7 +408,7 @@ class PurchasesScreen(QWidget):
             widths[sorted_by] = max(widths[sorted_by], self._arrow[sorted_by])
         over = sum(widths) - table.viewport().width()
         metrics = table.fontMetrics()
-        for column, narrowest in self._GIVE_WAY:
+        for column, narrowest in self._give_way():
             if over <= 0:
                 break
             least = metrics.horizontalAdvance(narrowest) + 16
@@ -421,7 +443,7 @@ class PurchasesScreen(QWidget):
         line = self.current_line() if current.isValid() else None
         if line is None:
             self.delivery_model.set_rows([])
-            self.delivery_heading.setText("Select a line to see its deliveries.")
+            self.delivery_heading.setText(_("Select a line to see its deliveries."))
         else:
             self._show_deliveries(line)
             self.line_selected.emit(line.id)
@@ -430,15 +452,25 @@ class PurchasesScreen(QWidget):
     def _show_deliveries(self, line: PurchaseRow) -> None:
         self.delivery_model.set_rows(self.purchases.deliveries(line.id))
         if not line.deliveries:
-            words = "nothing delivered yet"
-        else:
-            words = (
-                f"{line.delivered_qty:,} delivered, {line.accepted_qty:,} accepted "
-                f"of {line.ordered_qty:,} ordered"
+            self.delivery_heading.setText(
+                _("Deliveries of line {line} ({supplier}, {sku}): nothing delivered yet").format(
+                    line=line.line_ref, supplier=line.supplier_code, sku=line.sku
+                )
             )
-        self.delivery_heading.setText(
-            f"Deliveries of line {line.line_ref} ({line.supplier_code}, {line.sku}): {words}"
-        )
+        else:
+            self.delivery_heading.setText(
+                _(
+                    "Deliveries of line {line} ({supplier}, {sku}): {delivered} delivered, "
+                    "{accepted} accepted of {ordered} ordered"
+                ).format(
+                    line=line.line_ref,
+                    supplier=line.supplier_code,
+                    sku=line.sku,
+                    delivered=f"{line.delivered_qty:,}",
+                    accepted=f"{line.accepted_qty:,}",
+                    ordered=f"{line.ordered_qty:,}",
+                )
+            )
         if self.delivery_model.rows:
             self.delivery_table.selectRow(0)
         self.delivery_table.resizeColumnsToContents()

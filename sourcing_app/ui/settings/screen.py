@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -42,15 +42,18 @@ from PySide6.QtWidgets import (
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, sub_score_label
 from sourcing_app.domain.settings import ScoringSettings, StandingBands
 from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.i18n import N_, _, ngettext, pgettext
 from sourcing_app.services.editing import EditingService, Saved
 from sourcing_app.services.entities import ENTITIES
 from sourcing_app.services.settings import (
     load_settings,
     save_from_screen,
+    settings_changes,
     settings_problems,
     stored_user_name,
 )
 from sourcing_app.ui.dialogs.edit_dialogs import REFUSAL_STYLE, _currencies
+from sourcing_app.ui.settings.language import LanguageBox
 from sourcing_app.ui.shell.undo_commands import EditSession, SettingsState
 from sourcing_app.ui.shell.workspace import ScoredRun, Workspace
 from sourcing_app.ui.widgets.forms import INVALID_STYLE, PROBLEM_STYLE
@@ -60,9 +63,6 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 HUNDRED = Decimal(100)
 
 
-POINTS = "points of the 0–100 sourcing score"
-
-
 def _percent(value: Decimal) -> str:
     return f"{(value * HUNDRED).normalize():f}%"
 
@@ -70,11 +70,11 @@ def _percent(value: Decimal) -> str:
 # --- tax categories: an editable table -----------------------------------------------------
 
 _TAX_COLUMNS = (
-    ("name", "Name"),
-    ("tariff", "Tariff"),
-    ("consumption_tax", "Consumption tax"),
-    ("vat", "VAT"),
-    ("postal_rate", "Postal-article tax"),
+    ("name", N_("Name")),
+    ("tariff", N_("Tariff")),
+    ("consumption_tax", N_("Consumption tax")),
+    ("vat", N_("VAT")),
+    ("postal_rate", N_("Postal-article tax")),
 )
 
 
@@ -139,9 +139,9 @@ class TaxCategoryTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_TAX_COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return _TAX_COLUMNS[section][1]
+            return _(_TAX_COLUMNS[section][1])
         if role == Qt.ItemDataRole.ToolTipRole and section:
-            return "Type a percentage, e.g. 13 for 13%"
+            return _("Type a percentage, e.g. 13 for 13%")
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -203,7 +203,7 @@ class TaxCategoryTableModel(QAbstractTableModel):
         )
         for other, other_values in enumerate(self.rows):  # two new rows with one name
             if other != row and other_values["name"] and other_values["name"] == values["name"]:
-                problems.setdefault("name", "another row of this table has this name")
+                problems.setdefault("name", _("another row of this table has this name"))
         if problems:
             self.problems[row] = problems
         else:
@@ -213,10 +213,14 @@ class TaxCategoryTableModel(QAbstractTableModel):
     def problem_words(self) -> list[str]:
         words = []
         for row, problems in sorted(self.problems.items()):
-            name = self.rows[row]["name"] or f"new row {row + 1}"
+            name = self.rows[row]["name"] or _("new row {n}").format(n=row + 1)
             for field, reason in problems.items():
-                label = dict(_TAX_COLUMNS)[field]
-                words.append(f"tax category {name}, {label.lower()}: {reason}")
+                label = _(dict(_TAX_COLUMNS)[field]).lower()
+                words.append(
+                    _("tax category {name}, {field}: {reason}").format(
+                        name=name, field=label, reason=reason
+                    )
+                )
         return words
 
     def save(self, saved: list[Saved]) -> None:
@@ -262,12 +266,14 @@ class SettingsScreen(QWidget):
         grid.addWidget(self._bands_box(), 1, 0)
         grid.addWidget(self._window_box(), 2, 0)
         grid.addWidget(self._you_box(), 3, 0)
+        self.language_box = LanguageBox(self.has_unsaved_changes, self)
+        grid.addWidget(self.language_box, 4, 0)
         grid.addWidget(self._fees_box(), 0, 1)
         grid.addWidget(self._cbec_box(), 1, 1)
-        grid.addWidget(self._tax_box(), 2, 1, 3, 1)
+        grid.addWidget(self._tax_box(), 2, 1, 4, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(4, 1)  # the tax table takes the height left over
+        grid.setRowStretch(5, 1)  # the tax table takes the height left over
 
         self.banner = QLabel(self)
         self.banner.setObjectName("banner")
@@ -279,16 +285,16 @@ class SettingsScreen(QWidget):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         bottom.addWidget(self.summary, 1)
-        self.revert_button = QPushButton("Revert", self)
-        self.save_button = QPushButton("Save and re-score", self)
+        self.revert_button = QPushButton(_("Revert"), self)
+        self.save_button = QPushButton(_("Save and re-score"), self)
         self.save_button.setDefault(True)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.save_button)
         outer.addLayout(bottom)
         self.save_button.clicked.connect(lambda: self.save())
         self.revert_button.clicked.connect(self.load)
-        self.save_button.setToolTip("Save the settings and score every supplier again (Ctrl+S)")
-        self.revert_button.setToolTip("Back to the settings as they are saved")
+        self.save_button.setToolTip(_("Save the settings and score every supplier again (Ctrl+S)"))
+        self.revert_button.setToolTip(_("Back to the settings as they are saved"))
         # Ctrl+S while the screen (or any field on it) has focus; Save only when it may.
         save_keys = QShortcut(QKeySequence.StandardKey.Save, self)
         save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -299,6 +305,17 @@ class SettingsScreen(QWidget):
         # Undo and redo (and saves elsewhere) change what is stored: show it.
         workspace.settings_changed.connect(self.load)
         workspace.data_changed.connect(self._data_changed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fit_heights()
+        super().showEvent(event)
+
+    def _fit_heights(self) -> None:
+        """Every field tall enough for a Chinese character in the font it shows
+        ('365 天' lost the top of 天 when the rows were squeezed to Latin heights)."""
+        for widget in self.inputs.values():
+            tall = widget.fontMetrics().boundingRect("天").height() + 10
+            widget.setMinimumHeight(max(tall, widget.minimumSizeHint().height()))
 
     # --- building ---------------------------------------------------------------------
 
@@ -335,7 +352,7 @@ class SettingsScreen(QWidget):
         message.setVisible(False)
         column.addWidget(message)
         self.messages[key] = message
-        form.addRow(label + ":", row)
+        form.addRow(_("{label}:").format(label=label), row)
         if isinstance(widget, QDoubleSpinBox | QSpinBox):
             widget.valueChanged.connect(self._changed)
         elif isinstance(widget, QComboBox):
@@ -359,86 +376,104 @@ class SettingsScreen(QWidget):
         return box
 
     def _weights_box(self) -> QGroupBox:
-        box, form = self._form_box("Stability weights")
+        box, form = self._form_box(_("Stability weights"))
         for key in SUB_SCORE_KEYS:
             spin = self._number(0, 1000, 1, step=5)
             self._add(form, f"weights.{key}", sub_score_label(key), spin, note="= 0.0%")
         self.weight_sum = QLabel(box)
         self.weight_sum.setObjectName("weights.sum")
         self.weight_sum.setStyleSheet("font-weight: 600;")
-        form.addRow("Sum:", self.weight_sum)
+        form.addRow(_("Sum:"), self.weight_sum)
         return box
 
     def _bands_box(self) -> QGroupBox:
-        box, form = self._form_box("Standing bands (lower edges of the sourcing score)")
-        self._add(form, "bands.preferred", "Preferred from", self._number(0, 100, 1), POINTS)
-        self._add(form, "bands.approved", "Approved from", self._number(0, 100, 1), POINTS)
-        self._add(form, "bands.watch", "Watch from", self._number(0, 100, 1), POINTS)
+        box, form = self._form_box(_("Standing bands (lower edges of the sourcing score)"))
+        points = _("points of the 0–100 sourcing score")
+        self._add(form, "bands.preferred", _("Preferred from"), self._number(0, 100, 1), points)
+        self._add(form, "bands.approved", _("Approved from"), self._number(0, 100, 1), points)
+        self._add(form, "bands.watch", _("Watch from"), self._number(0, 100, 1), points)
         self.avoid_label = QLabel(box)
-        form.addRow("Avoid:", self.avoid_label)
+        # Translators: the Avoid standing's band, as a form label: "Avoid: below 40 points".
+        form.addRow(_("Avoid:"), self.avoid_label)
         return box
 
     def _window_box(self) -> QGroupBox:
-        box, form = self._form_box("Evaluation")
+        box, form = self._form_box(_("Evaluation"))
         window = QSpinBox(self)
         window.setRange(1, 3650)
-        window.setSuffix(" days")
-        self._add(form, "window_days", "Window", window, "purchase lines ordered in the last …")
+        # Translators: after a number of days in a spin box: "365 days".
+        window.setSuffix(_(" days"))
+        self._add(
+            form,
+            "window_days",
+            # Translators: the evaluation window (评估窗口), a form label.
+            pgettext("setting", "Window"),
+            window,
+            _("purchase lines ordered in the last …"),
+        )
         grace = QSpinBox(self)
         grace.setRange(0, 365)
-        grace.setSuffix(" days")
-        self._add(form, "grace_days", "Grace", grace, "after the promised date")
+        grace.setSuffix(_(" days"))
+        self._add(
+            form, "grace_days", pgettext("setting", "Grace"), grace, _("after the promised date")
+        )
         return box
 
     def _fees_box(self) -> QGroupBox:
-        box, form = self._form_box("Margin and fees")
+        box, form = self._form_box(_("Margin and fees"))
         self._add(
             form,
             "costs.target_margin",
-            "Target margin",
+            _("Target margin"),
             self._number(0, 100, 2, "%"),
-            "a margin at or above it scores 100",
+            _("a margin at or above it scores 100"),
         )
         self._add(
             form,
             "costs.platform_commission",
-            "Platform commission",
+            _("Platform commission"),
             self._number(0, 100, 2, "%"),
-            "of the retail price",
+            _("of the retail price"),
         )
         self._add(
             form,
             "costs.payment_fee",
-            "Payment fee",
+            _("Payment fee"),
             self._number(0, 100, 2, "%"),
-            "of the retail price",
+            _("of the retail price"),
         )
-        self._add(form, "costs.clearance_fee", "Clearance fee", self._number(0, 1e6, 2), "per unit")
         self._add(
-            form, "costs.fulfilment_fee", "Domestic fulfilment", self._number(0, 1e6, 2), "per unit"
+            form, "costs.clearance_fee", _("Clearance fee"), self._number(0, 1e6, 2), _("per unit")
+        )
+        self._add(
+            form,
+            "costs.fulfilment_fee",
+            _("Domestic fulfilment"),
+            self._number(0, 1e6, 2),
+            _("per unit"),
         )
         return box
 
     def _cbec_box(self) -> QGroupBox:
-        box, form = self._form_box("Cross-border e-commerce (CBEC) regime")
+        box, form = self._form_box(_("Cross-border e-commerce (CBEC) regime"))
         self._add(
             form,
             "costs.cbec_factor",
-            "Share of statutory taxes",
+            _("Share of statutory taxes"),
             self._number(0, 100, 1, "%"),
-            "of consumption tax and VAT",
+            _("of consumption tax and VAT"),
         )
         self._add(
             form,
             "costs.cbec_transaction_limit",
-            "Single-transaction limit",
+            _("Single-transaction limit"),
             self._number(0, 1e9, 2),
         )
-        self._add(form, "costs.cbec_annual_limit", "Annual limit", self._number(0, 1e9, 2))
+        self._add(form, "costs.cbec_annual_limit", _("Annual limit"), self._number(0, 1e9, 2))
         return box
 
     def _you_box(self) -> QGroupBox:
-        box, form = self._form_box("Currency and you")
+        box, form = self._form_box(_("Currency and you"))
         currency = QComboBox(self)
         currency.setEditable(True)
         currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -447,17 +482,17 @@ class SettingsScreen(QWidget):
         self._add(
             form,
             "home_currency",
-            "Home currency",
+            _("Home currency"),
             currency,
-            "stored exchange rates are to this currency",
+            _("stored exchange rates are to this currency"),
         )
         name = QLineEdit(self)
         name.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 18)
-        self._add(form, "user_name", "Your name", name, "recorded in the audit trail")
+        self._add(form, "user_name", _("Your name"), name, _("recorded in the audit trail"))
         return box
 
     def _tax_box(self) -> QGroupBox:
-        box = QGroupBox("Tax categories (rates in %)", self)
+        box = QGroupBox(_("Tax categories (rates in %)"), self)
         layout = QVBoxLayout(box)
         self.tax_model = TaxCategoryTableModel(self.service, self)
         self.tax_table = QTableView(box)
@@ -472,7 +507,7 @@ class SettingsScreen(QWidget):
         self.tax_table.setMinimumHeight(220)
         layout.addWidget(self.tax_table)
         row = QHBoxLayout()
-        add = QPushButton("Add tax category", box)
+        add = QPushButton(_("Add tax category"), box)
         add.clicked.connect(self._add_tax_category)
         row.addWidget(add)
         row.addStretch(1)
@@ -578,6 +613,12 @@ class SettingsScreen(QWidget):
         assert isinstance(widget, QSpinBox)
         return widget
 
+    def has_unsaved_changes(self) -> bool:
+        """Whether the screen shows anything other than what is stored."""
+        if self.tax_model.dirty or self.user_name() != self.opened_user_name:
+            return True
+        return bool(settings_changes(self.opened, self.settings()))
+
     def _stored_user_name(self) -> str:
         with self.workspace.engine.connect() as conn:
             return stored_user_name(conn)
@@ -598,14 +639,19 @@ class SettingsScreen(QWidget):
             self.inputs[key].setStyleSheet(INVALID_STYLE if problem else "")
         tax_problems = self.tax_model.problem_words()
         whole = self.problems.get("weights")
-        lines = ([f"Weights: {whole}"] if whole else []) + tax_problems
+        lines = ([_("Weights: {problem}").format(problem=whole)] if whole else []) + tax_problems
         if self.problems or tax_problems:
             count = len(self.problems) + len(tax_problems)
-            extra = (" " + "; ".join(lines)) if lines else ""
-            self.summary.setText(
-                f"{count} setting{'s' if count > 1 else ''} to fix before saving (marked in red)."
-                + extra
-            )
+            words = ngettext(
+                "{n} setting to fix before saving (marked in red).",
+                "{n} settings to fix before saving (marked in red).",
+                count,
+            ).format(n=count)
+            if lines:
+                words = _("{summary} {problems}").format(
+                    summary=words, problems=pgettext("list", "; ").join(lines)
+                )
+            self.summary.setText(words)
             self.summary.setStyleSheet(PROBLEM_STYLE)
         else:
             self.summary.setText("")
@@ -617,9 +663,13 @@ class SettingsScreen(QWidget):
         for key in SUB_SCORE_KEYS:
             note = self.findChild(QLabel, f"weights.{key}.note")
             if note is not None:
-                note.setText(f"= {shares[key]:.1%} of the stability score")
+                note.setText(
+                    _("= {share} of the stability score").format(share=f"{shares[key]:.1%}")
+                )
         self.weight_sum.setText(
-            f"{total:g}; each weight counts as its share of the sum (normalised to 100%)"
+            _("{total}; each weight counts as its share of the sum (normalised to 100%)").format(
+                total=f"{total:g}"
+            )
         )
 
     def _show_units(self, settings: ScoringSettings) -> None:
@@ -631,7 +681,9 @@ class SettingsScreen(QWidget):
             "cbec_annual_limit",
         ):
             self._spin(f"costs.{key}").setSuffix(f" {home}")
-        self.avoid_label.setText(f"below {settings.bands.watch:g} points")
+        self.avoid_label.setText(
+            _("below {points} points").format(points=f"{settings.bands.watch:g}")
+        )
 
     # --- saving -----------------------------------------------------------------------
 
@@ -678,9 +730,9 @@ class SettingsScreen(QWidget):
             changes[f"tax_category.{saved.after.get('name', saved.id)}"] = [saved.action, ""]
         if changes:
             if everyone:
-                self.banner.setText("Saved. Re-scoring every supplier with the new settings…")
+                self.banner.setText(_("Saved. Re-scoring every supplier with the new settings…"))
             else:
-                self.banner.setText("Saved.")
+                self.banner.setText(_("Saved."))
             self.banner.setStyleSheet("")
             self.banner.setVisible(True)
         self.saved.emit(changes)
@@ -692,7 +744,12 @@ class SettingsScreen(QWidget):
         self.banner.setVisible(True)
 
     def _rescored(self, run: ScoredRun) -> None:
-        self.banner.setText(f"Saved, and {len(run.scores):,} suppliers re-scored.")
+        n = len(run.scores)
+        self.banner.setText(
+            ngettext(
+                "Saved, and {n} supplier re-scored.", "Saved, and {n} suppliers re-scored.", n
+            ).format(n=f"{n:,}")
+        )
 
 
 def _decimal(value: float) -> Decimal:
