@@ -419,7 +419,7 @@ def test_in_chinese_the_plan_reads_in_the_glossarys_words(
     standings = {cell(lines, r, 2) for r in range(lines.rowCount())}
     assert standings <= {"优选", "合格", "观察", "规避", "未评级"}, standings
     # The header's day and the status line write the day as a Chinese sentence does.
-    assert screen.as_of_label.text() == "截至2026年11月27日"
+    assert screen.as_of_label.text() == "评估日期 2026年11月27日"
     assert screen.status.text().startswith("已为 40 个品牌分配需求（截至2026年11月27日）：")
     assert screen.status.text().endswith("。")
     assert "每月需求" in screen.brand_summary.text()
