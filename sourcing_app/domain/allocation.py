@@ -47,7 +47,7 @@ from typing import Any
 from sourcing_app.domain import formatting
 from sourcing_app.domain.enums import Standing
 from sourcing_app.errors import BadInput
-from sourcing_app.i18n import _, is_chinese, ngettext
+from sourcing_app.i18n import N_, _, is_chinese, ngettext
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -507,22 +507,24 @@ def _exclusion(
 ) -> tuple[str, str]:
     """Why a channel is out of the plan, and the short kind a shortfall counts; both empty if in."""
     if option.supplier_code in lost:
-        kind = say("supplier lost in this scenario")
-        return say("excluded: supplier lost in this scenario"), kind
+        kind = say(N_("supplier lost in this scenario"))
+        return say(N_("excluded: supplier lost in this scenario")), kind
     if option.unit_margin is None or option.expected_fill is None:
-        kind = say("no valid quote for this brand's SKUs")
-        return say("excluded: no valid quote for this brand's SKUs (no margin to plan on)"), kind
+        kind = say(N_("no valid quote for this brand's SKUs"))
+        return say(
+            N_("excluded: no valid quote for this brand's SKUs (no margin to plan on)")
+        ), kind
     if not _standing_ok(option.standing, settings):
         words = {"standing": say.standing(option.standing)}
         words["minimum"] = say.standing(settings.min_standing)
-        kind = say("standing {standing}").format(**words)
-        return say("excluded: standing {standing} (minimum {minimum})").format(**words), kind
+        kind = say(N_("standing {standing}")).format(**words)
+        return say(N_("excluded: standing {standing} (minimum {minimum})")).format(**words), kind
     unit = option.expected_unit_margin
     if unit is not None and unit < 0 and not settings.cover_at_a_loss:
-        text = say("excluded: loses {loss} a unit after expected fill").format(
+        text = say(N_("excluded: loses {loss} a unit after expected fill")).format(
             loss=say.money(-unit, currency)
         )
-        return text, say("loses {loss} a unit after expected fill").format(
+        return text, say(N_("loses {loss} a unit after expected fill")).format(
             loss=say.money(-unit, currency)
         )
     return "", ""
@@ -546,14 +548,14 @@ class _Context:
 
 # The cap gives way rather than leave demand uncovered; the line says so, or a buyer
 # reading "best expected margin" wonders why one supplier carries the whole brand.
-CAP_LIFTED = "share cap lifted: no other eligible channel has capacity left"
+CAP_LIFTED = N_("share cap lifted: no other eligible channel has capacity left")
 
 
 def _reason(c: _Candidate, ctx: _Context, say: _Say) -> str:
     o = c.option
     settings, book, share_units, floor = ctx.settings, ctx.book, ctx.share_units, ctx.floor
     why_unit = (
-        say("{margin} a unit × {fill} expected fill").format(
+        say(N_("{margin} a unit × {fill} expected fill")).format(
             margin=say.money(o.unit_margin, book.currency), fill=f"{o.expected_fill:.0%}"
         )
         if o.unit_margin is not None and o.expected_fill is not None
@@ -563,18 +565,18 @@ def _reason(c: _Candidate, ctx: _Context, say: _Say) -> str:
         if c.bound == 0:
             return _no_room(c, book, say)
         if c.unit < 0:
-            return say("not needed: demand covered without losing money ({why})").format(
+            return say(N_("not needed: demand covered without losing money ({why})")).format(
                 why=why_unit
             )
         return say(
-            "not needed: demand covered by channels with a better expected margin ({why})"
+            N_("not needed: demand covered by channels with a better expected margin ({why})")
         ).format(why=why_unit)
     parts: list[str] = []
     if c.unit < 0:
-        parts.append(say("covers demand at a loss ({why})").format(why=why_unit))
+        parts.append(say(N_("covers demand at a loss ({why})")).format(why=why_unit))
     elif c.floor_units:
         parts.append(
-            say("vertical floor ({share} of demand, {floor}): {units} for it ({why})").format(
+            say(N_("vertical floor ({share} of demand, {floor}): {units} for it ({why})")).format(
                 share=f"{settings.min_vertical_share:.0%}",
                 floor=say.units(floor),
                 units=say.units(c.floor_units),
@@ -582,13 +584,13 @@ def _reason(c: _Candidate, ctx: _Context, say: _Say) -> str:
             )
         )
     elif c is ctx.best:
-        parts.append(say("best expected margin per unit ({why})").format(why=why_unit))
+        parts.append(say(N_("best expected margin per unit ({why})")).format(why=why_unit))
     elif not o.vertical and ctx.floor_binds:
         parts.append(
-            say("best expected margin after the vertical floor ({why})").format(why=why_unit)
+            say(N_("best expected margin after the vertical floor ({why})")).format(why=why_unit)
         )
     else:
-        parts.append(say("next best expected margin per unit ({why})").format(why=why_unit))
+        parts.append(say(N_("next best expected margin per unit ({why})")).format(why=why_unit))
     if ctx.cap_lifted and c.units > share_units:
         parts.append(say(CAP_LIFTED))
     if c.units == c.bound and c.units < ctx.demand:
@@ -596,12 +598,12 @@ def _reason(c: _Candidate, ctx: _Context, say: _Say) -> str:
             parts.append(_capacity_words(c, book, say))
         elif c.limit is Limit.SHARE_CAP:
             parts.append(
-                say("share cap ({share} of demand: {units})").format(
+                say(N_("share cap ({share} of demand: {units})")).format(
                     share=f"{settings.max_share:.0%}", units=say.units(share_units)
                 )
             )
     elif ctx.allocated >= ctx.demand and c is ctx.last and c.units < ctx.allocated:
-        parts.append(say("takes the last {units} of demand").format(units=say.units(c.units)))
+        parts.append(say(N_("takes the last {units} of demand")).format(units=say.units(c.units)))
     return say.clauses(parts)
 
 
@@ -618,19 +620,19 @@ def _capacity_words(c: _Candidate, book: _Book, say: _Say) -> str:
     earlier = book.takers.get(o.supplier_id, [])
     capacity = say.units(o.capacity or 0)
     if not earlier:
-        return say("capacity reached ({capacity} a month)").format(capacity=capacity)
+        return say(N_("capacity reached ({capacity} a month)")).format(capacity=capacity)
     taken = sum(units for _brand, units in earlier)
-    return say("capacity reached ({capacity} a month; {taken} booked first for {brands})").format(
-        capacity=capacity, taken=f"{taken:,}", brands=_names(earlier, say)
-    )
+    return say(
+        N_("capacity reached ({capacity} a month; {taken} booked first for {brands})")
+    ).format(capacity=capacity, taken=f"{taken:,}", brands=_names(earlier, say))
 
 
 def _no_room(c: _Candidate, book: _Book, say: _Say) -> str:
     o = c.option
     earlier = book.takers.get(o.supplier_id, [])
     if not earlier:
-        return say("no capacity: the supplier's monthly capacity is 0")
-    return say("no capacity left: all {capacity} a month booked for {brands}").format(
+        return say(N_("no capacity: the supplier's monthly capacity is 0"))
+    return say(N_("no capacity left: all {capacity} a month booked for {brands}")).format(
         capacity=say.units(o.capacity or 0), brands=_names(earlier, say)
     )
 
@@ -640,7 +642,7 @@ def _names(takers: Sequence[tuple[str, int]], say: _Say) -> str:
     more = len(takers) - 3
     if more <= 0:
         return shown
-    return say("{brands} and {n} more brand(s)").format(brands=shown, n=more)
+    return say(N_("{brands} and {n} more brand(s)")).format(brands=shown, n=more)
 
 
 def _shortfall(
@@ -658,24 +660,26 @@ def _shortfall(
     at_capacity = [c.option.supplier_code for c in ranked if c.limit is Limit.CAPACITY]
     at_share = [c.option.supplier_code for c in ranked if c.limit is Limit.SHARE_CAP]
     if at_capacity:
-        bounds.append(say("at capacity: {suppliers}").format(suppliers=_codes(at_capacity, say)))
+        bounds.append(
+            say(N_("at capacity: {suppliers}")).format(suppliers=_codes(at_capacity, say))
+        )
     if at_share:
         bounds.append(
-            say("at the share cap ({share} = {units}): {suppliers}").format(
+            say(N_("at the share cap ({share} = {units}): {suppliers}")).format(
                 share=f"{settings.max_share:.0%}",
                 units=say.units(share_units),
                 suppliers=_codes(at_share, say),
             )
         )
     if ranked:
-        why = say("every eligible channel is {bounds}").format(bounds=say.clauses(bounds))
+        why = say(N_("every eligible channel is {bounds}")).format(bounds=say.clauses(bounds))
     else:
-        why = say("no eligible channel")
+        why = say(N_("no eligible channel"))
     if excluded:
-        why = say("{why}; {n} channel(s) excluded ({kinds})").format(
+        why = say(N_("{why}; {n} channel(s) excluded ({kinds})")).format(
             why=why, n=len(excluded), kinds=_exclusion_summary(excluded, say)
         )
-    return say("short by {units}: {why}").format(units=say.units(short), why=why)
+    return say(N_("short by {units}: {why}")).format(units=say.units(short), why=why)
 
 
 def _exclusion_summary(kinds: Sequence[str], say: _Say) -> str:
@@ -683,7 +687,8 @@ def _exclusion_summary(kinds: Sequence[str], say: _Say) -> str:
     for kind in kinds:
         counted[kind] = counted.get(kind, 0) + 1
     return say.listing(
-        say("{count} {kind}").format(count=n, kind=k) if n > 1 else k for k, n in counted.items()
+        say(N_("{count} {kind}")).format(count=n, kind=k) if n > 1 else k
+        for k, n in counted.items()
     )
 
 
@@ -691,7 +696,7 @@ def _codes(codes: Sequence[str], say: _Say) -> str:
     shown = say.listing(codes[:4])
     if len(codes) <= 4:
         return shown
-    return say("{codes} and {n} more").format(codes=shown, n=len(codes) - 4)
+    return say(N_("{codes} and {n} more")).format(codes=shown, n=len(codes) - 4)
 
 
 def _line(
