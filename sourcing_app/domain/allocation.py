@@ -638,7 +638,8 @@ def _no_room(c: _Candidate, book: _Book, say: _Say) -> str:
 
 
 def _names(takers: Sequence[tuple[str, int]], say: _Say) -> str:
-    shown = say.listing(f"{brand} ({units:,})" for brand, units in takers[:3])
+    taker = say(N_("{brand} ({units})"))
+    shown = say.listing(taker.format(brand=b, units=f"{u:,}") for b, u in takers[:3])
     more = len(takers) - 3
     if more <= 0:
         return shown
