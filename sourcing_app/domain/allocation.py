@@ -44,8 +44,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
+from sourcing_app.domain import formatting
 from sourcing_app.domain.enums import Standing
 from sourcing_app.errors import BadInput
+from sourcing_app.i18n import N_, _, is_chinese, ngettext
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -71,19 +73,21 @@ class PlanningSettings:
     def __post_init__(self) -> None:
         if not 0 < self.max_share <= 1:
             raise BadInput(
-                f"the maximum share per supplier must be above 0% and at most 100%, "
-                f"not {self.max_share:.0%}"
+                _(
+                    "the maximum share per supplier must be above 0% and at most 100%, not {share}"
+                ).format(share=f"{self.max_share:.0%}")
             )
         if not 0 <= self.min_vertical_share <= 1:
             raise BadInput(
-                f"the minimum vertical share must lie between 0% and 100%, "
-                f"not {self.min_vertical_share:.0%}"
+                _("the minimum vertical share must lie between 0% and 100%, not {share}").format(
+                    share=f"{self.min_vertical_share:.0%}"
+                )
             )
         if self.min_standing not in STANDING_RANK:
-            raise BadInput(
-                "the minimum standing must be Preferred, Approved, Watch or Avoid, "
-                f"not {self.min_standing}"
+            text = _(
+                "the minimum standing must be Preferred, Approved, Watch or Avoid, not {standing}"
             )
+            raise BadInput(text.format(standing=self.min_standing))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,14 +108,26 @@ class PlanningSettings:
                 cover_at_a_loss=bool(data.get("cover_at_a_loss", base.cover_at_a_loss)),
             )
         except (TypeError, ValueError) as error:
-            raise BadInput(f"the planning settings could not be read: {error}") from None
+            raise BadInput(
+                _("the planning settings could not be read: {error}").format(error=error)
+            ) from None
 
     def describe(self) -> str:
-        loss = "used last to cover demand" if self.cover_at_a_loss else "left out"
-        return (
-            f"at most {self.max_share:.0%} of demand per supplier; standing "
-            f"{self.min_standing.value} or better; at least {self.min_vertical_share:.0%} "
-            f"vertical where possible; channels that lose money {loss}"
+        if self.cover_at_a_loss:
+            text = _(
+                "at most {share} of demand per supplier; standing {standing} or better; at "
+                "least {vertical} vertical where possible; channels that lose money used last "
+                "to cover demand"
+            )
+        else:
+            text = _(
+                "at most {share} of demand per supplier; standing {standing} or better; at "
+                "least {vertical} vertical where possible; channels that lose money left out"
+            )
+        return text.format(
+            share=f"{self.max_share:.0%}",
+            standing=self.min_standing.label,
+            vertical=f"{self.min_vertical_share:.0%}",
         )
 
 
@@ -170,9 +186,15 @@ class AllocationLine:
     unit_margin: Decimal | None
     expected_fill: float | None
     status: LineStatus
-    reason: str
+    reason: str  # in the reader's language
     limit: Limit = Limit.NONE
     floor_units: int = 0  # units given for the vertical floor beyond what margin alone gives
+    reason_en: str = ""  # the same in English, for files (JSON, CSV); empty: `reason` is
+
+    @property
+    def file_reason(self) -> str:
+        """The reason as files write it, whatever the reader's language."""
+        return self.reason_en or self.reason
 
     @property
     def expected_margin(self) -> Decimal:
@@ -192,6 +214,12 @@ class BrandAllocation:
     vertical_floor: int = 0  # units the floor asked of vertical channels
     vertical_floor_target: int = 0  # units the settings asked for, before capping
     order: int = 0  # 1 = planned first (capacity is booked in this order)
+    shortfall_en: str = ""  # the shortfall in English, for files; empty: `shortfall` is
+
+    @property
+    def file_shortfall(self) -> str:
+        """The shortfall as files write it, whatever the reader's language."""
+        return self.shortfall_en or self.shortfall
 
     @property
     def allocated(self) -> int:
@@ -234,17 +262,19 @@ class BrandAllocation:
         """How the vertical floor went, in words; empty when none was asked for."""
         if self.vertical_floor_target <= 0:
             return ""
+        say = _Say(english=False)
         if self.vertical_floor == 0:
-            return (
-                f"vertical floor of {_units(self.vertical_floor_target)} not possible: "
-                "no eligible vertical channel with capacity"
-            )
+            return _(
+                "vertical floor of {units} not possible: no eligible vertical channel with capacity"
+            ).format(units=say.units(self.vertical_floor_target))
         if self.vertical_floor < self.vertical_floor_target:
-            return (
-                f"vertical floor capped at {_units(self.vertical_floor)} (of "
-                f"{_units(self.vertical_floor_target)} asked): all the vertical channels can carry"
+            return _(
+                "vertical floor capped at {units} (of {asked} asked): all the vertical channels "
+                "can carry"
+            ).format(
+                units=say.units(self.vertical_floor), asked=say.units(self.vertical_floor_target)
             )
-        return f"vertical floor of {_units(self.vertical_floor)} met"
+        return _("vertical floor of {units} met").format(units=say.units(self.vertical_floor))
 
     @property
     def allocated_lines(self) -> tuple[AllocationLine, ...]:
@@ -342,12 +372,24 @@ def allocate_brand(
     if book is None:
         book = _Book({o.supplier_id: o.capacity for o in brand.options})
     demand = max(0, brand.demand)
+    reader, english = _Say.both()
     excluded: list[AllocationLine] = []
+    excluded_kinds: list[tuple[str, str]] = []  # (in the reader's words, in English)
     eligible: list[ChannelOption] = []
     for option in sorted(brand.options, key=lambda o: o.supplier_code):
-        reason = _exclusion(option, settings, lost, book.currency)
+        reason, kind = _exclusion(option, settings, lost, book.currency, reader)
         if reason:
-            excluded.append(_line(option, 0, LineStatus.EXCLUDED, reason))
+            reason_en, kind_en = (
+                (reason, kind)
+                if english is None
+                else _exclusion(option, settings, lost, book.currency, english)
+            )
+            excluded.append(
+                _line(
+                    option, 0, LineStatus.EXCLUDED, reason, reason_en=_if_other(reason_en, reason)
+                )
+            )
+            excluded_kinds.append((kind, kind_en))
         else:
             eligible.append(option)
 
@@ -406,16 +448,23 @@ def allocate_brand(
             c.option,
             c.units,
             LineStatus.ALLOCATED if c.units else LineStatus.IDLE,
-            _reason(c, context),
+            _reason(c, context, reader),
             c.limit if c.units and c.units == c.bound else Limit.NONE,
             c.floor_units,
+            "" if english is None else _if_other(_reason(c, context, english), None),
         )
         for c in ranked
     ]
     for c in ranked:
         book.take(c.option.supplier_id, c.units, brand.name)
     lines.sort(key=lambda line: (line.status is not LineStatus.ALLOCATED, -line.units))
-    shortfall = _shortfall(demand - allocated, ranked, excluded, settings, share_units)
+    short = demand - allocated
+    kinds = [k for k, _en in excluded_kinds]
+    shortfall = _shortfall(short, ranked, kinds, settings, share_units, reader)
+    shortfall_en = ""
+    if english is not None:
+        kinds_en = [en for _k, en in excluded_kinds]
+        shortfall_en = _shortfall(short, ranked, kinds_en, settings, share_units, english)
     return BrandAllocation(
         brand.brand_id,
         brand.name,
@@ -425,6 +474,7 @@ def allocate_brand(
         shortfall,
         floor,
         floor_target,
+        shortfall_en=shortfall_en,
     )
 
 
@@ -449,18 +499,35 @@ def _standing_ok(standing: Standing, settings: PlanningSettings) -> bool:
 
 
 def _exclusion(
-    option: ChannelOption, settings: PlanningSettings, lost: frozenset[str], currency: str
-) -> str:
+    option: ChannelOption,
+    settings: PlanningSettings,
+    lost: frozenset[str],
+    currency: str,
+    say: _Say,
+) -> tuple[str, str]:
+    """Why a channel is out of the plan, and the short kind a shortfall counts; both empty if in."""
     if option.supplier_code in lost:
-        return "excluded: supplier lost in this scenario"
+        kind = say(N_("supplier lost in this scenario"))
+        return say(N_("excluded: supplier lost in this scenario")), kind
     if option.unit_margin is None or option.expected_fill is None:
-        return "excluded: no valid quote for this brand's SKUs (no margin to plan on)"
+        kind = say(N_("no valid quote for this brand's SKUs"))
+        return say(
+            N_("excluded: no valid quote for this brand's SKUs (no margin to plan on)")
+        ), kind
     if not _standing_ok(option.standing, settings):
-        return f"excluded: standing {option.standing.value} (minimum {settings.min_standing.value})"
+        words = {"standing": say.standing(option.standing)}
+        words["minimum"] = say.standing(settings.min_standing)
+        kind = say(N_("standing {standing}")).format(**words)
+        return say(N_("excluded: standing {standing} (minimum {minimum})")).format(**words), kind
     unit = option.expected_unit_margin
     if unit is not None and unit < 0 and not settings.cover_at_a_loss:
-        return f"excluded: loses {_money(-unit, currency)} a unit after expected fill"
-    return ""
+        text = say(N_("excluded: loses {loss} a unit after expected fill")).format(
+            loss=say.money(-unit, currency)
+        )
+        return text, say(N_("loses {loss} a unit after expected fill")).format(
+            loss=say.money(-unit, currency)
+        )
+    return "", ""
 
 
 @dataclass(frozen=True)
@@ -481,47 +548,63 @@ class _Context:
 
 # The cap gives way rather than leave demand uncovered; the line says so, or a buyer
 # reading "best expected margin" wonders why one supplier carries the whole brand.
-CAP_LIFTED = "share cap lifted: no other eligible channel has capacity left"
+CAP_LIFTED = N_("share cap lifted: no other eligible channel has capacity left")
 
 
-def _reason(c: _Candidate, ctx: _Context) -> str:
+def _reason(c: _Candidate, ctx: _Context, say: _Say) -> str:
     o = c.option
     settings, book, share_units, floor = ctx.settings, ctx.book, ctx.share_units, ctx.floor
     why_unit = (
-        f"{_money(o.unit_margin, book.currency)} a unit × {o.expected_fill:.0%} expected fill"
+        say(N_("{margin} a unit × {fill} expected fill")).format(
+            margin=say.money(o.unit_margin, book.currency), fill=f"{o.expected_fill:.0%}"
+        )
         if o.unit_margin is not None and o.expected_fill is not None
         else ""
     )
     if c.units == 0:
         if c.bound == 0:
-            return _no_room(c, book)
+            return _no_room(c, book, say)
         if c.unit < 0:
-            return f"not needed: demand covered without losing money ({why_unit})"
-        return f"not needed: demand covered by channels with a better expected margin ({why_unit})"
+            return say(N_("not needed: demand covered without losing money ({why})")).format(
+                why=why_unit
+            )
+        return say(
+            N_("not needed: demand covered by channels with a better expected margin ({why})")
+        ).format(why=why_unit)
     parts: list[str] = []
     if c.unit < 0:
-        parts.append(f"covers demand at a loss ({why_unit})")
+        parts.append(say(N_("covers demand at a loss ({why})")).format(why=why_unit))
     elif c.floor_units:
         parts.append(
-            f"vertical floor ({settings.min_vertical_share:.0%} of demand, "
-            f"{_units(floor)}): {_units(c.floor_units)} for it ({why_unit})"
+            say(N_("vertical floor ({share} of demand, {floor}): {units} for it ({why})")).format(
+                share=f"{settings.min_vertical_share:.0%}",
+                floor=say.units(floor),
+                units=say.units(c.floor_units),
+                why=why_unit,
+            )
         )
     elif c is ctx.best:
-        parts.append(f"best expected margin per unit ({why_unit})")
+        parts.append(say(N_("best expected margin per unit ({why})")).format(why=why_unit))
     elif not o.vertical and ctx.floor_binds:
-        parts.append(f"best expected margin after the vertical floor ({why_unit})")
+        parts.append(
+            say(N_("best expected margin after the vertical floor ({why})")).format(why=why_unit)
+        )
     else:
-        parts.append(f"next best expected margin per unit ({why_unit})")
+        parts.append(say(N_("next best expected margin per unit ({why})")).format(why=why_unit))
     if ctx.cap_lifted and c.units > share_units:
-        parts.append(CAP_LIFTED)
+        parts.append(say(CAP_LIFTED))
     if c.units == c.bound and c.units < ctx.demand:
         if c.limit is Limit.CAPACITY:
-            parts.append(_capacity_words(c, book))
+            parts.append(_capacity_words(c, book, say))
         elif c.limit is Limit.SHARE_CAP:
-            parts.append(f"share cap ({settings.max_share:.0%} of demand: {share_units:,} units)")
+            parts.append(
+                say(N_("share cap ({share} of demand: {units})")).format(
+                    share=f"{settings.max_share:.0%}", units=say.units(share_units)
+                )
+            )
     elif ctx.allocated >= ctx.demand and c is ctx.last and c.units < ctx.allocated:
-        parts.append(f"takes the last {_units(c.units)} of demand")
-    return "; ".join(parts)
+        parts.append(say(N_("takes the last {units} of demand")).format(units=say.units(c.units)))
+    return say.clauses(parts)
 
 
 def _last_filled(ranked: Sequence[_Candidate]) -> _Candidate | None:
@@ -532,69 +615,89 @@ def _last_filled(ranked: Sequence[_Candidate]) -> _Candidate | None:
     return last
 
 
-def _capacity_words(c: _Candidate, book: _Book) -> str:
+def _capacity_words(c: _Candidate, book: _Book, say: _Say) -> str:
+    o = c.option
+    earlier = book.takers.get(o.supplier_id, [])
+    capacity = say.units(o.capacity or 0)
+    if not earlier:
+        return say(N_("capacity reached ({capacity} a month)")).format(capacity=capacity)
+    taken = sum(units for _brand, units in earlier)
+    return say(
+        N_("capacity reached ({capacity} a month; {taken} booked first for {brands})")
+    ).format(capacity=capacity, taken=f"{taken:,}", brands=_names(earlier, say))
+
+
+def _no_room(c: _Candidate, book: _Book, say: _Say) -> str:
     o = c.option
     earlier = book.takers.get(o.supplier_id, [])
     if not earlier:
-        return f"capacity reached ({o.capacity:,} units a month)"
-    taken = sum(units for _brand, units in earlier)
-    return (
-        f"capacity reached ({o.capacity:,} units a month; {taken:,} booked first for "
-        f"{_names(earlier)})"
+        return say(N_("no capacity: the supplier's monthly capacity is 0"))
+    return say(N_("no capacity left: all {capacity} a month booked for {brands}")).format(
+        capacity=say.units(o.capacity or 0), brands=_names(earlier, say)
     )
 
 
-def _no_room(c: _Candidate, book: _Book) -> str:
-    o = c.option
-    earlier = book.takers.get(o.supplier_id, [])
-    if not earlier:
-        return "no capacity: the supplier's monthly capacity is 0"
-    return f"no capacity left: all {o.capacity:,} units a month booked for {_names(earlier)}"
-
-
-def _names(takers: Sequence[tuple[str, int]]) -> str:
-    shown = [f"{brand} ({units:,})" for brand, units in takers[:3]]
-    more = len(takers) - len(shown)
-    return ", ".join(shown) + (f" and {more} more brand(s)" if more > 0 else "")
+def _names(takers: Sequence[tuple[str, int]], say: _Say) -> str:
+    taker = say(N_("{brand} ({units})"))
+    shown = say.listing(taker.format(brand=b, units=f"{u:,}") for b, u in takers[:3])
+    more = len(takers) - 3
+    if more <= 0:
+        return shown
+    return say(N_("{brands} and {n} more brand(s)")).format(brands=shown, n=more)
 
 
 def _shortfall(
     short: int,
     ranked: Sequence[_Candidate],
-    excluded: Sequence[AllocationLine],
+    excluded: Sequence[str],
     settings: PlanningSettings,
     share_units: int,
+    say: _Say,
 ) -> str:
+    """Why demand is uncovered; `excluded` holds each left-out channel's kind, in `say`'s words."""
     if short <= 0:
         return ""
     bounds = []
     at_capacity = [c.option.supplier_code for c in ranked if c.limit is Limit.CAPACITY]
     at_share = [c.option.supplier_code for c in ranked if c.limit is Limit.SHARE_CAP]
     if at_capacity:
-        bounds.append(f"at capacity: {_codes(at_capacity)}")
+        bounds.append(
+            say(N_("at capacity: {suppliers}")).format(suppliers=_codes(at_capacity, say))
+        )
     if at_share:
         bounds.append(
-            f"at the share cap ({settings.max_share:.0%} = {share_units:,} units): "
-            f"{_codes(at_share)}"
+            say(N_("at the share cap ({share} = {units}): {suppliers}")).format(
+                share=f"{settings.max_share:.0%}",
+                units=say.units(share_units),
+                suppliers=_codes(at_share, say),
+            )
         )
-    why = "every eligible channel is " + "; ".join(bounds) if ranked else "no eligible channel"
+    if ranked:
+        why = say(N_("every eligible channel is {bounds}")).format(bounds=say.clauses(bounds))
+    else:
+        why = say(N_("no eligible channel"))
     if excluded:
-        why += f"; {len(excluded)} channel(s) excluded ({_exclusion_summary(excluded)})"
-    return f"short by {_units(short)}: {why}"
+        why = say(N_("{why}; {n} channel(s) excluded ({kinds})")).format(
+            why=why, n=len(excluded), kinds=_exclusion_summary(excluded, say)
+        )
+    return say(N_("short by {units}: {why}")).format(units=say.units(short), why=why)
 
 
-def _exclusion_summary(excluded: Sequence[AllocationLine]) -> str:
-    kinds: dict[str, int] = {}
-    for line in excluded:
-        text = line.reason.removeprefix("excluded: ")
-        key = text.split(" (")[0]
-        kinds[key] = kinds.get(key, 0) + 1
-    return ", ".join(f"{n} {k}" if n > 1 else k for k, n in kinds.items())
+def _exclusion_summary(kinds: Sequence[str], say: _Say) -> str:
+    counted: dict[str, int] = {}
+    for kind in kinds:
+        counted[kind] = counted.get(kind, 0) + 1
+    return say.listing(
+        say(N_("{count} {kind}")).format(count=n, kind=k) if n > 1 else k
+        for k, n in counted.items()
+    )
 
 
-def _codes(codes: Sequence[str]) -> str:
-    shown = ", ".join(codes[:4])
-    return shown + (f" and {len(codes) - 4} more" if len(codes) > 4 else "")
+def _codes(codes: Sequence[str], say: _Say) -> str:
+    shown = say.listing(codes[:4])
+    if len(codes) <= 4:
+        return shown
+    return say(N_("{codes} and {n} more")).format(codes=shown, n=len(codes) - 4)
 
 
 def _line(
@@ -604,6 +707,7 @@ def _line(
     reason: str,
     limit: Limit = Limit.NONE,
     floor_units: int = 0,
+    reason_en: str = "",
 ) -> AllocationLine:
     return AllocationLine(
         option.supplier_id,
@@ -618,6 +722,7 @@ def _line(
         reason,
         limit,
         floor_units,
+        reason_en,
     )
 
 
@@ -627,12 +732,56 @@ def _expected_unit(unit_margin: Decimal | None, fill: float | None) -> Decimal |
     return unit_margin * Decimal(repr(fill))
 
 
-def _units(n: int) -> str:
-    return "1 unit" if n == 1 else f"{n:,} units"
+def _if_other(english: str, reader: str | None) -> str:
+    """The English words, kept only where they differ from the reader's."""
+    return "" if english == reader else english
 
 
-def _money(amount: Decimal | None, currency: str) -> str:
-    """Money as the app shows it: "CNY 1,234.50"."""
-    if amount is None:
-        return "—"
-    return f"{currency} {amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"
+class _Say:
+    """A plan's words in the reader's language, or in English for the files (JSON, CSV).
+
+    Files keep English whatever the language, so in Chinese each reason is written
+    twice; in English once, and files read the reader's words.
+    """
+
+    __slots__ = ("english",)
+
+    def __init__(self, *, english: bool) -> None:
+        self.english = english
+
+    @classmethod
+    def both(cls) -> tuple[_Say, _Say | None]:
+        """The reader's words, and English words when the reader's are not English."""
+        if is_chinese():
+            return cls(english=False), cls(english=True)
+        return cls(english=False), None
+
+    def __call__(self, message: str) -> str:
+        return message if self.english else _(message)
+
+    def n(self, singular: str, plural: str, n: int) -> str:
+        if self.english:
+            return singular if n == 1 else plural
+        return ngettext(singular, plural, n)
+
+    def units(self, n: int) -> str:
+        return self.n("{n} unit", "{n} units", n).format(n=f"{n:,}")
+
+    def money(self, amount: Decimal | None, currency: str) -> str:
+        """ "CNY 1,234.50"; in Chinese "¥1,234.50"."""
+        if amount is None:
+            return formatting.NO_VALUE
+        if self.english or not is_chinese():
+            return f"{currency} {amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"
+        return formatting.money(amount, currency)
+
+    def standing(self, standing: Standing) -> str:
+        return str(standing.value) if self.english else standing.label
+
+    def clauses(self, parts: Iterable[str]) -> str:
+        # Translators: joins the clauses of one reason, "A; B".
+        return self("; ").join(parts)
+
+    def listing(self, items: Iterable[str]) -> str:
+        # Translators: joins the items of a list, "A, B, C".
+        return self(", ").join(items)

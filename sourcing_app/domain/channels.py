@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.formatting import day
+from sourcing_app.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -47,20 +48,21 @@ def explain_channel(terms: ChannelTerms, as_of: dt.date) -> str:
     """Why the channel is vertical or composite, in a buyer's words."""
     kind = channel_type(terms, as_of)
     if terms.tier == 0:
-        return "vertical: bought from the brand owner itself"
+        return _("vertical: bought from the brand owner itself")
     ref = (terms.authorization_ref or "").strip()
     if terms.tier == 1 and kind is ChannelType.VERTICAL:
-        until = (
-            f"valid until {day(terms.authorized_until)}"
-            if terms.authorized_until
-            else "with no end date"
-        )
-        return f"vertical: authorized distributor ({ref}, {until})"
+        if terms.authorized_until:
+            return _("vertical: authorized distributor ({ref}, valid until {until})").format(
+                ref=ref, until=day(terms.authorized_until)
+            )
+        return _("vertical: authorized distributor ({ref}, with no end date)").format(ref=ref)
     if terms.tier == 1 and ref and terms.authorized_until and terms.authorized_until < as_of:
-        return (
-            f"composite: authorization {ref} expired on "
-            f"{day(terms.authorized_until)}, so this tier-1 channel no longer counts "
-            "as vertical"
-        )
-    hands = "hand" if terms.tier == 1 else "hands"
-    return f"composite: {terms.tier} {hands} between the brand owner and us"
+        return _(
+            "composite: authorization {ref} expired on {until}, so this tier-1 channel no "
+            "longer counts as vertical"
+        ).format(ref=ref, until=day(terms.authorized_until))
+    return ngettext(
+        "composite: {n} hand between the brand owner and us",
+        "composite: {n} hands between the brand owner and us",
+        terms.tier,
+    ).format(n=terms.tier)

@@ -7,6 +7,7 @@ file never needs the network or a third-party package.
 from __future__ import annotations
 
 from sourcing_app.domain.enums import SupplierKind
+from sourcing_app.i18n import _
 
 
 def _code_list(text: str) -> frozenset[str]:
@@ -90,7 +91,9 @@ def parse_bool(text: str) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise ValueError(f"'{text}' is not yes or no; use true/false, yes/no, y/n or 1/0")
+    raise ValueError(
+        _("'{text}' is not yes or no; use true/false, yes/no, y/n or 1/0").format(text=text)
+    )
 
 
 def _kind_key(text: str) -> str:
@@ -114,6 +117,10 @@ def parse_supplier_kind(text: str) -> SupplierKind:
     """
     kind = _SUPPLIER_KINDS.get(_kind_key(text.strip()))
     if kind is None:
-        labels = ", ".join(k.label for k in SupplierKind)
-        raise ValueError(f"'{text}' is not a supplier kind; use one of: {labels}")
+        labels = _(", ").join(k.label for k in SupplierKind)
+        raise ValueError(
+            _("'{text}' is not a supplier kind; use one of: {kinds}").format(
+                text=text, kinds=labels
+            )
+        )
     return kind

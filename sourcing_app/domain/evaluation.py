@@ -11,7 +11,7 @@ from sourcing_app.domain.channels import ChannelTerms, channel_type
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SubScore, SupplierScore
 from sourcing_app.domain.flags import Flag, FlagCode
-from sourcing_app.domain.formatting import day
+from sourcing_app.domain.formatting import amount, day, money
 from sourcing_app.domain.landed_cost import LandedCostWalk, margin_score
 from sourcing_app.domain.scoring import sourcing_score, stability_score, standing
 from sourcing_app.domain.settings import ScoringSettings
@@ -21,6 +21,7 @@ from sourcing_app.domain.stability import (
     confidence,
     shrink,
 )
+from sourcing_app.i18n import _, is_chinese, ngettext
 
 
 # Records below are slotted but not frozen, on purpose: a frozen dataclass sets every
@@ -161,71 +162,103 @@ def evaluate(
 
 
 def _prior_used(measure: Measure, prior: float) -> str:
-    return f"{measure.explanation}; portfolio average {prior:.0%} used"
+    return _("{inputs}; portfolio average {prior} used").format(
+        inputs=measure.explanation, prior=f"{prior:.0%}"
+    )
 
 
 def _shrunk(measure: Measure, prior: float) -> str:
-    return f"{measure.explanation}; shrunk toward the portfolio average {prior:.0%}"
+    return _("{inputs}; shrunk toward the portfolio average {prior}").format(
+        inputs=measure.explanation, prior=f"{prior:.0%}"
+    )
+
+
+def _change(before: float, recent: float, home: str) -> str:
+    """'CNY 4,000.00 → 4,400.01'; in Chinese both with their sign: '¥4,000.00 → ¥4,400.01'."""
+    if is_chinese():
+        return f"{money(before, home)} → {money(recent, home)}"
+    return f"{money(before, home)} → {amount(recent)}"
+
+
+def _authorization_flags(c: ChannelFacts, settings: ScoringSettings, as_of: dt.date) -> list[Flag]:
+    """AUTH_EXPIRED or AUTH_EXPIRING for one channel, if either applies."""
+    if not c.active or not c.terms.authorization_ref or c.terms.authorized_until is None:
+        return []
+    days_left = (c.terms.authorized_until - as_of).days
+    words = {"ref": c.terms.authorization_ref, "brand": c.brand}
+    words["until"] = day(c.terms.authorized_until)
+    if days_left < 0:
+        ago = -days_left
+        if c.terms.tier == 1 and channel_type(c.terms, as_of) is ChannelType.COMPOSITE:
+            text = ngettext(
+                "authorization {ref} for {brand} expired on {until} ({n} day ago): "
+                "the tier-1 channel now counts as composite",
+                "authorization {ref} for {brand} expired on {until} ({n} days ago): "
+                "the tier-1 channel now counts as composite",
+                ago,
+            )
+        else:
+            text = ngettext(
+                "authorization {ref} for {brand} expired on {until} ({n} day ago)",
+                "authorization {ref} for {brand} expired on {until} ({n} days ago)",
+                ago,
+            )
+        return [Flag(FlagCode.AUTH_EXPIRED, text.format(n=f"{ago:,}", **words))]
+    if days_left <= settings.auth_warning_days:
+        if c.terms.tier == 1:
+            text = ngettext(
+                "authorization {ref} for {brand} expires on {until} ({n} day left); "
+                "the tier-1 channel then counts as composite",
+                "authorization {ref} for {brand} expires on {until} ({n} days left); "
+                "the tier-1 channel then counts as composite",
+                days_left,
+            )
+        else:
+            text = ngettext(
+                "authorization {ref} for {brand} expires on {until} ({n} day left)",
+                "authorization {ref} for {brand} expires on {until} ({n} days left)",
+                days_left,
+            )
+        return [Flag(FlagCode.AUTH_EXPIRING, text.format(n=f"{days_left:,}", **words))]
+    return []
 
 
 def risk_flags(
     facts: SupplierFacts, raw: dict[str, Measure], settings: ScoringSettings, as_of: dt.date
 ) -> list[Flag]:
-    """Every risk flag of docs/standings-and-flags.md that applies, each with its cause in words."""
+    """Every risk flag of docs/standings-and-flags.md that applies, each with its cause in words.
+
+    The words follow the reader's language; the codes never change.
+    """
     flags: list[Flag] = []
     h = settings.home_currency
     for c in facts.channels:
-        if not c.active or not c.terms.authorization_ref or c.terms.authorized_until is None:
-            continue
-        days_left = (c.terms.authorized_until - as_of).days
-        until = day(c.terms.authorized_until)
-        ref = c.terms.authorization_ref
-        turns = "; the tier-1 channel then counts as composite" if c.terms.tier == 1 else ""
-        if days_left < 0:
-            ago = -days_left
-            now = (
-                ": the tier-1 channel now counts as composite"
-                if c.terms.tier == 1 and channel_type(c.terms, as_of) is ChannelType.COMPOSITE
-                else ""
-            )
-            flags.append(
-                Flag(
-                    FlagCode.AUTH_EXPIRED,
-                    f"authorization {ref} for {c.brand} expired on {until} "
-                    f"({ago} day{'s' if ago != 1 else ''} ago){now}",
-                )
-            )
-        elif days_left <= settings.auth_warning_days:
-            flags.append(
-                Flag(
-                    FlagCode.AUTH_EXPIRING,
-                    f"authorization {ref} for {c.brand} expires on {until} "
-                    f"({days_left} day{'s' if days_left != 1 else ''} left){turns}",
-                )
-            )
+        flags.extend(_authorization_flags(c, settings, as_of))
 
     due = facts.evidence.due_lines
     if due < settings.thin_history_lines:
         conf = confidence(due, settings.shrinkage_m)
+        text = ngettext(
+            "only {n} due line in the window: the scores rest mostly on the portfolio "
+            "average (confidence {confidence})",
+            "only {n} due lines in the window: the scores rest mostly on the portfolio "
+            "average (confidence {confidence})",
+            due,
+        )
         flags.append(
-            Flag(
-                FlagCode.THIN_HISTORY,
-                f"only {due} due line{'s' if due != 1 else ''} in the window: the scores rest "
-                f"mostly on the portfolio average (confidence {conf:.0%})",
-            )
+            Flag(FlagCode.THIN_HISTORY, text.format(n=f"{due:,}", confidence=f"{conf:.0%}"))
         )
 
     for change in facts.price_changes:
         if change.before > 0 and change.recent > change.before * (1 + settings.price_spike_pct):
             rise = change.recent / change.before - 1
-            flags.append(
-                Flag(
-                    FlagCode.PRICE_SPIKE,
-                    f"{change.sku}: unit price up {rise:.0%} over "
-                    f"{settings.price_spike_days} days, "
-                    f"{h} {change.before:,.2f} → {change.recent:,.2f} on average",
-                )
+            text = _("{sku}: unit price up {rise} over {days} days, {change} on average").format(
+                sku=change.sku,
+                rise=f"{rise:.0%}",
+                days=settings.price_spike_days,
+                change=_change(change.before, change.recent, h),
             )
+            flags.append(Flag(FlagCode.PRICE_SPIKE, text))
 
     fill_now = raw["fill"]
     if facts.previous_fill is not None and fill_now.value is not None:
@@ -239,68 +272,60 @@ def risk_flags(
             # More than the threshold, not equal to it: in floats 0.8 - 0.7 is
             # 0.10000000000000009, which is a fall of exactly 10 points.
             if before - fill_now.value > settings.fill_drop_points + 1e-9:
-                flags.append(
-                    Flag(
-                        FlagCode.FILL_DROP,
-                        f"fill rate fell from {before:.0%} to {fill_now.value:.0%} against the "
-                        f"previous {settings.window_days}-day window",
-                    )
+                text = _(
+                    "fill rate fell from {before} to {now} against the previous {days}-day window"
+                ).format(
+                    before=f"{before:.0%}", now=f"{fill_now.value:.0%}", days=settings.window_days
                 )
+                flags.append(Flag(FlagCode.FILL_DROP, text))
 
     if facts.first_order is not None and (as_of - facts.first_order).days >= settings.stale_days:
         if facts.last_delivery is None:
             days = (as_of - facts.first_order).days
-            flags.append(
-                Flag(
-                    FlagCode.STALE,
-                    f"no delivery in the {days} days since the first order in the window "
-                    f"({day(facts.first_order)})",
-                )
-            )
+            text = _(
+                "no delivery in the {days} days since the first order in the window ({first})"
+            ).format(days=f"{days:,}", first=day(facts.first_order))
+            flags.append(Flag(FlagCode.STALE, text))
         elif (as_of - facts.last_delivery).days >= settings.stale_days:
             days = (as_of - facts.last_delivery).days
-            flags.append(
-                Flag(
-                    FlagCode.STALE,
-                    f"no delivery for {days} days (last on {day(facts.last_delivery)})",
-                )
+            text = _("no delivery for {days} days (last on {last})").format(
+                days=f"{days:,}", last=day(facts.last_delivery)
             )
+            flags.append(Flag(FlagCode.STALE, text))
 
     for sku, expired_on in facts.expired_quotes:
-        flags.append(
-            Flag(
-                FlagCode.QUOTE_EXPIRED,
-                f"{sku}: the latest quote expired on {day(expired_on)} and none replaces it",
-            )
+        text = _("{sku}: the latest quote expired on {day} and none replaces it").format(
+            sku=sku, day=day(expired_on)
         )
+        flags.append(Flag(FlagCode.QUOTE_EXPIRED, text))
 
     if not facts.sku_margins:
-        flags.append(
-            Flag(
-                FlagCode.NO_VALID_QUOTE,
-                f"no quote valid on {day(as_of)}: margin and sourcing score cannot be worked out",
-            )
+        text = _("no quote valid on {day}: margin and sourcing score cannot be worked out").format(
+            day=day(as_of)
         )
+        flags.append(Flag(FlagCode.NO_VALID_QUOTE, text))
 
     for s in facts.sku_margins:
         walk = s.walk
         if walk.margin < 0:
-            flags.append(
-                Flag(
-                    FlagCode.NEGATIVE_MARGIN,
-                    f"{walk.sku}: margin {float(walk.margin_pct):.1%} — landed cost {h} "
-                    f"{walk.landed:,.2f} is above net revenue {h} {walk.net_revenue:,.2f}",
-                )
+            text = _(
+                "{sku}: margin {margin} — landed cost {landed} is above net revenue {revenue}"
+            ).format(
+                sku=walk.sku,
+                margin=f"{float(walk.margin_pct):.1%}",
+                landed=money(walk.landed, h),
+                revenue=money(walk.net_revenue, h),
             )
+            flags.append(Flag(FlagCode.NEGATIVE_MARGIN, text))
         if walk.over_cbec_limit:
-            flags.append(
-                Flag(
-                    FlagCode.OVER_CBEC_LIMIT,
-                    f"{walk.sku}: customs value {h} {walk.customs_value:,.2f} is over the CBEC "
-                    f"single-transaction limit of {h} "
-                    f"{settings.costs.cbec_transaction_limit:,.0f}; "
-                    "taxed as general trade",
-                )
+            text = _(
+                "{sku}: customs value {value} is over the CBEC single-transaction limit of "
+                "{limit}; taxed as general trade"
+            ).format(
+                sku=walk.sku,
+                value=money(walk.customs_value, h),
+                limit=money(settings.costs.cbec_transaction_limit, h, places=0),
             )
+            flags.append(Flag(FlagCode.OVER_CBEC_LIMIT, text))
     flags.extend(facts.brand_flags)
     return flags

@@ -7,10 +7,12 @@ checking by hand rounds once, at the end, to the cent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sourcing_app.domain.enums import Regime
+from sourcing_app.domain.formatting import money
 from sourcing_app.domain.settings import CostSettings
+from sourcing_app.i18n import _
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -123,51 +125,74 @@ class LandedCostWalk:
     home_currency: str = "CNY"
 
     def steps(self) -> list[tuple[str, Decimal | None, str]]:
-        """(label, amount in home currency, how it was worked out) for each step."""
+        """(label, amount in home currency, how it was worked out) for each step.
+
+        Labels and notes are in the reader's language; amounts in the notes to the cent.
+        """
         h = self.home_currency
         c = self.currency
-        v_how = (
-            f"({_fmt(self.unit_price, 4)} + {_fmt(self.freight, 4)} freight + "
-            f"{_fmt(self.insurance, 4)} insurance) {c} × {_fmt(self.fx, 6)} {h}/{c}"
+        v_how = _("({price} + {freight} freight + {insurance} insurance) {currency} × {fx} {rate}")
+        v_how = v_how.format(
+            price=_fmt(self.unit_price, 2),
+            freight=_fmt(self.freight, 2),
+            insurance=_fmt(self.insurance, 2),
+            currency=c,
+            fx=_rate(self.fx),
+            rate=f"{h}/{c}",
         )
         steps: list[tuple[str, Decimal | None, str]] = [
-            ("Customs value V", self.customs_value, v_how),
+            (_("Customs value V"), self.customs_value, v_how),
         ]
         if self.regime is Regime.CBEC:
             steps.append(
-                ("Consumption tax (CBEC)", self.taxes.consumption_tax, "0.7 × V × c / (1 − c)")
+                (
+                    _("Consumption tax (CBEC)"),
+                    self.taxes.consumption_tax,
+                    _("0.7 × V × c / (1 − c)"),
+                )
             )
-            steps.append(("VAT (CBEC)", self.taxes.vat, "0.7 × V × vat / (1 − c)"))
+            steps.append((_("VAT (CBEC)"), self.taxes.vat, _("0.7 × V × vat / (1 − c)")))
         elif self.regime is Regime.GENERAL:
-            why = " (over the CBEC single-transaction limit)" if self.over_cbec_limit else ""
-            steps.append((f"Duty (general trade){why}", self.taxes.duty, "V × tariff"))
-            steps.append(
-                ("Consumption tax", self.taxes.consumption_tax, "(V + duty) × c / (1 − c)")
+            duty = (
+                _("Duty (general trade) (over the CBEC single-transaction limit)")
+                if self.over_cbec_limit
+                else _("Duty (general trade)")
             )
-            steps.append(("VAT", self.taxes.vat, "(V + duty + consumption tax) × vat"))
+            steps.append((duty, self.taxes.duty, _("V × tariff")))
+            steps.append(
+                (_("Consumption tax"), self.taxes.consumption_tax, _("(V + duty) × c / (1 − c)"))
+            )
+            steps.append((_("VAT"), self.taxes.vat, _("(V + duty + consumption tax) × vat")))
         else:
-            steps.append(("Postal article tax", self.taxes.duty, "V × postal rate"))
+            steps.append((_("Postal article tax"), self.taxes.duty, _("V × postal rate")))
         steps += [
-            ("Clearance fee", self.clearance_fee, "per unit"),
-            ("Fulfilment fee", self.fulfilment_fee, "per unit"),
-            ("Landed cost", self.landed, "V + taxes + fees"),
+            (_("Clearance fee"), self.clearance_fee, _("per unit")),
+            (_("Fulfilment fee"), self.fulfilment_fee, _("per unit")),
+            (_("Landed cost"), self.landed, _("V + taxes + fees")),
             (
-                "Net revenue",
+                _("Net revenue"),
                 self.net_revenue,
-                f"retail {_fmt(self.retail_price, 2)} {h} × (1 − commission − payment fee)",
+                _("retail {price} × (1 − commission − payment fee)").format(
+                    price=money(self.retail_price, h)
+                ),
             ),
-            ("Margin", self.margin, "net revenue − landed cost"),
+            (_("Margin"), self.margin, _("net revenue − landed cost")),
         ]
         return steps
 
     def describe(self) -> str:
         """The whole walk as text, one step a line, amounts to the cent."""
-        lines = [f"{self.sku} {self.product_name}: regime {self.regime.value}"]
+        lines = [
+            _("{sku} {name}: regime {regime}").format(
+                sku=self.sku, name=self.product_name, regime=self.regime.label
+            )
+        ]
         for label, amount, how in self.steps():
             shown = "" if amount is None else f"{_fmt(amount, 2)} {self.home_currency}"
             lines.append(f"  {label:<32} {shown:>16}   {how}")
         lines.append(
-            f"  {'Margin %':<32} {float(self.margin_pct) * 100:>15.2f}%   margin / net revenue"
+            f"  {_('Margin %'):<32} {float(self.margin_pct) * 100:>15.2f}%   "
+            f"{_('margin / net revenue')}"
         )
         return "\n".join(lines)
 
@@ -265,7 +290,13 @@ def _finish_walk(
 
 
 def _fmt(amount: Decimal, places: int) -> str:
-    return f"{amount.quantize(Decimal(1).scaleb(-places)):,}"
+    return f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,}"
+
+
+def _rate(fx: Decimal) -> str:
+    """An exchange rate as given, up to six decimals and no trailing zeros: 7.1, 7.123456."""
+    shown = _fmt(fx, 6).rstrip("0")
+    return shown.removesuffix(".")
 
 
 class QuoteWalker:

@@ -28,6 +28,7 @@ from enum import StrEnum
 from sourcing_app.domain.codes import ISO_4217_CURRENCIES
 from sourcing_app.domain.landed_cost import TaxRates
 from sourcing_app.errors import BadInput
+from sourcing_app.i18n import _
 
 ONE = Decimal("1")
 ZERO = Decimal("0")
@@ -81,17 +82,24 @@ class Change:
     def describe(self) -> str:
         """The change in words, for the screen and the reports."""
         if self.kind is ChangeKind.CBEC_WITHDRAWN:
-            return "CBEC preferential tax withdrawn: CBEC lines taxed as general trade"
-        if self.kind in TAX_FIELDS:
-            name = TAX_FIELDS[self.kind].replace("_", " ")
-            return f"{name} of tax category {self.target} set to {_percent(self.value)}"
+            return _("CBEC preferential tax withdrawn: CBEC lines taxed as general trade")
+        words = {"category": self.target, "currency": self.target}
+        words["rate"] = _percent(abs(self.value))
+        if self.kind is ChangeKind.TARIFF:
+            return _("tariff of tax category {category} set to {rate}").format(**words)
+        if self.kind is ChangeKind.CONSUMPTION_TAX:
+            return _("consumption tax of tax category {category} set to {rate}").format(**words)
+        if self.kind is ChangeKind.VAT:
+            return _("vat of tax category {category} set to {rate}").format(**words)
         if self.kind is ChangeKind.CURRENCY:
-            way = "dearer" if self.value > 0 else "cheaper"
-            return f"{self.target} {_percent(abs(self.value))} {way} in the home currency"
+            if self.value > 0:
+                return _("{currency} {rate} dearer in the home currency").format(**words)
+            return _("{currency} {rate} cheaper in the home currency").format(**words)
         if self.kind is ChangeKind.FREIGHT:
-            way = "rises" if self.value > 0 else "falls"
-            return f"freight per unit {way} by {_percent(abs(self.value))}"
-        return "supplier(s) lost: " + ", ".join(self.suppliers)
+            if self.value > 0:
+                return _("freight per unit rises by {rate}").format(**words)
+            return _("freight per unit falls by {rate}").format(**words)
+        return _("supplier(s) lost: {suppliers}").format(suppliers=", ".join(self.suppliers))
 
 
 def parse_change(text: str) -> Change:
@@ -103,54 +111,76 @@ def parse_change(text: str) -> Change:
         kind = ChangeKind(head)
     except ValueError:
         raise BadInput(
-            f"'{raw}' is not a change this app knows; write one of: {CHANGE_SYNTAX}"
+            _("'{change}' is not a change this app knows; write one of: {forms}").format(
+                change=raw, forms=CHANGE_SYNTAX
+            )
         ) from None
     if kind is ChangeKind.CBEC_WITHDRAWN:
         _arity(raw, parts, 1, "cbec-withdrawn")
         return Change(kind)
     if kind in TAX_FIELDS:
-        _arity(raw, parts, 3, f"{kind.value}:CATEGORY:RATE, e.g. {kind.value}:cosmetics:0.10")
+        _arity(raw, parts, 3, f"{kind.value}:CATEGORY:RATE", f"{kind.value}:cosmetics:0.10")
         if not parts[1]:
-            raise BadInput(f"'{raw}' names no tax category")
+            raise BadInput(_("'{change}' names no tax category").format(change=raw))
         rate = _rate(parts[2], raw)
         if kind is ChangeKind.CONSUMPTION_TAX and rate >= ONE:
-            raise BadInput(f"'{raw}': a consumption tax must be below 100%")
+            raise BadInput(_("'{change}': a consumption tax must be below 100%").format(change=raw))
         return Change(kind, parts[1], rate)
     if kind is ChangeKind.CURRENCY:
-        _arity(raw, parts, 3, "currency:CODE:±X%, e.g. currency:USD:+10%")
+        _arity(raw, parts, 3, "currency:CODE:±X%", "currency:USD:+10%")
         code = parts[1].upper()
         if code not in ISO_4217_CURRENCIES:
-            raise BadInput(f"'{raw}': {parts[1]} is not an ISO 4217 currency code")
+            raise BadInput(
+                _("'{change}': {code} is not an ISO 4217 currency code").format(
+                    change=raw, code=parts[1]
+                )
+            )
         move = _move(parts[2], raw)
         if move <= -ONE:
-            raise BadInput(f"'{raw}': a currency cannot fall by 100% or more")
+            raise BadInput(
+                _("'{change}': a currency cannot fall by 100% or more").format(change=raw)
+            )
         return Change(kind, code, move)
     if kind is ChangeKind.FREIGHT:
-        _arity(raw, parts, 2, "freight:±X%, e.g. freight:+20%")
+        _arity(raw, parts, 2, "freight:±X%", "freight:+20%")
         move = _move(parts[1], raw)
         if move < -ONE:
-            raise BadInput(f"'{raw}': freight cannot fall by more than 100%")
+            raise BadInput(
+                _("'{change}': freight cannot fall by more than 100%").format(change=raw)
+            )
         return Change(kind, "", move)
-    _arity(raw, parts, 2, "lose:CODE[,CODE…], e.g. lose:SUP-0012")
+    _arity(raw, parts, 2, "lose:CODE[,CODE…]", "lose:SUP-0012")
     codes = tuple(dict.fromkeys(c.strip() for c in parts[1].split(",") if c.strip()))
     if not codes:
-        raise BadInput(f"'{raw}' names no supplier; write lose:CODE[,CODE…]")
+        raise BadInput(
+            _("'{change}' names no supplier; write {form}").format(
+                change=raw, form="lose:CODE[,CODE…]"
+            )
+        )
     return Change(kind, "", ZERO, codes)
 
 
-def _arity(raw: str, parts: Sequence[str], n: int, form: str) -> None:
+def _arity(raw: str, parts: Sequence[str], n: int, form: str, example: str = "") -> None:
     if len(parts) != n:
-        raise BadInput(f"'{raw}' is not written as {form}")
+        if example:
+            text = _("'{change}' is not written as {form}, e.g. {example}")
+        else:
+            text = _("'{change}' is not written as {form}")
+        raise BadInput(text.format(change=raw, form=form, example=example))
 
 
 def _number(text: str, raw: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise BadInput(f"'{raw}': '{text}' is not a number") from None
+        raise BadInput(_number_error(text, raw)) from None
     if not value.is_finite():
-        raise BadInput(f"'{raw}': '{text}' is not a number")
+        raise BadInput(_number_error(text, raw))
     return value
+
+
+def _number_error(text: str, raw: str) -> str:
+    return _("'{change}': '{text}' is not a number").format(change=raw, text=text)
 
 
 def _rate(text: str, raw: str) -> Decimal:
@@ -161,18 +191,22 @@ def _rate(text: str, raw: str) -> Decimal:
         value = _number(text, raw)
         if value > 1:
             raise BadInput(
-                f"'{raw}': {text} reads as {value * 100:.0f}%; write a rate as a fraction "
-                f"(0.10) or with a percent sign (10%)"
+                _(
+                    "'{change}': {text} reads as {percent}; write a rate as a fraction (0.10) "
+                    "or with a percent sign (10%)"
+                ).format(change=raw, text=text, percent=f"{value * 100:.0f}%")
             )
     if value < 0:
-        raise BadInput(f"'{raw}': a tax rate cannot be negative")
+        raise BadInput(_("'{change}': a tax rate cannot be negative").format(change=raw))
     return value.normalize() if value else ZERO
 
 
 def _move(text: str, raw: str) -> Decimal:
     """A relative move, always a percentage with its sign optional: +10%, -5%, 10%."""
     if not text.endswith("%"):
-        raise BadInput(f"'{raw}': write the move as a percentage, e.g. +10% or -5%")
+        raise BadInput(
+            _("'{change}': write the move as a percentage, e.g. +10% or -5%").format(change=raw)
+        )
     return (_number(text[:-1].strip(), raw) / HUNDRED).normalize()
 
 
@@ -227,7 +261,9 @@ class Scenario:
             key = (change.kind.value, change.target)
             if key in seen:
                 raise BadInput(
-                    f"'{seen[key]}' and '{change.text}' change the same thing; keep one of them"
+                    _("'{first}' and '{second}' change the same thing; keep one of them").format(
+                        first=seen[key], second=change.text
+                    )
                 )
             seen[key] = change.text
 
@@ -235,7 +271,11 @@ class Scenario:
     def from_texts(cls, name: str, texts: Iterable[str]) -> Scenario:
         changes = tuple(parse_change(t) for t in texts)
         if not changes:
-            raise BadInput(f"a scenario needs at least one change; write one of: {CHANGE_SYNTAX}")
+            raise BadInput(
+                _("a scenario needs at least one change; write one of: {forms}").format(
+                    forms=CHANGE_SYNTAX
+                )
+            )
         return cls(name, changes)
 
     @property
@@ -243,7 +283,8 @@ class Scenario:
         return [c.text for c in self.changes]
 
     def describe(self) -> str:
-        return "; ".join(c.describe() for c in self.changes)
+        # Translators: joins the changes of a scenario, "A; B".
+        return _("; ").join(c.describe() for c in self.changes)
 
     @property
     def lost(self) -> frozenset[str]:
@@ -280,7 +321,8 @@ def check_name(name: str) -> str:
     cleaned = name.strip()
     if not NAME_PATTERN.match(cleaned):
         raise BadInput(
-            f"'{name}' cannot name a scenario: use 1 to 60 letters, digits, spaces and "
-            ". , % - + ( ) &"
+            _(
+                "'{name}' cannot name a scenario: use 1 to 60 letters, digits, spaces and {signs}"
+            ).format(name=name, signs=". , % - + ( ) &")
         )
     return cleaned

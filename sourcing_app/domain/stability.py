@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sourcing_app.domain.enums import ChannelType
+from sourcing_app.i18n import N_, _, ngettext
 
 SHRUNK_KEYS = ("fill", "on_time", "lead_time", "quality", "price")
 
@@ -74,15 +75,16 @@ class Measure:
 
 
 def _text(words: str) -> str:
-    return words
+    """A fixed sentence, marked with N_ where it is written and translated when read."""
+    return _(words)
 
 
 def _units(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def _lines(n: int, word: str = "line") -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+def _lines(n: int) -> str:
+    return ngettext("{n} line", "{n} lines", n).format(n=f"{n:,}")
 
 
 def population_cv(n: int, total: float, total_sq: float) -> float | None:
@@ -96,13 +98,12 @@ def population_cv(n: int, total: float, total_sq: float) -> float | None:
     return math.sqrt(variance) / abs(mean)
 
 
-_NO_DUE_LINES = "no due lines in the window"
+_NO_DUE_LINES = N_("no due lines in the window")
 
 
 def _fill_words(value: float, accepted: float, ordered: float, lines: int) -> str:
-    return (
-        f"fill {value:.0%}: {_units(accepted)} of {_units(ordered)} units "
-        f"accepted over {_lines(lines)}"
+    return _("fill {rate}: {accepted} of {ordered} units accepted over {lines}").format(
+        rate=f"{value:.0%}", accepted=_units(accepted), ordered=_units(ordered), lines=_lines(lines)
     )
 
 
@@ -116,9 +117,15 @@ def fill_rate(e: StabilityEvidence) -> Measure:
 
 
 def _on_time_words(value: float, on_time: float, ordered: float, grace: int, lines: int) -> str:
-    return (
-        f"on time {value:.0%}: {_units(on_time)} of {_units(ordered)} units "
-        f"delivered by the promised date + {grace} grace days over {_lines(lines)}"
+    return _(
+        "on time {rate}: {on_time} of {ordered} units delivered by the promised date "
+        "+ {grace} grace days over {lines}"
+    ).format(
+        rate=f"{value:.0%}",
+        on_time=_units(on_time),
+        ordered=_units(ordered),
+        grace=grace,
+        lines=_lines(lines),
     )
 
 
@@ -135,15 +142,17 @@ def on_time_rate(e: StabilityEvidence, grace_days: int) -> Measure:
 
 
 def _deliveries(n: int) -> str:
-    return _lines(n, "delivery").replace("deliverys", "deliveries")
+    return ngettext("{n} delivery", "{n} deliveries", n).format(n=f"{n:,}")
 
 
 def _too_few_deliveries(n: int) -> str:
-    return f"needs at least 2 deliveries; has {n}"
+    return _("needs at least 2 deliveries; has {n}").format(n=n)
 
 
 def _lead_words(mean: float, cv: float, deliveries: int) -> str:
-    return f"lead time {mean:.1f} days on average, CV {cv:.2f}, over {_deliveries(deliveries)}"
+    return _("lead time {mean} days on average, CV {cv}, over {deliveries}").format(
+        mean=f"{mean:.1f}", cv=f"{cv:.2f}", deliveries=_deliveries(deliveries)
+    )
 
 
 def lead_time_consistency(e: StabilityEvidence) -> Measure:
@@ -156,15 +165,19 @@ def lead_time_consistency(e: StabilityEvidence) -> Measure:
 
 
 def _quality_words(value: float, rejected: float, delivered: float, deliveries: int) -> str:
-    return (
-        f"quality {value:.1%}: {_units(rejected)} of {_units(delivered)} delivered "
-        f"units rejected over {_deliveries(deliveries)}"
+    return _(
+        "quality {rate}: {rejected} of {delivered} delivered units rejected over {deliveries}"
+    ).format(
+        rate=f"{value:.1%}",
+        rejected=_units(rejected),
+        delivered=_units(delivered),
+        deliveries=_deliveries(deliveries),
     )
 
 
 def quality_rate(e: StabilityEvidence) -> Measure:
     if e.deliveries == 0 or e.delivered_qty <= 0:
-        return Measure(None, 0, _text, ("no deliveries in the window",))
+        return Measure(None, 0, _text, (N_("no deliveries in the window"),))
     value = max(0.0, 1.0 - e.rejected_qty / e.delivered_qty)
     return Measure(
         value, e.deliveries, _quality_words, (value, e.rejected_qty, e.delivered_qty, e.deliveries)
@@ -189,22 +202,24 @@ def price_stability(e: StabilityEvidence, home_currency: str) -> Measure:
         n += m.n
         skus += 1
     if n == 0:
-        return Measure(None, 0, _text, ("needs at least 2 due lines of one SKU",))
+        return Measure(None, 0, _text, (N_("needs at least 2 due lines of one SKU"),))
     cv = math.sqrt(rel_sq / n)
     value = max(0.0, 1.0 - 2.0 * cv)
     return Measure(value, n, _price_words, (cv, home_currency, n, skus))
 
 
 def _price_words(cv: float, home_currency: str, lines: int, skus: int) -> str:
-    what = "1 SKU" if skus == 1 else f"{skus} SKUs"
-    return f"price CV {cv:.1%} in {home_currency} over {_lines(lines)} of {what}"
+    what = ngettext("{n} SKU", "{n} SKUs", skus).format(n=f"{skus:,}")
+    return _("price CV {cv} in {currency} over {lines} of {skus}").format(
+        cv=f"{cv:.1%}", currency=home_currency, lines=_lines(lines), skus=what
+    )
 
 
 def channel_structure(e: StabilityEvidence) -> Measure:
     """Mean structure value of the active channels, weighted by quantity ordered in the window."""
     channels = e.channels
     if not channels:
-        return Measure(None, 0, _text, ("no active channel",))
+        return Measure(None, 0, _text, (N_("no active channel"),))
     if len(channels) == 1:
         # The usual case, and exact: a single channel carries all the weight.
         return Measure(channels[0].structure, 1, _channel_words, (channels, (1.0,)))
@@ -220,9 +235,15 @@ def channel_structure(e: StabilityEvidence) -> Measure:
 def _channel_words(channels: tuple[ChannelShare, ...], weights: tuple[float, ...]) -> str:
     parts = []
     for w, c in zip(weights, channels, strict=True):
-        label = "vertical" if c.kind is ChannelType.VERTICAL else f"tier-{c.tier} composite"
-        parts.append(f"{c.brand} {label} ({c.structure:.1f}, {w:.0%} of volume)")
-    return "; ".join(parts)
+        if c.kind is ChannelType.VERTICAL:
+            text = _("{brand} vertical ({value}, {share} of volume)")
+        else:
+            text = _("{brand} tier-{tier} composite ({value}, {share} of volume)")
+        parts.append(
+            text.format(brand=c.brand, tier=c.tier, value=f"{c.structure:.1f}", share=f"{w:.0%}")
+        )
+    # Translators: between the channels of one supplier, "A …; B …".
+    return _("; ").join(parts)
 
 
 def raw_measures(

@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text
 
+from sourcing_app.i18n import _
+
 
 def _audit_table():  # type: ignore[no-untyped-def]
     """The audit_entry table, from the models imported only when first written or read.
@@ -61,11 +63,16 @@ class AuditLine:
         """
         record = self.record
         if self.action == "import":
-            return f"{record.get('added', 0):,} added, {record.get('updated', 0):,} updated"
+            return _("{added} added, {updated} updated").format(
+                added=f"{record.get('added', 0):,}", updated=f"{record.get('updated', 0):,}"
+            )
         if "fields" in record:  # a hand edit whose fields cannot be read: its reason at most
-            return f"reason: {record['reason']}" if record.get("reason") else ""
+            if not record.get("reason"):
+                return ""
+            return _("reason: {reason}").format(reason=record["reason"])
         # Another writer's record (the demo's counts, say).
-        return "; ".join(f"{k.replace('_', ' ')} {_count(v)}" for k, v in record.items())
+        # The demo's own keys ("seed", "suppliers"): codes of its record, shown as written.
+        return _("; ").join(f"{k.replace('_', ' ')} {_count(v)}" for k, v in record.items())
 
 
 def _count(value: Any) -> str:

@@ -274,6 +274,7 @@ def _brand_flags(
     for channel in channels:
         score = by_supplier.get(channel.supplier_id)
         for flag in score.flags if score else ():
-            if flag.code in BRAND_FLAG_CODES and f"brand {brand} " in flag.message:
+            # The brand's name stands between spaces in the cause, in either language.
+            if flag.code in BRAND_FLAG_CODES and f" {brand} " in flag.message:
                 seen.setdefault((flag.code, flag.message), flag)
     return tuple(seen.values())

@@ -11,27 +11,37 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sourcing_app.i18n import N_, _
 from sourcing_app.services import file_formats as cells
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    label: str
+    words: str  # the label in English, marked with N_; `label` reads it in the reader's language
     parse: cells.CellParser | None = None  # None: a reference to another row's id
     required: bool = False
     default: Any = None
     reference: str = ""  # the entity an id field points at
+
+    @property
+    def label(self) -> str:
+        return _(self.words)
 
 
 @dataclass(frozen=True)
 class EntitySpec:
     name: str
     table: str
-    label: str  # the buyer's word
+    words: str  # the buyer's word, in English; `label` reads it in the reader's language
     fields: tuple[FieldSpec, ...]
     archive_column: str = ""  # "archived" (True when archived) or "active" (False)
     versioned: bool = True
+
+    @property
+    def label(self) -> str:
+        # Translators: the name of a kind of record, in a sentence: "the supplier …".
+        return _(self.words)
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
@@ -41,8 +51,8 @@ class EntitySpec:
         return tuple(f.name for f in self.fields)
 
 
-def _ref(name: str, label: str, entity: str) -> FieldSpec:
-    return FieldSpec(name, label, None, True, None, entity)
+def _ref(name: str, words: str, entity: str) -> FieldSpec:
+    return FieldSpec(name, words, None, True, None, entity)
 
 
 ENTITIES: dict[str, EntitySpec] = {
@@ -51,135 +61,151 @@ ENTITIES: dict[str, EntitySpec] = {
         EntitySpec(
             "supplier",
             "supplier",
-            "supplier",
+            N_("supplier"),
             (
-                FieldSpec("code", "Code", cells.text, True),
-                FieldSpec("name", "Name", cells.text, True),
-                FieldSpec("country", "Country", cells.country, False, ""),
-                FieldSpec("kind", "Kind", cells.supplier_kind, True),
-                FieldSpec("monthly_capacity", "Monthly capacity", cells.whole("capacities")),
-                FieldSpec("contact", "Contact", cells.text, False, ""),
-                FieldSpec("notes", "Notes", cells.text, False, ""),
+                FieldSpec("code", N_("Code"), cells.text, True),
+                FieldSpec("name", N_("Name"), cells.text, True),
+                FieldSpec("country", N_("Country"), cells.country, False, ""),
+                FieldSpec("kind", N_("Kind"), cells.supplier_kind, True),
+                FieldSpec("monthly_capacity", N_("Monthly capacity"), cells.whole("capacities")),
+                FieldSpec("contact", N_("Contact"), cells.text, False, ""),
+                FieldSpec("notes", N_("Notes"), cells.text, False, ""),
             ),
             archive_column="archived",
         ),
         EntitySpec(
             "brand",
             "brand",
-            "brand",
+            N_("brand"),
             (
-                FieldSpec("name", "Name", cells.text, True),
-                FieldSpec("origin_country", "Origin country", cells.country, False, ""),
-                FieldSpec("category", "Category", cells.text, False, ""),
-                FieldSpec("hot_selling", "Hot-selling", cells.boolean, False, False),
+                FieldSpec("name", N_("Name"), cells.text, True),
+                FieldSpec("origin_country", N_("Origin country"), cells.country, False, ""),
+                FieldSpec("category", N_("Category"), cells.text, False, ""),
+                FieldSpec("hot_selling", N_("Hot-selling"), cells.boolean, False, False),
                 FieldSpec(
                     "planned_monthly_demand",
-                    "Planned monthly demand",
+                    N_("Planned monthly demand"),
                     cells.whole("quantities"),
                     False,
                     0,
                 ),
-                FieldSpec("target_retail_price", "Target retail price", cells.money),
+                FieldSpec("target_retail_price", N_("Target retail price"), cells.money),
             ),
             archive_column="archived",
         ),
         EntitySpec(
             "product",
             "product",
-            "product",
+            N_("product"),
             (
-                FieldSpec("sku", "SKU", cells.text, True),
-                _ref("brand_id", "Brand", "brand"),
-                FieldSpec("name", "Name", cells.text, True),
-                _ref("tax_category_id", "Tax category", "tax_category"),
-                FieldSpec("retail_price", "Retail price", cells.money, True),
-                FieldSpec("unit_weight_kg", "Unit weight", cells.money),
+                FieldSpec("sku", N_("SKU"), cells.text, True),
+                _ref("brand_id", N_("Brand"), "brand"),
+                FieldSpec("name", N_("Name"), cells.text, True),
+                _ref("tax_category_id", N_("Tax category"), "tax_category"),
+                FieldSpec("retail_price", N_("Retail price"), cells.money, True),
+                FieldSpec("unit_weight_kg", N_("Unit weight"), cells.money),
             ),
             archive_column="archived",
         ),
         EntitySpec(
             "tax_category",
             "tax_category",
-            "tax category",
+            N_("tax category"),
             (
-                FieldSpec("name", "Name", cells.text, True),
-                FieldSpec("tariff", "Tariff", cells.fraction, False, Decimal("0")),
+                FieldSpec("name", N_("Name"), cells.text, True),
+                FieldSpec("tariff", N_("Tariff"), cells.fraction, False, Decimal("0")),
                 FieldSpec(
-                    "consumption_tax", "Consumption tax", cells.consumption_tax, False, Decimal(0)
+                    "consumption_tax",
+                    N_("Consumption tax"),
+                    cells.consumption_tax,
+                    False,
+                    Decimal(0),
                 ),
-                FieldSpec("vat", "VAT", cells.fraction, False, Decimal("0.13")),
-                FieldSpec("postal_rate", "Postal rate", cells.postal_rate, False, Decimal("0.13")),
+                FieldSpec("vat", N_("VAT"), cells.fraction, False, Decimal("0.13")),
+                FieldSpec(
+                    "postal_rate", N_("Postal rate"), cells.postal_rate, False, Decimal("0.13")
+                ),
             ),
         ),
         EntitySpec(
             "channel",
             "channel",
-            "channel",
+            N_("channel"),
             (
-                _ref("supplier_id", "Supplier", "supplier"),
-                _ref("brand_id", "Brand", "brand"),
-                FieldSpec("tier", "Tier", cells.whole("tiers"), True),
-                FieldSpec("authorization_ref", "Authorization", cells.text, False, ""),
-                FieldSpec("authorized_until", "Authorized until", cells.iso_date),
-                FieldSpec("contract_start", "Contract start", cells.iso_date),
-                FieldSpec("contract_end", "Contract end", cells.iso_date),
-                FieldSpec("exclusive", "Exclusive", cells.boolean, False, False),
-                FieldSpec("active", "Active", cells.boolean, False, True),
+                _ref("supplier_id", N_("Supplier"), "supplier"),
+                _ref("brand_id", N_("Brand"), "brand"),
+                FieldSpec("tier", N_("Tier"), cells.whole("tiers"), True),
+                FieldSpec("authorization_ref", N_("Authorization"), cells.text, False, ""),
+                FieldSpec("authorized_until", N_("Authorized until"), cells.iso_date),
+                FieldSpec("contract_start", N_("Contract start"), cells.iso_date),
+                FieldSpec("contract_end", N_("Contract end"), cells.iso_date),
+                FieldSpec("exclusive", N_("Exclusive"), cells.boolean, False, False),
+                FieldSpec("active", N_("Active"), cells.boolean, False, True),
             ),
             archive_column="active",
         ),
         EntitySpec(
             "quote",
             "quote",
-            "quote",
+            N_("quote"),
             (
                 # Stored as the supplier's channel for the SKU's brand, as in the importer.
-                _ref("supplier_id", "Supplier", "supplier"),
-                _ref("product_id", "SKU", "product"),
-                FieldSpec("unit_price", "Unit price", cells.money, True),
-                FieldSpec("currency", "Currency", cells.currency, True),
-                FieldSpec("incoterm", "Incoterm", cells.incoterm, False, ""),
+                _ref("supplier_id", N_("Supplier"), "supplier"),
+                _ref("product_id", N_("SKU"), "product"),
+                FieldSpec("unit_price", N_("Unit price"), cells.money, True),
+                FieldSpec("currency", N_("Currency"), cells.currency, True),
+                FieldSpec("incoterm", N_("Incoterm"), cells.incoterm, False, ""),
                 FieldSpec(
-                    "min_qty", "Minimum quantity", cells.whole("minimum quantities", 1), False, 1
+                    "min_qty",
+                    N_("Minimum quantity"),
+                    cells.whole("minimum quantities", 1),
+                    False,
+                    1,
                 ),
-                FieldSpec("lead_time_days", "Lead time", cells.whole("days")),
-                FieldSpec("freight_per_unit", "Freight per unit", cells.money, False, Decimal(0)),
+                FieldSpec("lead_time_days", N_("Lead time"), cells.whole("days")),
                 FieldSpec(
-                    "insurance_per_unit", "Insurance per unit", cells.money, False, Decimal(0)
+                    "freight_per_unit", N_("Freight per unit"), cells.money, False, Decimal(0)
+                ),
+                FieldSpec(
+                    "insurance_per_unit", N_("Insurance per unit"), cells.money, False, Decimal(0)
                 ),
                 # Blank: valid since always (a standing price list), as in the importer.
-                FieldSpec("valid_from", "Valid from", cells.iso_date),
-                FieldSpec("valid_to", "Valid to", cells.iso_date),
+                FieldSpec("valid_from", N_("Valid from"), cells.iso_date),
+                FieldSpec("valid_to", N_("Valid to"), cells.iso_date),
             ),
         ),
         EntitySpec(
             "purchase",
             "purchase_line",
-            "purchase line",
+            N_("purchase line"),
             (
-                FieldSpec("line_ref", "Line reference", cells.text, True),
-                _ref("supplier_id", "Supplier", "supplier"),
-                _ref("product_id", "SKU", "product"),
-                FieldSpec("order_date", "Order date", cells.iso_date, True),
-                FieldSpec("promised_date", "Promised date", cells.iso_date, True),
-                FieldSpec("ordered_qty", "Ordered quantity", cells.whole("quantities"), True),
-                FieldSpec("unit_price", "Unit price", cells.money, True),
-                FieldSpec("currency", "Currency", cells.currency, True),
+                FieldSpec("line_ref", N_("Line reference"), cells.text, True),
+                _ref("supplier_id", N_("Supplier"), "supplier"),
+                _ref("product_id", N_("SKU"), "product"),
+                FieldSpec("order_date", N_("Order date"), cells.iso_date, True),
+                FieldSpec("promised_date", N_("Promised date"), cells.iso_date, True),
+                FieldSpec("ordered_qty", N_("Ordered quantity"), cells.whole("quantities"), True),
+                FieldSpec("unit_price", N_("Unit price"), cells.money, True),
+                FieldSpec("currency", N_("Currency"), cells.currency, True),
                 # Blank: the stored rate on or before the order date, as in the importer.
-                FieldSpec("fx_rate", "Exchange rate", cells.exchange_rate),
-                FieldSpec("regime", "Import regime", cells.regime, False, "cbec"),
+                FieldSpec("fx_rate", N_("Exchange rate"), cells.exchange_rate),
+                FieldSpec("regime", N_("Import regime"), cells.regime, False, "cbec"),
             ),
         ),
         EntitySpec(
             "delivery",
             "delivery",
-            "delivery",
+            N_("delivery"),
             (
-                _ref("line_id", "Purchase line", "purchase"),
-                FieldSpec("delivered_date", "Delivered on", cells.iso_date, True),
-                FieldSpec("delivered_qty", "Delivered quantity", cells.whole("quantities"), True),
-                FieldSpec("rejected_qty", "Rejected quantity", cells.whole("quantities"), False, 0),
-                FieldSpec("clearance_days", "Customs clearance", cells.whole("days")),
+                _ref("line_id", N_("Purchase line"), "purchase"),
+                FieldSpec("delivered_date", N_("Delivered on"), cells.iso_date, True),
+                FieldSpec(
+                    "delivered_qty", N_("Delivered quantity"), cells.whole("quantities"), True
+                ),
+                FieldSpec(
+                    "rejected_qty", N_("Rejected quantity"), cells.whole("quantities"), False, 0
+                ),
+                FieldSpec("clearance_days", N_("Customs clearance"), cells.whole("days")),
             ),
             versioned=False,
         ),
@@ -211,13 +237,14 @@ KEY_FIELD: dict[str, str] = {
     "purchase": "line_ref",
     "delivery": "delivered_date",
 }
+# Marked with N_; shown through `_`.
 UNIQUE_WORDS: dict[str, str] = {
-    "supplier": "another supplier already has this code",
-    "brand": "another brand already has this name",
-    "product": "another product already has this SKU",
-    "tax_category": "another tax category already has this name",
-    "channel": "this supplier already has a channel for this brand",
-    "quote": "this supplier already quotes this SKU at this minimum quantity from this date",
-    "purchase": "another purchase line already has this reference",
-    "delivery": "this line already has a delivery on this date; edit that one instead",
+    "supplier": N_("another supplier already has this code"),
+    "brand": N_("another brand already has this name"),
+    "product": N_("another product already has this SKU"),
+    "tax_category": N_("another tax category already has this name"),
+    "channel": N_("this supplier already has a channel for this brand"),
+    "quote": N_("this supplier already quotes this SKU at this minimum quantity from this date"),
+    "purchase": N_("another purchase line already has this reference"),
+    "delivery": N_("this line already has a delivery on this date; edit that one instead"),
 }

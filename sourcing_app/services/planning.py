@@ -245,7 +245,7 @@ def allocation_record(b: BrandAllocation) -> dict[str, Any]:
                 "units": line.units,
                 "unit_margin": json_money(line.unit_margin),
                 "expected_fill": json_number(line.expected_fill, 4),
-                "reason": line.reason,
+                "reason": line.file_reason,
             }
             for line in b.lines
         ],
@@ -283,7 +283,7 @@ def plan_csv_rows(brands: Sequence[BrandAllocation]) -> list[list[Any]]:
             csv_cell(rec["hhi"]),
         ]
         if not rec["lines"]:
-            rows.append(head + ["", "", "", "", b.shortfall])
+            rows.append(head + ["", "", "", "", b.file_shortfall])
         for line in rec["lines"]:
             rows.append(
                 head

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, text
 
 from sourcing_app.db.types import date_param, from_day_number
+from sourcing_app.i18n import pgettext
 
 PAGE_SIZE = 400
 
@@ -72,11 +73,15 @@ class PurchaseRow:
     def status(self, as_of: dt.date, grace_days: int = 2) -> str:
         """Where the line stands, in words (docs/stability.md's due rule)."""
         if self.accepted_qty >= self.ordered_qty and self.deliveries:
-            return "Delivered"
+            return pgettext("purchase line status", "Delivered")
         due = self.promised_date + dt.timedelta(days=grace_days) <= as_of
         if self.deliveries:
-            return "Part-delivered, late" if due else "Part-delivered"
-        return "Late: nothing delivered" if due else "Open"
+            if due:
+                return pgettext("purchase line status", "Part-delivered, late")
+            return pgettext("purchase line status", "Part-delivered")
+        if due:
+            return pgettext("purchase line status", "Late: nothing delivered")
+        return pgettext("purchase line status", "Open")
 
 
 @dataclass(frozen=True, slots=True)

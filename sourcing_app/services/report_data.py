@@ -11,6 +11,7 @@ from sqlalchemy import text as sql
 
 from sourcing_app.config import database_label
 from sourcing_app.errors import BadInput
+from sourcing_app.i18n import _
 
 
 def database_label_of(engine: Engine) -> str:
@@ -29,8 +30,11 @@ def supplier_id_of(engine: Engine, supplier_code: str) -> int:
                 sql("SELECT code FROM supplier WHERE lower(code) = lower(:c)"), {"c": supplier_code}
             ).scalar()
     if found is None:
-        hint = f" (did you mean '{near}'?)" if near else ""
-        raise BadInput(f"no supplier with code '{supplier_code}'{hint}")
+        if near:
+            text = _("no supplier with code '{code}' (did you mean '{near}'?)")
+        else:
+            text = _("no supplier with code '{code}'")
+        raise BadInput(text.format(code=supplier_code, near=near))
     return int(found)
 
 

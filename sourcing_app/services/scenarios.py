@@ -367,7 +367,7 @@ def result_record(result: ScenarioResult) -> dict[str, Any]:
         ],
         "unprofitable": [b.brand for b in result.unprofitable],
         "uncovered": [
-            {"brand": b.brand, "uncovered": b.after.uncovered, "reason": b.after.shortfall}
+            {"brand": b.brand, "uncovered": b.after.uncovered, "reason": b.after.file_shortfall}
             for b in result.uncovered
         ],
         "standing_changes": [

@@ -20,6 +20,7 @@ from sourcing_app.db.models import Brand, Channel, Delivery, Product, PurchaseLi
 from sourcing_app.domain.channels import ChannelTerms, channel_type, explain_channel
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.settings import ScoringSettings
+from sourcing_app.i18n import ngettext
 from sourcing_app.services.settings import load_settings
 
 # Authorizations ending within this many days are called out (docs/standings-and-flags.md).
@@ -61,9 +62,11 @@ class ChannelInfo:
         if self.days_left is None or not self.active or not self.authorization_ref:
             return ""
         if self.days_left < 0:
-            return f"expired {-self.days_left} days ago"
+            ago = -self.days_left
+            return ngettext("expired {n} day ago", "expired {n} days ago", ago).format(n=ago)
         if self.days_left <= EXPIRY_WARNING_DAYS:
-            return f"expires in {self.days_left} days"
+            left = self.days_left
+            return ngettext("expires in {n} day", "expires in {n} days", left).format(n=left)
         return ""
 
 

@@ -168,7 +168,7 @@ def test_the_walk_lists_every_step_for_the_buyer() -> None:
         "Net revenue",
         "Margin",
     ]
-    assert "(20.0000 + 1.5000 freight + 0.5000 insurance) USD × 7.100000 CNY/USD" in walk.describe()
+    assert "(20.00 + 1.50 freight + 0.50 insurance) USD × 7.1 CNY/USD" in walk.describe()
 
 
 def test_the_bulk_quote_walker_gives_exactly_the_walk_of_landed_cost_walk() -> None:

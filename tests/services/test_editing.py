@@ -372,3 +372,38 @@ def test_a_standing_price_list_with_no_start_date_is_saved_priced_and_withdrawn(
     assert withdrawn.action == "withdrawn"
     assert withdrawn.after["valid_to"] == dt.date(2026, 6, 29)
     assert scoring.rescore_supplier(portfolio["S-COMP"]).margin_pct is None
+
+
+def test_refusals_read_in_chinese(engine: Engine, portfolio: dict[str, int]) -> None:
+    """The Avoid refusal, a conflict and a form problem, as a Chinese buyer reads them."""
+    from sourcing_app import i18n
+    from sourcing_app.services.editing import ReasonRequired
+
+    i18n.install(i18n.CHINESE)
+    mine = EditingService(engine, who=lambda: "mei")
+    theirs = EditingService(engine, who=lambda: "jun")
+
+    with pytest.raises(ReasonRequired) as refused:
+        mine.create("purchase", _purchase(portfolio, "A-1"), standing=Standing.AVOID)
+    assert str(refused.value) == (
+        "Golden Bridge Trading（S-COMP）的评级为规避。必须填写原因才能向它采购，"
+        "原因会记入操作日志。"
+    )
+    warned = mine.create("purchase", _purchase(portfolio, "W-1"), standing=Standing.WATCH)
+    assert warned.warning == (
+        "Golden Bridge Trading（S-COMP）的评级为观察。采购已记录；"
+        "请留意它的到货满足率、准时交付和质量。"
+    )
+
+    opened = mine.load("supplier", portfolio["S-COMP"])
+    theirs.edit("supplier", opened["id"], opened["version"], {"contact": "+852 5555 0101"})
+    with pytest.raises(Conflict) as conflict:
+        mine.edit("supplier", opened["id"], opened["version"], {"name": "Golden Bridge"})
+    assert str(conflict.value).startswith("你打开供应商 S-COMP 后，别人保存了修改（jun，")
+    assert str(conflict.value).endswith("UTC）。你的修改没有保存；请重新打开查看最新内容。")
+
+    problems = mine.check("supplier", {"code": "S-VERT", "name": "", "kind": "trader"})
+    assert problems["code"] == "已有供应商用了这个代码"
+    assert problems["name"] == "必须填写"
+    # Audit keys stay the natural key, whatever the language.
+    assert [(a[2], a[3]) for a in _audit(engine)] == [("W-1", "created"), ("S-COMP", "edited")]

@@ -125,3 +125,29 @@ def test_a_hot_brand_left_with_one_channel_is_at_risk(hand: Engine) -> None:
     # A report on an archived brand still finds it.
     (archived,) = brand_overviews(hand, scores, AS_OF, include_archived=True)
     assert archived.name == "Aurelle"
+
+
+def test_the_detail_and_the_brand_flags_read_in_chinese(hand: Engine) -> None:
+    from sourcing_app import i18n
+
+    i18n.install(i18n.CHINESE)
+    with Session(hand) as s:
+        s.exec(
+            update(Channel)
+            .where(Channel.tier == 3)
+            .values(tier=1, authorization_ref="AUTH-7", authorized_until=dt.date(2026, 7, 30))
+        )
+        s.commit()
+    (channel,) = load_supplier_detail(hand, _supplier_id(hand, "S-COMP"), AS_OF).channels
+    assert channel.expiry_warning == "还有 30 天到期"
+    assert channel.why == "垂直渠道：授权经销商（AUTH-7，授权有效期至 2026年7月30日）"
+
+    with Session(hand) as s:
+        s.exec(update(Channel).where(Channel.tier == 1).values(active=False))
+        s.commit()
+    scores = ScoringService(hand).score_all(AS_OF)
+    (aurelle,) = brand_overviews(hand, scores, AS_OF)
+    # The brand's flag is still found in Chinese words, and reads in them.
+    assert [f.message for f in aurelle.flags] == [
+        "爆款品牌 Aurelle 只有一个启用的渠道：一旦失去就会断货"
+    ]

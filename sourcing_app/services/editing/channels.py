@@ -15,6 +15,7 @@ import datetime as dt
 from sqlalchemy import Connection, select, text
 
 from sourcing_app.errors import BadInput
+from sourcing_app.i18n import _
 from sourcing_app.services import field_checks
 from sourcing_app.services.editing.outcomes import Draft, FamilyRules, Moves, Row
 from sourcing_app.services.editing.rows import same, show_date, suppliers_of, table_named
@@ -67,7 +68,7 @@ def _channel_for(conn: Connection, supplier_id: int, product_id: int) -> int | s
     code = conn.execute(select(suppliers.c.code).where(suppliers.c.id == supplier_id)).scalar()
     brand = conn.execute(select(brands.c.name).where(brands.c.id == product[1])).scalar()
     return field_checks.no_channel_problem(
-        str(code), str(brand), product[0], "add a channel for them first"
+        str(code), str(brand), product[0], _("add a channel for them first")
     )
 
 
@@ -106,8 +107,9 @@ def withdrawal_end(conn: Connection, before: Row, label: str, as_of: dt.date) ->
     last_day = as_of - dt.timedelta(days=1)
     if before["valid_to"] is not None and before["valid_to"] <= last_day:
         raise BadInput(
-            f"The {label} already ended on {show_date(before['valid_to'])}; "
-            "there is nothing to withdraw."
+            _("The {record} already ended on {day}; there is nothing to withdraw.").format(
+                record=label, day=show_date(before["valid_to"])
+            )
         )
     started = before["valid_from"]  # blank: valid since always
     return None if started is not None and started > last_day else last_day

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from sourcing_app.i18n import N_, _
 from sourcing_app.services import file_formats as cells
 from sourcing_app.services.editing.outcomes import Draft, FamilyRules, Problems
 from sourcing_app.services.editing.rows import as_text, by_id, stored, table_of
@@ -25,7 +26,7 @@ from sourcing_app.services.entities import (
     EntitySpec,
 )
 
-REQUIRED = "a value is required"
+REQUIRED = N_("a value is required")
 
 
 def validate(
@@ -51,14 +52,15 @@ def validate(
             raw = f.default
         if f.parse is None:  # an id chosen from a list
             if raw is None or raw == "":
-                problems[f.name] = f"choose a {f.label.lower()}"
+                # Translators: {field} is a form field's label, "Brand".
+                problems[f.name] = _("choose a {field}").format(field=f.label.lower())
                 continue
             parsed[f.name] = int(raw)
             continue
         text = as_text(raw)
         if not text:
             if f.required:
-                problems[f.name] = REQUIRED
+                problems[f.name] = _(REQUIRED)
             else:
                 parsed[f.name] = f.default
             continue
@@ -70,12 +72,16 @@ def validate(
         column = table.c.get(f.name)
         limit = getattr(getattr(column, "type", None), "length", None)
         if limit is not None and isinstance(value, str) and len(value) > limit:
-            problems[f.name] = f"is {len(value)} characters long; at most {limit} fit"
+            problems[f.name] = _("is {length} characters long; at most {limit} fit").format(
+                length=len(value), limit=limit
+            )
             continue
         scale = getattr(getattr(column, "type", None), "scale", None)
         if isinstance(value, Decimal) and scale is not None and value != round(value, scale):
             # Stored to `scale` places: say so rather than round the buyer's number.
-            problems[f.name] = f"{text} has more than {scale} decimal places"
+            problems[f.name] = _("{text} has more than {places} decimal places").format(
+                text=text, places=scale
+            )
             continue
         parsed[f.name] = value
     draft = Draft(conn, spec.name, parsed, problems, current)
@@ -95,11 +101,15 @@ def _references(draft: Draft, spec: EntitySpec) -> None:
         target = ENTITIES[f.reference]
         row = conn.execute(by_id(target.table), {"rid": parsed[f.name]}).mappings().first()
         if row is None:
-            problems[f.name] = f"the {target.label} chosen is no longer in the database"
+            problems[f.name] = _("the {record} chosen is no longer in the database").format(
+                record=target.label
+            )
             continue
         if "archived" in row and row["archived"]:
             name = row.get("code") or row.get("sku") or row.get("name")
-            problems[f.name] = f"the {target.label} '{name}' is archived; restore it first"
+            problems[f.name] = _("the {record} '{name}' is archived; restore it first").format(
+                record=target.label, name=name
+            )
 
 
 def _unique(draft: Draft, spec: EntitySpec) -> None:
@@ -117,6 +127,9 @@ def _unique(draft: Draft, spec: EntitySpec) -> None:
     other = conn.execute(query.limit(1)).mappings().first()
     if other is None:
         return
-    archived = " (archived; restore it instead)" if other.get("archived") else ""
-    inactive = " (inactive; make it active instead)" if other.get("active") is False else ""
-    problems[KEY_FIELD[spec.name]] = UNIQUE_WORDS[spec.name] + archived + inactive
+    taken = _(UNIQUE_WORDS[spec.name])
+    if other.get("archived"):
+        taken = _("{problem} (archived; restore it instead)").format(problem=taken)
+    if other.get("active") is False:
+        taken = _("{problem} (inactive; make it active instead)").format(problem=taken)
+    problems[KEY_FIELD[spec.name]] = taken

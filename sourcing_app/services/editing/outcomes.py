@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.i18n import _
 
 
 class Invalid(BadInput):
@@ -16,8 +17,11 @@ class Invalid(BadInput):
 
     def __init__(self, problems: Mapping[str, str]) -> None:
         self.problems = dict(problems)
-        listed = "; ".join(f"{name}: {reason}" for name, reason in self.problems.items())
-        super().__init__(f"Nothing was saved. {listed}")
+        listed = _("; ").join(
+            _("{field}: {problem}").format(field=name, problem=reason)
+            for name, reason in self.problems.items()
+        )
+        super().__init__(_("Nothing was saved. {problems}").format(problems=listed))
 
 
 class Conflict(CannotFinish):

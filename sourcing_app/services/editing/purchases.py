@@ -14,6 +14,7 @@ from sqlalchemy import Connection, func, select
 
 from sourcing_app.domain.enums import Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
+from sourcing_app.i18n import _, ngettext
 from sourcing_app.services import field_checks
 from sourcing_app.services.editing.channels import via_channel
 from sourcing_app.services.editing.outcomes import (
@@ -48,7 +49,7 @@ def _purchase_rules(draft: Draft) -> None:
         rate = Decimal(1) if currency == home else rate_on(conn, currency, ordered)
         if rate is None:
             problems["fx_rate"] = field_checks.missing_rate_problem(
-                currency, ordered, "enter the rate or add one in the exchange rates", show_date
+                currency, ordered, _("enter the rate or add one in the exchange rates"), show_date
             )
         else:
             parsed["fx_rate"] = rate
@@ -60,9 +61,9 @@ def _purchase_rules(draft: Draft) -> None:
             )
         ).scalar()
         if first is not None and first < ordered:
-            problems["order_date"] = (
-                f"a delivery of this line is dated {show_date(first)}, before this order date"
-            )
+            problems["order_date"] = _(
+                "a delivery of this line is dated {day}, before this order date"
+            ).format(day=show_date(first))
 
 
 def _delivery_rules(draft: Draft) -> None:
@@ -100,20 +101,34 @@ def standing_rule(
     row = conn.execute(
         select(suppliers.c.code, suppliers.c.name).where(suppliers.c.id == parsed["supplier_id"])
     ).first()
-    who = f"{row[1]} ({row[0]})" if row else "This supplier"
-    score = ""
+    who = _("{name} ({code})").format(name=row[1], code=row[0]) if row else _("This supplier")
+    score = None
     if isinstance(standing, SupplierScore) and standing.sourcing_score is not None:
-        score = f", sourcing score {standing.sourcing_score:.1f} of 100"
+        score = f"{standing.sourcing_score:.1f}"
     if level == Standing.WATCH:
-        return (
-            f"{who} stands at Watch{score}. The purchase is recorded; "
-            "keep an eye on its fill, timeliness and quality."
-        )
+        if score is None:
+            text = _(
+                "{supplier} stands at Watch. The purchase is recorded; keep an eye on its "
+                "fill, timeliness and quality."
+            )
+        else:
+            text = _(
+                "{supplier} stands at Watch, sourcing score {score} of 100. The purchase is "
+                "recorded; keep an eye on its fill, timeliness and quality."
+            )
+        return text.format(supplier=who, score=score)
     if level == Standing.AVOID and not reason.strip():
-        raise ReasonRequired(
-            f"{who} stands at Avoid{score}. A purchase with it is refused unless you "
-            "give a reason, which goes into the audit trail."
-        )
+        if score is None:
+            text = _(
+                "{supplier} stands at Avoid. A purchase with it is refused unless you give a "
+                "reason, which goes into the audit trail."
+            )
+        else:
+            text = _(
+                "{supplier} stands at Avoid, sourcing score {score} of 100. A purchase with it "
+                "is refused unless you give a reason, which goes into the audit trail."
+            )
+        raise ReasonRequired(text.format(supplier=who, score=score))
     return ""
 
 
@@ -125,8 +140,13 @@ def refuse_removing_a_delivered_line(conn: Connection, before: Row) -> None:
     ).scalar()
     if count:
         raise Conflict(
-            f"The purchase line {before['line_ref']} has {count} "
-            "deliveries recorded against it, so it stays; nothing was removed."
+            ngettext(
+                "The purchase line {line} has {n} delivery recorded against it, so it stays; "
+                "nothing was removed.",
+                "The purchase line {line} has {n} deliveries recorded against it, so it stays; "
+                "nothing was removed.",
+                count,
+            ).format(line=before["line_ref"], n=count)
         )
 
 

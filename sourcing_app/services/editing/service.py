@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sourcing_app.domain.enums import Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import BadInput
+from sourcing_app.i18n import _
 from sourcing_app.services.audit import write_entry
 from sourcing_app.services.editing import catalogue, channels, purchases, suppliers, versions
 from sourcing_app.services.editing.checking import validate
@@ -82,7 +83,11 @@ class EditingService:
         with self.engine.connect() as conn:
             row = read(conn, spec, entity_id)
         if row is None:
-            raise Conflict(f"The {spec.label} #{entity_id} is no longer in the database.")
+            raise Conflict(
+                _("The {record} #{id} is no longer in the database.").format(
+                    record=spec.label, id=entity_id
+                )
+            )
         return row
 
     def choices(self, entity: str, *, supplier_id: int | None = None) -> list[tuple[int, str]]:
@@ -178,7 +183,9 @@ class EditingService:
         if entity == "quote":
             return self._withdraw_quote(entity_id, version, as_of or dt.date.today())
         if not spec.archive_column:
-            raise BadInput(f"A {spec.label} is not archived; edit or undo it instead.")
+            raise BadInput(
+                _("A {record} is not archived; edit or undo it instead.").format(record=spec.label)
+            )
         flag = spec.archive_column == "archived"
         return self._set_archived(spec, entity_id, version, flag, "archived")
 
@@ -186,7 +193,9 @@ class EditingService:
         """Undo an archive: back in the lists and the scoring."""
         spec = ENTITIES[entity]
         if not spec.archive_column:
-            raise BadInput(f"A {spec.label} is not archived, so it cannot be restored.")
+            raise BadInput(
+                _("A {record} is not archived, so it cannot be restored.").format(record=spec.label)
+            )
         flag = spec.archive_column != "archived"
         return self._set_archived(spec, entity_id, version, flag, "restored")
 
@@ -200,7 +209,11 @@ class EditingService:
         """
         spec = ENTITIES[entity]
         if spec.archive_column:
-            raise BadInput(f"A {spec.label} is archived, not removed: history refers to it.")
+            raise BadInput(
+                _("A {record} is archived, not removed: history refers to it.").format(
+                    record=spec.label
+                )
+            )
         with self._transaction() as conn:
             before = versions.current(conn, spec, entity_id, version)
             if entity == "purchase":
@@ -211,8 +224,10 @@ class EditingService:
                 conn.execute(delete(table).where(table.c.id == entity_id))
             except IntegrityError:
                 raise Conflict(
-                    f"The {words} is referred to by other records, so it stays; "
-                    "nothing was removed."
+                    _(
+                        "The {record} is referred to by other records, so it stays; "
+                        "nothing was removed."
+                    ).format(record=words)
                 ) from None
             return self._record(conn, spec, entity_id, why, before, {})
 
@@ -222,7 +237,11 @@ class EditingService:
         entity_id = int(values["id"])
         with self._transaction() as conn:
             if read(conn, spec, entity_id) is not None:
-                raise Conflict(f"The {spec.label} #{entity_id} is already back in the database.")
+                raise Conflict(
+                    _("The {record} #{id} is already back in the database.").format(
+                        record=spec.label, id=entity_id
+                    )
+                )
             parsed = self._checked(conn, spec, values, None)
             return self._insert(conn, spec, parsed, entity_id)
 

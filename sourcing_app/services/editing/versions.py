@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sourcing_app.db.unit_of_work import unit_of_work
 from sourcing_app.domain.formatting import moment
 from sourcing_app.errors import CannotFinish
+from sourcing_app.i18n import _
 from sourcing_app.services.editing.outcomes import Conflict, Invalid
 from sourcing_app.services.editing.rows import fingerprint, key_of, label, read, table_named
 from sourcing_app.services.editing.rows import table_of as _table
@@ -48,10 +49,12 @@ class Transaction:
 def _database_trouble(error: DBAPIError) -> str:
     text = str(error.orig or error).strip().splitlines()[0].lower()
     if "locked" in text or "busy" in text:
-        return "The database is busy: another program is writing to it. Nothing was saved."
+        return _("The database is busy: another program is writing to it. Nothing was saved.")
     if "readonly" in text or "read-only" in text:
-        return "The database is read-only, so nothing could be saved."
-    return f"The database would not take the change ({text}). Nothing was saved."
+        return _("The database is read-only, so nothing could be saved.")
+    return _("The database would not take the change ({error}). Nothing was saved.").format(
+        error=text
+    )
 
 
 def current(
@@ -65,8 +68,9 @@ def current(
     row = read(conn, spec, entity_id)
     if row is None:
         raise Conflict(
-            f"The {spec.label} you were editing has been removed by someone else; "
-            "nothing was saved."
+            _(
+                "The {record} you were editing has been removed by someone else; nothing was saved."
+            ).format(record=spec.label)
         )
     if version is not None and row["version"] != version:
         raise Conflict(_conflict_words(conn, spec, row))
@@ -112,7 +116,8 @@ def after_write(spec: EntitySpec, before: dict[str, Any], parsed: dict[str, Any]
 
 def clash(spec: EntitySpec) -> Invalid:
     """Someone saved the same natural key between the check and the write."""
-    return Invalid({KEY_FIELD[spec.name]: UNIQUE_WORDS[spec.name] + " (saved just now by someone)"})
+    taken = _("{problem} (saved just now by someone)").format(problem=_(UNIQUE_WORDS[spec.name]))
+    return Invalid({KEY_FIELD[spec.name]: taken})
 
 
 def _conflict_words(conn: Connection, spec: EntitySpec, row: dict[str, Any]) -> str:
@@ -124,12 +129,14 @@ def _conflict_words(conn: Connection, spec: EntitySpec, row: dict[str, Any]) -> 
         .order_by(audit.c.id.desc())
         .limit(1)
     ).first()
-    by = ""
-    if last is not None:
-        at = last[1]
-        when = moment(at) if isinstance(at, dt.datetime) else str(at)
-        by = f" ({last[0]}, {when} UTC)"
-    return (
-        f"Someone else saved the {words} after you opened it{by}. "
+    if last is None:
+        return _(
+            "Someone else saved the {record} after you opened it. "
+            "Your changes were not saved; reopen it to see the latest values."
+        ).format(record=words)
+    at = last[1]
+    when = moment(at) if isinstance(at, dt.datetime) else str(at)
+    return _(
+        "Someone else saved the {record} after you opened it ({who}, {when} UTC). "
         "Your changes were not saved; reopen it to see the latest values."
-    )
+    ).format(record=words, who=last[0], when=when)

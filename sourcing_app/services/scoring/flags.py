@@ -7,6 +7,7 @@ import datetime as dt
 from sourcing_app.domain.channels import channel_type
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.flags import Flag, FlagCode
+from sourcing_app.i18n import _
 from sourcing_app.services.scoring.reference import Reference
 
 
@@ -28,14 +29,18 @@ def hot_brand_flags(reference: Reference, brand_id: int, as_of: dt.date) -> tupl
         flags.append(
             Flag(
                 FlagCode.SINGLE_CHANNEL,
-                f"hot-selling brand {name} has a single active channel: losing it stops supply",
+                _(
+                    "hot-selling brand {brand} has a single active channel: losing it stops supply"
+                ).format(brand=name),
             )
         )
     if ChannelType.VERTICAL not in kinds:
         flags.append(
             Flag(
                 FlagCode.COMPOSITE_ONLY,
-                f"hot-selling brand {name} is bought through composite channels only",
+                _("hot-selling brand {brand} is bought through composite channels only").format(
+                    brand=name
+                ),
             )
         )
     return tuple(flags)

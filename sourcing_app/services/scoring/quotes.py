@@ -26,6 +26,7 @@ from sourcing_app.domain.landed_cost import (
 )
 from sourcing_app.domain.scenarios import PricingChanges
 from sourcing_app.domain.settings import ScoringSettings
+from sourcing_app.i18n import _
 from sourcing_app.services.scoring.reference import Reference, SkuNames, decimal_of
 
 
@@ -153,8 +154,10 @@ def price_quotes(
                 problems.append(
                     Flag(
                         FlagCode.NO_VALID_QUOTE,
-                        f"{sku}: no {currency} exchange rate on or before "
-                        f"{formatting.day(as_of)}, so its quote cannot be priced",
+                        _(
+                            "{sku}: no {currency} exchange rate on or before {day}, so its "
+                            "quote cannot be priced"
+                        ).format(sku=sku, currency=currency, day=formatting.day(as_of)),
                     )
                 )
                 continue
