@@ -60,17 +60,6 @@ LINE_COLUMNS: tuple[tuple[str, str], ...] = (
 # Text columns that give way when the lines are wider than the view: the brand, the
 # SKU and the status (each also in full in its tooltip).
 NARROWED = (2, 3, 12)
-# PurchaseRow.status's words (services/purchase_list.py), translated where shown.
-STATUS = "purchase status"
-STATUS_WORDS = (
-    # Translators: a purchase line's status: everything ordered has arrived.
-    NP_("purchase status", "Delivered"),
-    NP_("purchase status", "Part-delivered, late"),
-    NP_("purchase status", "Part-delivered"),
-    NP_("purchase status", "Late: nothing delivered"),
-    # Translators: a purchase line's status: ordered, not yet due, nothing delivered.
-    NP_("purchase status", "Open"),
-)
 
 
 def column_title(section: int) -> str:
@@ -323,7 +312,7 @@ class PurchaseTableModel(QAbstractTableModel):
                 quantity=f"{line.accepted_qty:,}", share=percent(share, 0)
             )
         if column == 12:
-            return pgettext(STATUS, line.status(self.as_of, self.grace_days))
+            return line.status(self.as_of, self.grace_days)  # in words, translated
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -348,7 +348,7 @@ class PurchasesScreen(QWidget):
             8: _("{rate} per {currency}").format(rate="0.00519226", currency="KRW"),
             10: units(99_999),
             11: _("{quantity} ({share})").format(quantity="99,999", share="100%"),
-            12: pgettext("purchase status", "Late: nothing delivered"),
+            12: pgettext("purchase line status", "Late: nothing delivered"),
         }
 
     @staticmethod
@@ -359,12 +359,12 @@ class PurchasesScreen(QWidget):
         the SKU, a code, last. What is cut off is in the cell's tooltip."""
         # Chinese statuses are short: each reads whole at its least.
         late = (
-            pgettext("purchase status", "Late: nothing delivered")
+            pgettext("purchase line status", "Late: nothing delivered")
             if is_chinese()
             else "Late: nothing"
         )
         return (
-            (12, pgettext("purchase status", "Part-delivered, late")),
+            (12, pgettext("purchase line status", "Part-delivered, late")),
             (2, "Southern Cross"),
             (12, late),
             (3, "KMN014-S2"),
