@@ -24,7 +24,7 @@ from sourcing_app.domain.codes import (
     parse_supplier_kind,
 )
 from sourcing_app.domain.enums import Regime, SupplierKind
-from sourcing_app.i18n import N_, _
+from sourcing_app.i18n import N_, _, pgettext
 from sourcing_app.services.column_names import (
     CHINESE_REGIMES,
     CHINESE_SUPPLIER_KINDS,
@@ -40,6 +40,8 @@ class CellError(ValueError):
 # the value or raises CellError with a reason that names the bad value.
 
 CellParser = Callable[[str], Any]
+# The context of the nouns `whole` is given ("quantities", "days"): what a column counts.
+COUNTS = "what a column counts"
 
 _FRACTION_HINT = N_("rates in files are fractions in 0..1 (e.g. 0.13 for 13%)")
 POSTAL_RATES: tuple[Decimal, ...] = (Decimal("0.13"), Decimal("0.20"), Decimal("0.50"))
@@ -52,7 +54,7 @@ def text(value: str) -> str:
 def whole(what: str, minimum: int = 0) -> CellParser:
     """A whole number of at least `minimum`; `what` names it in the message ("quantities").
 
-    `what` is marked with N_ where it is given and translated when a message is made.
+    `what` is marked with NP_("what a column counts", ...) where given, translated when used.
     """
 
     def parse(value: str) -> int:
@@ -69,12 +71,14 @@ def whole(what: str, minimum: int = 0) -> CellParser:
             number = int(exact)
         if number < 0:
             raise CellError(
-                _("{value} is negative; {what} must be 0 or more").format(value=value, what=_(what))
+                _("{value} is negative; {what} must be 0 or more").format(
+                    value=value, what=pgettext(COUNTS, what)
+                )
             )
         if number < minimum:
             raise CellError(
                 _("{value} is too small; {what} must be at least {minimum}").format(
-                    value=value, what=_(what), minimum=minimum
+                    value=value, what=pgettext(COUNTS, what), minimum=minimum
                 )
             )
         return number

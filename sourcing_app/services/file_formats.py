@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sourcing_app.domain.enums import Regime
-from sourcing_app.i18n import N_, _, is_chinese
+from sourcing_app.i18n import N_, NP_, _, is_chinese
 
 # The cell parsers live in `cell_reading`; they are part of this contract too,
 # and callers name them through this module (file_formats.money, ...).
@@ -96,8 +96,9 @@ def _name(name: str) -> Column:
     return _req(name, text, small_domain=False)
 
 
-_QUANTITIES = N_("quantities")
-_DAYS = N_("days")
+_QUANTITIES = NP_("what a column counts", "quantities")
+_DAYS = NP_("what a column counts", "days")
+_MINIMUM_QUANTITIES = NP_("what a column counts", "minimum quantities")
 
 # Keyed in the order of docs/files-and-commands.md's table; see IMPORT_ORDER for the
 # order in which files must go in so that references resolve.
@@ -111,7 +112,7 @@ FILE_KINDS: dict[str, FileKind] = {
                 _name("name"),
                 _opt("country", country, ""),
                 _req("kind", supplier_kind),
-                _opt("monthly_capacity", whole(N_("capacities")), None),
+                _opt("monthly_capacity", whole(NP_("what a column counts", "capacities")), None),
                 _opt("contact", text, "", small_domain=False),
                 _opt("notes", text, "", small_domain=False),
             ),
@@ -154,7 +155,7 @@ FILE_KINDS: dict[str, FileKind] = {
                 _req("supplier_code", text),
                 _req("brand", text),
                 # No default: whether a channel is vertical hangs on its tier (docs/vocabulary.md).
-                _req("tier", whole(N_("tiers"))),
+                _req("tier", whole(NP_("what a column counts", "tiers"))),
                 _opt("authorization_ref", text, "", small_domain=False),
                 _opt("authorized_until", iso_date, None),
                 _opt("contract_start", iso_date, None),
@@ -171,7 +172,11 @@ FILE_KINDS: dict[str, FileKind] = {
                 _req("unit_price", money),
                 _req("currency", currency),
                 _opt("incoterm", incoterm, ""),
-                _opt("min_qty", whole(N_("minimum quantities"), minimum=1), 1),
+                _opt(
+                    "min_qty",
+                    whole(_MINIMUM_QUANTITIES, minimum=1),
+                    1,
+                ),
                 _opt("lead_time_days", whole(_DAYS), None),
                 _opt("freight_per_unit", money, Decimal("0")),
                 _opt("insurance_per_unit", money, Decimal("0")),

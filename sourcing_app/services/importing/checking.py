@@ -24,7 +24,7 @@ from sqlmodel import SQLModel
 from sourcing_app.db import models  # noqa: F401  (registers the tables in the metadata)
 from sourcing_app.db.types import date_param, from_day_number
 from sourcing_app.domain.enums import Standing
-from sourcing_app.i18n import N_, _
+from sourcing_app.i18n import N_, _, pgettext
 from sourcing_app.services import field_checks
 from sourcing_app.services.column_names import column_label, column_of
 from sourcing_app.services.file_formats import (
@@ -309,7 +309,8 @@ class RowChecker:
             key_cells = [row[self.picks[i]].strip() for i in self.key_positions]
             names = FILE_KEYS[self.kind.name]
             # Translators: joins the key columns of a repeated row: "supplier_code and sku".
-            joined = _(" and ").join(column_label(self.kind.name, n) for n in names)
+            joiner = pgettext("joins column names", " and ")
+            joined = joiner.join(column_label(self.kind.name, n) for n in names)
             reason = _(
                 "repeats line {first} (same {columns}: {values}); "
                 "each may appear only once in a file"
