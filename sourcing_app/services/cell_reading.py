@@ -246,7 +246,7 @@ def supplier_kind(value: str) -> Any:
     try:
         return parse_supplier_kind(value)
     except ValueError:
-        labels = ", ".join(k.label for k in SupplierKind)
+        labels = _(", ").join(k.label for k in SupplierKind)
         raise CellError(
             _("'{value}' is not a supplier kind; use one of: {labels}").format(
                 value=value, labels=labels
