@@ -24,7 +24,8 @@ class Problem:
     line: int
     column: str
     reason: str
-    kind: str = ""  # the file kind, which names the column in Chinese
+    # The file kind, which names the column in Chinese; not part of what the problem is.
+    kind: str = field(default="", compare=False)
 
     @property
     def column_label(self) -> str:
