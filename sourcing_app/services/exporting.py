@@ -29,7 +29,9 @@ from sqlalchemy import Engine
 from sourcing_app.atomic import atomic_file
 from sourcing_app.db.types import from_day_number
 from sourcing_app.errors import BadInput, ProgressCallback, no_progress
+from sourcing_app.i18n import _, ngettext
 from sourcing_app.services import file_formats as ff
+from sourcing_app.services.column_names import ENGLISH_HEADERS, check_headers, headers_of
 from sourcing_app.services.file_formats import FILE_KINDS, IMPORT_ORDER
 
 # Rows fetched from the database per round trip, and between progress reports.
@@ -135,13 +137,21 @@ def file_format(path: str | Path) -> str:
         return "csv"
     if suffix == ".xlsx":
         return "xlsx"
-    raise BadInput(f"cannot tell the format of '{Path(path).name}': name the file .csv or .xlsx")
+    raise BadInput(
+        _("cannot tell the format of '{file}': name the file .csv or .xlsx").format(
+            file=Path(path).name
+        )
+    )
 
 
 def _check_kind(kind: str) -> ff.FileKind:
     file_kind = FILE_KINDS.get(kind)
     if file_kind is None:
-        raise BadInput(f"unknown file kind '{kind}'; use one of {', '.join(IMPORT_ORDER)}")
+        raise BadInput(
+            _("unknown file kind '{kind}'; use one of {kinds}").format(
+                kind=kind, kinds=", ".join(IMPORT_ORDER)
+            )
+        )
     return file_kind
 
 
@@ -271,33 +281,52 @@ def export_table(
     path: str | Path,
     *,
     progress: ProgressCallback = no_progress,
+    headers: str = ENGLISH_HEADERS,
 ) -> int:
     """Write every stored row of `kind` to `path` (.csv or .xlsx); returns the row count.
 
+    `headers` "zh" heads the columns with their Chinese names (column_names);
+    the cells are the same either way, and the importer reads both.
     The file is written next to its destination and moved into place at the
     end, so a cancelled or failed export never leaves half a file behind
     (nor spoils an older export of the same name).
     """
+    check_headers(headers)
     file_kind = _check_kind(kind)
     path = Path(path)
     fmt = file_format(path)
     total = count_rows(engine, kind)
     if fmt == "xlsx" and total + 1 > XLSX_MAX_ROWS:
         raise BadInput(
-            f"{total:,} {kind} rows do not fit in one Excel sheet "
-            f"(at most {XLSX_MAX_ROWS - 1:,}); export them as .csv instead"
+            _(
+                "{count} {kind} rows do not fit in one Excel sheet "
+                "(at most {most}); export them as .csv instead"
+            ).format(count=f"{total:,}", kind=ff.kind_words(kind), most=f"{XLSX_MAX_ROWS - 1:,}")
         )
     if not path.parent.is_dir():
-        raise BadInput(f"the folder {path.parent} does not exist")
-    progress(0, total, f"Exporting {kind}")
+        raise BadInput(_("the folder {folder} does not exist").format(folder=path.parent))
+    progress(0, total, _("Exporting {kind}").format(kind=ff.kind_words(kind)))
     writer = _write_csv if fmt == "csv" else _write_xlsx
+    header = headers_of(kind, file_kind.headers, headers)
     with atomic_file(path) as temporary:
-        written = writer(engine, file_kind, temporary, total, progress)
+        written = writer(engine, file_kind, header, temporary, total, progress)
     return written
 
 
+def _exported(kind: str, written: int) -> str:
+    """The progress words after a chunk: 'Exporting suppliers: 5,000 rows'."""
+    return ngettext("Exporting {kind}: {n} row", "Exporting {kind}: {n} rows", written).format(
+        kind=ff.kind_words(kind), n=f"{written:,}"
+    )
+
+
 def _write_csv(
-    engine: Engine, kind: ff.FileKind, path: Path, total: int, progress: ProgressCallback
+    engine: Engine,
+    kind: ff.FileKind,
+    header: list[str],
+    path: Path,
+    total: int,
+    progress: ProgressCallback,
 ) -> int:
     # csv.writer already writes text and whole numbers as they are, and None as
     # an empty cell: only dates, yes/no and decimals need converting. Dates go
@@ -322,16 +351,21 @@ def _write_csv(
     # and the importer reads the BOM as well as without.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
-        out.writerow(kind.headers)
+        out.writerow(header)
         for chunk in _rows(engine, kind.name):
             out.writerows(converted(chunk) if converters else chunk)
             written += len(chunk)
-            progress(written, total, f"Exporting {kind.name}: {written:,} rows")
+            progress(written, total, _exported(kind.name, written))
     return written
 
 
 def _write_xlsx(
-    engine: Engine, kind: ff.FileKind, path: Path, total: int, progress: ProgressCallback
+    engine: Engine,
+    kind: ff.FileKind,
+    header_names: list[str],
+    path: Path,
+    total: int,
+    progress: ProgressCallback,
 ) -> int:
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
@@ -341,11 +375,11 @@ def _write_xlsx(
     converters = [_cell_converter(t) for t in types]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(kind.name)
-    _size_columns(sheet, kind, types)
+    _size_columns(sheet, kind, header_names, types)
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
-    for name in kind.headers:
+    for name in header_names:
         cell = WriteOnlyCell(sheet, value=name)
         cell.font = bold
         header.append(cell)
@@ -391,19 +425,25 @@ def _append_rows(
                     values[index] = cell
             sheet.append(values)
         written += len(chunk)
-        progress(written, total, f"Exporting {kind.name}: {written:,} rows")
+        progress(written, total, _exported(kind.name, written))
     return written
 
 
 _WIDTHS = {DATE: 12, WHOLE: 10, NUMBER: 12, YES_NO: 8, TEXT: 18}
 
 
-def _size_columns(sheet: Any, kind: ff.FileKind, types: list[str]) -> None:
+def header_width(text: str) -> int:
+    """A header's width in Excel's character units: a Chinese character takes two."""
+    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+
+
+def _size_columns(sheet: Any, kind: ff.FileKind, header: list[str], types: list[str]) -> None:
     # Date cells get openpyxl's yyyy-mm-dd format from their value; only widths here.
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-    for index, (name, kind_of_cell) in enumerate(zip(kind.headers, types, strict=True), start=1):
-        width = max(len(name) + 2, _WIDTHS[kind_of_cell])
+    columns = zip(kind.headers, header, types, strict=True)
+    for index, (name, shown, kind_of_cell) in enumerate(columns, start=1):
+        width = max(header_width(shown) + 2, _WIDTHS[kind_of_cell])
         if name in ("name", "notes", "contact"):
             width = 30
         sheet.column_dimensions[get_column_letter(index)].width = width

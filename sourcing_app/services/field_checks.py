@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sourcing_app.i18n import _
+
 Show = Callable[[Any], str]
 
 
@@ -21,43 +23,54 @@ def _plain(value: Any) -> str:
 
 def contract_end_problem(start: Any, end: Any, show: Show = _plain) -> str | None:
     if start is not None and end is not None and end < start:
-        return f"{show(end)} is before the contract start {show(start)}"
+        return _("{end} is before the contract start {start}").format(
+            end=show(end), start=show(start)
+        )
     return None
 
 
 def valid_to_problem(valid_from: Any, valid_to: Any, show: Show = _plain) -> str | None:
     if valid_from is not None and valid_to is not None and valid_to < valid_from:
-        return f"{show(valid_to)} is before valid_from {show(valid_from)}"
+        # Translators: valid_from is the quote's column 生效日期.
+        return _("{valid_to} is before valid_from {valid_from}").format(
+            valid_to=show(valid_to), valid_from=show(valid_from)
+        )
     return None
 
 
 def promised_date_problem(ordered: Any, promised: Any, show: Show = _plain) -> str | None:
     if ordered is not None and promised is not None and promised < ordered:
-        return f"{show(promised)} is before the order date {show(ordered)}"
+        return _("{promised} is before the order date {ordered}").format(
+            promised=show(promised), ordered=show(ordered)
+        )
     return None
 
 
 def delivered_date_problem(ordered: Any, delivered: Any, show: Show = _plain) -> str | None:
     if ordered is not None and delivered is not None and delivered < ordered:
-        return f"{show(delivered)} is before the line's order date {show(ordered)}"
+        return _("{delivered} is before the line's order date {ordered}").format(
+            delivered=show(delivered), ordered=show(ordered)
+        )
     return None
 
 
 def rejected_problem(delivered: Any, rejected: Any) -> str | None:
     if delivered is not None and rejected is not None and rejected > delivered:
-        return f"{rejected} rejected is more than the {delivered} delivered"
+        return _("{rejected} rejected is more than the {delivered} delivered").format(
+            rejected=rejected, delivered=delivered
+        )
     return None
 
 
 def no_channel_problem(supplier_code: str, brand: str, sku: str, remedy: str) -> str:
     """Quotes and purchases go through the supplier's channel for the SKU's brand."""
-    return (
-        f"supplier '{supplier_code}' has no channel for brand '{brand}' "
-        f"(the brand of SKU '{sku}'); {remedy}"
-    )
+    return _(
+        "supplier '{supplier}' has no channel for brand '{brand}' (the brand of SKU '{sku}'); "
+        "{remedy}"
+    ).format(supplier=supplier_code, brand=brand, sku=sku, remedy=remedy)
 
 
 def missing_rate_problem(currency: str, ordered: Any, remedy: str, show: Show = _plain) -> str:
-    return (
-        f"blank, and no {currency} exchange rate is stored on or before {show(ordered)}; {remedy}"
-    )
+    return _(
+        "blank, and no {currency} exchange rate is stored on or before {day}; {remedy}"
+    ).format(currency=currency, day=show(ordered), remedy=remedy)

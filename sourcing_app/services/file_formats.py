@@ -16,184 +16,37 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sourcing_app.domain.codes import (
-    COUNTRY_HINTS,
-    CURRENCY_HINTS,
-    INCOTERM_HINTS,
-    INCOTERMS_2020,
-    ISO_3166_COUNTRIES,
-    ISO_4217_CURRENCIES,
-    parse_bool,
-    parse_supplier_kind,
-)
 from sourcing_app.domain.enums import Regime
+from sourcing_app.i18n import N_, NP_, _, is_chinese
 
-
-class CellError(ValueError):
-    """A cell that cannot be read; the message is the reason a buyer sees."""
-
-
-# --- reading one cell -------------------------------------------------------
-# Each parser takes the cell's text, already stripped and not blank, and returns
-# the value or raises CellError with a reason that names the bad value.
-
-CellParser = Callable[[str], Any]
-
-_FRACTION_HINT = "rates in files are fractions in 0..1 (e.g. 0.13 for 13%)"
-POSTAL_RATES: tuple[Decimal, ...] = (Decimal("0.13"), Decimal("0.20"), Decimal("0.50"))
-
-
-def text(value: str) -> str:
-    return value
-
-
-def whole(what: str, minimum: int = 0) -> CellParser:
-    """A whole number of at least `minimum`; `what` names it in the message ("quantities")."""
-
-    def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            # Excel sometimes writes a whole number as "12.0"; that is still 12.
-            try:
-                exact = Decimal(value)
-            except InvalidOperation:
-                exact = Decimal("NaN")
-            if not exact.is_finite() or exact != exact.to_integral_value():
-                raise CellError(f"'{value}' is not a whole number") from None
-            number = int(exact)
-        if number < 0:
-            raise CellError(f"{value} is negative; {what} must be 0 or more")
-        if number < minimum:
-            raise CellError(f"{value} is too small; {what} must be at least {minimum}")
-        return number
-
-    return parse
-
-
-def _decimal(value: str) -> Decimal:
-    if value.endswith("%"):
-        raise CellError(f"'{value}' is a percentage; {_FRACTION_HINT}")
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise CellError(
-            f"'{value}' is not a number (use a dot for decimals, "
-            "no currency signs or thousands separators)"
-        ) from None
-    if not number.is_finite():
-        raise CellError(f"'{value}' is not a number")
-    return number
-
-
-def money(value: str) -> Decimal:
-    """A price or amount, kept exact as Decimal; never negative."""
-    number = _decimal(value)
-    if number < 0:
-        raise CellError(f"{value} is negative; amounts must be 0 or more")
-    return number
-
-
-def fraction(value: str) -> Decimal:
-    """A rate as a fraction in 0..1. docs/bad-input.md: say which scale is expected."""
-    number = _decimal(value)
-    if 1 < number <= 100:
-        raise CellError(f"{value} looks like a percentage; {_FRACTION_HINT}")
-    if not 0 <= number <= 1:
-        raise CellError(f"{value} is not between 0 and 1; {_FRACTION_HINT}")
-    return number
-
-
-def consumption_tax(value: str) -> Decimal:
-    number = fraction(value)
-    # docs/margin.md divides by (1 - c): a rate of 1 has no finite tax.
-    if number == 1:
-        raise CellError(f"{value} cannot be used: the tax formula divides by 1 - rate; use below 1")
-    return number
-
-
-def postal_rate(value: str) -> Decimal:
-    number = fraction(value)
-    if number not in POSTAL_RATES:
-        raise CellError(
-            f"{value} is not a postal-article tax tier; use 0.13, 0.20 or 0.50 (13%, 20%, 50%)"
-        )
-    return number
-
-
-def exchange_rate(value: str) -> Decimal:
-    number = _decimal(value)
-    if number <= 0:
-        raise CellError(f"{value} is not a usable exchange rate; it must be more than 0")
-    return number
-
-
-def iso_date(value: str) -> dt.date:
-    # date.fromisoformat also takes "20260105" and week dates since 3.11;
-    # the contract is YYYY-MM-DD only, so check the shape first.
-    if len(value) != 10 or value[4] != "-" or value[7] != "-":
-        raise CellError(f"'{value}' is not a date in YYYY-MM-DD form")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CellError(f"'{value}' is not a real date (YYYY-MM-DD)") from None
-
-
-def boolean(value: str) -> bool:
-    try:
-        return parse_bool(value)
-    except ValueError as exc:
-        raise CellError(str(exc)) from None
-
-
-def currency(value: str) -> str:
-    code = value.upper()
-    if code in ISO_4217_CURRENCIES:
-        return code
-    hint = CURRENCY_HINTS.get(code)
-    advice = f" (did you mean {hint}?)" if hint else ""
-    raise CellError(f"'{value}' is not an ISO 4217 currency code{advice}")
-
-
-def country(value: str) -> str:
-    code = value.upper()
-    if code in ISO_3166_COUNTRIES:
-        return code
-    hint = COUNTRY_HINTS.get(code)
-    advice = f"did you mean {hint}?" if hint else "two letters, e.g. CN, JP, US, DE"
-    raise CellError(f"'{value}' is not an ISO 3166-1 alpha-2 country code ({advice})")
-
-
-def incoterm(value: str) -> str:
-    code = value.upper()
-    if code in INCOTERMS_2020:
-        return code
-    hint = INCOTERM_HINTS.get(code)
-    advice = f"; {code} became {hint} in 2020" if hint else ""
-    raise CellError(
-        f"'{value}' is not an Incoterms 2020 rule{advice}; use one of {', '.join(INCOTERMS_2020)}"
-    )
-
-
-def regime(value: str) -> Regime:
-    try:
-        return Regime(value.lower())
-    except ValueError:
-        raise CellError(f"'{value}' is not an import regime; use cbec, general or postal") from None
-
-
-def supplier_kind(value: str) -> Any:
-    try:
-        return parse_supplier_kind(value)
-    except ValueError as exc:
-        raise CellError(str(exc)) from None
-
+# The cell parsers live in `cell_reading`; they are part of this contract too,
+# and callers name them through this module (file_formats.money, ...).
+from sourcing_app.services.cell_reading import (  # noqa: F401
+    POSTAL_RATES,
+    CellError,
+    CellParser,
+    boolean,
+    consumption_tax,
+    country,
+    currency,
+    exchange_rate,
+    fraction,
+    incoterm,
+    iso_date,
+    money,
+    postal_rate,
+    regime,
+    supplier_kind,
+    text,
+    whole,
+)
+from sourcing_app.services.column_names import column_of
 
 # --- the file kinds -----------------------------------------------------------
 
@@ -243,8 +96,9 @@ def _name(name: str) -> Column:
     return _req(name, text, small_domain=False)
 
 
-_QUANTITIES = "quantities"
-_DAYS = "days"
+_QUANTITIES = NP_("what a column counts", "quantities")
+_DAYS = NP_("what a column counts", "days")
+_MINIMUM_QUANTITIES = NP_("what a column counts", "minimum quantities")
 
 # Keyed in the order of docs/files-and-commands.md's table; see IMPORT_ORDER for the
 # order in which files must go in so that references resolve.
@@ -258,7 +112,7 @@ FILE_KINDS: dict[str, FileKind] = {
                 _name("name"),
                 _opt("country", country, ""),
                 _req("kind", supplier_kind),
-                _opt("monthly_capacity", whole("capacities"), None),
+                _opt("monthly_capacity", whole(NP_("what a column counts", "capacities")), None),
                 _opt("contact", text, "", small_domain=False),
                 _opt("notes", text, "", small_domain=False),
             ),
@@ -301,7 +155,7 @@ FILE_KINDS: dict[str, FileKind] = {
                 _req("supplier_code", text),
                 _req("brand", text),
                 # No default: whether a channel is vertical hangs on its tier (docs/vocabulary.md).
-                _req("tier", whole("tiers")),
+                _req("tier", whole(NP_("what a column counts", "tiers"))),
                 _opt("authorization_ref", text, "", small_domain=False),
                 _opt("authorized_until", iso_date, None),
                 _opt("contract_start", iso_date, None),
@@ -318,7 +172,11 @@ FILE_KINDS: dict[str, FileKind] = {
                 _req("unit_price", money),
                 _req("currency", currency),
                 _opt("incoterm", incoterm, ""),
-                _opt("min_qty", whole("minimum quantities", minimum=1), 1),
+                _opt(
+                    "min_qty",
+                    whole(_MINIMUM_QUANTITIES, minimum=1),
+                    1,
+                ),
                 _opt("lead_time_days", whole(_DAYS), None),
                 _opt("freight_per_unit", money, Decimal("0")),
                 _opt("insurance_per_unit", money, Decimal("0")),
@@ -393,7 +251,7 @@ class TableError(Exception):
 Rows = Iterator[tuple[int, list[str]]]
 
 
-_SAVE_AS = "save it from Excel as 'CSV UTF-8 (comma delimited)' or as .xlsx"
+_SAVE_AS = N_("save it from Excel as 'CSV UTF-8 (comma delimited)' or as .xlsx")
 
 
 def read_table(path: str | Path, *, keep_blank_rows: bool = False) -> tuple[list[str], Rows]:
@@ -415,7 +273,9 @@ def read_table(path: str | Path, *, keep_blank_rows: bool = False) -> tuple[list
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, keep_blank_rows)
     if suffix == ".xls":
-        raise TableError(f"old Excel .xls workbooks cannot be read; {_SAVE_AS}")
+        raise TableError(
+            _("old Excel .xls workbooks cannot be read; {advice}").format(advice=_(_SAVE_AS))
+        )
     header, reader = _read_csv(path)
     if keep_blank_rows:
         return header, enumerate(reader, start=2)
@@ -445,7 +305,7 @@ def read_header(path: str | Path) -> list[str]:
     try:
         first = next(csv.reader(io.StringIO(content, newline="")), None)
     except csv.Error as exc:
-        raise TableError(f"the header cannot be read as CSV: {exc}") from None
+        raise TableError(_("the header cannot be read as CSV: {error}").format(error=exc)) from None
     return _clean_header(first)
 
 
@@ -497,17 +357,23 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise TableError(f"the file {path} does not exist") from None
+        raise TableError(_("the file {path} does not exist").format(path=path)) from None
     except IsADirectoryError:
-        raise TableError(f"{path} is a folder, not a file") from None
+        raise TableError(_("{path} is a folder, not a file").format(path=path)) from None
     except PermissionError:
-        raise TableError(f"the file {path} cannot be read: permission denied") from None
+        raise TableError(
+            _("the file {path} cannot be read: permission denied").format(path=path)
+        ) from None
     except OSError as exc:
-        raise TableError(f"the file {path} cannot be read: {exc.strerror or exc}") from None
+        raise TableError(
+            _("the file {path} cannot be read: {error}").format(
+                path=path, error=exc.strerror or exc
+            )
+        ) from None
 
 
 # The encodings a CSV is read in, as a buyer's spreadsheet names them.
-READ_ENCODINGS = (
+READ_ENCODINGS = N_(
     "UTF-8 (with or without BOM), GB18030 (Chinese Excel) or Windows-1252 (Western Excel)"
 )
 # After UTF-8, the two encodings a buyer's Excel saves CSV in: Chinese and Western European.
@@ -523,9 +389,13 @@ def decode_text(data: bytes) -> str:
     file neither reads cleanly, or both read equally well, is refused in words.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TableError(f"the file is UTF-16 text (Excel's 'Unicode Text'); {_SAVE_AS}")
+        raise TableError(
+            _("the file is UTF-16 text (Excel's 'Unicode Text'); {advice}").format(
+                advice=_(_SAVE_AS)
+            )
+        )
     if data.startswith(b"PK\x03\x04"):
-        raise TableError("the file is an Excel workbook; give it the .xlsx extension")
+        raise TableError(_("the file is an Excel workbook; give it the .xlsx extension"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -537,8 +407,10 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
     raise TableError(
-        "the text of the file is not clearly in one of the encodings read, "
-        f"{READ_ENCODINGS}; {_SAVE_AS}"
+        _(
+            "the text of the file is not clearly in one of the encodings read, "
+            "{encodings}; {advice}"
+        ).format(encodings=_(READ_ENCODINGS), advice=_(_SAVE_AS))
     )
 
 
@@ -566,7 +438,7 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[list[str]]]:
     try:
         first = next(reader, None)
     except csv.Error as exc:
-        raise TableError(f"the header cannot be read as CSV: {exc}") from None
+        raise TableError(_("the header cannot be read as CSV: {error}").format(error=exc)) from None
     return _clean_header(first), reader
 
 
@@ -581,18 +453,18 @@ def _csv_rows(reader: Iterator[list[str]]) -> Rows:
             if (first and not first.isspace()) or any(cell.strip() for cell in row):
                 yield line, row
     except csv.Error as exc:
-        raise TableError(f"cannot be read as CSV: {exc}", line + 1) from None
+        raise TableError(_("cannot be read as CSV: {error}").format(error=exc), line + 1) from None
 
 
 def _clean_header(first: list[str] | None) -> list[str]:
     if first is None:
-        raise TableError("the file is empty; line 1 must hold the column headers")
+        raise TableError(_("the file is empty; line 1 must hold the column headers"))
     header = [cell.strip() for cell in first]
     # Spreadsheets often leave empty cells after the last real header.
     while header and not header[-1]:
         header.pop()
     if not header:
-        raise TableError("line 1 is blank; it must hold the column headers")
+        raise TableError(_("line 1 is blank; it must hold the column headers"))
     return header
 
 
@@ -605,7 +477,9 @@ def _read_xlsx(path: Path, keep_blank_rows: bool) -> tuple[list[str], Rows]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TableError(f"the file cannot be read as an Excel workbook: {exc}") from None
+        raise TableError(
+            _("the file cannot be read as an Excel workbook: {error}").format(error=exc)
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
@@ -616,7 +490,9 @@ def _read_xlsx(path: Path, keep_blank_rows: bool) -> tuple[list[str], Rows]:
         raise
     except Exception as exc:  # damaged sheet XML: openpyxl raises many kinds
         workbook.close()
-        raise TableError(f"the file cannot be read as an Excel workbook: {exc}") from None
+        raise TableError(
+            _("the file cannot be read as an Excel workbook: {error}").format(error=exc)
+        ) from None
     return header, _SheetRows(workbook, rows, keep_blank_rows)
 
 
@@ -652,7 +528,7 @@ class _SheetRows:
             raise
         except Exception as exc:  # damaged sheet XML: openpyxl raises many kinds
             self.close()
-            reason = f"the workbook cannot be read from here on: {exc}"
+            reason = _("the workbook cannot be read from here on: {error}").format(error=exc)
             raise TableError(reason, self._line + 1) from None
         self._line = line
         return line, row
@@ -689,9 +565,11 @@ def guess_kind(header: list[str]) -> str | None:
     every header is one of its columns; among those, the one that explains
     the most columns wins (deliveries and purchases both start with line_ref).
     """
-    names = {name.strip() for name in header if name.strip()}
+    given = [name.strip() for name in header if name.strip()]
     best: tuple[int, str] | None = None
     for kind in FILE_KINDS.values():
+        # Each header by its English or Chinese name, read for this kind.
+        names = {column_of(kind.name, name) or name for name in given}
         columns = set(kind.headers)
         if not set(kind.required) <= names or not names <= columns:
             continue
@@ -701,15 +579,23 @@ def guess_kind(header: list[str]) -> str | None:
     return None if best is None else best[1]
 
 
-# How each kind of file is named to a person (the kind itself is the command-line word).
+def kind_words(kind: str) -> str:
+    """A file kind in a sentence: 'suppliers' (as typed) in English, 供应商 in Chinese."""
+    if is_chinese() and kind in KIND_LABELS:
+        return _(KIND_LABELS[kind])
+    return kind
+
+
+# How each kind of file is named to a person (the kind itself is the command-line word);
+# marked here, translated where shown: _(KIND_LABELS[kind]).
 KIND_LABELS = {
-    "tax-categories": "Tax categories",
-    "suppliers": "Suppliers",
-    "brands": "Brands",
-    "products": "Products (SKUs)",
-    "channels": "Channels",
-    "quotes": "Quotes",
-    "purchases": "Purchase lines",
-    "deliveries": "Deliveries",
-    "fx-rates": "Exchange rates",
+    "tax-categories": N_("Tax categories"),
+    "suppliers": N_("Suppliers"),
+    "brands": N_("Brands"),
+    "products": N_("Products (SKUs)"),
+    "channels": N_("Channels"),
+    "quotes": N_("Quotes"),
+    "purchases": N_("Purchase lines"),
+    "deliveries": N_("Deliveries"),
+    "fx-rates": N_("Exchange rates"),
 }

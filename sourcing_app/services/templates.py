@@ -4,7 +4,9 @@ The example rows fit together (the quote's supplier and SKU are the ones the
 other templates create), so a buyer who fills the templates in IMPORT_ORDER
 sees every reference resolve. An .xlsx template carries a second sheet that
 says, per column, whether it is required, what it holds and its default; the
-importer reads only the first sheet.
+importer reads only the first sheet. The headers are English or, with
+`headers="zh"`, the Chinese column names; the second sheet is in the reader's
+language and names each column as the first sheet heads it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 from sourcing_app.atomic import atomic_file
 from sourcing_app.errors import BadInput
+from sourcing_app.i18n import N_, _
+from sourcing_app.services.column_names import ENGLISH_HEADERS, check_headers, headers_of
 from sourcing_app.services.exporting import (
     DATE,
     NUMBER,
@@ -24,6 +28,7 @@ from sourcing_app.services.exporting import (
     YES_NO,
     column_type,
     file_format,
+    header_width,
 )
 from sourcing_app.services.file_formats import FILE_KINDS, IMPORT_ORDER
 
@@ -106,54 +111,76 @@ EXAMPLE_ROWS: dict[str, dict[str, str]] = {
     "fx-rates": {"currency": "JPY", "date": "2026-01-02", "rate_to_home": "0.048"},
 }
 
+# What a column holds, as the explanation sheet says it (translated when written).
 _WHAT = {
-    DATE: "a date, YYYY-MM-DD",
-    WHOLE: "a whole number",
-    NUMBER: "a number (rates as fractions: 0.13 for 13%)",
-    YES_NO: "true or false",
+    DATE: N_("a date, YYYY-MM-DD"),
+    WHOLE: N_("a whole number"),
+    NUMBER: N_("a number (rates as fractions: 0.13 for 13%)"),
+    YES_NO: N_("true or false"),
+}
+_TEXT = N_("text")
+# Coded columns that also take the glossary's Chinese words.
+_CODED = {
+    "kind": N_("text: a supplier kind, e.g. trader or 贸易商"),
+    "regime": N_("text: cbec, general or postal (跨境电商, 一般贸易, 行邮)"),
 }
 
 
-def column_notes(kind: str) -> list[tuple[str, str, str, str]]:
-    """(column, required or optional, what it holds, default when blank) for each column."""
+def column_notes(kind: str, headers: str = ENGLISH_HEADERS) -> list[tuple[str, str, str, str]]:
+    """(column, required or optional, what it holds, default when blank) for each column,
+    in the reader's language; the column as the template heads it (`headers`)."""
+    file_kind = FILE_KINDS[kind]
+    names = headers_of(kind, file_kind.headers, headers)
     notes = []
-    for column in FILE_KINDS[kind].columns:
-        what = _WHAT.get(column_type(column), "text")
+    for column, name in zip(file_kind.columns, names, strict=True):
+        kind_of_cell = column_type(column)
+        what = _(_CODED.get(column.name) or _WHAT.get(kind_of_cell, _TEXT))
+        if kind_of_cell == YES_NO:
+            what = _("true or false (是 or 否)")
         if column.required:
-            notes.append((column.name, "required", what, ""))
+            notes.append((name, _("required"), what, ""))
             continue
         default = column.default
         if default is None or default == "":
-            shown = "blank"
+            shown = _("blank")
         elif isinstance(default, bool):
             shown = "true" if default else "false"
         elif hasattr(default, "value"):
             shown = str(default.value)
         else:
             shown = str(default)
-        notes.append((column.name, "optional", what, shown))
+        notes.append((name, _("optional"), what, shown))
     return notes
 
 
-def write_template(kind: str, path: str | Path) -> None:
-    """A blank template for `kind` at `path` (.csv or .xlsx): the header and one example row."""
+def write_template(kind: str, path: str | Path, *, headers: str = ENGLISH_HEADERS) -> None:
+    """A blank template for `kind` at `path` (.csv or .xlsx): the header and one example row.
+
+    `headers` "zh" writes the Chinese column names (column_names) instead of the English.
+    """
+    check_headers(headers)
     file_kind = FILE_KINDS.get(kind)
     if file_kind is None:
-        raise BadInput(f"unknown file kind '{kind}'; use one of {', '.join(IMPORT_ORDER)}")
+        raise BadInput(
+            _("unknown file kind '{kind}'; use one of {kinds}").format(
+                kind=kind, kinds=", ".join(IMPORT_ORDER)
+            )
+        )
     path = Path(path)
     fmt = file_format(path)
     if not path.parent.is_dir():
-        raise BadInput(f"the folder {path.parent} does not exist")
+        raise BadInput(_("the folder {folder} does not exist").format(folder=path.parent))
     example = EXAMPLE_ROWS[kind]
     row = [example.get(name, "") for name in file_kind.headers]
+    header = headers_of(kind, file_kind.headers, headers)
     with atomic_file(path) as temporary:
         if fmt == "csv":
             with open(temporary, "w", encoding="utf-8-sig", newline="") as fh:
                 out = csv.writer(fh, lineterminator="\n")
-                out.writerow(file_kind.headers)
+                out.writerow(header)
                 out.writerow(row)
         else:
-            _write_xlsx_template(kind, temporary, row)
+            _write_xlsx_template(kind, temporary, row, headers)
 
 
 def _typed(kind: str, row: list[str]) -> list[Any]:
@@ -176,7 +203,7 @@ def _typed(kind: str, row: list[str]) -> list[Any]:
     return values
 
 
-def _write_xlsx_template(kind: str, path: Path, row: list[str]) -> None:
+def _write_xlsx_template(kind: str, path: Path, row: list[str], headers: str) -> None:
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
@@ -184,22 +211,36 @@ def _write_xlsx_template(kind: str, path: Path, row: list[str]) -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = kind
-    sheet.append(list(FILE_KINDS[kind].headers))
+    header = headers_of(kind, FILE_KINDS[kind].headers, headers)
+    sheet.append(header)
     sheet.append(_typed(kind, row))
     bold = Font(bold=True)
-    for index, name in enumerate(FILE_KINDS[kind].headers, start=1):
+    for index, name in enumerate(header, start=1):
         sheet.cell(row=1, column=index).font = bold
-        sheet.column_dimensions[get_column_letter(index)].width = max(len(name) + 2, 14)
+        sheet.column_dimensions[get_column_letter(index)].width = max(header_width(name) + 2, 14)
     sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("How to fill")
-    notes.append(["column", "required?", "what it holds", "default when blank"])
+    # The explanation sheet is in the reader's language (the importer never reads it).
+    notes = workbook.create_sheet(_("How to fill"))
+    notes.append([_("column"), _("required?"), _("what it holds"), _("default when blank")])
     for cell in notes[1]:
         cell.font = bold
-    for line in column_notes(kind):
+    for line in column_notes(kind, headers):
         notes.append(list(line))
     notes.append([])
-    notes.append(["Line 1 holds the headers exactly as written; the example row may be replaced."])
-    notes.append(["Only the first sheet is imported. Dates are YYYY-MM-DD; rates are fractions."])
+    notes.append(
+        [_("Line 1 holds the headers exactly as written; the example row may be replaced.")]
+    )
+    notes.append(
+        [_("Only the first sheet is imported. Dates are YYYY-MM-DD; rates are fractions.")]
+    )
+    notes.append(
+        [
+            _(
+                "Each column may be headed by its English or its Chinese name; "
+                "yes/no columns also take 是 or 否."
+            )
+        ]
+    )
     for letter, width in zip("ABCD", (22, 12, 44, 20), strict=True):
         notes.column_dimensions[letter].width = width
     workbook.save(path)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sourcing_app.i18n import N_, _
+
 # Small-domain columns remember at most this many distinct cells, so a file
 # with a million distinct prices cannot grow the memo without bound.
 MEMO_LIMIT = 100_000
@@ -62,37 +64,39 @@ class CellMemo(dict[str, Any]):
 
 class ReferenceMemo(CellMemo):
     """A reference column: preloaded with every stored key, so a known code,
-    SKU or line_ref resolves with one dict lookup and unknown text is refused."""
+    SKU or line_ref resolves with one dict lookup and unknown text is refused.
 
-    __slots__ = ("_phrase", "_kind", "_folded")
+    `unknown` and `near` are the reasons (marked with N_, with `{key}` and
+    `{known}`) for a key not stored, and for one stored in another case.
+    """
 
-    def __init__(self, phrase: str, kind: str, tally: Tally) -> None:
+    __slots__ = ("_unknown", "_near", "_folded")
+
+    def __init__(self, unknown: str, near: str, tally: Tally) -> None:
         super().__init__(self._resolve, MEMO_LIMIT, tally)
-        self._phrase = phrase
-        self._kind = kind
+        self._unknown = unknown
+        self._near = near
         self._folded: dict[str, str] | None = None
 
     def _resolve(self, raw: str) -> Any:
         text = raw.strip()
         if not text:
-            return Bad(BLANK)
+            return Bad(_(BLANK))
         if text != raw and text in self:
             return self[text]
         if self._folded is None:  # built once, and only when something is unknown
             self._folded = {k.casefold(): k for k in self}
         known = self._folded.get(text.casefold())
         if known is not None:
-            return Bad(f"{self._phrase} '{text}' in the database (did you mean '{known}'?)")
-        return Bad(
-            f"{self._phrase} '{text}' in the database; import it in a {self._kind} file first"
-        )
+            return Bad(_(self._near).format(key=text, known=known))
+        return Bad(_(self._unknown).format(key=text))
 
     def key_of(self, value: Any) -> str:
         """The stored key that resolves to `value` (for messages; slow)."""
         return next((k for k, v in self.items() if v == value), "?")
 
 
-BLANK = "this cell is blank; a value is required"
+BLANK = N_("this cell is blank; a value is required")
 
 
 def letter(index: int) -> str:

@@ -24,8 +24,17 @@ from sqlmodel import SQLModel
 from sourcing_app.db import models  # noqa: F401  (registers the tables in the metadata)
 from sourcing_app.db.types import date_param, from_day_number
 from sourcing_app.domain.enums import Standing
+from sourcing_app.i18n import N_, _, pgettext
 from sourcing_app.services import field_checks
-from sourcing_app.services.file_formats import CellError, Column, FileKind, Rows, TableError
+from sourcing_app.services.column_names import column_label, column_of
+from sourcing_app.services.file_formats import (
+    CellError,
+    Column,
+    FileKind,
+    Rows,
+    TableError,
+    kind_words,
+)
 from sourcing_app.services.file_formats import text as text_cell
 from sourcing_app.services.importing.cells import (
     BLANK,
@@ -42,6 +51,7 @@ from sourcing_app.services.importing.targets import FILE_KEYS, REFERENCES, Targe
 from sourcing_app.services.rate_lookup import FEED, MANUAL, RateTimeline
 
 DEFAULT_HOME_CURRENCY = "CNY"
+TOO_LONG = N_("is {length} characters long; at most {most} fit")
 
 
 class RowChecker:
@@ -106,35 +116,42 @@ class RowChecker:
         header = self.header
         expected = self.kind.headers
         if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-            sep = "';'" if ";" in header[0] else "tabs"
-            self._problem(
-                1, "", f"the columns are separated by {sep}; save the file as CSV with commas"
-            )
+            if ";" in header[0]:
+                reason = _("the columns are separated by ';'; save the file as CSV with commas")
+            else:
+                reason = _("the columns are separated by tabs; save the file as CSV with commas")
+            self._problem(1, "", reason)
             return {}
         positions: dict[str, int] = {}
-        for index, name in enumerate(header):
+        for index, given in enumerate(header):
+            # A column may be headed by its own name or by its Chinese one (column_names).
+            name = given if given in expected else column_of(self.kind.name, given) or given
             if not name:
-                self._problem(1, letter(index), "this column has no header; name it or delete it")
+                reason = _("this column has no header; name it or delete it")
+                self._problem(1, letter(index), reason)
             elif name not in expected:
                 lower = {h.lower(): h for h in expected}
                 if name.lower() in lower:
-                    reason = f"unknown column; headers are exact, write it as {lower[name.lower()]}"
+                    reason = _("unknown column; headers are exact, write it as {name}").format(
+                        name=lower[name.lower()]
+                    )
                 else:
-                    reason = (
-                        f"unknown column; a {self.kind.name} file has the columns "
-                        f"{', '.join(expected)}"
+                    reason = _("unknown column; a {kind} file has the columns {columns}").format(
+                        kind=kind_words(self.kind.name),
+                        columns=_(", ").join(column_label(self.kind.name, h) for h in expected),
                     )
                 self._problem(1, name, reason)
             elif name in positions:
-                first = letter(positions[name])
-                self._problem(
-                    1, name, f"appears twice in the header (columns {first} and {letter(index)})"
+                reason = _("appears twice in the header (columns {first} and {second})").format(
+                    first=letter(positions[name]), second=letter(index)
                 )
+                self._problem(1, name, reason)
             else:
                 positions[name] = index
         for column in self.kind.columns:
             if column.required and column.name not in positions:
-                self._problem(1, column.name, "this required column is missing from the header")
+                reason = _("this required column is missing from the header")
+                self._problem(1, column.name, reason)
         return positions
 
     def _checked_rows(self) -> Iterator[tuple[Any, ...]]:
@@ -198,7 +215,7 @@ class RowChecker:
         except TableError as exc:
             self._problem(exc.line, "", exc.reason)
         except csv.Error as exc:
-            self._problem(line + 1, "", f"cannot be read as CSV: {exc}")
+            self._problem(line + 1, "", _("cannot be read as CSV: {error}").format(error=exc))
         finally:
             self.rows = line - 1 - self.blank_rows
 
@@ -267,7 +284,7 @@ class RowChecker:
         except TableError as exc:
             self._problem(exc.line, "", exc.reason)
         except csv.Error as exc:
-            self._problem(line + 1, "", f"cannot be read as CSV: {exc}")
+            self._problem(line + 1, "", _("cannot be read as CSV: {error}").format(error=exc))
         finally:
             self.rows = line - 1 - self.blank_rows
 
@@ -291,12 +308,14 @@ class RowChecker:
         if first is not None:
             key_cells = [row[self.picks[i]].strip() for i in self.key_positions]
             names = FILE_KEYS[self.kind.name]
-            self._problem(
-                line,
-                names[0],
-                f"repeats line {first} (same {' and '.join(names)}: {', '.join(key_cells)}); "
-                "each may appear only once in a file",
-            )
+            # Translators: joins the key columns of a repeated row: "supplier_code and sku".
+            joiner = pgettext("joins column names", " and ")
+            joined = joiner.join(column_label(self.kind.name, n) for n in names)
+            reason = _(
+                "repeats line {first} (same {columns}: {values}); "
+                "each may appear only once in a file"
+            ).format(first=first, columns=joined, values=", ".join(key_cells))
+            self._problem(line, names[0], reason)
             return
         self.build(values, line)  # reports what is wrong with the row's values
 
@@ -314,9 +333,9 @@ class RowChecker:
             def convert_text(raw: str) -> Any:
                 value = raw.strip()
                 if not value:
-                    return Bad(BLANK) if required else default
+                    return Bad(_(BLANK)) if required else default
                 if max_length is not None and len(value) > max_length:
-                    return Bad(f"is {len(value)} characters long; at most {max_length} fit")
+                    return Bad(_(TOO_LONG).format(length=len(value), most=max_length))
                 return value
 
             return CellMemo(convert_text, MEMO_LIMIT if column.small_domain else 0, self.tally)
@@ -324,13 +343,13 @@ class RowChecker:
         def convert(raw: str) -> Any:
             text = raw.strip()
             if not text:
-                return Bad(BLANK) if required else default
+                return Bad(_(BLANK)) if required else default
             try:
                 value = parse(text)
             except CellError as exc:
                 return Bad(str(exc))
             if max_length is not None and isinstance(value, str) and len(value) > max_length:
-                return Bad(f"is {len(value)} characters long; at most {max_length} fit")
+                return Bad(_(TOO_LONG).format(length=len(value), most=max_length))
             return self._param(value)
 
         return CellMemo(convert, MEMO_LIMIT if column.small_domain else 0, self.tally)
@@ -356,25 +375,24 @@ class RowChecker:
             return row + [""] * (width - len(row))
         for index in range(width, len(row)):
             if row[index].strip():
-                self._problem(
-                    line,
-                    letter(index),
-                    "this cell is to the right of the last column; the header has no name for it",
+                reason = _(
+                    "this cell is to the right of the last column; the header has no name for it"
                 )
+                self._problem(line, letter(index), reason)
                 return None
         return row[:width]
 
     def _problem(self, line: int, column: str, reason: str) -> None:
-        self.problems.append(Problem(line, column, reason))
+        self.problems.append(Problem(line, column, reason, self.kind.name))
 
     # --- references ---------------------------------------------------------
 
     def _load_references(self, cursor: Any) -> None:
         for column in self.target.references:
-            query, phrase, kind = REFERENCES[column]
+            query, unknown, near = REFERENCES[column]
             cursor.execute(query)
             rows = cursor.fetchall()
-            memo = self.refs[column] = ReferenceMemo(phrase, kind, self.tally)
+            memo = self.refs[column] = ReferenceMemo(unknown, near, self.tally)
             if rows and len(rows[0]) > 2:
                 # Keep the whole row (sku, id, brand_id) where there is more than an id.
                 memo.update(zip(map(operator.itemgetter(0), rows), rows, strict=True))
@@ -428,7 +446,7 @@ class RowChecker:
                 line,
                 "supplier_code",
                 field_checks.no_channel_problem(
-                    code, brand, sku, "import a channels row for them first"
+                    code, brand, sku, _("import a channels row for them first")
                 ),
             )
         return channel_id
@@ -497,7 +515,7 @@ class RowChecker:
                         field_checks.missing_rate_problem(
                             currency,
                             ordered,
-                            "fill in fx_rate or import fx-rates first",
+                            _("fill in fx_rate or import fx-rates first"),
                             self._iso,
                         ),
                     )

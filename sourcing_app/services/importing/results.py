@@ -5,25 +5,39 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sourcing_app.i18n import _
+from sourcing_app.services.column_names import column_label
 from sourcing_app.services.importing.standings import StandingNotice, notices_heading
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the file: `line N, column C: reason`.
+    """One thing wrong with the file: `line N, column C: reason` (`第 N 行，C 列：原因`).
 
     Lines are numbered as a spreadsheet shows them, the header being line 1.
     A problem with the whole file (it cannot be opened, say) has no column.
+    `column` is the column's own (English) name, a spreadsheet letter, or a
+    header as the file wrote it; `column_label` is how a person reads it.
+    The reason is in the language of the run that checked the file.
     """
 
     line: int
     column: str
     reason: str
+    # The file kind, which names the column in Chinese; not part of what the problem is.
+    kind: str = field(default="", compare=False)
+
+    @property
+    def column_label(self) -> str:
+        """The column in the reader's language: `unit_price` in English, 单价 in Chinese."""
+        return column_label(self.kind, self.column) if self.column else ""
 
     def __str__(self) -> str:
         if not self.column:
-            return f"line {self.line}: {self.reason}"
-        return f"line {self.line}, column {self.column}: {self.reason}"
+            return _("line {line}: {reason}").format(line=self.line, reason=self.reason)
+        return _("line {line}, column {column}: {reason}").format(
+            line=self.line, column=self.column_label, reason=self.reason
+        )
 
 
 @dataclass
@@ -56,7 +70,9 @@ class ImportResult:
 
     def summary(self) -> str:
         """The counts in words, e.g. "3 added, 1 changed, 40 unchanged"."""
-        return f"{self.added} added, {self.changed} changed, {self.unchanged} unchanged"
+        return _("{added} added, {changed} changed, {unchanged} unchanged").format(
+            added=self.added, changed=self.changed, unchanged=self.unchanged
+        )
 
     def standing_words(self) -> list[str]:
         """A heading and one line per purchase placed lately with a Watch or Avoid supplier;

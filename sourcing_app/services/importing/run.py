@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from sourcing_app.errors import ProgressCallback
+from sourcing_app.i18n import _, ngettext
 from sourcing_app.services.file_formats import (
     FILE_KINDS,
     IMPORT_ORDER,
@@ -54,7 +55,11 @@ def import_file(
     """
     file_kind = FILE_KINDS.get(kind)
     if file_kind is None:
-        raise ImportFailure(f"unknown file kind '{kind}'; use one of {', '.join(IMPORT_ORDER)}")
+        raise ImportFailure(
+            _("unknown file kind '{kind}'; use one of {kinds}").format(
+                kind=kind, kinds=", ".join(IMPORT_ORDER)
+            )
+        )
     path = Path(path)
     try:
         # Blank rows come through too: the hot loop skips them in its slow path.
@@ -67,9 +72,12 @@ def import_file(
         job = ImportJob(engine, file_kind, TARGETS[kind], path, header, rows, standings)
         if progress is not None and not job.problems:
             total = estimate_rows(path)
-            verb = "Checking" if dry_run else "Importing"
-            progress(0, total, f"{verb} {path.name}")
-            job.rows_in = _reporting(rows, total, progress, f"{verb} {path.name}")
+            if dry_run:
+                doing = _("Checking {file}").format(file=path.name)
+            else:
+                doing = _("Importing {file}").format(file=path.name)
+            progress(0, total, doing)
+            job.rows_in = _reporting(rows, total, progress, doing)
         if job.problems:  # the header is wrong: reading rows against it would only add noise
             return ImportResult(problems=job.problems)
         return job.run(dry_run=dry_run, who=who)
@@ -102,18 +110,26 @@ def _reporting(rows: Rows, total: int, progress: ProgressCallback, text: str) ->
             yield from chunk  # the rows read before the file turned unreadable still count
             raise
         if not chunk:
-            progress(max(total, done), max(total, done), f"{text}: checked {done:,} rows")
+            words = ngettext("{doing}: checked {n} row", "{doing}: checked {n} rows", done).format(
+                doing=text, n=f"{done:,}"
+            )
+            progress(max(total, done), max(total, done), words)
             return
         yield from chunk
         done += len(chunk)
-        progress(min(done, total) if total else done, total, f"{text}: {done:,} rows")
+        words = ngettext("{doing}: {n} row", "{doing}: {n} rows", done).format(
+            doing=text, n=f"{done:,}"
+        )
+        progress(min(done, total) if total else done, total, words)
 
 
 def _database_trouble(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
-        return "the database is busy: another program is writing to it; nothing was imported"
+        return _("the database is busy: another program is writing to it; nothing was imported")
     if "readonly" in lowered or "read-only" in lowered:
-        return "the database is read-only, so nothing could be imported"
-    return f"the database would not take the import ({text}); nothing was imported"
+        return _("the database is read-only, so nothing could be imported")
+    return _("the database would not take the import ({error}); nothing was imported").format(
+        error=text
+    )

@@ -16,19 +16,15 @@ from dataclasses import dataclass, field
 
 from sourcing_app.domain.enums import Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.domain.formatting import count, day
+from sourcing_app.domain.formatting import day
+from sourcing_app.i18n import N_, _, ngettext
 
 # Lines ordered this many days before the evaluation date, or fewer, are "lately".
 RECENT_DAYS = 30
 ACTING = (Standing.WATCH, Standing.AVOID)
 
-_NOTICE = (
+_NOTICE = N_(
     "line {line}: {ref} was ordered from {supplier} on {date}; {supplier} stands at {standing}"
-)
-_HEADING = (
-    "{lines} placed with a supplier at Watch or Avoid in the {days} days up to {as_of} "
-    "(standings of the scoring run of that day). They are history and are imported; "
-    "check them:"
 )
 
 
@@ -60,19 +56,25 @@ class StandingNotice:
     order_date: dt.date
 
     def __str__(self) -> str:
-        return _NOTICE.format(
+        return _(_NOTICE).format(
             line=self.line,
             ref=self.line_ref,
             supplier=self.supplier_code,
             date=day(self.order_date),
-            standing=self.standing.value,
+            standing=self.standing.label,
         )
 
 
 def notices_heading(notices: list[StandingNotice], as_of: dt.date) -> str:
     """The sentence above the list: how many lines, and the 30 days it looked at."""
-    return _HEADING.format(
-        lines=count(len(notices), "purchase line was", "purchase lines were"),
-        days=RECENT_DAYS,
-        as_of=day(as_of),
+    n = len(notices)
+    heading = ngettext(
+        "{n} purchase line was placed with a supplier at Watch or Avoid in the {days} days "
+        "up to {as_of} (standings of the scoring run of that day). It is history and is "
+        "imported; check it:",
+        "{n} purchase lines were placed with a supplier at Watch or Avoid in the {days} days "
+        "up to {as_of} (standings of the scoring run of that day). They are history and are "
+        "imported; check them:",
+        n,
     )
+    return heading.format(n=f"{n:,}", days=RECENT_DAYS, as_of=day(as_of))

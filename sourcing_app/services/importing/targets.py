@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sourcing_app.i18n import N_
+
 
 @dataclass(frozen=True)
 class Target:
@@ -174,20 +176,36 @@ FILE_KEYS: dict[str, tuple[str, ...]] = {
     "fx-rates": ("currency", "date"),
 }
 
-# How a reference column resolves, how an unknown one is named, which file brings it in.
+# How a reference column resolves, and what a buyer reads when the key is unknown:
+# file column: (query: key first, then what the builder gets; the key is not stored,
+# and which file brings it in; the key is not stored but one differing in case is).
 REFERENCES: dict[str, tuple[str, str, str]] = {
-    # file column: (query: key first, then what the builder gets; "no ... 'x'"; file kind)
-    "supplier_code": ("SELECT code, id FROM supplier", "no supplier with code", "suppliers"),
-    "brand": ("SELECT name, id FROM brand", "no brand named", "brands"),
+    "supplier_code": (
+        "SELECT code, id FROM supplier",
+        N_("no supplier with code '{key}' in the database; import it in a suppliers file first"),
+        N_("no supplier with code '{key}' in the database (did you mean '{known}'?)"),
+    ),
+    "brand": (
+        "SELECT name, id FROM brand",
+        N_("no brand named '{key}' in the database; import it in a brands file first"),
+        N_("no brand named '{key}' in the database (did you mean '{known}'?)"),
+    ),
     "tax_category": (
         "SELECT name, id FROM tax_category",
-        "no tax category named",
-        "tax-categories",
+        N_(
+            "no tax category named '{key}' in the database; "
+            "import it in a tax-categories file first"
+        ),
+        N_("no tax category named '{key}' in the database (did you mean '{known}'?)"),
     ),
-    "sku": ("SELECT sku, id, brand_id FROM product", "no product with SKU", "products"),
+    "sku": (
+        "SELECT sku, id, brand_id FROM product",
+        N_("no product with SKU '{key}' in the database; import it in a products file first"),
+        N_("no product with SKU '{key}' in the database (did you mean '{known}'?)"),
+    ),
     "line_ref": (
         "SELECT line_ref, id, order_date FROM purchase_line",
-        "no purchase line",
-        "purchases",
+        N_("no purchase line '{key}' in the database; import it in a purchases file first"),
+        N_("no purchase line '{key}' in the database (did you mean '{known}'?)"),
     ),
 }

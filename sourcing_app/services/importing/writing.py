@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
+from sourcing_app.i18n import _
 from sourcing_app.services.file_formats import FileKind, Rows
 from sourcing_app.services.importing.checking import RowChecker
 from sourcing_app.services.importing.results import ImportResult
@@ -111,9 +112,11 @@ class ImportJob(RowChecker):
             self._problem(
                 self.current_line,
                 "",
-                f"the database refused this row or one of the {_BATCH_ROWS} before it: {reason}",
+                _("the database refused this row or one of the {count} before it: {reason}").format(
+                    count=_BATCH_ROWS, reason=reason
+                ),
             )
-            for _ in checked:  # keep checking the rest, writing nothing more
+            for _row in checked:  # keep checking the rest, writing nothing more
                 pass
         self.problems.sort(key=operator.attrgetter("line"))
         result = ImportResult(rows=self.rows, problems=self.problems)
