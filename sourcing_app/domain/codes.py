@@ -104,7 +104,7 @@ def _kind_key(text: str) -> str:
 _SUPPLIER_KINDS: dict[str, SupplierKind] = {}
 for _kind in SupplierKind:
     _SUPPLIER_KINDS[_kind_key(_kind.value)] = _kind
-    _SUPPLIER_KINDS[_kind_key(_kind.label)] = _kind
+    _SUPPLIER_KINDS[_kind_key(_kind.english_label)] = _kind
 # British spelling, common in suppliers' own paperwork.
 _SUPPLIER_KINDS[_kind_key("authorised distributor")] = SupplierKind.AUTHORIZED_DISTRIBUTOR
 

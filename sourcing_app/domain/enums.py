@@ -40,6 +40,11 @@ class SupplierKind(StrEnum):
     def label(self) -> str:
         return _(_KIND_LABELS[self.value])
 
+    @property
+    def english_label(self) -> str:
+        """The label as written in English, whatever the reader's language (for parsing)."""
+        return _KIND_LABELS[self.value]
+
 
 class Standing(StrEnum):
     PREFERRED = "Preferred"

@@ -290,6 +290,10 @@ def test_the_import_wizards_dry_run_lists_the_bad_rows_in_chinese(
     copied = check.table.copy_selection()
     assert copied.splitlines()[0] == "行号\t列\t原因"
     assert copied.splitlines()[1].startswith("3\t")
+    # The columns by the glossary's names, as the Chinese template writes them.
+    columns = {check.model.index(r, 1).data() for r in range(check.model.rowCount())}
+    assert columns == {"供应商名称", "月供货能力"}
+    assert "供应商代码" in page.columns_note.text()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     assert wizard.button(QWizard.WizardButton.NextButton).text() == "导入"
     wizard.reject()

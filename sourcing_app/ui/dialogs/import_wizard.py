@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from sourcing_app import i18n
 from sourcing_app.errors import BadInput, Cancelled, CannotFinish, ProgressCallback
 from sourcing_app.i18n import N_, _, ngettext
+from sourcing_app.services.column_names import column_label
 from sourcing_app.services.file_formats import (
     FILE_KINDS,
     IMPORT_ORDER,
@@ -144,7 +145,7 @@ class ProblemModel(QAbstractTableModel):
             return None
         problem = self._problems[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            column = problem.column or _("(whole row)")
+            column = problem.column_label if problem.column else _("(whole row)")
             return (problem.line, column, problem.reason)[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -178,7 +179,7 @@ class ProblemModel(QAbstractTableModel):
         for row in sorted(rows):
             p = self._problems[row]
             reason = p.reason.replace("\t", " ").replace("\n", " ")
-            lines.append(f"{p.line}\t{p.column}\t{reason}")
+            lines.append(f"{p.line}\t{p.column_label if p.column else ''}\t{reason}")
         return "\n".join(lines) + "\n"
 
 
@@ -339,8 +340,10 @@ class FilePage(QWizardPage):
 
     def _kind_changed(self) -> None:
         kind = FILE_KINDS[self.kind()]
-        required = _(", ").join(kind.required)
-        optional = _(", ").join(h for h in kind.headers if h not in kind.required)
+        required = _(", ").join(column_label(kind.name, h) for h in kind.required)
+        optional = _(", ").join(
+            column_label(kind.name, h) for h in kind.headers if h not in kind.required
+        )
         self.columns_note.setText(
             _("Required columns: {required}.\nOptional: {optional}.").format(
                 required=required, optional=optional
