@@ -14,9 +14,10 @@ from sqlalchemy import Engine
 from sourcing_app import i18n
 from sourcing_app.domain.enums import Standing
 from sourcing_app.services.purchase_list import PurchaseList
-from sourcing_app.ui.purchases.models import NARROWED, DeliveryTableModel, PurchaseTableModel
+from sourcing_app.ui.purchases.models import NARROWED, PurchaseTableModel, delivery_columns
 from sourcing_app.ui.purchases.screen import PurchasesScreen
 from sourcing_app.ui.shell.workspace import Workspace
+from sourcing_app.ui.widgets.record_table_model import RecordTableModel
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
 from tests.ui.scores import scored
 
@@ -115,7 +116,10 @@ def test_models_pass_the_model_tester(qtmodeltester, screen: PurchasesScreen) ->
     qtmodeltester.check(screen.model, force_py=True)
     screen.table.selectRow(1)
     qtmodeltester.check(screen.delivery_model, force_py=True)
-    qtmodeltester.check(DeliveryTableModel(), force_py=True)
+    qtmodeltester.check(RecordTableModel(delivery_columns()), force_py=True)
+    screen.delivery_model.sort(1, Qt.SortOrder.DescendingOrder)  # sorts in its own list
+    assert [r.delivered_qty for r in screen.delivery_model.rows] == [60, 50]
+    qtmodeltester.check(screen.delivery_model, force_py=True)
 
 
 def _type(qtbot, widget: QLineEdit, text: str) -> None:

@@ -24,6 +24,7 @@ from sourcing_app.services.purchase_list import (
     PurchaseRow,
 )
 from sourcing_app.ui.shell.background import BackgroundRunner
+from sourcing_app.ui.widgets.record_table_model import RecordColumn
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -329,68 +330,50 @@ class PurchaseTableModel(QAbstractTableModel):
         self.reload()
 
 
-_DELIVERY_COLUMNS = (
+def delivery_columns() -> list[RecordColumn[DeliveryRow]]:
+    """The deliveries of one purchase line, in the shared record model (built per screen)."""
+
+    def heading(title: str) -> str:
+        return pgettext("purchases column", title)
+
+    return [
+        RecordColumn(
+            heading("Delivered on"),
+            lambda d: show_date(d.delivered_date),
+            lambda d: d.delivered_date,
+        ),
+        RecordColumn(
+            heading("Delivered"), lambda d: units(d.delivered_qty), lambda d: d.delivered_qty, True
+        ),
+        # Translators: a column header: the quantity rejected at delivery.
+        RecordColumn(
+            heading("Rejected"), lambda d: units(d.rejected_qty), lambda d: d.rejected_qty, True
+        ),
+        RecordColumn(
+            heading("Accepted"),
+            lambda d: units(d.delivered_qty - d.rejected_qty),
+            lambda d: d.delivered_qty - d.rejected_qty,
+            True,
+        ),
+        RecordColumn(
+            heading("Lead time"), lambda d: days(d.lead_days), lambda d: d.lead_days, True
+        ),
+        # Translators: a column header: the days customs clearance took.
+        RecordColumn(
+            heading("Clearance"),
+            lambda d: days(d.clearance_days),
+            lambda d: (d.clearance_days is None, d.clearance_days or 0),
+            True,
+        ),
+    ]
+
+
+# The headers above, for the catalog (heading() translates them with their context).
+_DELIVERY_HEADINGS = (
     NP_("purchases column", "Delivered on"),
     NP_("purchases column", "Delivered"),
-    # Translators: a column header: the quantity rejected at delivery.
     NP_("purchases column", "Rejected"),
     NP_("purchases column", "Accepted"),
     NP_("purchases column", "Lead time"),
-    # Translators: a column header: the days customs clearance took.
     NP_("purchases column", "Clearance"),
 )
-
-
-class DeliveryTableModel(QAbstractTableModel):
-    """The deliveries of one purchase line."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[DeliveryRow] = []
-
-    def set_rows(self, rows: list[DeliveryRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_DELIVERY_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(_DELIVERY_COLUMNS)
-        ):
-            return pgettext("purchases column", _DELIVERY_COLUMNS[section])
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        d = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                show_date(d.delivered_date),
-                units(d.delivered_qty),
-                units(d.rejected_qty),
-                units(d.delivered_qty - d.rejected_qty),
-                days(d.lead_days),
-                days(d.clearance_days),
-            )[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
-            return _RIGHT
-        if role == Qt.ItemDataRole.UserRole:
-            return d.id
-        return None

@@ -51,13 +51,14 @@ from sourcing_app.ui.dialogs.edit_dialogs import WARNING_STYLE, EditDialog
 from sourcing_app.ui.purchases.filters import OptionalDate
 from sourcing_app.ui.purchases.models import (
     LINE_COLUMNS,
-    DeliveryTableModel,
     PurchaseTableModel,
+    delivery_columns,
 )
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.shell.undo_commands import EditSession
 from sourcing_app.ui.shell.workspace import Workspace
 from sourcing_app.ui.widgets.forms import fill_combo, qdate
+from sourcing_app.ui.widgets.record_table_model import RecordTableModel
 
 
 class PurchasesScreen(QWidget):
@@ -78,7 +79,9 @@ class PurchasesScreen(QWidget):
         self.model = PurchaseTableModel(self.purchases, self)
         self.runner = BackgroundRunner(self)
         self.model.use_background(self.runner)
-        self.delivery_model = DeliveryTableModel(self)
+        self.delivery_model: RecordTableModel[DeliveryRow] = RecordTableModel(
+            delivery_columns(), self
+        )
         self.open_dialog: EditDialog | None = None
         self._choice_values: dict[QComboBox, list[int | None]] = {}
 
