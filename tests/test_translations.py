@@ -13,7 +13,7 @@ import pytest
 
 from sourcing_app import i18n
 from sourcing_app.domain import formatting
-from sourcing_app.domain.enums import ChannelType, Regime, Standing, SupplierKind
+from sourcing_app.domain.enums import ChannelType, Regime, ReturnReason, Standing, SupplierKind
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, sub_score_label
 from sourcing_app.domain.flags import FlagCode, flag_label
 from sourcing_app.locale import catalog
@@ -29,6 +29,9 @@ GLOSSARY_FLAGS = {
     FlagCode.NO_VALID_QUOTE: "无有效报价",
     FlagCode.NEGATIVE_MARGIN: "负毛利",
     FlagCode.OVER_CBEC_LIMIT: "超出跨境电商单次限值",
+    FlagCode.CUSTOMS_DELAY: "清关延误",
+    FlagCode.COUNTERFEIT_SUSPECTED: "疑似假货",
+    FlagCode.RETURNS_HIGH: "售后退货率偏高",
     FlagCode.SINGLE_CHANNEL: "单一渠道",
     FlagCode.COMPOSITE_ONLY: "仅有复合渠道",
 }
@@ -55,6 +58,14 @@ GLOSSARY_KINDS = {
     SupplierKind.BONDED_WAREHOUSE: "保税仓",
     SupplierKind.PLATFORM_SELLER: "平台卖家",
 }
+GLOSSARY_RETURN_REASONS = {
+    ReturnReason.DAMAGED: "破损",
+    ReturnReason.NOT_AS_DESCRIBED: "与描述不符",
+    ReturnReason.SUSPECTED_COUNTERFEIT: "疑似假货",
+    ReturnReason.EXPIRED: "过期",
+    ReturnReason.LATE: "延迟送达",
+    ReturnReason.OTHER: "其他",
+}
 GLOSSARY_REGIMES = {
     Regime.CBEC: "跨境电商零售进口",
     Regime.GENERAL: "一般贸易",
@@ -79,6 +90,8 @@ def test_every_flag_standing_sub_score_kind_and_regime_reads_in_the_glossarys_wo
     assert {key: sub_score_label(key) for key in SUB_SCORE_KEYS} == GLOSSARY_SUB_SCORES
     assert {k: k.label for k in SupplierKind} == GLOSSARY_KINDS
     assert {r: r.label for r in Regime} == GLOSSARY_REGIMES
+    assert {r: r.label for r in ReturnReason} == GLOSSARY_RETURN_REASONS
+    assert sub_score_label("clearance") == "清关时效"
     assert (ChannelType.VERTICAL.label, ChannelType.COMPOSITE.label) == ("垂直渠道", "复合渠道")
 
 

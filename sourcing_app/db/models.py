@@ -164,6 +164,27 @@ class Delivery(SQLModel, table=True):
     clearance_days: int | None = Field(default=None)
 
 
+class SaleReturn(SQLModel, table=True):
+    """Goods an end customer sent back after sale (docs/vocabulary.md).
+
+    A return is identified by its purchase line, date and reason: re-importing replaces it.
+    """
+
+    __tablename__ = "sale_return"
+    __table_args__ = (
+        UniqueConstraint(
+            "line_id", "return_date", "reason", name="uq_sale_return_line_date_reason"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_id: int = Field(foreign_key="purchase_line.id", index=True)
+    return_date: dt.date = Field(sa_type=DayDate)
+    returned_qty: int
+    reason: str = Field(max_length=24)
+    version: int = Field(default=1)
+
+
 class ExchangeRate(SQLModel, table=True):
     """Rate to the home currency on a date. `kind` is 'manual' or 'feed'; manual wins."""
 

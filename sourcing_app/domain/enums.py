@@ -46,6 +46,38 @@ class SupplierKind(StrEnum):
         return _KIND_LABELS[self.value]
 
 
+class ReturnReason(StrEnum):
+    """Why an end customer sent goods back after sale (docs/stability.md)."""
+
+    DAMAGED = "damaged"
+    NOT_AS_DESCRIBED = "not_as_described"
+    SUSPECTED_COUNTERFEIT = "suspected_counterfeit"
+    EXPIRED = "expired"
+    LATE = "late"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        # Translators: why an end customer sent goods back after sale.
+        return pgettext("return reason", _RETURN_REASON_LABELS[self.value])
+
+    @property
+    def is_fault(self) -> bool:
+        """A fault of the goods: such returns lower the quality sub-score."""
+        return self in FAULT_REASONS
+
+
+# Returns for these reasons count against quality; `late` and `other` are shown only.
+FAULT_REASONS = frozenset(
+    {
+        ReturnReason.DAMAGED,
+        ReturnReason.NOT_AS_DESCRIBED,
+        ReturnReason.SUSPECTED_COUNTERFEIT,
+        ReturnReason.EXPIRED,
+    }
+)
+
+
 class Standing(StrEnum):
     PREFERRED = "Preferred"
     APPROVED = "Approved"
@@ -101,6 +133,23 @@ _KIND_LABELS = {
     "bonded_warehouse": N_("Bonded-warehouse operator"),
     "platform_seller": N_("Platform seller"),
 }
+_RETURN_REASON_LABELS = {
+    "damaged": "Damaged",
+    "not_as_described": "Not as described",
+    "suspected_counterfeit": "Suspected counterfeit",
+    "expired": "Expired",
+    "late": "Late",
+    "other": "Other",
+}
+# The reasons, for the catalog (ReturnReason.label looks them up by value).
+_RETURN_REASON_WORDS = (
+    NP_("return reason", "Damaged"),
+    NP_("return reason", "Not as described"),
+    NP_("return reason", "Suspected counterfeit"),
+    NP_("return reason", "Expired"),
+    NP_("return reason", "Late"),
+    NP_("return reason", "Other"),
+)
 # The standings, for the catalog (Standing.label looks them up by value).
 _STANDING_WORDS = (
     NP_("standing", "Preferred"),

@@ -20,6 +20,7 @@ SUB_SCORE_LABELS = {
     "quality": N_("Quality"),
     "price": N_("Price stability"),
     "channel": N_("Channel structure"),
+    "clearance": N_("Customs clearance"),
 }
 
 

@@ -19,6 +19,9 @@ class FlagCode(StrEnum):
     NO_VALID_QUOTE = "NO_VALID_QUOTE"
     NEGATIVE_MARGIN = "NEGATIVE_MARGIN"
     OVER_CBEC_LIMIT = "OVER_CBEC_LIMIT"
+    CUSTOMS_DELAY = "CUSTOMS_DELAY"
+    COUNTERFEIT_SUSPECTED = "COUNTERFEIT_SUSPECTED"
+    RETURNS_HIGH = "RETURNS_HIGH"
     SINGLE_CHANNEL = "SINGLE_CHANNEL"
     COMPOSITE_ONLY = "COMPOSITE_ONLY"
 
@@ -35,6 +38,9 @@ FLAG_LABELS: dict[FlagCode, str] = {
     FlagCode.NO_VALID_QUOTE: N_("No valid quote"),
     FlagCode.NEGATIVE_MARGIN: N_("Negative margin"),
     FlagCode.OVER_CBEC_LIMIT: N_("Over CBEC limit"),
+    FlagCode.CUSTOMS_DELAY: N_("Customs delay"),
+    FlagCode.COUNTERFEIT_SUSPECTED: N_("Suspected counterfeit"),
+    FlagCode.RETURNS_HIGH: N_("High returns after sale"),
     FlagCode.SINGLE_CHANNEL: N_("Single channel"),
     FlagCode.COMPOSITE_ONLY: N_("Composite channels only"),
 }

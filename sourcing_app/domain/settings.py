@@ -62,6 +62,11 @@ class ScoringSettings:
     stale_days: int = 180
     thin_history_lines: int = 5
     fill_drop_points: float = 0.10  # a fall of more than 10 points; smaller ones are noise
+    # Customs clearance and returns after sale (docs/stability.md, docs/standings-and-flags.md).
+    clearance_target_days: int = 3  # a delivery cleared within this many days counts as cleared
+    customs_hold_days: int = 10  # CUSTOMS_DELAY: a recent delivery that took longer than this
+    customs_delay_days: int = 90  # ... dated in the last this many days
+    returns_high_pct: float = 0.05  # RETURNS_HIGH: fault returns above this share of accepted units
 
     def normalised_weights(self) -> dict[str, float]:
         total = sum(max(0.0, w) for w in self.weights.values())

@@ -205,7 +205,7 @@ ENTITIES: dict[str, EntitySpec] = {
                 FieldSpec(
                     "rejected_qty", N_("Rejected quantity"), cells.whole("quantities"), False, 0
                 ),
-                FieldSpec("clearance_days", N_("Customs clearance"), cells.whole("days")),
+                FieldSpec("clearance_days", N_("Clearance days"), cells.whole("days")),
             ),
             versioned=False,
         ),

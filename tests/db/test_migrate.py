@@ -29,15 +29,15 @@ from sourcing_app.db.migrate import (
 from sourcing_app.db.models import Supplier
 from sourcing_app.db.unit_of_work import unit_of_work
 
-# A test-only revision after the real ones. With it in place, a file at 0002 is "an older
+# A test-only revision after the real ones. With it in place, a file at 0003 is "an older
 # state" exactly as a buyer's file is after an app update.
-NEXT_REVISION = '''"""Test-only revision after 0002."""
+NEXT_REVISION = '''"""Test-only revision after 0003."""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "next"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -133,7 +133,7 @@ def test_an_older_file_is_backed_up_before_it_is_migrated(
     assert backup.parent == file_with_two_suppliers.parent / "backups"
     assert backup.name.startswith("sourcing-") and backup.suffix == ".sqlite"
     assert _supplier_codes(backup) == ["DE-002", "HK-001"]
-    assert _revision(backup) == ["0002"]
+    assert _revision(backup) == ["0003"]
     assert _dump(backup) == original
     assert _revision(file_with_two_suppliers) == ["next"]
     assert _supplier_codes(file_with_two_suppliers) == ["DE-002", "HK-001"]
@@ -465,8 +465,10 @@ def test_a_database_at_0001_keeps_every_row_when_quotes_gain_an_open_start(
     try:
         with engine.connect() as conn:
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0002"
-        assert _table_rows(engine) == before
+        assert version == "0003"
+        after = _table_rows(engine)
+        assert after.pop("sale_return") == []  # 0003's table, empty on arrival
+        assert after == before
         if server == "sqlite":
             backup = latest_backup(url)
             assert backup is not None and _revision(backup) == ["0001"]

@@ -25,7 +25,7 @@ def _differences(engine: Engine) -> list[Any]:
 def test_a_new_sqlite_file_gets_exactly_the_tables_of_the_models(engine: Engine) -> None:
     assert _differences(engine) == []
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [("0002",)]
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [("0003",)]
 
 
 def test_a_new_postgresql_database_gets_exactly_the_tables_of_the_models(

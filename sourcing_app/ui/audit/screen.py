@@ -82,7 +82,7 @@ _ACTIONS = {
 FIELD_LABELS = (
     N_("Active"), N_("Authorization"), N_("Authorized until"), N_("Brand"), N_("Category"),
     N_("Code"), N_("Consumption tax"), N_("Contact"), N_("Contract end"),
-    N_("Contract start"), N_("Country"), N_("Currency"), N_("Customs clearance"),
+    N_("Contract start"), N_("Country"), N_("Currency"), N_("Clearance days"),
     N_("Delivered on"), N_("Delivered quantity"), N_("Exchange rate"), N_("Exclusive"),
     N_("Freight per unit"), N_("Hot-selling"), N_("Import regime"), N_("Incoterm"),
     N_("Insurance per unit"), N_("Kind"), N_("Lead time"), N_("Line reference"),

@@ -234,7 +234,7 @@ def form_fields(
             ),
             FormField(
                 "clearance_days",
-                _("Customs clearance"),
+                _("Clearance days"),
                 K.NUMBER,
                 suffix=_("days"),
                 placeholder=_("unknown"),
