@@ -1,0 +1,142 @@
+"""The detail pane's Trend tab: the supplier's scores at the last 12 month-ends and today.
+
+The points come from the workspace's TrendStore, worked out off the UI thread;
+until they are in (or while an edit has made them stale) the tab says so
+instead of showing old points. docs/trend.md.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from sourcing_app.domain.enums import STANDING_HEX, Standing
+from sourcing_app.domain.formatting import points
+from sourcing_app.i18n import _
+from sourcing_app.services.score_history import MOVERS_MONTHS, SupplierHistory
+from sourcing_app.ui.suppliers.trend_store import TrendStore
+
+if TYPE_CHECKING:
+    from sourcing_app.services.score_history import HistoryPoint
+    from sourcing_app.ui.shell.workspace import Workspace
+
+
+class TrendPanel(QWidget):
+    trend_shown = Signal(int)  # supplier id: its chart is on screen
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("TrendPanel")
+        self.workspace = workspace
+        self.store = TrendStore.of(workspace)
+        self.supplier_id: int | None = None
+        self.points: tuple[HistoryPoint, ...] = ()  # what the chart shows
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        self.placeholder = QLabel(_("Working out the trend…"))
+        self.placeholder.setObjectName("Muted")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        layout.addWidget(self.placeholder, 1)
+        self.chart_slot = QWidget()
+        QVBoxLayout(self.chart_slot).setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.chart_slot, 1)
+        self.caption = QLabel("")
+        self.caption.setObjectName("ChartLegend")
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setWordWrap(True)
+        layout.addWidget(self.caption)
+        self.chart_slot.hide()
+        self.caption.hide()
+        self.store.changed.connect(self._refresh)
+        self.store.failed.connect(self._failed)
+
+    def show_supplier(self, supplier_id: int | None) -> None:
+        self.supplier_id = supplier_id
+        if supplier_id is not None:
+            self.store.want()
+        self._refresh()
+
+    def _failed(self, problem: str) -> None:
+        self._placeholder(_("The trend could not be worked out: {problem}").format(problem=problem))
+
+    def _placeholder(self, words: str) -> None:
+        self.points = ()
+        self.placeholder.setText(words)
+        self.placeholder.show()
+        self.chart_slot.hide()
+        self.caption.hide()
+        self._drop_chart()
+
+    def _drop_chart(self) -> None:
+        layout = self.chart_slot.layout()
+        while layout.count():
+            old = layout.takeAt(0).widget()
+            if old is not None:
+                old.deleteLater()
+
+    def _refresh(self) -> None:
+        if self.supplier_id is None:
+            self._placeholder("")
+            return
+        found = self.store.points_of(self.supplier_id)
+        if found is None:
+            self._placeholder(_("Working out the trend…"))
+            return
+        if not found:
+            self._placeholder(_("No trend: the supplier is archived or was not scored."))
+            return
+        trend = self.store.trend
+        assert trend is not None
+        from sourcing_app.ui.suppliers.charts import chart_view, score_trend_chart
+
+        self.points = found
+        self._drop_chart()
+        view = chart_view(score_trend_chart(found, trend.bands))
+        view.setMinimumHeight(300)
+        self.chart_slot.layout().addWidget(view)
+        self.caption.setText(self._caption(found, trend.bands))
+        self.placeholder.hide()
+        self.chart_slot.show()
+        self.caption.show()
+        self.trend_shown.emit(self.supplier_id)
+
+    def _caption(self, found: tuple[HistoryPoint, ...], bands: object) -> str:
+        edges = {
+            Standing.PREFERRED: _("Preferred ≥ {edge}"),
+            Standing.APPROVED: _("Approved ≥ {edge}"),
+            Standing.WATCH: _("Watch ≥ {edge}"),
+            Standing.AVOID: _("Avoid below {edge}"),
+        }
+        values = {
+            Standing.PREFERRED: bands.preferred,  # type: ignore[attr-defined]
+            Standing.APPROVED: bands.approved,  # type: ignore[attr-defined]
+            Standing.WATCH: bands.watch,  # type: ignore[attr-defined]
+            Standing.AVOID: bands.watch,  # type: ignore[attr-defined]
+        }
+        chips = " &nbsp; ".join(
+            f"<span style='color:{STANDING_HEX[s]}'>■</span> "
+            + html.escape(words.format(edge=f"{values[s]:g}"))
+            for s, words in edges.items()
+        )
+        history = SupplierHistory(self.supplier_id or 0, "", "", found)
+        change = history.change_over(MOVERS_MONTHS)
+        if change is None:
+            moved = _("No sourcing score at one end of the last six months, so no change to show.")
+        elif history.falling:
+            moved = _("Falling: {change} points over six months ({before} → {after}).")
+        elif change > 0:
+            moved = _("Rising: +{change} points over six months ({before} → {after}).")
+        else:
+            moved = _("{change} points over six months ({before} → {after}).")
+        before = found[max(0, len(found) - 1 - MOVERS_MONTHS)].sourcing_score
+        moved = moved.format(
+            change=points(abs(change) if change is not None and change > 0 else change),
+            before=points(before),
+            after=points(found[-1].sourcing_score),
+        )
+        hover = _("Hover a point for its date, scores and standing.")
+        return f"{chips}<br>{html.escape(moved)} {html.escape(hover)}"
