@@ -30,7 +30,8 @@ from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QToolTip
 
 from sourcing_app.domain.enums import STANDING_HEX, Standing
-from sourcing_app.domain.formatting import cell_day, day, month_label, points
+from sourcing_app.domain.formatting import cell_day, day, month_label
+from sourcing_app.domain.formatting import points as score_points
 from sourcing_app.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -234,9 +235,9 @@ def trend_point_words(point: HistoryPoint) -> str:
         "stability score {stability} / 100; standing {standing}"
     ).format(
         day=day(point.as_of),
-        sourcing=points(point.sourcing_score),
-        margin=points(point.margin_score),
-        stability=points(point.stability_score),
+        sourcing=score_points(point.sourcing_score),
+        margin=score_points(point.margin_score),
+        stability=score_points(point.stability_score),
         standing=point.standing.label,
     )
 

@@ -10,7 +10,6 @@ portfolio's history is worked out in a child process, as its scoring is.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 from typing import TYPE_CHECKING
 
