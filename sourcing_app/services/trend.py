@@ -15,14 +15,17 @@ import datetime as dt
 import math
 import struct
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from sourcing_app.domain.enums import Standing
 from sourcing_app.domain.evaluation_types import SUB_SCORE_LABELS
+from sourcing_app.domain.formatting import points as points_
 from sourcing_app.domain.settings import ScoringSettings, StandingBands
 from sourcing_app.errors import ProgressCallback, no_progress
+from sourcing_app.i18n import _
 from sourcing_app.services.score_history import (
     DEFAULT_MONTHS,
     MOVERS_MONTHS,
@@ -225,17 +228,19 @@ def portfolio_trend(
     return pack(histories, as_of, months, settings.bands)
 
 
-def supplier_history(
-    engine: Engine,
-    supplier_id: int,
-    as_of: dt.date,
-    months: int = DEFAULT_MONTHS,
-    settings: ScoringSettings | None = None,
-) -> SupplierHistory | None:
-    """One supplier's history (None when it is archived or gone).
-
-    The points rest on the portfolio's priors at each date, so the whole
-    portfolio is worked out; a report made from the desktop passes the history it holds.
-    """
-    histories = score_history(engine, as_of, months, settings)
-    return next((h for h in histories if h.supplier_id == supplier_id), None)
+def change_words(history: Sequence[HistoryPoint]) -> str:
+    """'Falling: −12.3 points over six months (62.0 → 49.7).' and its kin."""
+    whole = SupplierHistory(0, "", "", tuple(history))
+    change = whole.change_over(MOVERS_MONTHS)
+    if change is None:
+        return _("No sourcing score at one end of the last six months, so no change to show.")
+    before = history[max(0, len(history) - 1 - MOVERS_MONTHS)].sourcing_score
+    if whole.falling:
+        words = _("Falling: {change} points over six months ({before} → {after}).")
+    elif change > 0:
+        words = _("Rising: +{change} points over six months ({before} → {after}).")
+    else:
+        words = _("{change} points over six months ({before} → {after}).")
+    return words.format(
+        change=points_(change), before=points_(before), after=points_(history[-1].sourcing_score)
+    )

@@ -14,9 +14,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from sourcing_app.domain.enums import STANDING_HEX, Standing
-from sourcing_app.domain.formatting import points
 from sourcing_app.i18n import _
-from sourcing_app.services.score_history import MOVERS_MONTHS, SupplierHistory
+from sourcing_app.services.trend import change_words
 from sourcing_app.ui.suppliers.trend_store import TrendStore
 
 if TYPE_CHECKING:
@@ -122,21 +121,6 @@ class TrendPanel(QWidget):
             + html.escape(words.format(edge=f"{values[s]:g}"))
             for s, words in edges.items()
         )
-        history = SupplierHistory(self.supplier_id or 0, "", "", found)
-        change = history.change_over(MOVERS_MONTHS)
-        if change is None:
-            moved = _("No sourcing score at one end of the last six months, so no change to show.")
-        elif history.falling:
-            moved = _("Falling: {change} points over six months ({before} → {after}).")
-        elif change > 0:
-            moved = _("Rising: +{change} points over six months ({before} → {after}).")
-        else:
-            moved = _("{change} points over six months ({before} → {after}).")
-        before = found[max(0, len(found) - 1 - MOVERS_MONTHS)].sourcing_score
-        moved = moved.format(
-            change=points(abs(change) if change is not None and change > 0 else change),
-            before=points(before),
-            after=points(found[-1].sourcing_score),
-        )
+        moved = change_words(found)
         hover = _("Hover a point for its date, scores and standing.")
         return f"{chips}<br>{html.escape(moved)} {html.escape(hover)}"
