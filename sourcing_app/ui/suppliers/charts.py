@@ -262,7 +262,7 @@ def score_trend_chart(history: Sequence[HistoryPoint], bands: StandingBands) -> 
     # Room on the right for the evaluation date's label, longer than a month's.
     left, right = -0.4, max(count - 1, 1) + 0.9
     x_axis.setRange(left, right)
-    every = 1 if count <= 7 else 2
+    every = 1 if count <= 7 else 3  # five labels of 13: a Chinese month label is wide
     for n, point in enumerate(history):
         # From the last point back, so the evaluation date always has its label.
         if (count - 1 - n) % every == 0:
