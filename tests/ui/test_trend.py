@@ -165,6 +165,8 @@ def test_a_corrected_delivery_changes_the_past_points(qtbot, scored, engine: Eng
     store = TrendStore.of(workspace)
     pane = SupplierDetailPane(workspace)
     qtbot.addWidget(pane)
+    pane.tabs.setCurrentWidget(pane.trend)
+    pane.show()
     with qtbot.waitSignal(pane.trend.trend_shown, timeout=60_000):
         pane.show_supplier(found["S-FALL"])
     before = {p.as_of: p for p in pane.trend.points}

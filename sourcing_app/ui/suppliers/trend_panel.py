@@ -11,6 +11,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from sourcing_app.domain.enums import STANDING_HEX, Standing
@@ -50,8 +51,14 @@ class TrendPanel(QWidget):
         layout.addWidget(self.caption)
         self.chart_slot.hide()
         self.caption.hide()
+        self._pending = False  # a chart to build once the tab is shown
         self.store.changed.connect(self._refresh)
         self.store.failed.connect(self._failed)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._pending:
+            self._refresh()
 
     def show_supplier(self, supplier_id: int | None) -> None:
         self.supplier_id = supplier_id
@@ -88,6 +95,12 @@ class TrendPanel(QWidget):
         if not found:
             self._placeholder(_("No trend: the supplier is archived or was not scored."))
             return
+        if not self.isVisible():
+            # Hidden behind another tab: built when shown, not for every supplier passed over.
+            self._placeholder(_("Working out the trend…"))
+            self._pending = True
+            return
+        self._pending = False
         trend = self.store.trend
         assert trend is not None
         from sourcing_app.ui.suppliers.charts import chart_view, score_trend_chart
