@@ -20,6 +20,7 @@ from sourcing_app.services.trend import change_words
 from sourcing_app.ui.suppliers.trend_store import TrendStore
 
 if TYPE_CHECKING:
+    from sourcing_app.domain.settings import StandingBands
     from sourcing_app.services.score_history import HistoryPoint
     from sourcing_app.ui.shell.workspace import Workspace
 
@@ -116,7 +117,7 @@ class TrendPanel(QWidget):
         self.caption.show()
         self.trend_shown.emit(self.supplier_id)
 
-    def _caption(self, found: tuple[HistoryPoint, ...], bands: object) -> str:
+    def _caption(self, found: tuple[HistoryPoint, ...], bands: StandingBands) -> str:
         edges = {
             Standing.PREFERRED: _("Preferred ≥ {edge}"),
             Standing.APPROVED: _("Approved ≥ {edge}"),
@@ -124,10 +125,10 @@ class TrendPanel(QWidget):
             Standing.AVOID: _("Avoid below {edge}"),
         }
         values = {
-            Standing.PREFERRED: bands.preferred,  # type: ignore[attr-defined]
-            Standing.APPROVED: bands.approved,  # type: ignore[attr-defined]
-            Standing.WATCH: bands.watch,  # type: ignore[attr-defined]
-            Standing.AVOID: bands.watch,  # type: ignore[attr-defined]
+            Standing.PREFERRED: bands.preferred,
+            Standing.APPROVED: bands.approved,
+            Standing.WATCH: bands.watch,
+            Standing.AVOID: bands.watch,
         }
         chips = " &nbsp; ".join(
             f"<span style='color:{STANDING_HEX[s]}'>■</span> "
