@@ -149,7 +149,8 @@ def people(engine: Engine) -> list[str]:
     """Everyone the trail names, by name: the Audit screen's choice of person."""
     audit = _audit_table()
     with engine.connect() as conn:
-        return [str(w) for w in conn.execute(select(audit.c.who).distinct().order_by(audit.c.who))]
+        query = select(audit.c.who).distinct().order_by(audit.c.who)
+        return [str(w) for w in conn.execute(query).scalars()]
 
 
 # The word a buyer knows each referenced row by, in the table it lives in.
