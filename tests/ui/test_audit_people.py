@@ -15,9 +15,7 @@ from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio_db import ids, load_hand_portfolio
 
 
-def test_choosing_a_person_shows_only_their_changes(
-    qtbot, engine: Engine, tmp_path: Path
-) -> None:
+def test_choosing_a_person_shows_only_their_changes(qtbot, engine: Engine, tmp_path: Path) -> None:
     load_hand_portfolio(engine, tmp_path)  # 8 import entries, by the login running the tests
     for who, capacity in (("mei", 2500), ("li", 2600), ("mei", 2700)):
         service = EditingService(engine, who=lambda who=who: who)

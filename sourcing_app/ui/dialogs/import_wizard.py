@@ -297,6 +297,11 @@ class FilePage(QWizardPage):
                     row, allowed.why_not_import(kind), Qt.ItemDataRole.ToolTipRole
                 )
         self.allowed = allowed
+        if not allowed.can_import(self.kind()):  # start on the first kind this login may import
+            for row in range(self.kind_combo.count()):
+                if allowed.can_import(str(self.kind_combo.itemData(row))):
+                    self.kind_combo.setCurrentIndex(row)
+                    break
 
     def kind_allowed(self) -> bool:
         return self.allowed.can_import(self.kind())

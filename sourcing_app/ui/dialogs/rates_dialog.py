@@ -256,6 +256,8 @@ class RatesDialog(QDialog):
         allow(self.save_manual, allowed.can_enter_manual_rates, allowed.why_not("manual_rates"))
         allow(self.save_url, allowed.can_change_settings, allowed.why_not("setting"))
         allow(self.update_button, allowed.can_fetch_rates, allowed.why_not("exchange_rate"))
+        if not allowed.can_enter_manual_rates:
+            self.manual_message.setText(allowed.why_not("manual_rates"))
 
     def reload(self) -> None:
         on = _pydate(self.on_date.date())
