@@ -253,7 +253,12 @@ def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = No
     except Exception as exc:  # the last line of defence: no traceback for the user
         from sourcing_app.db.migrate import DatabaseProblem
         from sourcing_app.services.importing import ImportFailure
+        from sourcing_app.services.permissions import refusal_of
 
+        refused = refusal_of(exc)  # the grants changed under us: words, not a traceback
+        if refused is not None:
+            print(_said(refused), file=err)
+            return EXIT_FAILED
         if isinstance(exc, DatabaseProblem | ImportFailure):
             print(_said(exc), file=err)
             return EXIT_FAILED
@@ -358,6 +363,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     engine = prepare_database(_db_url(args))
     try:
+        from sourcing_app.commands.team import refuse_if_not_allowed
+
+        refuse_if_not_allowed(engine, args)  # team mode: refused in words before any work
         if args.command == "import":
             return _cmd_import(engine, args, out, err)
         if args.command == "score":

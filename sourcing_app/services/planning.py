@@ -41,7 +41,7 @@ from sourcing_app.services.brand_overview import (
 )
 from sourcing_app.services.output_values import csv_cell, json_money, json_number
 from sourcing_app.services.scoring import ScoringService, cycle_collector_paused
-from sourcing_app.services.settings import load_settings
+from sourcing_app.services.settings import load_settings, upsert_setting
 
 PLANNING_KEY = "planning"
 
@@ -71,13 +71,7 @@ def save_planning_settings(conn: Connection, settings: PlanningSettings) -> None
 
 def put_setting(conn: Connection, key: str, payload: str) -> None:
     """Insert or replace one row of the `setting` table (the caller owns the transaction)."""
-    updated = conn.execute(
-        text("UPDATE setting SET value = :v WHERE key = :k"), {"k": key, "v": payload}
-    )
-    if updated.rowcount == 0:
-        conn.execute(
-            text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": key, "v": payload}
-        )
+    upsert_setting(conn, key, payload)
 
 
 def brand_demands(overviews: Iterable[BrandOverview]) -> list[BrandDemand]:

@@ -55,6 +55,7 @@ from sourcing_app.ui.purchases.models import (
     delivery_columns,
 )
 from sourcing_app.ui.shell.background import BackgroundRunner
+from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.undo_commands import EditSession
 from sourcing_app.ui.shell.workspace import Workspace
 from sourcing_app.ui.widgets.forms import fill_combo, qdate
@@ -480,9 +481,14 @@ class PurchasesScreen(QWidget):
 
     def _update_actions(self) -> None:
         has_line = self.current_line() is not None
-        self.edit_line_action.setEnabled(has_line)
-        self.record_delivery_action.setEnabled(has_line)
-        self.edit_delivery_action.setEnabled(self.current_delivery() is not None)
+        allowed = self.workspace.permissions  # team mode: a viewer records nothing
+        why = allowed.why_not("purchase_line")
+        may = allowed.can_edit("purchase")
+        allow(self.record_purchase_action, may, why)
+        allow(self.edit_line_action, has_line and may, why if has_line else "")
+        allow(self.record_delivery_action, has_line and may, why if has_line else "")
+        has_delivery = self.current_delivery() is not None
+        allow(self.edit_delivery_action, has_delivery and may, why if has_delivery else "")
 
     # --- recording and editing --------------------------------------------------------------
 

@@ -54,6 +54,7 @@ from sourcing_app.services.settings import (
 )
 from sourcing_app.ui.dialogs.edit_dialogs import REFUSAL_STYLE, _currencies
 from sourcing_app.ui.settings.language import LanguageBox
+from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.undo_commands import EditSession, SettingsState
 from sourcing_app.ui.shell.workspace import ScoredRun, Workspace
 from sourcing_app.ui.widgets.forms import INVALID_STYLE, PROBLEM_STYLE
@@ -656,6 +657,9 @@ class SettingsScreen(QWidget):
         else:
             self.summary.setText("")
         self.save_button.setEnabled(not self.problems and not tax_problems)
+        allowed = self.workspace.permissions  # team mode: settings are a manager's
+        if not allowed.can_change_settings:
+            allow(self.save_button, False, allowed.why_not("setting"))
 
     def _show_weights(self, settings: ScoringSettings) -> None:
         total = sum(max(0.0, w) for w in settings.weights.values())

@@ -137,6 +137,7 @@ def _install_editing(window: MainWindow, workspace: Workspace) -> None:
     edit.addSeparator()
     for action in (*actions.new.values(), actions.edit, actions.archive, actions.restore):
         window.add_action("Edit", action)
+    edit.setToolTipsVisible(True)  # a disabled action says why (team mode)
     window.edit_actions = actions  # type: ignore[attr-defined]
 
 
@@ -157,7 +158,12 @@ def _install_data(window: MainWindow, workspace: Workspace) -> None:
 
         RatesDialog(workspace, window).open()
 
-    _action(window, "File", _("&Import a file…"), "Ctrl+I", import_file)
+    from sourcing_app.services.file_formats import FILE_KINDS
+    from sourcing_app.ui.shell.permission_hooks import allow
+
+    allowed = workspace.permissions  # a viewer imports nothing (docs/team-mode.md)
+    importing = _action(window, "File", _("&Import a file…"), "Ctrl+I", import_file)
+    allow(importing, any(map(allowed.can_import, FILE_KINDS)), allowed.why_not("data"))
     _action(window, "File", _("&Export…"), "Ctrl+Shift+X", export)
     _action(window, "Data", _("E&xchange rates…"), "Ctrl+Shift+R", rates)
 
