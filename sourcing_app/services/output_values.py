@@ -38,7 +38,7 @@ _FIRST = FORMULA_SIGNS | {"'"}
 
 def neutral_cell(value: Any) -> Any:
     """`neutral` for a text cell of an export row, where None stays None; quick when safe."""
-    if value and value[0] in _FIRST:
+    if isinstance(value, str) and value and value[0] in _FIRST:
         return neutral(value)
     return value
 
