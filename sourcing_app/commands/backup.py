@@ -66,8 +66,9 @@ def write_backup(url: str, target: Path) -> None:
         run_pg_tool("pg_dump", url, ["--format=custom", f"--file={partial}"])
 
 
-def run_pg_tool(tool: str, url: str, arguments: list[str]) -> str:
-    """Run PostgreSQL's `tool` (pg_dump, pg_restore) on the database at `url`; its output.
+def run_pg_tool(tool: str, url: str | None, arguments: list[str]) -> str:
+    """Run PostgreSQL's `tool` (pg_dump, pg_restore) on the database at `url` (None: on
+    no database, pg_restore reading a file to text); its output.
 
     The password goes through the environment, never the command line (which
     other users of the machine can read).
@@ -80,12 +81,14 @@ def run_pg_tool(tool: str, url: str, arguments: list[str]) -> str:
                 "(the package postgresql-client) and try again"
             ).format(tool=tool)
         )
-    parsed = make_url(url)
     environment = dict(os.environ)
-    if parsed.password:
-        environment["PGPASSWORD"] = str(parsed.password)
-    plain = parsed.set(drivername="postgresql", password=None)
-    command = [program, f"--dbname={plain.render_as_string(hide_password=False)}", *arguments]
+    command = [program, *arguments]
+    if url is not None:
+        parsed = make_url(url)
+        if parsed.password:
+            environment["PGPASSWORD"] = str(parsed.password)
+        plain = parsed.set(drivername="postgresql", password=None)
+        command.insert(1, f"--dbname={plain.render_as_string(hide_password=False)}")
     done = subprocess.run(  # noqa: S603 (a fixed program with our own arguments)
         command, env=environment, capture_output=True, text=True, check=False
     )

@@ -76,7 +76,7 @@ def restore(url: str, source: Path) -> Path | None:
         raise BadInput(_("only a SQLite file or a PostgreSQL database can be restored"))
     if not head.startswith(PG_DUMP_MAGIC):
         raise BadInput(_not_a_backup(source, _("a pg_dump custom-format file")))
-    _require_known(source, _dump_revisions(url, source))
+    _require_known(source, _dump_revisions(source))
     return _restore_server(url, source)
 
 
@@ -130,10 +130,10 @@ def _sqlite_revisions(source: Path) -> frozenset[str]:
     return frozenset(r[0] for r in rows)
 
 
-def _dump_revisions(url: str, source: Path) -> frozenset[str]:
+def _dump_revisions(source: Path) -> frozenset[str]:
     """The alembic_version rows inside a pg_dump file, read with pg_restore as SQL text."""
     script = run_pg_tool(
-        "pg_restore", url, ["--data-only", "--table=alembic_version", "--file=-", str(source)]
+        "pg_restore", None, ["--data-only", "--table=alembic_version", "--file=-", str(source)]
     )
     revisions: set[str] = set()
     copying = False

@@ -63,9 +63,7 @@ def test_the_desktop_asks_before_creating_and_quitting_creates_nothing(
     buyer = Buyer([QUIT])
     buyers.append(buyer)
     assert run_desktop(f"sqlite:///{missing}") == 1
-    assert [seen.text for seen in buyer.seen] == [
-        f"Create a new empty database at {missing}?"
-    ]
+    assert [seen.text for seen in buyer.seen] == [f"Create a new empty database at {missing}?"]
     assert sorted(buyer.seen[0].buttons) == sorted([CREATE_NEW, "Choose another file…", QUIT])
     assert not (tmp_path / "typo").exists()
 

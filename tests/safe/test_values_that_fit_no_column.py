@@ -143,9 +143,7 @@ def test_a_tab_in_notes_goes_in(engine: Engine, tmp_path: Path) -> None:
     assert result.added == 1
 
 
-def test_the_forms_refuse_the_same_values_in_the_same_words(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_the_forms_refuse_the_same_values_in_the_same_words(engine: Engine, tmp_path: Path) -> None:
     load_hand_portfolio(engine, tmp_path)
     portfolio = ids(engine)
     service = EditingService(engine, who=lambda: "mei")
