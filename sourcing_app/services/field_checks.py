@@ -121,6 +121,13 @@ def control_problem(text: str, column: str = "") -> str | None:
     ).format(name=name, position=found.start() + 1)
 
 
+def visible(text: str) -> str:
+    """`text` with each control character written as \\xNN, to echo it in a message."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def too_long_problem(text: str, most: int) -> str:
     return _("is {length} characters long; at most {most} fit").format(length=len(text), most=most)
 

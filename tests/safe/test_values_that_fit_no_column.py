@@ -64,7 +64,8 @@ CASES: list[tuple[str, str, str, list[str]]] = [
         [
             f"line 2, column target_retail_price: 99999999999999999999 is too large; "
             f"this column holds {MONEY_MOST}",
-            f"line 3, column target_retail_price: 1e308 is too large; this column holds {MONEY_MOST}",
+            "line 3, column target_retail_price: 1e308 is too large; "
+            f"this column holds {MONEY_MOST}",
             "line 4, column target_retail_price: 'nan' is not a number",
             "line 5, column target_retail_price: 'inf' is not a number",
         ],

@@ -394,6 +394,8 @@ class RowChecker:
         return row[:width]
 
     def _problem(self, line: int, column: str, reason: str) -> None:
+        # A header cell is echoed as typed: control characters shown, not sent to the terminal.
+        column = field_checks.visible(column)
         self.problems.append(Problem(line, column, reason, self.kind.name))
 
     # --- references ---------------------------------------------------------
