@@ -69,13 +69,21 @@ def restore(url: str, source: Path) -> Path | None:
     path = sqlite_path(url)
     if path is not None:
         if not head.startswith(SQLITE_HEADER):
-            raise BadInput(_not_a_backup(source, _("a SQLite database file")))
+            raise BadInput(
+                _(
+                    "{path} is not a backup of this database; it should be a SQLite database file"
+                ).format(path=source)
+            )
         _require_known(source, _sqlite_revisions(source))
         return _restore_sqlite(url, path, source)
     if not url.startswith("postgresql"):
         raise BadInput(_("only a SQLite file or a PostgreSQL database can be restored"))
     if not head.startswith(PG_DUMP_MAGIC):
-        raise BadInput(_not_a_backup(source, _("a pg_dump custom-format file")))
+        raise BadInput(
+            _(
+                "{path} is not a backup of this database; it should be a pg_dump custom-format file"
+            ).format(path=source)
+        )
     _require_known(source, _dump_revisions(source))
     return _restore_server(url, source)
 
@@ -94,12 +102,6 @@ def _head(source: Path) -> bytes:
                 path=source, error=error.strerror or error
             )
         ) from None
-
-
-def _not_a_backup(source: Path, expected: str) -> str:
-    return _("{path} is not a backup of this database; it should be {expected}").format(
-        path=source, expected=expected
-    )
 
 
 def _require_known(source: Path, revisions: frozenset[str]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Integer, Numeric
 
-from sourcing_app.i18n import _
+from sourcing_app.i18n import N_, _
 
 Show = Callable[[Any], str]
 
@@ -93,7 +93,9 @@ MULTILINE_COLUMNS = frozenset({"notes"})
 # C0 control characters (U+0000..U+001F) and DEL; a tab, CR and LF where allowed.
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 _CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_NAMES = {0: "NUL", 9: "tab", 10: "line break", 13: "carriage return", 127: "DEL"}
+# NUL and DEL are the characters' own names; the others are words, translated where shown.
+_NAMES = {0: "NUL", 127: "DEL"}
+_WORDS = {9: N_("tab"), 10: N_("line break"), 13: N_("carriage return")}
 
 
 def too_large_problem(text: str, most: Any) -> str:
@@ -114,7 +116,7 @@ def control_problem(text: str, column: str = "") -> str | None:
     if found is None:
         return None
     code = ord(found.group())
-    name = _NAMES.get(code, f"U+{code:04X}")
+    name = _(_WORDS[code]) if code in _WORDS else _NAMES.get(code, f"U+{code:04X}")
     return _(
         "holds a control character ({name}) at character {position}; "
         "remove it (only notes may hold tabs and line breaks)"
