@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from sourcing_app.cli import main
+from sourcing_app.commands.backup import write_backup
 from sourcing_app.db.migrate import prepare_database
 
 
@@ -147,3 +148,24 @@ def test_postgresql_backup_without_pg_dump_says_so(
     assert code == 1
     assert "pg_dump was not found on this computer" in err
     assert not (tmp_path / "x.dump").exists()
+
+
+def test_postgresql_restore_refuses_a_dump_from_a_newer_schema(
+    pg_database_url: str, tmp_path: Path
+) -> None:
+    engine = prepare_database(pg_database_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    dump = tmp_path / "newer.dump"
+    # Written directly: the app itself will not open (nor back up) a database this new.
+    write_backup(pg_database_url, dump)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+    _add(pg_database_url, tmp_path, "KEEP")
+
+    code, out, err = run("--db", pg_database_url, "restore", str(dump))
+
+    assert (code, out) == (1, "")
+    assert "written by a newer version of Sourcing desk (schema 9999_from_the_future)" in err
+    assert _codes(engine) == ["KEEP"]
+    engine.dispose()

@@ -95,3 +95,20 @@ def test_a_template_never_holds_a_formula(tmp_path: Path) -> None:
         write_template("suppliers", tmp_path / f"t{suffix}")
     row = (tmp_path / "t.csv").read_text("utf-8-sig").splitlines()[1]
     assert not any(cell[:1] in "=+-@" for cell in row.split(","))
+
+
+def test_a_reference_written_with_an_apostrophe_resolves_on_the_way_back(
+    engine: Engine, tmp_path: Path
+) -> None:
+    suppliers = tmp_path / "s.csv"
+    suppliers.write_text("code,name,kind\n-S1,Minus Trading,trader\n", "utf-8")
+    brands = tmp_path / "b.csv"
+    brands.write_text("name\n@Brand\n", "utf-8")
+    channels = tmp_path / "c.csv"
+    channels.write_text("supplier_code,brand,tier\n-S1,@Brand,1\n", "utf-8")
+    for kind, path in (("suppliers", suppliers), ("brands", brands), ("channels", channels)):
+        assert import_file(engine, kind, path).added == 1
+    exported = tmp_path / "channels.csv"
+    export_table(engine, "channels", exported)
+    assert exported.read_text("utf-8-sig").splitlines()[1].startswith("'-S1,'@Brand,1,")
+    assert import_file(engine, "channels", exported).unchanged == 1
