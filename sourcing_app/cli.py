@@ -361,7 +361,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from sourcing_app.db.migrate import prepare_database
 
-    engine = prepare_database(_db_url(args))
+    if getattr(args, "opens_database_itself", False):  # restore: the database may be broken
+        return int(args.run(_db_url(args), args, out, err))
+    engine = prepare_database(_db_url(args), create=not _reads_only(args))
     try:
         from sourcing_app.commands.team import refuse_if_not_allowed
 
@@ -378,6 +380,17 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         engine.dispose()
     raise UsageError(_("unknown command {command}").format(command=args.command))
+
+
+# Commands that only read: pointed at a file that is not there, they create nothing.
+_READ_ONLY = frozenset({"score", "plan", "export", "report", "backup"})
+_READ_ONLY_ACTIONS = frozenset({("rates", "list"), ("scenario", "run"), ("scenario", "list")})
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    """docs/bad-input.md: a typo is not a new database."""
+    action = getattr(args, "rates_action", None) or getattr(args, "scenario_action", None)
+    return args.command in _READ_ONLY or (args.command, action) in _READ_ONLY_ACTIONS
 
 
 def _cmd_import(engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # type: ignore[no-untyped-def]

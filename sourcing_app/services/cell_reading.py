@@ -25,11 +25,13 @@ from sourcing_app.domain.codes import (
 )
 from sourcing_app.domain.enums import Regime, SupplierKind
 from sourcing_app.i18n import N_, _, pgettext
+from sourcing_app.services import field_checks
 from sourcing_app.services.column_names import (
     CHINESE_REGIMES,
     CHINESE_SUPPLIER_KINDS,
     CHINESE_YES_NO,
 )
+from sourcing_app.services.field_checks import INT32_MOST
 
 
 class CellError(ValueError):
@@ -68,6 +70,8 @@ def whole(what: str, minimum: int = 0) -> CellParser:
                 exact = Decimal("NaN")
             if not exact.is_finite() or exact != exact.to_integral_value():
                 raise CellError(_("'{value}' is not a whole number").format(value=value)) from None
+            if exact.adjusted() > 18:  # 1e308: never build a 308-digit int for nothing
+                raise CellError(field_checks.too_large_problem(value, f"{INT32_MOST:,}")) from None
             number = int(exact)
         if number < 0:
             raise CellError(

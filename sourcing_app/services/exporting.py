@@ -33,6 +33,7 @@ from sourcing_app.i18n import _, ngettext
 from sourcing_app.services import file_formats as ff
 from sourcing_app.services.column_names import ENGLISH_HEADERS, check_headers, headers_of
 from sourcing_app.services.file_formats import FILE_KINDS, IMPORT_ORDER
+from sourcing_app.services.output_values import neutral_cell
 
 # Rows fetched from the database per round trip, and between progress reports.
 FETCH_ROWS = 5_000
@@ -338,6 +339,8 @@ def _write_csv(
             converters.append((index, _DateTexts().__getitem__))
         elif kind_of_cell in (YES_NO, NUMBER):
             converters.append((index, _text_converter(kind_of_cell)))
+        else:  # text: never a formula when the file is opened (output_values)
+            converters.append((index, neutral_cell))
     written = 0
 
     def converted(chunk: list[tuple[Any, ...]]) -> Iterator[list[Any]]:
@@ -410,19 +413,13 @@ def _append_rows(
     total: int,
     progress: ProgressCallback,
 ) -> int:
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-
     written = 0
     for chunk in _rows(engine, kind.name):
         for row in chunk:
             values = [conv(value) for conv, value in zip(converters, row, strict=True)]
             for index in text_columns:
-                value = values[index]
-                if value is not None and value.startswith("="):
-                    # openpyxl would store it as a formula; it is a name or a note.
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.data_type = "s"
-                    values[index] = cell
+                # Never a formula, to openpyxl or to a spreadsheet (output_values).
+                values[index] = neutral_cell(values[index])
             sheet.append(values)
         written += len(chunk)
         progress(written, total, _exported(kind.name, written))

@@ -24,6 +24,7 @@ from sourcing_app.services.column_names import ENGLISH_HEADERS, check_headers, h
 from sourcing_app.services.exporting import (
     DATE,
     NUMBER,
+    TEXT,
     WHOLE,
     YES_NO,
     column_type,
@@ -31,6 +32,7 @@ from sourcing_app.services.exporting import (
     header_width,
 )
 from sourcing_app.services.file_formats import FILE_KINDS, IMPORT_ORDER
+from sourcing_app.services.output_values import neutral
 
 EXAMPLE_ROWS: dict[str, dict[str, str]] = {
     "tax-categories": {
@@ -171,7 +173,11 @@ def write_template(kind: str, path: str | Path, *, headers: str = ENGLISH_HEADER
     if not path.parent.is_dir():
         raise BadInput(_("the folder {folder} does not exist").format(folder=path.parent))
     example = EXAMPLE_ROWS[kind]
-    row = [example.get(name, "") for name in file_kind.headers]
+    # Text cells as every file the desk writes holds them (output_values: CSV injection).
+    row = [
+        neutral(example.get(c.name, "")) if column_type(c) == TEXT else example.get(c.name, "")
+        for c in file_kind.columns
+    ]
     header = headers_of(kind, file_kind.headers, headers)
     with atomic_file(path) as temporary:
         if fmt == "csv":

@@ -287,7 +287,8 @@ def test_a_name_starting_with_equals_stays_text_in_xlsx(engine: Engine, tmp_path
     assert import_file(engine, "suppliers", path).problems == []
     export_table(engine, "suppliers", tmp_path / "s.xlsx")
     cell = load_workbook(tmp_path / "s.xlsx").active.cell(row=2, column=2)
-    assert (cell.value, cell.data_type) == ("=SUM(A1:A9) Trading", "s")
+    # Neutralised with an apostrophe (docs/bad-input.md), which the importer takes off again.
+    assert (cell.value, cell.data_type) == ("'=SUM(A1:A9) Trading", "s")
     assert import_file(engine, "suppliers", tmp_path / "s.xlsx").unchanged == 1
 
 
