@@ -74,3 +74,27 @@ def missing_rate_problem(currency: str, ordered: Any, remedy: str, show: Show = 
     return _(
         "blank, and no {currency} exchange rate is stored on or before {day}; {remedy}"
     ).format(currency=currency, day=show(ordered), remedy=remedy)
+
+
+def return_date_problem(first_delivery: Any, returned: Any, show: Show = _plain) -> str | None:
+    """A return comes after sale, so after the goods arrived: not before the line's first
+    delivery, and not on a line nothing has been delivered on yet."""
+    if returned is None:
+        return None
+    if first_delivery is None:
+        return _("nothing has been delivered on this purchase line yet, so nothing can be returned")
+    if returned < first_delivery:
+        return _("{returned} is before the line's first delivery on {delivered}").format(
+            returned=show(returned), delivered=show(first_delivery)
+        )
+    return None
+
+
+def returned_problem(returned: int, accepted: int) -> str | None:
+    """Customers cannot send back more than was accepted on the line (delivered less rejected)."""
+    if returned > accepted:
+        return _(
+            "returns on this line would add up to {returned} units, more than the {accepted} "
+            "accepted on it (delivered less rejected)"
+        ).format(returned=f"{returned:,}", accepted=f"{accepted:,}")
+    return None
