@@ -178,3 +178,34 @@ def test_cli_import_of_a_bad_returns_file_exits_2_and_names_every_row(
     assert printed[: len(BAD_PROBLEMS)] == BAD_PROBLEMS
     assert "nothing was imported" in printed[-1]
     assert snapshot(engine) == before
+
+
+def test_export_reimport_changes_nothing_and_exports_the_same_bytes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from sourcing_app.services.exporting import export_table
+
+    seed(engine, tmp_path)
+    import_text(engine, tmp_path, "returns", GOOD)
+    for suffix, headers in ((".csv", "en"), (".csv", "zh"), (".xlsx", "en")):
+        first = tmp_path / f"returns-{headers}{suffix}"
+        assert export_table(engine, "returns", first, headers=headers) == 3
+        before = snapshot(engine)
+        result = import_file(engine, "returns", first)
+        assert result.summary() == "0 added, 0 changed, 3 unchanged"
+        after = snapshot(engine)
+        after.pop("audit_entry"), before.pop("audit_entry")  # the import itself is recorded
+        assert after == before  # versions included: nothing was rewritten
+        second = tmp_path / f"again-{headers}{suffix}"
+        export_table(engine, "returns", second, headers=headers)
+        if suffix == ".csv":
+            assert second.read_bytes() == first.read_bytes()
+    assert (tmp_path / "returns-en.csv").read_text(encoding="utf-8-sig") == (
+        "line_ref,return_date,returned_qty,reason\n"
+        "PO-1001,2026-02-03,3,damaged\n"
+        "PO-1001,2026-02-10,1,suspected_counterfeit\n"
+        "PO-1002,2026-02-01,2,late\n"
+    )
+    assert (tmp_path / "returns-zh.csv").read_text(encoding="utf-8-sig").splitlines()[0] == (
+        "采购行号,退货日期,退货数量,退货原因"
+    )
