@@ -23,7 +23,7 @@ from sourcing_app.domain.enums import ReturnReason, SupplierKind
 from sourcing_app.services.demo.plan import Plan, PlannedChannel, PlantedPattern
 
 # Composite chains of two hands or more whose goods are often held at customs.
-SLOW_CUSTOMS_SHARE = 0.12
+SLOW_CUSTOMS_SHARE = 0.06
 SLOW_CLEARANCE_DAYS = (8, 15)
 HELD_SHARE = 0.6  # of a slow chain's deliveries
 
@@ -42,7 +42,7 @@ _E, _L, _O = ReturnReason.EXPIRED, ReturnReason.LATE, ReturnReason.OTHER
 # Why ordinary returns come back, cumulative: mostly damage and "not as described".
 _REASONS = ((0.40, _D), (0.62, _N), (0.74, _E), (0.88, _L), (1.0, _O))
 # On a chain of three hands or more, now and then a "not as described" is a fake.
-_LONG_CHAIN_REASONS = ((0.40, _D), (0.59, _N), (0.62, _C), (0.74, _E), (0.88, _L), (1.0, _O))
+_LONG_CHAIN_REASONS = ((0.40, _D), (0.61, _N), (0.62, _C), (0.74, _E), (0.88, _L), (1.0, _O))
 
 ReturnRow = tuple[int, int, int, str]  # line id, return day, quantity, reason
 
