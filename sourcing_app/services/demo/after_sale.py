@@ -51,6 +51,7 @@ def plan_after_sale(plan: Plan) -> None:
     """Choose the slow-customs chains, the damaged-goods trader and the counterfeit chain."""
     rng = plan.after_sale_rng
     for channel in plan.channels:
+        channel.return_chance = return_chance(channel)
         if not channel.vertical and channel.tier >= 2 and rng.random() < SLOW_CUSTOMS_SHARE:
             channel.slow_customs = True
     # Planted where they have lines to show on: the busiest free supplier of each kind.
@@ -60,7 +61,7 @@ def plan_after_sale(plan: Plan) -> None:
         trader = max(traders, key=lambda c: (c.supplier.order_weight, -c.supplier.id)).supplier
         for channel in plan.channels:
             if channel.supplier is trader:
-                channel.damaged_returns = True
+                channel.damaged_returns = channel.returns_planted = True
         plan.planted.append(
             PlantedPattern(
                 "RETURNS_HIGH",
@@ -72,7 +73,7 @@ def plan_after_sale(plan: Plan) -> None:
     long_chains = [c for c in free if c.tier >= 3 and not c.damaged_returns]
     if long_chains:
         fake = max(long_chains, key=lambda c: (c.supplier.order_weight, -c.id))
-        fake.counterfeit_planted = True
+        fake.counterfeit_planted = fake.returns_planted = True
         plan.planted.append(
             PlantedPattern(
                 "COUNTERFEIT_SUSPECTED",
@@ -95,6 +96,11 @@ def plan_after_sale(plan: Plan) -> None:
         )
 
 
+def return_chance(channel: PlannedChannel) -> float:
+    """The chance that a delivered line of this channel sees an everyday return."""
+    return RETURN_CHANCE[0 if channel.vertical else min(channel.tier, 5)]
+
+
 class AfterSale:
     """Per purchase line of the history: its clearance days and the returns it sees."""
 
@@ -104,22 +110,31 @@ class AfterSale:
         self.window_start = plan.as_of - 365
         self.planted_fake_done = False
 
-    def clearance(self, channel: PlannedChannel, clearance: int, lead: int) -> int:
+    def clearance(self, clearance: int, lead: int) -> int:
         """A slow chain's goods are often held at customs for 8 to 15 days (within the lead)."""
-        if channel.slow_customs and self.rnd() < HELD_SHARE:
+        if self.rnd() < HELD_SHARE:
             low, high = SLOW_CLEARANCE_DAYS
             return min(lead, low + int(self.rnd() * (high - low + 1)))
         return clearance
 
     def returns(
-        self, channel: PlannedChannel, line_id: int, order_day: int, parts: list[tuple[int, int]]
+        self,
+        channel: PlannedChannel,
+        line_id: int,
+        order_day: int,
+        parts: list[tuple[int, int]],
+        ordinary: bool,
     ) -> list[ReturnRow]:
         """The returns of one line from its delivered (day, accepted) parts; none dated after
-        as_of, none before the last delivery, never more than was accepted."""
+        as_of, none before the last delivery, never more than was accepted.
+
+        `ordinary`: the line drew one of the everyday returns (`return_chance`). Most
+        lines of a million-line demo see no return and are never asked.
+        """
+        rnd = self.rnd
         accepted = sum(units for _day, units in parts)
         if accepted <= 0:
             return []
-        rnd = self.rnd
         last_day = max(day for day, _units in parts)
         found: dict[tuple[int, str], int] = {}
 
@@ -132,8 +147,7 @@ class AfterSale:
             key = (day, reason.value)
             found[key] = found.get(key, 0) + units
 
-        chance = RETURN_CHANCE[0 if channel.vertical else min(channel.tier, 5)]
-        if rnd() < chance:
+        if ordinary:
             table = _LONG_CHAIN_REASONS if channel.tier >= 3 and not channel.vertical else _REASONS
             pick = rnd()
             add(next(reason for upto, reason in table if pick < upto), RETURN_SHARE)

@@ -84,6 +84,7 @@ def purchase_history(
     small_lot_kinds = (SupplierKind.TRADER, SupplierKind.PLATFORM_SELLER)
 
     after_sale = AfterSale(plan)
+    side = after_sale.rnd
     line_rows: Rows = []
     delivery_rows: Rows = []
     return_rows: Rows = []
@@ -147,13 +148,16 @@ def purchase_history(
             ):
                 # Nothing dated after as_of has happened yet; a stale supplier stopped earlier.
                 if arrival_day <= channel.delivery_cutoff:
-                    clearance = after_sale.clearance(channel, clearance, arrival_day - day)
+                    if channel.slow_customs:
+                        clearance = after_sale.clearance(clearance, arrival_day - day)
                     delivery_rows.append(
                         (line_id, date_value(arrival_day), delivered, rejected, clearance)
                     )
                     parts.append((arrival_day, delivered - rejected))
-            if parts:
-                for returned in after_sale.returns(channel, line_id, day, parts):
+            # One draw tells most lines they see no return (after_sale.py).
+            ordinary = bool(parts) and side() < channel.return_chance
+            if ordinary or (parts and channel.returns_planted):
+                for returned in after_sale.returns(channel, line_id, day, parts, ordinary):
                     return_line, return_day, units, reason = returned
                     return_rows.append((return_line, date_value(return_day), units, reason, 1))
 

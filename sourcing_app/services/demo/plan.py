@@ -160,6 +160,8 @@ class PlannedChannel:
     slow_customs: bool = False
     damaged_returns: bool = False
     counterfeit_planted: bool = False
+    returns_planted: bool = False  # either of the two above
+    return_chance: float = 0.0  # that a delivered line sees an everyday return
 
 
 @dataclass
