@@ -223,7 +223,7 @@ ENTITIES: dict[str, EntitySpec] = {
                     cells.whole("quantities", 1),
                     True,
                 ),
-                FieldSpec("reason", N_("Reason"), cells.return_reason, True),
+                FieldSpec("reason", N_("Return reason"), cells.return_reason, True),
             ),
         ),
     )

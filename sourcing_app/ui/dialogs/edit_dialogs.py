@@ -246,7 +246,7 @@ def form_fields(
             FormField("returned_qty", _("Returned quantity"), K.NUMBER, suffix=_("units")),
             FormField(
                 "reason",
-                _("Reason"),
+                _("Return reason"),
                 K.CHOICE,
                 [(r.value, r.label) for r in ReturnReason],
                 hint=_("Late and other are listed but do not lower the quality score"),
