@@ -129,3 +129,20 @@ def test_editing_a_return_counts_the_lines_other_returns_not_itself(
         "returned_qty": "returns on this line would add up to 99 units, more than the 98 "
         "accepted on it (delivered less rejected)"
     }
+
+
+def test_a_delivery_cannot_be_cut_below_what_customers_sent_back(
+    engine: Engine, portfolio: dict[str, int]
+) -> None:
+    service = EditingService(engine)
+    delivery = next(
+        d
+        for d in (service.load("delivery", i) for i in range(1, 10))
+        if d["line_id"] == portfolio["L1"]
+    )
+    # L1 has 3 units returned (late): 100 delivered less 98 rejected leaves 2 accepted.
+    assert service.check("delivery", {"rejected_qty": 98}, entity_id=delivery["id"]) == {
+        "delivered_qty": "returns on this line would add up to 3 units, more than the 2 "
+        "accepted on it (delivered less rejected)"
+    }
+    assert service.check("delivery", {"rejected_qty": 97}, entity_id=delivery["id"]) == {}

@@ -209,3 +209,26 @@ def test_export_reimport_changes_nothing_and_exports_the_same_bytes(
     assert (tmp_path / "returns-zh.csv").read_text(encoding="utf-8-sig").splitlines()[0] == (
         "采购行号,退货日期,退货数量,退货原因"
     )
+
+
+def test_the_same_checks_and_round_trip_hold_on_postgresql(
+    pg_engine: Engine, tmp_path: Path
+) -> None:
+    from sourcing_app.services.exporting import export_table
+
+    seed(pg_engine, tmp_path)
+    before = snapshot(pg_engine)
+    assert problem_lines(import_text(pg_engine, tmp_path, "returns", BAD)) == BAD_PROBLEMS
+    assert snapshot(pg_engine) == before
+    assert import_text(pg_engine, tmp_path, "returns", GOOD).summary() == (
+        "3 added, 0 changed, 0 unchanged"
+    )
+    export_table(pg_engine, "returns", tmp_path / "pg-returns.csv")
+    assert (tmp_path / "pg-returns.csv").read_text(encoding="utf-8-sig") == (
+        "line_ref,return_date,returned_qty,reason\n"
+        "PO-1001,2026-02-03,3,damaged\n"
+        "PO-1001,2026-02-10,1,suspected_counterfeit\n"
+        "PO-1002,2026-02-01,2,late\n"
+    )
+    again = import_file(pg_engine, "returns", tmp_path / "pg-returns.csv")
+    assert again.summary() == "0 added, 0 changed, 3 unchanged"
