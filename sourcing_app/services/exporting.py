@@ -1,6 +1,6 @@
 """Export every exchange format (docs/files-and-commands.md) as CSV or .xlsx, and blank templates.
 
-An export is the mirror of an import: the same nine kinds, the exact headers
+An export is the mirror of an import: the same ten kinds, the exact headers
 in the documented order, references written as the natural keys a file uses
 (supplier code, brand name, SKU, line_ref), dates as ISO `YYYY-MM-DD`, rates
 as fractions. Importing an export changes nothing (the round-trip tests hold
@@ -85,6 +85,11 @@ _QUERIES: dict[str, str] = {
         "FROM delivery d JOIN purchase_line l ON l.id = d.line_id "
         "ORDER BY d.id"
     ),
+    "returns": (
+        "SELECT l.line_ref, r.return_date, r.returned_qty, r.reason "
+        "FROM sale_return r JOIN purchase_line l ON l.id = r.line_id "
+        "ORDER BY r.id"
+    ),
     # The rate the scores use for each currency and day: a manual rate where
     # one is stored, else the feed's (docs/vocabulary.md). Importing it back
     # leaves both kinds as they were (the importer skips a row equal to a
@@ -106,6 +111,7 @@ _COUNTS: dict[str, str] = {
     "quotes": "SELECT COUNT(*) FROM quote",
     "purchases": "SELECT COUNT(*) FROM purchase_line",
     "deliveries": "SELECT COUNT(*) FROM delivery",
+    "returns": "SELECT COUNT(*) FROM sale_return",
     "fx-rates": (
         "SELECT COUNT(*) FROM exchange_rate r WHERE r.kind = 'manual' OR NOT EXISTS "
         "(SELECT 1 FROM exchange_rate m WHERE m.currency = r.currency "

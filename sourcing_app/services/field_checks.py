@@ -160,4 +160,27 @@ def fit_problem(column_type: Any, value: Any, text: str) -> str | None:
             if not Decimal(value).is_finite() or abs(Decimal(value)) >= limit:
                 most = limit - Decimal(10) ** -scale
                 return too_large_problem(text, f"{most:,.{scale}f}".rstrip("0").rstrip("."))
+
+
+def return_date_problem(first_delivery: Any, returned: Any, show: Show = _plain) -> str | None:
+    """A return comes after sale, so after the goods arrived: not before the line's first
+    delivery, and not on a line nothing has been delivered on yet."""
+    if returned is None:
+        return None
+    if first_delivery is None:
+        return _("nothing has been delivered on this purchase line yet, so nothing can be returned")
+    if returned < first_delivery:
+        return _("{returned} is before the line's first delivery on {delivered}").format(
+            returned=show(returned), delivered=show(first_delivery)
+        )
+    return None
+
+
+def returned_problem(returned: int, accepted: int) -> str | None:
+    """Customers cannot send back more than was accepted on the line (delivered less rejected)."""
+    if returned > accepted:
+        return _(
+            "returns on this line would add up to {returned} units, more than the {accepted} "
+            "accepted on it (delivered less rejected)"
+        ).format(returned=f"{returned:,}", accepted=f"{accepted:,}")
     return None

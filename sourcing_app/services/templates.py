@@ -110,6 +110,13 @@ EXAMPLE_ROWS: dict[str, dict[str, str]] = {
         "rejected_qty": "2",
         "clearance_days": "4",
     },
+    # Of the 98 units accepted on PO-1001 (100 delivered, 2 rejected), after the delivery.
+    "returns": {
+        "line_ref": "PO-1001",
+        "return_date": "2026-02-12",
+        "returned_qty": "1",
+        "reason": "damaged",
+    },
     "fx-rates": {"currency": "JPY", "date": "2026-01-02", "rate_to_home": "0.048"},
 }
 
@@ -125,6 +132,10 @@ _TEXT = N_("text")
 _CODED = {
     "kind": N_("text: a supplier kind, e.g. trader or 贸易商"),
     "regime": N_("text: cbec, general or postal (跨境电商, 一般贸易, 行邮)"),
+    "reason": N_(
+        "text: damaged, not_as_described, suspected_counterfeit, expired, late or other "
+        "(破损, 与描述不符, 疑似假货, 过期, 延迟送达, 其他)"
+    ),
 }
 
 

@@ -23,7 +23,7 @@ from sourcing_app.db.migrate import prepare_database
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_settings, weights_kept_notice, weights_notice_shown
-from tests.services.hand_portfolio import AS_OF, expected
+from tests.services.hand_portfolio import AS_OF, IMPORT_ORDER, expected
 from tests.services.hand_portfolio_db import load_hand_portfolio
 
 OLD_DEFAULTS = {
@@ -77,7 +77,8 @@ def _file_at_0002(url: str, folder: Path, weights: dict[str, float]) -> dict[str
     try:
         with at_0002.connect() as conn:
             assert "sale_return" not in inspect(conn).get_table_names()
-        load_hand_portfolio(at_0002, folder)
+        # A 0002 database knew no returns: the portfolio as the previous release held it.
+        load_hand_portfolio(at_0002, folder, [k for k in IMPORT_ORDER if k != "returns"])
         _save_old_settings(at_0002, weights)
         return _rows(at_0002)
     finally:

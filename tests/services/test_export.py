@@ -32,6 +32,7 @@ TABLES = (
     "quote",
     "purchase_line",
     "delivery",
+    "sale_return",
     "exchange_rate",
 )
 

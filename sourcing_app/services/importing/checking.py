@@ -46,6 +46,7 @@ from sourcing_app.services.importing.cells import (
     letter,
 )
 from sourcing_app.services.importing.results import Problem
+from sourcing_app.services.importing.returns import ReturnLedger
 from sourcing_app.services.importing.standings import ACTING, StandingNotice, Standings
 from sourcing_app.services.importing.targets import FILE_KEYS, REFERENCES, Target
 from sourcing_app.services.output_values import unneutral
@@ -109,6 +110,8 @@ class RowChecker:
         self.blank_key_rows: list[tuple[Any, ...]] = []
         # fx-rates: (currency, day) -> the stored feed rate, where no manual rate is stored.
         self.feed_only: dict[tuple[str, Any], Any] = {}
+        # returns: each line's deliveries and stored returns (loaded with the references).
+        self.ledger: ReturnLedger | None = None
 
     # --- the header -------------------------------------------------------
 
@@ -175,7 +178,16 @@ class RowChecker:
         self.build = getattr(self, self.target.build)
         if kind.name == "deliveries" and width not in self.picks:
             return self._delivery_rows()
+        if kind.name == "returns":
+            return self._return_rows()
         return self._generic_rows()
+
+    def _return_rows(self) -> Iterator[tuple[Any, ...]]:
+        """`_generic_rows`, then the rule across rows: no line takes back more than it accepted."""
+        yield from self._generic_rows()
+        assert self.ledger is not None
+        for line, reason in self.ledger.over_accepted():
+            self._problem(line, "returned_qty", reason)
 
     def _generic_rows(self) -> Iterator[tuple[Any, ...]]:
         width = len(self.header)
@@ -411,6 +423,8 @@ class RowChecker:
                 memo.update(zip(map(operator.itemgetter(0), rows), rows, strict=True))
             else:
                 memo.update(rows)
+        if self.kind.name == "returns":
+            self.ledger = ReturnLedger(cursor)
         if self.kind.name == "deliveries":
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM purchase_line")
             self.max_line_id = cursor.fetchone()[0]
@@ -573,6 +587,16 @@ class RowChecker:
                 self._problem(line, "rejected_qty", too_many)
             return None
         return (purchase[1], delivered_date, delivered, rejected, clearance)
+
+    def _build_return(self, v: list[Any], line: int) -> tuple[Any, ...] | None:
+        purchase, return_date, returned, reason = v
+        assert self.ledger is not None
+        problem = self.ledger.date_problem(purchase[1], return_date, self._iso)
+        if problem:
+            self._problem(line, "return_date", problem)
+            return None
+        self.ledger.add(line, purchase[1], return_date, reason, returned)
+        return (purchase[1], return_date, returned, reason)
 
     def _build_fx_rate(self, v: list[Any], line: int) -> tuple[Any, ...] | None:
         currency, day, rate = v

@@ -1,6 +1,6 @@
 """Import a buyer's file, all or nothing (docs/bad-input.md and docs/files-and-commands.md).
 
-One machine serves all nine file kinds: the file is read by `file_formats`,
+One machine serves all ten file kinds: the file is read by `file_formats`,
 its rows checked by `checking.RowChecker` and written by `writing.ImportJob`.
 """
 

@@ -53,6 +53,7 @@ _ENTITIES = (
     ("quote", N_("Quotes")),
     ("purchase", N_("Purchase lines")),
     ("delivery", N_("Deliveries")),
+    ("return", N_("Returns after sale")),
     ("tax_category", N_("Tax categories")),
     ("settings", N_("Settings")),
 )
@@ -65,6 +66,7 @@ _WHAT = {
     "quote": NP_("audit", "quote"),
     "purchase": NP_("audit", "purchase line"),
     "delivery": NP_("audit", "delivery"),
+    "return": NP_("audit", "return"),
     "tax_category": NP_("audit", "tax category"),
     "settings": NP_("audit", "settings"),
     "exchange_rate": NP_("audit", "exchange rate"),
