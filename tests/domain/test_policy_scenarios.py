@@ -2,8 +2,8 @@
 
 cbec-withdrawn:CATEGORY (one tax category leaves the CBEC positive list),
 cbec-limit:AMOUNT (the single-transaction limit moves) and clearance:+N (customs
-takes N more days). The clearance sub-score itself is held in
-tests/services/test_policy_scenario_runs.py, where the scoring runs.
+takes N more days). tests/services/test_policy_scenario_runs.py runs them
+through the scoring on a real database.
 """
 
 from __future__ import annotations
@@ -16,6 +16,12 @@ from sourcing_app.domain.enums import Regime
 from sourcing_app.domain.landed_cost import LandedCostWalk, TaxRates, landed_cost_walk
 from sourcing_app.domain.scenarios import ChangeKind, Scenario, parse_change
 from sourcing_app.domain.settings import CostSettings, ScoringSettings
+from sourcing_app.domain.stability import (
+    StabilityEvidence,
+    portfolio_priors,
+    raw_measures,
+    shrink,
+)
 from sourcing_app.errors import BadInput
 
 COSTS = CostSettings()  # commission 5%, payment fee 1%, no fees, limit CNY 5,000
@@ -243,3 +249,53 @@ def test_a_policy_change_cannot_be_given_twice_or_against_a_whole_withdrawal() -
     )  # fmt: skip
     assert scenario.pricing.withdrawn_categories == {"skincare", "apparel"}
     assert scenario.categories == {"skincare", "apparel"}
+
+
+def _evidence(days: list[int], target: int) -> StabilityEvidence:
+    """One supplier's deliveries as the window's aggregate counts them (docs/stability.md)."""
+    return StabilityEvidence(
+        deliveries=len(days),
+        clearance_recorded=len(days),
+        cleared_in_target=sum(1 for d in days if d <= target),
+        slowest_clearance=max(days),
+        slowest_clearance_line="L1",
+    )
+
+
+def test_clearance_plus_2_on_a_supplier_that_cleared_everything_in_2_days() -> None:
+    # FAST cleared its 2 deliveries in 2 days each; SURE its 2 in 1 day each.
+    # Target 3 days (default), m = 5.
+    #   today:        FAST 2 ≤ 3 → 2/2 = 100% raw; SURE 1 ≤ 3 → 100%; prior 1.0
+    #                 FAST shrunk (2 × 1.0 + 5 × 1.0) / 7 = 1.0
+    #   clearance:+2: FAST 2 + 2 = 4 > 3 → 0/2 = 0% raw; SURE 1 + 2 = 3 ≤ 3 → 100%;
+    #                 prior (0 + 1.0) / 2 = 0.5
+    #                 FAST shrunk (2 × 0 + 5 × 0.5) / 7 = 2.5 / 7 = 0.357143 (35.7%)
+    #                 SURE shrunk (2 × 1.0 + 5 × 0.5) / 7 = 4.5 / 7 = 0.642857
+    deliveries = {"FAST": [2, 2], "SURE": [1, 1]}
+    today = ScoringSettings()
+    slower = Scenario.from_texts("slow", ["clearance:+2"]).scoring_settings(today)
+    shrunk = {}
+    for settings in (today, slower):
+        target = settings.clearance_target_days
+        raw = {
+            code: raw_measures(
+                _evidence(days, target),
+                grace_days=settings.grace_days,
+                home_currency="CNY",
+                clearance_target_days=target,
+            )
+            for code, days in deliveries.items()
+        }
+        prior = portfolio_priors(raw.values())["clearance"]
+        shrunk[settings.clearance_target_days] = {
+            code: (
+                r["clearance"].value,
+                shrink(r["clearance"].value, r["clearance"].n, prior, settings.shrinkage_m),
+            )
+            for code, r in raw.items()
+        }
+    assert shrunk[3] == {"FAST": (1.0, 1.0), "SURE": (1.0, 1.0)}
+    fast_raw, fast = shrunk[1]["FAST"]
+    assert fast_raw == 0.0
+    assert round(fast, 6) == round(2.5 / 7, 6) == 0.357143
+    assert round(shrunk[1]["SURE"][1], 6) == 0.642857
