@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from sourcing_app.domain.scenarios import MAX_CLEARANCE_DAYS, ChangeKind, Scenario
 from sourcing_app.errors import BadInput
-from sourcing_app.i18n import N_, _, ngettext
+from sourcing_app.i18n import N_, _, is_chinese, ngettext
 from sourcing_app.services.scenarios import ScenarioChoices
 
 TAX_FIELDS = (
@@ -70,8 +70,7 @@ class ScenarioForm(QGroupBox):
         self.limit_amount.setDecimals(0)
         self.limit_amount.setGroupSeparatorShown(True)
         self.limit_amount.setValue(2000)  # the limit before 2019
-        self.home_currency = "CNY"
-        self.limit_amount.setSuffix(f" {self.home_currency}")
+        self._show_currency("CNY")
         self.clearance_box = QCheckBox(_("Clearance slower:"))
         self.clearance_box.setToolTip(
             _(
@@ -190,8 +189,17 @@ class ScenarioForm(QGroupBox):
             if current in items:
                 combo.setCurrentText(current)
         self._code_model.setStringList(list(choices.supplier_codes))
-        self.home_currency = choices.home_currency
-        self.limit_amount.setSuffix(f" {choices.home_currency}")
+        self._show_currency(choices.home_currency)
+
+    def _show_currency(self, currency: str) -> None:
+        """The limit's currency as money is written (domain.formatting.money): ¥ in Chinese."""
+        self.home_currency = currency
+        if currency == "CNY" and is_chinese():
+            self.limit_amount.setPrefix("¥")
+            self.limit_amount.setSuffix("")
+        else:
+            self.limit_amount.setPrefix("")
+            self.limit_amount.setSuffix(f" {currency}")
 
     def name(self) -> str:
         return self.scenario_name.text().strip()
