@@ -185,8 +185,8 @@ def price_quotes(
 
 
 def apply_pricing(conn: Connection, reference: Reference, pricing: PricingChanges) -> None:
-    """A scenario's tax rates and exchange rates, put into this run's reference tables."""
-    if pricing.tax_rates:
+    """A scenario's tax rates, positive list and exchange rates, put into this run's tables."""
+    if pricing.tax_rates or pricing.withdrawn_categories:
         category = dict(
             conn.execute(
                 text(

@@ -560,7 +560,9 @@ class PlanningScreen(QWidget):
             return
         self._load_saved()
         self._say(
-            _("Saved scenario {name}: {changes}.").format(name=saved.name, changes=saved.describe())
+            _("Saved scenario {name}: {changes}.").format(
+                name=saved.name, changes=saved.describe(self.form.home_currency)
+            )
         )
 
     def run_form(self) -> None:
