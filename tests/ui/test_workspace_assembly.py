@@ -47,6 +47,7 @@ def test_every_screen_is_in_the_sidebar_in_order(window: MainWindow) -> None:
         "brands",
         "purchases",
         "planning",
+        "customs",
         "settings",
         "audit",
     ]
