@@ -112,6 +112,7 @@ def install_steps(window: MainWindow) -> list[Callable[[], None]]:
         menus,
         lambda: _install_rates_banner(window, workspace),
         last_screen,
+        lambda: _tell_weights_kept(window),
     ]
 
 
@@ -192,6 +193,12 @@ def _install_reports(window: MainWindow, workspace: Workspace) -> None:
 
     _action(window, "Reports", _("&Supplier evaluation (PDF)…"), "Ctrl+P", supplier_report)
     _action(window, "Reports", _("&Brand sourcing (PDF)…"), "Ctrl+Shift+B", brand_report)
+
+
+def _tell_weights_kept(window: MainWindow) -> None:
+    from sourcing_app.ui.settings.weights_notice import tell_weights_kept_once
+
+    window.weights_notice = tell_weights_kept_once(window)  # type: ignore[attr-defined]
 
 
 def _install_rates_banner(window: MainWindow, workspace: Workspace) -> None:
