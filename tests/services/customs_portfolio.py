@@ -77,3 +77,26 @@ def load_customs_portfolio(engine: Engine, folder: Path) -> None:
         path.write_text(CSV_FILES[kind], encoding="utf-8")
         result = import_file(engine, kind, path, who="setup")
         assert result.ok, result.problems
+
+
+def add_returns(engine: Engine, rows: list[tuple[str, str, int, str]]) -> None:
+    """Returns after sale (line_ref, return date, quantity, reason), written as the importer does."""
+    import datetime as dt
+
+    from sqlmodel import Session, select
+
+    from sourcing_app.db.models import PurchaseLine, SaleReturn
+
+    with Session(engine) as session:
+        for line_ref, when, qty, reason in rows:
+            line = session.exec(select(PurchaseLine).where(PurchaseLine.line_ref == line_ref)).one()
+            assert line.id is not None
+            session.add(
+                SaleReturn(
+                    line_id=line.id,
+                    return_date=dt.date.fromisoformat(when),
+                    returned_qty=qty,
+                    reason=reason,
+                )
+            )
+        session.commit()
