@@ -80,7 +80,7 @@ def load_customs_portfolio(engine: Engine, folder: Path) -> None:
 
 
 def add_returns(engine: Engine, rows: list[tuple[str, str, int, str]]) -> None:
-    """Returns after sale (line_ref, return date, quantity, reason), written as the importer does."""
+    """Returns after sale (line_ref, return date, quantity, reason), as the importer writes."""
     import datetime as dt
 
     from sqlmodel import Session, select

@@ -53,9 +53,10 @@ def test_the_counterfeit_banner_names_the_supplier_and_the_line(
     assert "S-HOPS" in text and "line B2" in text and "composite channel" in text
     assert "S-OWN" not in text  # a damaged return is not a fake
     # It sits above the headline cards: the first thing under the title.
-    assert banner.geometry().bottom() < dashboard.standing_cards[
-        next(iter(dashboard.standing_cards))
-    ].geometry().top()
+    assert (
+        banner.geometry().bottom()
+        < dashboard.standing_cards[next(iter(dashboard.standing_cards))].geometry().top()
+    )
 
 
 def test_the_counterfeit_flag_heads_the_flag_list(dashboard: DashboardScreen) -> None:
