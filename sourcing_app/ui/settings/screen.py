@@ -253,7 +253,7 @@ class SettingsScreen(QWidget):
 
     def _customs_box(self) -> QGroupBox:
         # Translators: a settings group: customs clearance (清关) targets.
-        box, form = self._form_box(_("Customs clearance"))
+        box, form = self._form_box(pgettext("settings", "Customs clearance"))
         target = QSpinBox(self)
         target.setRange(0, 365)
         target.setSuffix(_(" days"))
