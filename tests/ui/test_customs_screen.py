@@ -73,7 +73,9 @@ def test_the_slowest_supplier_first_with_its_slowest_line(screen: CustomsScreen)
 
 
 def test_two_trend_charts(screen: CustomsScreen) -> None:
-    assert screen.charts.count() == 2
+    assert len(screen.chart_views) == 2
+    assert screen.top.count() == 2  # side by side, under the regimes
+    assert all(view.width() > 300 for view in screen.chart_views)
 
 
 def test_double_click_opens_the_supplier(qtbot: QtBot, screen: CustomsScreen) -> None:

@@ -63,7 +63,7 @@ def test_the_counterfeit_flag_heads_the_flag_list(dashboard: DashboardScreen) ->
     model = dashboard.flags_model
     first = model.row_at(0)
     assert (first.supplier_code, first.flag.code) == ("S-HOPS", FlagCode.COUNTERFEIT_SUSPECTED)
-    assert model.index(0, 2).data() == "⛔ Suspected counterfeit"
+    assert model.index(0, 2).data() == "⚠ Suspected counterfeit"
     codes = [model.row_at(r).flag.code for r in range(model.rowCount())]
     assert codes.count(FlagCode.COUNTERFEIT_SUSPECTED) == 1
     # B2 took 11 days to clear on 2026-05-10, within 90 days and over the 10-day hold.

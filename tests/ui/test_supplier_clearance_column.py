@@ -71,8 +71,8 @@ def test_the_flag_filter_finds_the_suspected_counterfeit(
     qtbot.waitUntil(lambda: screen.model.rowCount() == 2)
     combo = screen.flag_filter
     texts = [combo.itemText(i) for i in range(combo.count())]
-    assert "⛔ Suspected counterfeit" in texts
-    assert "⏳ Customs delay" in texts
+    assert "⚠ Suspected counterfeit" in texts
+    assert "◷ Customs delay" in texts
     assert "↩ High returns after sale" in texts
     with qtbot.waitSignal(screen.rows_shown, timeout=10_000):
         combo.setCurrentIndex(combo.findData(FlagCode.COUNTERFEIT_SUSPECTED.value))

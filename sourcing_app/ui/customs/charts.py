@@ -87,7 +87,8 @@ def median_trend_chart(points: Sequence[MonthClearance], target_days: int) -> QC
     """Median clearance days per month, by regime and for all regimes together."""
     highest = max((p.figures.median_days or 0.0 for p in points), default=0.0)
     y_axis = QValueAxis()
-    y_axis.setTitleText(_("Median clearance days"))
+    # Translators: a chart's vertical axis: a number of days (天).
+    y_axis.setTitleText(_("Days"))
     y_axis.setLabelFormat("%.0f")
     y_axis.setRange(0, max(highest, float(target_days), 1.0) * 1.15)
     y_axis.applyNiceNumbers()
@@ -97,7 +98,7 @@ def median_trend_chart(points: Sequence[MonthClearance], target_days: int) -> QC
 def share_trend_chart(points: Sequence[MonthClearance], target_days: int) -> QChart:
     """The share of deliveries cleared within the target per month (0–100%)."""
     y_axis = QValueAxis()
-    y_axis.setTitleText(_("Cleared within target (%)"))
+    y_axis.setTitleText(_("Share of deliveries"))
     y_axis.setLabelFormat("%.0f%%")
     y_axis.setRange(0, 100)
 

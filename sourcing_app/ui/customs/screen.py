@@ -11,7 +11,15 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.formatting import NO_VALUE, cell_day, day, percent
@@ -164,18 +172,22 @@ class CustomsScreen(QWidget):
         self.summary.setObjectName("DetailSubtitle")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.summary)
 
         self.regime_model: RecordTableModel[RegimeClearance] = RecordTableModel(regime_columns(3))
-        self.regimes = record_view(self.regime_model)
+        # Three rows in the regimes' own order: nothing to sort.
+        self.regimes = record_view(self.regime_model, sortable=False, stretch_last=False)
         self.regimes.setObjectName("CustomsRegimes")
-        self.charts = QSplitter(Qt.Orientation.Horizontal)
-        self.charts.setChildrenCollapsible(False)
+        self.regimes.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.regimes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.regimes.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        # Its size hint follows its rows and columns (a view's default hint is 256 × 192).
+        self.regimes.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.regimes, 0, Qt.AlignmentFlag.AlignTop)
+        summary_row.addWidget(self.summary, 1, Qt.AlignmentFlag.AlignTop)
+        # The two trend charts (QtCharts loads with the first figures, not with the window).
+        self.chart_views: list[Any] = []
         top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.regimes)
-        top.addWidget(self.charts)
-        top.setStretchFactor(0, 2)
-        top.setStretchFactor(1, 5)
         top.setChildrenCollapsible(False)
         self.top = top
 
@@ -190,6 +202,8 @@ class CustomsScreen(QWidget):
         )
         self.suppliers = record_view(self.supplier_model)
         self.suppliers.setObjectName("CustomsSuppliers")
+        # Longest median first, as the service lists them; the buyer may sort otherwise.
+        self.suppliers.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
         self.suppliers.setToolTip(_("Double-click a supplier to open it in Suppliers"))
         self.suppliers.doubleClicked.connect(self._open_supplier)
         lower_layout.addWidget(self.suppliers, 1)
@@ -200,6 +214,7 @@ class CustomsScreen(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
+        layout.addLayout(summary_row)
         layout.addWidget(self.splitter, 1)
 
         workspace.scores_changed.connect(self._stale)
@@ -288,7 +303,10 @@ class CustomsScreen(QWidget):
             )
         self.regime_model.set_columns(regime_columns(target), overview.by_regime)
         fit_columns_to_contents(self.regimes)
+        self._fit_regimes()
         self.supplier_model.set_columns(supplier_columns(target), overview.slowest_suppliers)
+        header = self.suppliers.horizontalHeader()
+        self.supplier_model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         fit_columns_to_contents(self.suppliers)
         if self.suppliers.columnWidth(1) > 260:
             self.suppliers.setColumnWidth(1, 260)  # the full name is in the Supplier tooltip
@@ -305,19 +323,38 @@ class CustomsScreen(QWidget):
         self._show_charts(overview)
         self.overview_shown.emit(overview)
 
+    def _fit_regimes(self) -> None:
+        """The regimes' table exactly as big as its three or so rows: no scroll bars."""
+        view = self.regimes
+        frame = 2 * view.frameWidth()
+        view.setFixedWidth(view.horizontalHeader().length() + frame)
+        rows = max(1, self.regime_model.rowCount())
+        view.setFixedHeight(
+            view.horizontalHeader().height()
+            + rows * view.verticalHeader().defaultSectionSize()
+            + frame
+        )
+
     def _show_charts(self, overview: CustomsOverview) -> None:
         from sourcing_app.ui.customs.charts import median_trend_chart, share_trend_chart
         from sourcing_app.ui.suppliers.charts import chart_view
 
-        while self.charts.count():
-            old = self.charts.widget(0)
-            old.setParent(None)
-            old.deleteLater()
-        for chart in (
+        charts = (
             median_trend_chart(overview.by_month, overview.target_days),
             share_trend_chart(overview.by_month, overview.target_days),
-        ):
-            self.charts.addWidget(chart_view(chart))
+        )
+        if not self.chart_views:
+            self.chart_views = [chart_view(chart) for chart in charts]
+            for view in self.chart_views:
+                self.top.addWidget(view)
+            # The splitter was laid out with nothing above the suppliers: share the height.
+            height = self.splitter.height()
+            self.splitter.setSizes([max(300, height * 2 // 5), max(200, height * 3 // 5)])
+            return
+        for view, chart in zip(self.chart_views, charts, strict=True):
+            old = view.chart()
+            view.setChart(chart)  # the view owns the new chart; the old one is ours to free
+            old.deleteLater()
 
     def _open_supplier(self, index: Any) -> None:
         if index.isValid():

@@ -692,9 +692,9 @@ class DashboardScreen(QWidget):
                 ).format(n=f"{len(fakes) - len(shown):,}")
             )
         heading = ngettext(
-            "⛔ Suspected counterfeit returned by customers: {n} supplier — stop and check"
+            "⚠ Suspected counterfeit returned by customers: {n} supplier — stop and check"
             " before buying again",
-            "⛔ Suspected counterfeit returned by customers: {n} suppliers — stop and check"
+            "⚠ Suspected counterfeit returned by customers: {n} suppliers — stop and check"
             " before buying again",
             len(fakes),
         ).format(n=f"{len(fakes):,}")

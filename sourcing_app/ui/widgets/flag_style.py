@@ -21,8 +21,8 @@ FLAG_COLOURS: dict[FlagCode, str] = {
 }
 # A mark before the flag's name; the name itself says what it is in words.
 FLAG_MARKS: dict[FlagCode, str] = {
-    FlagCode.COUNTERFEIT_SUSPECTED: "⛔",
-    FlagCode.CUSTOMS_DELAY: "⏳",
+    FlagCode.COUNTERFEIT_SUSPECTED: "⚠",
+    FlagCode.CUSTOMS_DELAY: "◷",
     FlagCode.RETURNS_HIGH: "↩",
 }
 
@@ -32,7 +32,7 @@ def flag_colour(code: FlagCode) -> str:
 
 
 def flag_title(code: FlagCode) -> str:
-    """The flag's name with its mark, in the reader's language: '⛔ Suspected counterfeit'."""
+    """The flag's name with its mark, in the reader's language: '⚠ Suspected counterfeit'."""
     mark = FLAG_MARKS.get(code)
     return f"{mark} {flag_label(code)}" if mark else flag_label(code)
 
