@@ -95,3 +95,10 @@ def test_the_same_figures_on_postgresql(pg_engine: Engine, tmp_path: Path) -> No
     assert [s.supplier_code for s in overview.slowest_suppliers] == ["S-HOPS", "S-OWN"]
     assert overview.slowest_suppliers[0].slowest_line == "B2"
     assert {m.month for m in overview.by_month} == {dt.date(2026, m, 1) for m in (2, 3, 4, 5)}
+
+
+def test_on_one_connection_the_figures_are_the_same(engine: Engine, tmp_path: Path) -> None:
+    load_customs_portfolio(engine, tmp_path)
+    with engine.connect() as conn:  # the two statements one after the other
+        one = customs_overview(conn, as_of)
+    assert one == customs_overview(engine, as_of)  # the two at once
