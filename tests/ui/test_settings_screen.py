@@ -99,6 +99,27 @@ def test_a_heavier_channel_weight_re_scores_the_suppliers_in_place(
     assert json.loads(changes)["fields"] == {"weights.channel": [10.0, 50.0]}
 
 
+def test_the_clearance_target_and_customs_hold_are_saved_audited_and_re_scored(
+    qtbot, screen: SettingsScreen, workspace: Workspace, engine: Engine
+) -> None:
+    target, hold = screen._int("clearance_target_days"), screen._int("customs_hold_days")
+    assert (target.text(), hold.text()) == ("3 days", "10 days")  # the defaults
+    target.setValue(5)
+    hold.setValue(14)
+    with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
+        qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    stored = load_settings(engine)
+    assert (stored.clearance_target_days, stored.customs_hold_days) == (5, 14)
+    with engine.connect() as conn:
+        changes = conn.exec_driver_sql(
+            "SELECT changes FROM audit_entry WHERE entity = 'settings'"
+        ).scalar_one()
+    assert json.loads(changes)["fields"] == {
+        "clearance_target_days": [3, 5],
+        "customs_hold_days": [10, 14],
+    }
+
+
 def test_fees_are_percentages_and_money_in_the_home_currency(screen: SettingsScreen) -> None:
     assert screen._spin("costs.platform_commission").text() == "5.00%"
     assert screen._spin("costs.clearance_fee").suffix() == " CNY"
