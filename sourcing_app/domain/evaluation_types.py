@@ -11,7 +11,7 @@ from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.flags import Flag
 from sourcing_app.i18n import N_, _
 
-SUB_SCORE_KEYS = ("fill", "on_time", "lead_time", "quality", "price", "channel")
+SUB_SCORE_KEYS = ("fill", "on_time", "lead_time", "quality", "price", "channel", "clearance")
 # What the screens, the settings and the reports call each sub-score.
 SUB_SCORE_LABELS = {
     "fill": N_("Fill rate"),

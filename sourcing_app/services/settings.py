@@ -47,6 +47,25 @@ def save_settings(conn: Connection, settings: ScoringSettings) -> None:
 
 
 USER_NAME_KEY = "user_name"
+# Left by the upgrade to revision 0003 when the buyer's own weights were kept
+# (clearance got 0): the desk says so once, pointing at Settings (docs/stability.md).
+WEIGHTS_KEPT_KEY = "notice_weights_kept"
+
+
+def weights_kept_notice(conn: Connection | Engine) -> bool:
+    """Whether the upgrade kept the buyer's own weights and nobody has been told yet."""
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return weights_kept_notice(c)
+    value = conn.execute(
+        text("SELECT value FROM setting WHERE key = :k"), {"k": WEIGHTS_KEPT_KEY}
+    ).scalar()
+    return bool(value) and json.loads(value) is True
+
+
+def weights_notice_shown(conn: Connection) -> None:
+    """The buyer has been told that their weights were kept: never again."""
+    conn.execute(text("DELETE FROM setting WHERE key = :k"), {"k": WEIGHTS_KEPT_KEY})
 
 
 def load_user_name(conn: Connection | Engine) -> str:
@@ -121,6 +140,16 @@ def settings_problems(settings: ScoringSettings, user_name: str = "") -> Setting
         problems["grace_days"] = _("grace days cannot be negative")
     elif settings.grace_days >= settings.window_days:
         problems["grace_days"] = _("grace days must be shorter than the window")
+    for name in ("clearance_target_days", "customs_hold_days", "customs_delay_days"):
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+            problems[name] = _("{value} is not a whole number of days").format(value=value)
+        elif value < 0:
+            problems[name] = _("{value} days is negative; 0 or more").format(value=f"{value:g}")
+    if not 0 <= settings.returns_high_pct <= 1:
+        problems["returns_high_pct"] = _("{value}% is outside 0%..100%").format(
+            value=f"{settings.returns_high_pct * 100:g}"
+        )
     costs = settings.costs
     one = Decimal(1)
     for name in ("platform_commission", "payment_fee", "cbec_factor"):

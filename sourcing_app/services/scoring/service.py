@@ -25,6 +25,7 @@ from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.domain.stability import portfolio_priors, raw_measures
 from sourcing_app.errors import ProgressCallback, no_progress
 from sourcing_app.freeing import free_gradually
+from sourcing_app.services.scoring.after_sale import add_after_sale
 from sourcing_app.services.scoring.aggregates import (
     PREVIOUS_FILL_SQL,
     WINDOW_SHARES,
@@ -115,6 +116,7 @@ class ScoringService:
                 rows = [row for half in halves for row in half.result()]
                 del halves  # `rows` holds the only reference to each row now
                 accumulators = accumulate(rows, reference, packed=packed)
+                refs, fakes = add_after_sale(conn, query, accumulators, reference, as_of)
                 # The previous window only matters where the fill could have
                 # dropped: those channels' lines are read (in two halves again)
                 # while this thread assembles the facts; the previous fill feeds
@@ -129,11 +131,18 @@ class ScoringService:
                 supplier_ids = list(reference.suppliers)
                 progress(0, total, "Scoring the suppliers…")
                 facts = assemble_facts(
-                    as_of, reference, supplier_ids, accumulators, priced, query.as_date
-                )
+                    as_of, reference, supplier_ids, accumulators, priced, query.as_date,
+                    refs, fakes,
+                )  # fmt: skip
                 grace, home = settings.grace_days, settings.home_currency
+                target = settings.clearance_target_days
                 raws = {
-                    sid: raw_measures(f.evidence, grace_days=grace, home_currency=home)
+                    sid: raw_measures(
+                        f.evidence,
+                        grace_days=grace,
+                        home_currency=home,
+                        clearance_target_days=target,
+                    )  # fmt: skip
                     for sid, f in facts.items()
                 }
                 priors = portfolio_priors(raws.values())
@@ -236,6 +245,11 @@ class ScoringService:
             query = AggregateQuery(conn.dialect.name, run.as_of, run.settings)
             rows = query.run(conn, WINDOW_SQL, channel_ids=channel_ids) if channel_ids else []
             accumulators = accumulate(rows, reference)
+            refs, fakes = (
+                add_after_sale(conn, query, accumulators, reference, run.as_of, channel_ids)
+                if channel_ids
+                else ({}, {})
+            )
             if fill_drop_suspects(accumulators, reference, run.settings):
                 add_previous_fill(
                     accumulators,
@@ -244,12 +258,13 @@ class ScoringService:
                 )
             priced = price_quotes(conn, run.as_of, reference, run.settings, supplier_id)
         facts = assemble_facts(
-            run.as_of, reference, [supplier_id], accumulators, priced, query.as_date
+            run.as_of, reference, [supplier_id], accumulators, priced, query.as_date, refs, fakes
         )[supplier_id]
         raw = raw_measures(
             facts.evidence,
             grace_days=run.settings.grace_days,
             home_currency=run.settings.home_currency,
+            clearance_target_days=run.settings.clearance_target_days,
         )
         score = evaluate(facts, raw, run.priors, run.settings, run.as_of)
         run.scores[supplier_id] = score
