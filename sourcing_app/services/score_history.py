@@ -115,22 +115,31 @@ def _score_history(
         settings = settings or load_settings(conn)
         reference = load_reference(conn, dates[-1], settings)
         cuts = PointCuts(dates, settings.window_days)
-        query = HistoryQuery(conn.dialect.name, cuts, settings.grace_days)
+        query = HistoryQuery(conn.dialect.name, cuts, settings)
         progress(0, steps, "Adding up the purchase lines of every month…")
-        series = build_series(query.line_rows(conn), query.delivery_rows(conn), reference, cuts)
+        series = build_series(
+            query.line_rows(conn),
+            query.delivery_rows(conn),
+            query.return_rows(conn),
+            reference,
+            cuts,
+        )
         quotes = load_quotes(conn, dates[-1], reference)
         rates = [load_fx(conn, day, settings) for day in dates]
         pricer = PointPricer(conn.dialect.name, reference, settings)
     weights = settings.normalised_weights()
     builder = PointEvidence(reference)
     grace, home = settings.grace_days, settings.home_currency
+    target = settings.clearance_target_days
     supplier_ids = list(reference.suppliers)
     by_supplier: dict[int, list[HistoryPoint]] = {sid: [] for sid in supplier_ids}
     for i, day in enumerate(dates):
         progress(i + 1, steps, "Working out the scores at each month-end…")
         evidence = {sid: builder.evidence(sid, series.get(sid), i, day) for sid in supplier_ids}
         raws = {
-            sid: raw_measures(e, grace_days=grace, home_currency=home)
+            sid: raw_measures(
+                e, grace_days=grace, home_currency=home, clearance_target_days=target
+            )
             for sid, e in evidence.items()
         }
         walks = {sid: pricer.walks(q, day, rates[i]) for sid, q in quotes.items()}

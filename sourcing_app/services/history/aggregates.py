@@ -3,7 +3,8 @@
 One statement reads the purchase lines ordered in any point's window, grouped
 per channel, SKU, order bucket and due bucket (services.history.cuts); a
 second reads the deliveries of the lines due by the last point, grouped per
-channel, order bucket, due bucket and delivery bucket. Python then adds the
+channel, order bucket, due bucket and delivery bucket; a third the returns
+for a fault of the goods, per return bucket likewise. Python then adds the
 groups up per point (services.history.sums); it never sees a line.
 
 Fill and on time are capped per line (docs/stability.md): a line adds at most
@@ -22,6 +23,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from sourcing_app.db.types import day_number
+from sourcing_app.domain.enums import FAULT_REASONS
+from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.services.history.cuts import PointCuts
 
 # Per line: what each bucket of its deliveries adds (accepted units and units
@@ -37,7 +40,8 @@ SELECT z.channel_id, z.ob, z.ub, z.db,
   SUM(CASE WHEN z.on_cum >= z.ordered_qty THEN z.ordered_qty ELSE z.on_cum END
       - CASE WHEN z.on_cum - z.on_b >= z.ordered_qty THEN z.ordered_qty
              ELSE z.on_cum - z.on_b END),
-  SUM(z.n_del), SUM(z.lead_sum), SUM(z.lead_sq), SUM(z.delivered), SUM(z.rejected)
+  SUM(z.n_del), SUM(z.lead_sum), SUM(z.lead_sq), SUM(z.delivered), SUM(z.rejected),
+  SUM(z.n_clear), SUM(z.cleared)
 FROM (
   SELECT y.*,
     SUM(y.acc_b) OVER (PARTITION BY y.line_id ORDER BY y.db ROWS UNBOUNDED PRECEDING) AS acc_cum,
@@ -52,7 +56,9 @@ FROM (
       SUM(d.delivered_date - l.order_date) AS lead_sum,
       SUM((d.delivered_date - l.order_date) * (d.delivered_date - l.order_date)) AS lead_sq,
       SUM(d.delivered_qty) AS delivered,
-      SUM(d.rejected_qty) AS rejected
+      SUM(d.rejected_qty) AS rejected,
+      COUNT(d.clearance_days) AS n_clear,
+      SUM(CASE WHEN d.clearance_days <= {clear_target} THEN 1 ELSE 0 END) AS cleared
     FROM purchase_line l {hint}
     JOIN delivery d ON d.line_id = l.id AND d.delivered_date <= {last}
     WHERE l.order_date > {first} AND l.order_date <= {last}
@@ -77,13 +83,30 @@ GROUP BY 1, 2, 3, 4
 """
 
 
+# Returns for a fault of the goods on the lines due by the last point, per
+# channel, order, due and return bucket (docs/stability.md: they count against
+# quality at a point when their line is a due line of its window and they are
+# dated by it). Returns late or for other reasons are not scored.
+_FAULTS = ", ".join(f"'{reason.value}'" for reason in sorted(FAULT_REASONS))
+_RETURN_SQL = f"""
+SELECT l.channel_id, {{ob}}, {{ub}}, {{rb}}, SUM(r.returned_qty)
+FROM sale_return r JOIN purchase_line l ON l.id = r.line_id
+WHERE r.reason IN ({_FAULTS}) AND r.return_date <= {{last}}
+  AND l.order_date > {{first}} AND l.order_date <= {{last}}
+  AND l.promised_date + {{grace}} <= {{last}}
+GROUP BY 1, 2, 3, 4
+"""
+
+
 class HistoryQuery:
     """The history's statements for some points, written for one dialect."""
 
-    def __init__(self, dialect: str, cuts: PointCuts, grace_days: int) -> None:
+    def __init__(self, dialect: str, cuts: PointCuts, settings: ScoringSettings) -> None:
         self.dialect = dialect
         self.cuts = cuts
-        self.grace = int(grace_days)
+        # Whole days from settings, written into the SQL as the scoring run writes them.
+        self.grace = int(settings.grace_days)
+        self.clearance_target = int(settings.clearance_target_days)
 
     def literal(self, day: dt.date) -> str:
         """A date as an SQL literal of its stored form: integer days on SQLite, DATE otherwise."""
@@ -97,7 +120,9 @@ class HistoryQuery:
             ob=bucket("l.order_date", self.literal),
             ub=bucket(f"(l.promised_date + {self.grace})", self.literal),
             db=bucket("d.delivered_date", self.literal),
+            rb=bucket("r.return_date", self.literal),
             grace=self.grace,
+            clear_target=self.clearance_target,
             first=self.literal(self.cuts.first_order),
             last=self.literal(self.cuts.last_day),
             # A full scan in storage order beats the (channel, date) index here.
@@ -110,8 +135,13 @@ class HistoryQuery:
 
     def delivery_rows(self, conn: Connection) -> list[Any]:
         """(channel, order bucket, due bucket, delivery bucket, accepted step, on-time step,
-        deliveries, Σ lead days, Σ lead days², delivered, rejected)."""
+        deliveries, Σ lead days, Σ lead days², delivered, rejected, deliveries with
+        clearance days, deliveries cleared within the target)."""
         return _fetch(conn, self._sql(_DELIVERY_SQL))
+
+    def return_rows(self, conn: Connection) -> list[Any]:
+        """(channel, order bucket, due bucket, return bucket, units returned for a fault)."""
+        return _fetch(conn, self._sql(_RETURN_SQL))
 
 
 def _fetch(conn: Connection, sql: str) -> list[Any]:

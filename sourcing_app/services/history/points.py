@@ -90,6 +90,9 @@ class PointEvidence:
             lead_sq_sum=float(d["lead_sq"]),
             delivered_qty=float(d["delivered"]),
             rejected_qty=float(d["rejected"]),
+            fault_returned=float(d["fault_returned"]),
+            clearance_recorded=int(d["clearance_recorded"]),
+            cleared_in_target=int(d["cleared_in_target"]),
             price_moments=tuple(
                 PriceMoments(sku, int(t[0][i]), t[1][i], t[2][i]) for sku, t in moments
             ),

@@ -24,6 +24,9 @@ DELIVERY_FIELDS = (
     "lead_sq",
     "delivered",
     "rejected",
+    "clearance_recorded",
+    "cleared_in_target",
+    "fault_returned",
 )
 
 
@@ -75,6 +78,7 @@ def _add(series: list[Any], first: int, last: int, value: Any) -> None:
 def build_series(
     line_rows: Iterable[Any],
     delivery_rows: Iterable[Any],
+    return_rows: Iterable[Any],
     reference: Reference,
     cuts: PointCuts,
 ) -> dict[int, SupplierSeries]:
@@ -125,6 +129,7 @@ def build_series(
         _add(triple[1], first, last, float(price))
         _add(triple[2], first, last, float(price_sq))
 
+    returned = DELIVERY_FIELDS.index("fault_returned")  # the last: from the returns' groups
     for channel_id, ob, ub, db, *sums in delivery_rows:
         s = series_of(channel_id)
         if s is None:
@@ -132,8 +137,15 @@ def build_series(
         first, last = points_of(ob, max(ub, db))
         if first > last:
             continue
-        for series, value in zip(s.delivery, sums, strict=True):
-            _add(series, first, last, int(value))
+        for series, value in zip(s.delivery[:returned], sums, strict=True):
+            _add(series, first, last, int(value or 0))
+    for channel_id, ob, ub, rb, units in return_rows:
+        s = series_of(channel_id)
+        if s is None:
+            continue
+        first, last = points_of(ob, max(ub, rb))
+        if first <= last:
+            _add(s.delivery[returned], first, last, int(units))
     for s in out.values():
         s.settle()
     return out
