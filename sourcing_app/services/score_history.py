@@ -137,9 +137,7 @@ def _score_history(
         progress(i + 1, steps, "Working out the scores at each month-end…")
         evidence = {sid: builder.evidence(sid, series.get(sid), i, day) for sid in supplier_ids}
         raws = {
-            sid: raw_measures(
-                e, grace_days=grace, home_currency=home, clearance_target_days=target
-            )
+            sid: raw_measures(e, grace_days=grace, home_currency=home, clearance_target_days=target)
             for sid, e in evidence.items()
         }
         walks = {sid: pricer.walks(q, day, rates[i]) for sid, q in quotes.items()}

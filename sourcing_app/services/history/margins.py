@@ -27,7 +27,7 @@ _PRICE, _CURRENCY, _FREIGHT, _INSURANCE = 2, 3, 5, 6
 def load_quotes(
     conn: Connection, last: dt.date, reference: Reference
 ) -> dict[int, list[tuple[int, list[Any]]]]:
-    """Active channels' quotes started by the last point: per supplier, (product, rows) in SKU order."""
+    """Active channels' quotes started by the last point: per supplier, (product, rows)."""
     sql = text(
         "SELECT channel_id, product_id, unit_price, currency, min_qty, freight_per_unit, "
         "insurance_per_unit, valid_from, valid_to FROM quote "

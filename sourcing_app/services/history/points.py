@@ -27,7 +27,6 @@ from sourcing_app.domain.stability import (
     StabilityEvidence,
     confidence,
     portfolio_priors,
-    raw_measures,
     shrink,
 )
 from sourcing_app.services.history.sums import DELIVERY_FIELDS, SupplierSeries
@@ -74,9 +73,7 @@ class PointEvidence:
             return StabilityEvidence(channels=tuple(shares))
         d = dict(zip(DELIVERY_FIELDS, (s[i] for s in series.delivery), strict=True))
         moments = [
-            (self.skus[pid], triple)
-            for pid, triple in series.prices.items()
-            if triple[0][i] > 0
+            (self.skus[pid], triple) for pid, triple in series.prices.items() if triple[0][i] > 0
         ]
         if len(moments) > 1:
             moments.sort(key=lambda item: item[0])

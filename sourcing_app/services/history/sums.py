@@ -124,7 +124,11 @@ def build_series(
         _add(s.ordered_due, first, last, ordered)
         triple = s.prices.get(product_id)
         if triple is None:
-            triple = s.prices[product_id] = [[0] * (size + 1), [0.0] * (size + 1), [0.0] * (size + 1)]
+            triple = s.prices[product_id] = [
+                [0] * (size + 1),
+                [0.0] * (size + 1),
+                [0.0] * (size + 1),
+            ]
         _add(triple[0], first, last, lines)
         _add(triple[1], first, last, float(price))
         _add(triple[2], first, last, float(price_sq))
