@@ -4,16 +4,19 @@ A point at date D is the full evaluation with `as_of = D`: its own window, quote
 rates and priors, so it equals `score --as-of D`. Nothing is stored: the points are
 worked out again from the data, so a corrected delivery changes the past.
 
-The points share their reads: one pass over the lines and deliveries, bucketed
-by the points' dates, and each point's sums built from the buckets
-(services.history has the pieces).
+The points share their reads: each quantity is added up in SQL per supplier
+(or channel, or SKU) and run of points at which it counts, and each point's
+sums are built from those groups (services.history has the pieces).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -26,6 +29,7 @@ from sourcing_app.services.history.cuts import PointCuts
 from sourcing_app.services.history.margins import PointPricer, load_quotes
 from sourcing_app.services.history.points import PointEvidence, score_point
 from sourcing_app.services.history.sums import build_series
+from sourcing_app.services.scoring.aggregates import WINDOW_SHARES
 from sourcing_app.services.scoring.reference import load_fx, load_reference
 from sourcing_app.services.scoring.service import cycle_collector_paused
 from sourcing_app.services.settings import load_settings
@@ -96,8 +100,8 @@ def score_history(
     """Every non-archived supplier's points, ordered by supplier code.
 
     The points share their reads (services.history): the lines and deliveries
-    are read once, bucketed by the points' dates, and each point's sums are
-    built from the buckets.
+    are read once, added up per run of points at which they count, and each
+    point's sums are built from those groups.
     """
     dates = month_end_points(as_of, months)
     with cycle_collector_paused():
@@ -117,16 +121,31 @@ def _score_history(
         cuts = PointCuts(dates, settings.window_days)
         query = HistoryQuery(conn.dialect.name, cuts, settings)
         progress(0, steps, "Adding up the purchase lines of every month…")
-        series = build_series(
-            query.line_rows(conn),
-            query.delivery_rows(conn),
-            query.return_rows(conn),
-            reference,
-            cuts,
-        )
-        quotes = load_quotes(conn, dates[-1], reference)
-        rates = [load_fx(conn, day, settings) for day in dates]
-        pricer = PointPricer(conn.dialect.name, reference, settings)
+        # The statements run on connections of their own (the deliveries split
+        # by channel id parity, as the scoring run splits its window) while
+        # this thread prices every point's quotes.
+        with ThreadPoolExecutor(max_workers=WINDOW_SHARES) as pool:
+            deliveries = [
+                pool.submit(_read, engine, query.delivery_rows, (i, WINDOW_SHARES))
+                for i in range(WINDOW_SHARES)
+            ]
+            lines = pool.submit(_read, engine, query.line_rows)
+            returns = pool.submit(_read, engine, query.return_rows)
+            quotes = load_quotes(conn, dates[-1], reference)
+            rates = [load_fx(conn, day, settings) for day in dates]
+            pricer = PointPricer(conn.dialect.name, reference, settings)
+            walks = [
+                {sid: pricer.walks(q, day, rates[i]) for sid, q in quotes.items()}
+                for i, day in enumerate(dates)
+            ]
+            series = build_series(
+                lines.result(),
+                (row for share in deliveries for row in share.result()),
+                lambda line_ids: query.split_rows(conn, line_ids),
+                returns.result(),
+                reference,
+                len(dates),
+            )
     weights = settings.normalised_weights()
     builder = PointEvidence(reference)
     grace, home = settings.grace_days, settings.home_currency
@@ -140,8 +159,7 @@ def _score_history(
             sid: raw_measures(e, grace_days=grace, home_currency=home, clearance_target_days=target)
             for sid, e in evidence.items()
         }
-        walks = {sid: pricer.walks(q, day, rates[i]) for sid, q in quotes.items()}
-        figures = score_point(raws, evidence, walks, series, i, settings, weights)
+        figures = score_point(raws, evidence, walks[i], series, i, settings, weights)
         for sid, f in figures.items():
             by_supplier[sid].append(
                 HistoryPoint(
@@ -161,3 +179,9 @@ def _score_history(
     ]
     histories.sort(key=lambda h: h.supplier_code)
     return histories
+
+
+def _read(engine: Engine, statement: Callable[..., list[Any]], *args: Any) -> list[Any]:
+    """One of the history's statements, on a connection of its own (for a worker thread)."""
+    with engine.connect() as conn:
+        return statement(conn, *args)

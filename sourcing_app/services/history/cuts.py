@@ -1,72 +1,60 @@
-"""The points' cut dates, and which points a bucketed line or delivery counts at.
+"""The points' dates, and the run of points at which a line, delivery or return counts.
 
-A point p looks at lines ordered in (p − window_days, p], due by p (promised
-date + grace ≤ p), and at their deliveries and returns dated ≤ p. Every such
-test compares a date with one of the cut dates {p, p − window_days}; so a
-date's bucket (how many cut dates lie strictly before it) settles all of
-them: `date ≤ cut j` exactly when `bucket(date) ≤ j`.
+A point i (date p_i, window start s_i = p_i − window_days) counts a line when
+it was ordered in its window (s_i < order ≤ p_i); counts it as due when, on
+top, it is due by p_i (promised date + grace ≤ p_i); and counts a delivery or
+a return of a due line when it is dated by p_i. The points are in date order,
+so each test holds on a run of consecutive points, and a line's run of window
+points is [first point on or after its order, last point whose window start
+is before its order]. Every run is therefore two small integers, worked out
+in SQL per line from "how many point dates lie before this date" (a binary
+search written as nested CASEs, four deep for 13 points).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+# A date's run index fits in 4 bits (up to 15 points share a packed key's field).
+FIELD_BITS = 4
+FIELD = 1 << FIELD_BITS
 
 
 class PointCuts:
-    """The cut dates of some points, and the range of points each bucket combination counts at."""
+    """The dates of some points, and SQL for the point indices of a date."""
 
     def __init__(self, points: Sequence[dt.date], window_days: int) -> None:
         self.points = tuple(points)
         window = dt.timedelta(days=window_days)
-        self.cuts = tuple(sorted({*self.points, *(p - window for p in self.points)}))
-        # Bucket index of each point's own date and of its window's open start.
-        self.ends = tuple(self.cuts.index(p) for p in self.points)
-        self.starts = tuple(self.cuts.index(p - window) for p in self.points)
-        self.first_order = self.points[0] - window  # lines ordered after this ...
+        self.starts = tuple(p - window for p in self.points)
+        self.first_order = self.starts[0]  # lines ordered after this ...
         self.last_day = self.points[-1]  # ... and up to this can count somewhere
-        self._ranges: dict[tuple[int, int], tuple[int, int]] = {}
 
-    def bucket(self, day: dt.date) -> int:
-        """How many cut dates lie strictly before `day`."""
-        return bisect_left(self.cuts, day)
+    def count_before_sql(
+        self, expr: str, days: Sequence[dt.date], literal: Callable[[dt.date], str]
+    ) -> str:
+        """How many of the sorted `days` lie strictly before `expr`, as nested CASEs.
 
-    def bucket_sql(self, expr: str, literal: object) -> str:
-        """`bucket` in SQL: a binary search of nested CASEs (five deep for 26 cuts).
-
-        `literal(date)` writes a cut date as an SQL literal of the stored form.
+        `literal(date)` writes a day as an SQL literal of the stored form.
         """
 
         def search(low: int, high: int) -> str:
-            # The result lies in low..high: cuts[low - 1] < expr <= cuts[high].
+            # The result lies in low..high: days[low - 1] < expr <= days[high].
             if low == high:
                 return str(low)
             mid = (low + high) // 2
             return (
-                f"CASE WHEN {expr} <= {literal(self.cuts[mid])} "  # type: ignore[operator]
+                f"CASE WHEN {expr} <= {literal(days[mid])} "
                 f"THEN {search(low, mid)} ELSE {search(mid + 1, high)} END"
             )
 
-        return search(0, len(self.cuts))
+        return search(0, len(days))
 
-    def points_of(self, ordered: int, latest: int) -> tuple[int, int]:
-        """The points (first, last index) at which a line ordered in bucket `ordered` counts.
+    def first_point_sql(self, expr: str, literal: Callable[[dt.date], str]) -> str:
+        """The first point whose date is on or after `expr` (len(points) if none)."""
+        return self.count_before_sql(expr, self.points, literal)
 
-        `latest` is the latest bucket of the other dates the count needs by the
-        point (due date, delivery or return date). The points are consecutive:
-        a point counts the line when its window start is before the order
-        (starts[i] < ordered) and its own date is on or after every date
-        (ends[i] >= latest and >= ordered). first > last when there is none.
-        """
-        key = (ordered, latest)
-        found = self._ranges.get(key)
-        if found is None:
-            need = max(ordered, latest)
-            first = next((i for i, e in enumerate(self.ends) if e >= need), len(self.ends))
-            last = -1
-            for i, s in enumerate(self.starts):
-                if s < ordered:
-                    last = i
-            found = self._ranges[key] = (first, last)
-        return found
+    def last_window_sql(self, order: str, literal: Callable[[dt.date], str]) -> str:
+        """The last point whose window start is before the order date `order` (−1 if none)."""
+        return f"({self.count_before_sql(order, self.starts, literal)} - 1)"

@@ -1,18 +1,19 @@
-"""Each supplier's sums at every point, built from the bucketed groups (no line is seen here).
+"""Each supplier's sums at every point, built from the SQL's groups (services.history.aggregates).
 
-A group counts at a run of consecutive points (`PointCuts.points_of`), so it is
-added once where the run starts and taken off where it ends; a running total
-over the points then gives each point's sums. The counts and units are
+A group counts at a run of consecutive points (services.history.cuts), so it
+is added once where the run starts and taken off where it ends; a running
+total over the points then gives each point's sums. Only a straddling line's
+deliveries are seen one by one. The counts and units are
 integers, so this is exact; prices are floats, added the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sourcing_app.services.history.cuts import PointCuts
+from sourcing_app.services.history.cuts import FIELD, FIELD_BITS
 from sourcing_app.services.scoring.reference import Reference
 
 # The per-supplier series, in the order of a delivery group's sums.
@@ -70,86 +71,129 @@ def _run(series: list[Any]) -> None:
         series[i] = total
 
 
-def _add(series: list[Any], first: int, last: int, value: Any) -> None:
-    series[first] += value
-    series[last + 1] -= value
-
-
 def build_series(
     line_rows: Iterable[Any],
     delivery_rows: Iterable[Any],
+    split_rows: Iterable[Any],
     return_rows: Iterable[Any],
     reference: Reference,
-    cuts: PointCuts,
+    size: int,
 ) -> dict[int, SupplierSeries]:
-    """Every supplier's series from the two statements' groups (services.history.aggregates).
+    """Every supplier's series from the statements' groups (services.history.aggregates).
 
-    PostgreSQL hands sums of integers back as Decimal and of prices as NUMERIC:
-    counts become int, prices float, as the scoring run reads them.
+    `size` is the number of points. PostgreSQL hands sums of integers back as
+    Decimal and of prices as NUMERIC: counts become int, prices float, as the
+    scoring run reads them.
     """
-    size = len(cuts.points)
     channels = reference.channels
     out: dict[int, SupplierSeries] = {}
-    points_of = cuts.points_of
+    n = size + 1
 
-    def series_of(channel_id: int) -> SupplierSeries | None:
-        channel = channels.get(channel_id)
-        if channel is None:
-            return None
-        s = out.get(channel[0])
+    def series_of(supplier_id: int) -> SupplierSeries:
+        s = out.get(supplier_id)
         if s is None:
-            s = out[channel[0]] = SupplierSeries(size)
+            s = out[supplier_id] = SupplierSeries(size)
         return s
 
-    for channel_id, product_id, ob, ub, lines, ordered, price, price_sq in line_rows:
-        s = series_of(channel_id)
-        if s is None:
+    mask = FIELD - 1
+    for channel_id, product_id, key, lines, ordered, price, price_sq in line_rows:
+        channel = channels.get(channel_id)
+        if channel is None:
             continue
-        lines, ordered = int(lines), int(ordered)
-        first, last = points_of(ob, ob)
+        due = key & mask
+        last = (key >> FIELD_BITS) & mask
+        first = key >> (2 * FIELD_BITS)
         if first > last:
             continue
-        by_channel = s.by_channel.get(channel_id)
-        if by_channel is None:
-            by_channel = s.by_channel[channel_id] = [0] * (size + 1)
-        _add(by_channel, first, last, ordered)
-        by_product = s.by_product.get(product_id)
-        if by_product is None:
-            by_product = s.by_product[product_id] = [0] * (size + 1)
-        _add(by_product, first, last, ordered)
-        first, last = points_of(ob, ub)
+        s = series_of(channel[0])
+        ordered = int(ordered)
+        series = s.by_channel.get(channel_id)
+        if series is None:
+            series = s.by_channel[channel_id] = [0] * n
+        series[first] += ordered
+        series[last + 1] -= ordered
+        series = s.by_product.get(product_id)
+        if series is None:
+            series = s.by_product[product_id] = [0] * n
+        series[first] += ordered
+        series[last + 1] -= ordered
+        if due > first:
+            first = due
         if first > last:
             continue
-        _add(s.due_lines, first, last, lines)
-        _add(s.ordered_due, first, last, ordered)
+        lines = int(lines)
+        s.due_lines[first] += lines
+        s.due_lines[last + 1] -= lines
+        s.ordered_due[first] += ordered
+        s.ordered_due[last + 1] -= ordered
         triple = s.prices.get(product_id)
         if triple is None:
-            triple = s.prices[product_id] = [
-                [0] * (size + 1),
-                [0.0] * (size + 1),
-                [0.0] * (size + 1),
-            ]
-        _add(triple[0], first, last, lines)
-        _add(triple[1], first, last, float(price))
-        _add(triple[2], first, last, float(price_sq))
+            triple = s.prices[product_id] = [[0] * n, [0.0] * n, [0.0] * n]
+        counts, prices, squares = triple
+        counts[first] += lines
+        counts[last + 1] -= lines
+        price, price_sq = float(price), float(price_sq)
+        prices[first] += price
+        prices[last + 1] -= price
+        squares[first] += price_sq
+        squares[last + 1] -= price_sq
 
     returned = DELIVERY_FIELDS.index("fault_returned")  # the last: from the returns' groups
-    for channel_id, ob, ub, db, *sums in delivery_rows:
-        s = series_of(channel_id)
-        if s is None:
+    straddling: list[int] = []
+    for key, *sums in delivery_rows:
+        if key < 0:
+            straddling.append(-key)
             continue
-        first, last = points_of(ob, max(ub, db))
-        if first > last:
+        last = key & mask
+        first = (key >> FIELD_BITS) & mask
+        s = series_of(key >> (2 * FIELD_BITS))
+        for series, value in zip(s.delivery, sums, strict=False):
+            value = int(value or 0)
+            series[first] += value
+            series[last + 1] -= value
+    _add_split(split_rows(straddling), series_of)
+    for channel_id, first, last, units in return_rows:
+        channel = channels.get(channel_id)
+        if channel is None or first > last:
             continue
-        for series, value in zip(s.delivery[:returned], sums, strict=True):
-            _add(series, first, last, int(value or 0))
-    for channel_id, ob, ub, rb, units in return_rows:
-        s = series_of(channel_id)
-        if s is None:
-            continue
-        first, last = points_of(ob, max(ub, rb))
-        if first <= last:
-            _add(s.delivery[returned], first, last, int(units))
+        units = int(units)
+        series = series_of(channel[0]).delivery[returned]
+        series[first] += units
+        series[last + 1] -= units
     for s in out.values():
         s.settle()
     return out
+
+
+def _add_split(rows: Iterable[Any], series_of: Callable[[int], SupplierSeries]) -> None:
+    """The straddling lines' deliveries, each counted from the first point it is dated by.
+
+    A line's capped figures (accepted and on-time units, at most its ordered
+    quantity) grow as its deliveries arrive: in date order, each delivery adds
+    the capped running total less the capped total before it, so at every
+    point the steps counted add up to that point's capped figure.
+    """
+    by_line: dict[int, list[Any]] = {}
+    for row in rows:
+        by_line.setdefault(row[1], []).append(row)
+    for deliveries in by_line.values():
+        deliveries.sort(key=lambda row: row[5])
+        supplier_id, _line, ordered, due, last = deliveries[0][:5]
+        ordered = int(ordered)
+        s = series_of(supplier_id)
+        accepted = on_time = 0
+        for row in deliveries:
+            first = max(due, row[5])
+            if first > last:
+                break  # this and every later delivery arrive after the line leaves the window
+            steps = []
+            for total_before, added in ((accepted, int(row[6])), (on_time, int(row[7]))):
+                total = total_before + added
+                steps.append(min(total, ordered) - min(total_before, ordered))
+            accepted += int(row[6])
+            on_time += int(row[7])
+            lead = int(row[8])
+            values = (*steps, 1, lead, lead * lead, int(row[9]), int(row[10]), row[11], row[12])
+            for series, value in zip(s.delivery, values, strict=False):
+                series[first] += value
+                series[last + 1] -= value
