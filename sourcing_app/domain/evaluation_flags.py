@@ -21,6 +21,7 @@ class CustomsHold:
     days: int
     line: str
     others: int
+    line_id: int = 0  # named (`line`) once the run's sums are in
 
 
 @dataclass(slots=True)

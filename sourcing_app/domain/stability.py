@@ -60,7 +60,8 @@ class StabilityEvidence:
     clearance_recorded: int = 0
     cleared_in_target: int = 0
     slowest_clearance: int | None = None  # days
-    slowest_clearance_line: str = ""  # the line of that delivery
+    slowest_clearance_line: str = ""  # the line of that delivery, named after the run's sums
+    slowest_clearance_line_id: int = 0
 
 
 @dataclass(slots=True)
@@ -222,9 +223,10 @@ def quality_rate(e: StabilityEvidence) -> Measure:
     )
 
 
-def _clearance_words(
-    cleared: int, recorded: int, target: int, slowest: int | None, line: str
-) -> str:
+def _clearance_words(e: StabilityEvidence, target: int) -> str:
+    """Read from the evidence when shown: its slowest line is named after the sums are in."""
+    cleared, recorded, slowest = e.cleared_in_target, e.clearance_recorded, e.slowest_clearance
+    line = e.slowest_clearance_line
     text = ngettext(
         "{cleared} of {n} delivery cleared within {target} days; slowest {slowest} days, "
         "line {line}",
@@ -246,18 +248,7 @@ def clearance_rate(e: StabilityEvidence, target_days: int) -> Measure:
     if e.clearance_recorded == 0:
         return Measure(None, 0, _text, (N_("no delivery with clearance days recorded"),))
     value = e.cleared_in_target / e.clearance_recorded
-    return Measure(
-        value,
-        e.clearance_recorded,
-        _clearance_words,
-        (
-            e.cleared_in_target,
-            e.clearance_recorded,
-            target_days,
-            e.slowest_clearance,
-            e.slowest_clearance_line,
-        ),
-    )
+    return Measure(value, e.clearance_recorded, _clearance_words, (e, target_days))
 
 
 def price_stability(e: StabilityEvidence, home_currency: str) -> Measure:

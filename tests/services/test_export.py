@@ -100,7 +100,7 @@ def test_exported_csv_has_the_documented_headers_and_the_hand_values(
          "2026-12-31"],
     ]  # fmt: skip
     _header, deliveries = read_back(tmp_path / "out-deliveries.csv")
-    assert deliveries[1] == ["L1", "2026-02-09", "100", "2", "4"]
+    assert deliveries[1] == ["L1", "2026-02-09", "100", "2", "3"]
     _header, rates = read_back(tmp_path / "out-fx-rates.csv")
     # The rate the scores use per day: the manual USD 7.20 beats the feed's 7.10.
     assert rates == [["USD", "2026-06-01", "7.2"], ["EUR", "2026-06-01", "7.7"]]

@@ -195,7 +195,7 @@ def test_the_detail_pane_walks_the_landed_cost_in_yuan(
         "折合分",
     ]
     assert _texts(pane.breakdown_model, 0)[0] == "到货满足率"
-    assert _texts(pane.breakdown_model, 1) == ["25%", "25%", "15%", "15%", "10%", "10%"]
+    assert _texts(pane.breakdown_model, 1) == ["20%", "20%", "15%", "15%", "10%", "10%", "10%"]
     # The same hand-worked walk as in English (test_main_window), in yuan:
     # V = 158.40, landed 194.93, net revenue 281.06, margin 86.13 (30.65%).
     walk = pane.walk_amounts()

@@ -75,15 +75,16 @@ def test_a_heavier_channel_weight_re_scores_the_suppliers_in_place(
     with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
         qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
 
-    # By hand: the shrunk sub-scores of the portfolio, weighted 25/25/15/15/10/50 over 140.
+    # By hand: the shrunk sub-scores of the portfolio, weighted 20/20/15/15/10/50/10 over 140.
     subs = expected()["S-COMP"]
     weights = {
-        "fill": 25,
-        "on_time": 25,
+        "fill": 20,
+        "on_time": 20,
         "lead_time": 15,
         "quality": 15,
         "price": 10,
         "channel": 50,
+        "clearance": 10,
     }
     by_hand = 100 * sum(w * subs[f"sub.{k}"] for k, w in weights.items()) / 140
     after = workspace.score_for(2)

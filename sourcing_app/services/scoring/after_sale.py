@@ -3,8 +3,10 @@
 docs/stability.md: returns for a fault of the goods count against quality when
 their line is a due line of the window and they are dated by `as_of`; `late`
 and `other` returns are shown, not scored. One GROUP BY over `sale_return`,
-per channel, gives both sums (returns are few beside deliveries: it is driven
-from the return table and reaches each line by its key). The flags'
+per channel, gives both sums. Returns are few beside lines, so it is driven
+from the return table and reaches each line by its key: CROSS JOIN makes
+SQLite keep that order (otherwise it scans every line of the window and
+looks its returns up, over a second on a million lines with no return at all). The flags'
 suspected-counterfeit returns and the lines named in the clearance words come
 from two small statements limited to what is shown.
 """
@@ -20,19 +22,24 @@ from sqlalchemy import Connection
 from sourcing_app.domain.channels import channel_type
 from sourcing_app.domain.enums import FAULT_REASONS, ChannelType, ReturnReason
 from sourcing_app.domain.evaluation_flags import CounterfeitReturn
-from sourcing_app.services.scoring.aggregates import Accumulator, AggregateQuery, unpack_line
+from sourcing_app.services.scoring.aggregates import Accumulator, AggregateQuery
 from sourcing_app.services.scoring.reference import Reference, SkuNames
 
 _FAULTS = ", ".join(f"'{reason.value}'" for reason in sorted(FAULT_REASONS))
-RETURNS_SQL = f"""
+_RETURNS_SQL = f"""
 SELECT l.channel_id,
   SUM(CASE WHEN r.reason IN ({_FAULTS}) THEN r.returned_qty ELSE 0 END),
   SUM(CASE WHEN r.reason IN ({_FAULTS}) THEN 0 ELSE r.returned_qty END)
-FROM sale_return r JOIN purchase_line l ON l.id = r.line_id
-WHERE r.return_date <= :as_of AND l.order_date > :start AND l.order_date <= :as_of
-  AND l.promised_date + {{grace}} <= :as_of {{line_filter}}
+FROM {{first}} CROSS JOIN {{second}}
+WHERE l.id = r.line_id AND r.return_date <= :as_of
+  AND l.order_date > :start AND l.order_date <= :as_of
+  AND l.promised_date + {{{{grace}}}} <= :as_of {{{{line_filter}}}}
 GROUP BY l.channel_id
 """
+# A full run reads every return and reaches its line by key; re-scoring one
+# supplier reads its lines through the channel index and their returns by line.
+RETURNS_SQL = _RETURNS_SQL.format(first="sale_return r", second="purchase_line l")
+RETURNS_BY_CHANNEL_SQL = _RETURNS_SQL.format(first="purchase_line l", second="sale_return r")
 
 # COUNTERFEIT_SUSPECTED: such returns dated in the window, on any of the supplier's lines.
 COUNTERFEIT_SQL = f"""
@@ -87,19 +94,17 @@ def counterfeit_returns(
     return found
 
 
-def line_refs(conn: Connection, accumulators: dict[int, Accumulator]) -> dict[int, str]:
-    """The references of the lines the words name: each supplier's slowest clearance.
+def line_refs(conn: Connection, line_ids: Sequence[int]) -> dict[int, str]:
+    """The references of the lines the words name (facts.lines_to_name).
 
-    One statement by primary key, for at most two lines per supplier.
+    One statement by primary key, for at most two lines per supplier. On a
+    big portfolio these are thousands of scattered reads (a tenth of a second
+    on a million lines): a full run reads them on its own connection while
+    the suppliers' facts are put together.
     """
-    ids: set[int] = set()
-    for acc in accumulators.values():
-        for packed in (acc.slowest, acc.held_slowest):
-            if packed is not None:
-                ids.add(unpack_line(packed)[1])
-    if not ids:
+    if not line_ids:
         return {}
-    listed = ",".join(str(int(i)) for i in sorted(ids))
+    listed = ",".join(str(int(i)) for i in line_ids)
     result = conn.exec_driver_sql(f"SELECT id, line_ref FROM purchase_line WHERE id IN ({listed})")
     return {int(i): str(ref) for i, ref in result}
 
@@ -111,11 +116,11 @@ def add_after_sale(
     reference: Reference,
     as_of: dt.date,
     channel_ids: Sequence[int] = (),
-) -> tuple[dict[int, str], dict[int, list[CounterfeitReturn]]]:
-    """Returns into the sums; the named lines and suspected counterfeits for the words.
+) -> dict[int, list[CounterfeitReturn]]:
+    """Returns into the sums; each supplier's suspected counterfeits for the flags.
 
     With `channel_ids`, only those channels' lines (re-scoring one supplier).
     """
-    add_returns(accumulators, query.run(conn, RETURNS_SQL, channel_ids=channel_ids), reference)
-    fakes = counterfeit_returns(conn, query, reference, as_of, channel_ids)
-    return line_refs(conn, accumulators), fakes
+    sql = RETURNS_BY_CHANNEL_SQL if channel_ids else RETURNS_SQL
+    add_returns(accumulators, query.run(conn, sql, channel_ids=channel_ids), reference)
+    return counterfeit_returns(conn, query, reference, as_of, channel_ids)

@@ -32,15 +32,13 @@ def assemble_facts(
     accumulators: dict[int, Accumulator],
     priced: dict[int, PricedQuotes],
     as_date: Any,
-    line_refs: Mapping[int, str] | None = None,
     counterfeits: Mapping[int, Sequence[CounterfeitReturn]] | None = None,
 ) -> dict[int, SupplierFacts]:
     """What scoring needs to know about each supplier, assembled from the loaded pieces.
 
-    `line_refs` names the lines of the slowest clearances (after_sale.line_refs);
-    `counterfeits` holds each supplier's suspected-counterfeit returns.
+    `counterfeits` holds each supplier's suspected-counterfeit returns. The lines
+    of the slowest clearances are named afterwards (`name_lines`).
     """
-    refs = line_refs or {}
     fakes = counterfeits or {}
     brand_flags: dict[int, tuple[Flag, ...]] = {}
     empty_acc = Accumulator()
@@ -99,11 +97,11 @@ def assemble_facts(
         if acc.slowest is not None:
             days, line_id = unpack_line(acc.slowest)
             evidence.slowest_clearance = days
-            evidence.slowest_clearance_line = refs.get(line_id, "")
+            evidence.slowest_clearance_line_id = line_id
         hold = None
         if acc.held_slowest is not None:
             days, line_id = unpack_line(acc.held_slowest)
-            hold = CustomsHold(days, refs.get(line_id, ""), acc.held - 1)
+            hold = CustomsHold(days, "", acc.held - 1, line_id)
         facts[sid] = SupplierFacts(
             supplier_id=sid,
             code=code,
@@ -128,3 +126,26 @@ def assemble_facts(
             counterfeits=tuple(fakes.get(sid, ())),
         )
     return facts
+
+
+def lines_to_name(accumulators: Mapping[int, Accumulator]) -> list[int]:
+    """The ids of the lines the words name: each supplier's slowest clearances."""
+    ids: set[int] = set()
+    for acc in accumulators.values():
+        for packed in (acc.slowest, acc.held_slowest):
+            if packed is not None:
+                ids.add(unpack_line(packed)[1])
+    return sorted(ids)
+
+
+def name_lines(facts: Iterable[SupplierFacts], refs: Mapping[int, str]) -> None:
+    """Put the line references (after_sale.line_refs) where the words name a line.
+
+    Done before the suppliers are evaluated: the CUSTOMS_DELAY words are written then.
+    """
+    for f in facts:
+        e = f.evidence
+        if e.slowest_clearance is not None:
+            e.slowest_clearance_line = refs.get(e.slowest_clearance_line_id, "")
+        if f.customs_hold is not None:
+            f.customs_hold.line = refs.get(f.customs_hold.line_id, "")

@@ -25,7 +25,7 @@ from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.domain.stability import portfolio_priors, raw_measures
 from sourcing_app.errors import ProgressCallback, no_progress
 from sourcing_app.freeing import free_gradually
-from sourcing_app.services.scoring.after_sale import add_after_sale
+from sourcing_app.services.scoring.after_sale import add_after_sale, line_refs
 from sourcing_app.services.scoring.aggregates import (
     PREVIOUS_FILL_SQL,
     WINDOW_SHARES,
@@ -37,7 +37,7 @@ from sourcing_app.services.scoring.aggregates import (
     packable,
     previous_fill,
 )
-from sourcing_app.services.scoring.facts import assemble_facts
+from sourcing_app.services.scoring.facts import assemble_facts, lines_to_name, name_lines
 from sourcing_app.services.scoring.quotes import apply_pricing, price_quotes
 from sourcing_app.services.scoring.reference import (
     Reference,
@@ -116,7 +116,9 @@ class ScoringService:
                 rows = [row for half in halves for row in half.result()]
                 del halves  # `rows` holds the only reference to each row now
                 accumulators = accumulate(rows, reference, packed=packed)
-                refs, fakes = add_after_sale(conn, query, accumulators, reference, as_of)
+                fakes = add_after_sale(conn, query, accumulators, reference, as_of)
+                # The lines the clearance words name are read meanwhile (scattered reads).
+                named = pool.submit(self._line_refs, lines_to_name(accumulators))
                 # The previous window only matters where the fill could have
                 # dropped: those channels' lines are read (in two halves again)
                 # while this thread assembles the facts; the previous fill feeds
@@ -131,9 +133,8 @@ class ScoringService:
                 supplier_ids = list(reference.suppliers)
                 progress(0, total, "Scoring the suppliers…")
                 facts = assemble_facts(
-                    as_of, reference, supplier_ids, accumulators, priced, query.as_date,
-                    refs, fakes,
-                )  # fmt: skip
+                    as_of, reference, supplier_ids, accumulators, priced, query.as_date, fakes
+                )
                 grace, home = settings.grace_days, settings.home_currency
                 target = settings.clearance_target_days
                 raws = {
@@ -148,6 +149,7 @@ class ScoringService:
                 priors = portfolio_priors(raws.values())
                 for part in previous:
                     add_previous_fill(accumulators, part.result(), reference)
+                name_lines(facts.values(), named.result())
         for sid, acc in accumulators.items():
             if acc.prev_lines and sid in facts:
                 facts[sid].previous_fill = previous_fill(acc)
@@ -182,6 +184,10 @@ class ScoringService:
     ) -> list[Any]:
         with self.engine.connect() as conn:
             return query.run(conn, WINDOW_SQL, packed=packed, share=share)
+
+    def _line_refs(self, line_ids: list[int]) -> dict[int, str]:
+        with self.engine.connect() as conn:
+            return line_refs(conn, line_ids)
 
     def _previous_rows(self, query: AggregateQuery, channel_ids: list[int]) -> list[Any]:
         with self.engine.connect() as conn:
@@ -245,11 +251,12 @@ class ScoringService:
             query = AggregateQuery(conn.dialect.name, run.as_of, run.settings)
             rows = query.run(conn, WINDOW_SQL, channel_ids=channel_ids) if channel_ids else []
             accumulators = accumulate(rows, reference)
-            refs, fakes = (
+            fakes = (
                 add_after_sale(conn, query, accumulators, reference, run.as_of, channel_ids)
                 if channel_ids
-                else ({}, {})
+                else {}
             )
+            refs = line_refs(conn, lines_to_name(accumulators))
             if fill_drop_suspects(accumulators, reference, run.settings):
                 add_previous_fill(
                     accumulators,
@@ -258,8 +265,9 @@ class ScoringService:
                 )
             priced = price_quotes(conn, run.as_of, reference, run.settings, supplier_id)
         facts = assemble_facts(
-            run.as_of, reference, [supplier_id], accumulators, priced, query.as_date, refs, fakes
+            run.as_of, reference, [supplier_id], accumulators, priced, query.as_date, fakes
         )[supplier_id]
+        name_lines((facts,), refs)
         raw = raw_measures(
             facts.evidence,
             grace_days=run.settings.grace_days,
