@@ -170,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="table",
         help=_("table for reading, csv or json for scripts (the same in every language)"),
     )
+    score.add_argument(
+        "--history",
+        action="store_true",
+        help=_("each supplier's figures at the last month-ends and at the evaluation date"),
+    )
+    score.add_argument(
+        "--months", help=_("with --history: how many month-ends, 1 to 60 (default: 12)")
+    )
 
     demo = commands.add_parser("demo", help=_("fill the database with the seeded demo portfolio"))
     demo.add_argument("--suppliers", type=int, default=200, help=_("how many suppliers"))
@@ -435,6 +443,11 @@ def _cmd_score(engine, args: argparse.Namespace, out: TextIO) -> int:  # type: i
     from sourcing_app.services.scoring import ScoringService
 
     as_of = args.as_of or dt.date.today()
+    if args.history or args.months is not None:
+        from sourcing_app.services.history_output import run_history
+
+        run_history(engine, as_of, args.months, args.format, out)
+        return EXIT_OK
     scores = ScoringService(engine).score_all(as_of)
     write_scores(scores, args.format, out)
     return EXIT_OK
