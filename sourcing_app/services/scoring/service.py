@@ -38,7 +38,7 @@ from sourcing_app.services.scoring.aggregates import (
     previous_fill,
 )
 from sourcing_app.services.scoring.facts import assemble_facts, lines_to_name, name_lines
-from sourcing_app.services.scoring.quotes import apply_pricing, price_quotes
+from sourcing_app.services.scoring.quotes import WalkMemo, apply_pricing, price_quotes
 from sourcing_app.services.scoring.reference import (
     Reference,
     load_reference,
@@ -63,6 +63,7 @@ class ScoringService:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.last_run: ScoreRun | None = None
+        self._walks = WalkMemo()
 
     # -- public use cases -------------------------------------------------
     def score_all(
@@ -111,7 +112,7 @@ class ScoringService:
                     pool.submit(self._window_rows, query, packed, (i, WINDOW_SHARES))
                     for i in range(WINDOW_SHARES)
                 ]
-                priced = price_quotes(conn, as_of, reference, settings, None, pricing)
+                priced = price_quotes(conn, as_of, reference, settings, None, pricing, self._walks)
                 progress(0, total, "Adding up the purchase lines of the window…")
                 rows = [row for half in halves for row in half.result()]
                 del halves  # `rows` holds the only reference to each row now
@@ -263,7 +264,9 @@ class ScoringService:
                     query.run(conn, PREVIOUS_FILL_SQL, channel_ids=channel_ids),
                     reference,
                 )
-            priced = price_quotes(conn, run.as_of, reference, run.settings, supplier_id)
+            priced = price_quotes(
+                conn, run.as_of, reference, run.settings, supplier_id, memo=self._walks
+            )
         facts = assemble_facts(
             run.as_of, reference, [supplier_id], accumulators, priced, query.as_date, fakes
         )[supplier_id]
