@@ -53,8 +53,8 @@ from sourcing_app.services.settings import (
 )
 from sourcing_app.ui.dialogs.edit_dialogs import REFUSAL_STYLE, _currencies
 from sourcing_app.ui.settings.language import LanguageBox
-from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.settings.tax_categories import TAX_COLUMNS, TaxCategoryTableModel
+from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.undo_commands import EditSession, SettingsState
 from sourcing_app.ui.shell.workspace import ScoredRun, Workspace
 from sourcing_app.ui.widgets.forms import INVALID_STYLE, PROBLEM_STYLE
