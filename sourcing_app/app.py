@@ -56,7 +56,8 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
     window.show()
     _mark("first-paint")
     window.build_chrome()
-    engine = open_database(url, window)
+    url = _confirmed_new_file(url, window, demo=demo)
+    engine = open_database(url, window) if url else None
     if engine is None:
         window.close()
         return EXIT_FAILED
@@ -238,6 +239,22 @@ def apply_style(app: QApplication) -> None:
     except OSError:
         return  # an unstyled window still works
     app.setStyleSheet(sheet)
+
+
+def _confirmed_new_file(url: str, parent: QWidget | None, *, demo: bool = False) -> str | None:
+    """The URL to open; a SQLite file that is not there yet is created only when the
+    buyer says so (docs/bad-input.md), except the default and demo files on first run."""
+    from sourcing_app.config import default_db_url, sqlite_path, sqlite_url
+
+    path = sqlite_path(url)
+    if path is None or path.exists() or demo or url == default_db_url():
+        return url
+    from sourcing_app.ui.dialogs.database_problem import ask_to_create
+
+    chosen = ask_to_create(path, parent)
+    if chosen is None:
+        return None
+    return url if chosen == path else sqlite_url(chosen)
 
 
 def open_database(url: str, parent: QWidget | None = None) -> Engine | None:

@@ -170,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="table",
         help=_("table for reading, csv or json for scripts (the same in every language)"),
     )
+    score.add_argument(
+        "--history",
+        action="store_true",
+        help=_("each supplier's figures at the last month-ends and at the evaluation date"),
+    )
+    score.add_argument(
+        "--months", help=_("with --history: how many month-ends, 1 to 60 (default: 12)")
+    )
 
     demo = commands.add_parser("demo", help=_("fill the database with the seeded demo portfolio"))
     demo.add_argument("--suppliers", type=int, default=200, help=_("how many suppliers"))
@@ -253,7 +261,12 @@ def main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = No
     except Exception as exc:  # the last line of defence: no traceback for the user
         from sourcing_app.db.migrate import DatabaseProblem
         from sourcing_app.services.importing import ImportFailure
+        from sourcing_app.services.permissions import refusal_of
 
+        refused = refusal_of(exc)  # the grants changed under us: words, not a traceback
+        if refused is not None:
+            print(_said(refused), file=err)
+            return EXIT_FAILED
         if isinstance(exc, DatabaseProblem | ImportFailure):
             print(_said(exc), file=err)
             return EXIT_FAILED
@@ -356,8 +369,13 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from sourcing_app.db.migrate import prepare_database
 
-    engine = prepare_database(_db_url(args))
+    if getattr(args, "opens_database_itself", False):  # restore: the database may be broken
+        return int(args.run(_db_url(args), args, out, err))
+    engine = prepare_database(_db_url(args), create=not _reads_only(args))
     try:
+        from sourcing_app.commands.team import refuse_if_not_allowed
+
+        refuse_if_not_allowed(engine, args)  # team mode: refused in words before any work
         if args.command == "import":
             return _cmd_import(engine, args, out, err)
         if args.command == "score":
@@ -370,6 +388,17 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         engine.dispose()
     raise UsageError(_("unknown command {command}").format(command=args.command))
+
+
+# Commands that only read: pointed at a file that is not there, they create nothing.
+_READ_ONLY = frozenset({"score", "plan", "export", "report", "backup"})
+_READ_ONLY_ACTIONS = frozenset({("rates", "list"), ("scenario", "run"), ("scenario", "list")})
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    """docs/bad-input.md: a typo is not a new database."""
+    action = getattr(args, "rates_action", None) or getattr(args, "scenario_action", None)
+    return args.command in _READ_ONLY or (args.command, action) in _READ_ONLY_ACTIONS
 
 
 def _cmd_import(engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # type: ignore[no-untyped-def]
@@ -414,6 +443,11 @@ def _cmd_score(engine, args: argparse.Namespace, out: TextIO) -> int:  # type: i
     from sourcing_app.services.scoring import ScoringService
 
     as_of = args.as_of or dt.date.today()
+    if args.history or args.months is not None:
+        from sourcing_app.services.history_output import run_history
+
+        run_history(engine, as_of, args.months, args.format, out)
+        return EXIT_OK
     scores = ScoringService(engine).score_all(as_of)
     write_scores(scores, args.format, out)
     return EXIT_OK

@@ -187,6 +187,7 @@ def test_a_bad_date_is_refused_in_chinese(demo_db: Path, tmp_path: Path) -> None
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [
         "用法：sourcing-app score [-h] [--as-of AS_OF] [--format {table,csv,json}]",
+        "                      [--history] [--months MONTHS]",
         "sourcing-app score：错误：参数 --as-of：“2026-13-01”不是 YYYY-MM-DD 格式的日期",
     ]
 

@@ -38,7 +38,9 @@ def test_export_all_to_xlsx_then_import_into_a_new_database(tmp_path: Path, db_u
     ]
 
 
-def test_export_with_a_wrong_extension_is_bad_input(tmp_path: Path, db_url: str) -> None:
+def test_export_with_a_wrong_extension_is_bad_input(
+    tmp_path: Path, db_url: str, engine: object
+) -> None:
     code, out, err = run("--db", db_url, "export", "suppliers", str(tmp_path / "s.xls"))
     assert (code, out) == (2, "")
     assert err == "sourcing-app: cannot tell the format of 's.xls': name the file .csv or .xlsx\n"

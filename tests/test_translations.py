@@ -49,6 +49,7 @@ GLOSSARY_SUB_SCORES = {
     "quality": "质量（含售后）",
     "price": "价格稳定性",
     "channel": "渠道结构",
+    "clearance": "清关时效",
 }
 GLOSSARY_KINDS = {
     SupplierKind.BRAND_OWNER: "品牌方",

@@ -19,7 +19,8 @@ from sourcing_app.errors import BadInput
 from sourcing_app.i18n import N_, _
 
 CHANGE_HELP = N_(
-    "a change (repeat for several): cbec-withdrawn, tariff:CATEGORY:RATE, "
+    "a change (repeat for several): cbec-withdrawn, cbec-withdrawn:CATEGORY, "
+    "cbec-limit:AMOUNT (home currency), clearance:+N (days), tariff:CATEGORY:RATE, "
     "consumption-tax:CATEGORY:RATE, vat:CATEGORY:RATE, currency:CODE:±X%, freight:±X%, "
     "lose:CODE[,CODE…]"
 )
@@ -62,6 +63,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(engine: Engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from sourcing_app.services import scenarios as service
+    from sourcing_app.services.settings import load_settings
 
     action = args.scenario_action
     if action is None:
@@ -69,9 +71,10 @@ def run(engine: Engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     if action == "save":
         scenario = Scenario.from_texts(check_name(args.name), args.change)
         scenario = service.save_scenario(engine, scenario)
+        home = load_settings(engine).home_currency
         print(
             _("saved scenario {name}: {changes}").format(
-                name=scenario.name, changes=scenario.describe()
+                name=scenario.name, changes=scenario.describe(home)
             ),
             file=out,
         )

@@ -41,6 +41,7 @@ ProblemKind = Literal[
     "unreachable",
     "not_ours",
     "migration_failed",
+    "missing",
 ]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -70,14 +71,32 @@ class DatabaseProblem(Exception):
         return str(self.args[0])
 
 
-def prepare_database(url: str) -> Engine:
-    """An engine on a database at the newest schema, or DatabaseProblem saying why not."""
+def prepare_database(url: str, *, create: bool = True) -> Engine:
+    """An engine on a database at the newest schema, or DatabaseProblem saying why not.
+
+    `create=False` (read-only commands, docs/bad-input.md): a SQLite file that
+    does not exist is a "missing" problem, and neither it nor its folder is made.
+    """
     path = sqlite_path(url)
+    if path is not None and not create and not path.exists():
+        raise missing_database(url)
     if path is None:
         if url.startswith("sqlite"):
             return _upgraded(make_engine(url), url)
         return _prepare_server(url)
     return _prepare_sqlite_file(url, path)
+
+
+def missing_database(url: str) -> DatabaseProblem:
+    """A typo is not a new database: the words for a SQLite file that is not there."""
+    return DatabaseProblem(
+        "missing",
+        url,
+        _(
+            "{where} does not exist. Check the path given with --db; nothing was created "
+            "(only the desktop, import and demo create a new database)."
+        ).format(where=_where(url)),
+    )
 
 
 def latest_backup(url: str) -> Path | None:
@@ -102,7 +121,7 @@ def backup_sqlite(path: Path, *, now: dt.datetime | None = None) -> Path:
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
     target = _unused_name(folder, path.stem, now, ".sqlite")
-    _copy_sqlite(path, target)
+    copy_sqlite(path, target)
     return target
 
 
@@ -125,7 +144,7 @@ def restore_backup(url: str, backup: Path, *, now: dt.datetime | None = None) ->
             source.rename(destination)
             moved.append((destination, source))
     try:
-        _copy_sqlite(backup, path)
+        copy_sqlite(backup, path)
     except BaseException:
         for destination, source in moved:
             destination.rename(source)
@@ -144,7 +163,7 @@ def _unused_name(folder: Path, stem: str, now: dt.datetime | None, suffix: str) 
     return candidate
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
+def copy_sqlite(source: Path, target: Path) -> None:
     """Page-by-page copy through SQLite, so a file in use is copied consistently.
 
     Written beside `target` and moved into place only when complete: a
@@ -204,6 +223,11 @@ def _script_revisions() -> _Revisions:
         if down is not None:
             parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
     return _Revisions(known=frozenset(known), heads=frozenset(known - parents))
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this app can open (a restored file must be one of them)."""
+    return _script_revisions().known
 
 
 # --- SQLite files -----------------------------------------------------------------------

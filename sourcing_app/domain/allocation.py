@@ -11,7 +11,7 @@ fill, under these rules (all of them `PlanningSettings`):
 - a minimum standing (Watch): Avoid is below it, and Unrated is always out —
   a supplier is Unrated because it has no valid quote, so it has no margin to
   plan on. A channel whose supplier quotes none of the brand's SKUs is out for
-  the same reason;
+  the same reason; so is a supplier flagged COUNTERFEIT_SUSPECTED;
 - a minimum vertical share of demand (30%), capped at what the vertical
   channels can carry after capacity and the share cap: "where one is possible".
 
@@ -143,6 +143,7 @@ class ChannelOption:
     unit_margin: Decimal | None  # home currency per unit; None without a valid quote
     expected_fill: float | None  # the supplier's shrunk fill rate, 0..1
     capacity: int | None  # the supplier's monthly capacity, shared; None = none on record
+    counterfeit_suspected: bool = False  # its flag COUNTERFEIT_SUSPECTED: never planned with
 
     @property
     def expected_unit_margin(self) -> Decimal | None:
@@ -509,6 +510,10 @@ def _exclusion(
     if option.supplier_code in lost:
         kind = say(N_("supplier lost in this scenario"))
         return say(N_("excluded: supplier lost in this scenario")), kind
+    if option.counterfeit_suspected:
+        kind = say(N_("suspected counterfeit returned"))
+        text = N_("excluded: customers returned its goods as suspected counterfeits")
+        return say(text), kind
     if option.unit_margin is None or option.expected_fill is None:
         kind = say(N_("no valid quote for this brand's SKUs"))
         return say(

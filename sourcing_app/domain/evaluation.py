@@ -9,6 +9,13 @@ from decimal import Decimal
 
 from sourcing_app.domain.channels import ChannelTerms, channel_type
 from sourcing_app.domain.enums import ChannelType
+from sourcing_app.domain.evaluation_flags import (
+    CounterfeitReturn,
+    CustomsHold,
+    counterfeit_flag,
+    customs_delay_flag,
+    returns_high_flag,
+)
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SubScore, SupplierScore
 from sourcing_app.domain.flags import Flag, FlagCode
 from sourcing_app.domain.formatting import amount, day, money
@@ -65,6 +72,8 @@ class SupplierFacts:
     first_order: dt.date | None = None
     spend: Decimal = Decimal("0")
     brand_flags: tuple[Flag, ...] = field(default_factory=tuple)
+    customs_hold: CustomsHold | None = None  # CUSTOMS_DELAY
+    counterfeits: tuple[CounterfeitReturn, ...] = ()  # COUNTERFEIT_SUSPECTED, latest first
 
 
 def supplier_margin_pct(margins: tuple[SkuMargin, ...]) -> float | None:
@@ -327,5 +336,15 @@ def risk_flags(
                 limit=money(settings.costs.cbec_transaction_limit, h, places=0),
             )
             flags.append(Flag(FlagCode.OVER_CBEC_LIMIT, text))
+
+    since = as_of - dt.timedelta(days=settings.customs_delay_days - 1)
+    flags.extend(customs_delay_flag(facts.customs_hold, settings.customs_hold_days, since))
+    flags.extend(counterfeit_flag(facts.counterfeits))
+    e = facts.evidence
+    flags.extend(
+        returns_high_flag(
+            e.fault_returned, e.delivered_qty - e.rejected_qty, settings.returns_high_pct
+        )
+    )
     flags.extend(facts.brand_flags)
     return flags

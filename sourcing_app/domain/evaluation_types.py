@@ -11,7 +11,7 @@ from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.flags import Flag
 from sourcing_app.i18n import N_, _
 
-SUB_SCORE_KEYS = ("fill", "on_time", "lead_time", "quality", "price", "channel")
+SUB_SCORE_KEYS = ("fill", "on_time", "lead_time", "quality", "price", "channel", "clearance")
 # What the screens, the settings and the reports call each sub-score.
 SUB_SCORE_LABELS = {
     "fill": N_("Fill rate"),
@@ -88,21 +88,25 @@ class MarginSummary:
     home_currency: str
 
 
+# The sub-scores a summary keeps: the supplier table and planning read them.
+SUMMARY_SUB_SCORES = frozenset({"fill", "clearance"})
+
+
 def summarised(score: SupplierScore) -> SupplierScore:
-    """The score without its landed-cost steps or sub-scores other than fill.
+    """The score without its landed-cost steps or sub-scores other than fill and clearance.
 
     A run of 100,000 suppliers in full is some ten million objects (every walk
     is twenty Decimals); summarised it is a tenth of that. The summary still
     carries all the table, dashboard, brand and planning figures read: the
-    scores, standing, flags, the fill sub-score and each SKU's margin. The full
-    score of one supplier is worked out again when a screen shows its details.
+    scores, standing, flags, the fill and clearance sub-scores and each SKU's
+    margin. The full score of one supplier is worked out again when a screen
+    shows its details.
     """
     if score.summary:
         return score
-    fill = score.sub_scores.get("fill")
     return replace(
         score,
-        sub_scores={"fill": fill} if fill is not None else {},
+        sub_scores={k: v for k, v in score.sub_scores.items() if k in SUMMARY_SUB_SCORES},
         sku_margins=tuple(
             MarginSummary(
                 w.sku,  # type: ignore[attr-defined]

@@ -27,6 +27,9 @@ class TaxRates:
     consumption_tax: Decimal = ZERO
     vat: Decimal = Decimal("0.13")
     postal_rate: Decimal = Decimal("0.13")
+    # On the CBEC positive list. Only a scenario takes a category off it
+    # (docs/planning.md): its goods are then taxed as general trade.
+    cbec_listed: bool = True
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,17 @@ def customs_value(
     return (unit_price + freight + insurance) * fx
 
 
-def quote_regime(value: Decimal, costs: CostSettings) -> tuple[Regime, bool]:
+def quote_regime(
+    value: Decimal, costs: CostSettings, rates: TaxRates | None = None
+) -> tuple[Regime, bool]:
     """Quotes go CBEC unless V is strictly over the single-transaction limit.
 
+    Goods of a category off the CBEC positive list (`rates.cbec_listed` false) go
+    general trade whatever their value, and are not flagged: the limit is moot.
     Returns the regime and whether the unit was pushed to general trade by the limit.
     """
+    if rates is not None and not rates.cbec_listed:
+        return Regime.GENERAL, False
     if value > costs.cbec_transaction_limit:
         return Regime.GENERAL, True
     return Regime.CBEC, False
@@ -220,11 +229,10 @@ def landed_cost_walk(
     """
     value = (unit_price + freight + insurance) * fx  # customs_value
     over_limit = False
-    if regime is None:
-        regime, over_limit = quote_regime(value, costs)
-    elif regime is Regime.CBEC and value > costs.cbec_transaction_limit:
-        # Above the single-transaction limit a unit is taxed as general trade, and flagged.
-        regime, over_limit = Regime.GENERAL, True
+    if regime is None or regime is Regime.CBEC:
+        # Above the single-transaction limit a unit is taxed as general trade, and
+        # flagged; off the positive list, it is general trade whatever its value.
+        regime, over_limit = quote_regime(value, costs, rates)
     c = rates.consumption_tax
     if regime is Regime.CBEC:
         base = value / (ONE - c)
@@ -340,7 +348,10 @@ class QuoteWalker:
             )
         revenue, one_minus_c = per_product
         value = (unit_price + freight + insurance) * fx  # customs_value
-        if value > costs.cbec_transaction_limit:
+        if not rates.cbec_listed:  # off the positive list (a scenario's): see quote_regime
+            regime, over_limit = Regime.GENERAL, False
+            taxes = import_taxes(value, regime, rates, costs)
+        elif value > costs.cbec_transaction_limit:
             regime, over_limit = Regime.GENERAL, True
             taxes = import_taxes(value, regime, rates, costs)
         else:

@@ -14,12 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "fill": 25.0,
-    "on_time": 25.0,
+    "fill": 20.0,
+    "on_time": 20.0,
     "lead_time": 15.0,
     "quality": 15.0,
     "price": 10.0,
     "channel": 10.0,
+    "clearance": 10.0,
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.i18n import N_, _, ngettext
 
-SHRUNK_KEYS = ("fill", "on_time", "lead_time", "quality", "price")
+SHRUNK_KEYS = ("fill", "on_time", "lead_time", "quality", "price", "clearance")
 
 
 # Records below are slotted but not frozen, on purpose: a frozen dataclass sets every
@@ -53,6 +53,15 @@ class StabilityEvidence:
     rejected_qty: float = 0.0
     price_moments: tuple[PriceMoments, ...] = ()
     channels: tuple[ChannelShare, ...] = ()
+    # Returns after sale on the due lines, dated by as_of (docs/stability.md).
+    fault_returned: float = 0.0  # units sent back for a fault of the goods: scored
+    other_returned: float = 0.0  # units sent back late or for other reasons: shown only
+    # Customs clearance of the same deliveries as quality, those with the days recorded.
+    clearance_recorded: int = 0
+    cleared_in_target: int = 0
+    slowest_clearance: int | None = None  # days
+    slowest_clearance_line: str = ""  # the line of that delivery, named after the run's sums
+    slowest_clearance_line_id: int = 0
 
 
 @dataclass(slots=True)
@@ -164,24 +173,82 @@ def lead_time_consistency(e: StabilityEvidence) -> Measure:
     return Measure(value, e.deliveries, _lead_words, (mean, cv, e.deliveries))
 
 
-def _quality_words(value: float, rejected: float, delivered: float, deliveries: int) -> str:
-    return _(
-        "quality {rate}: {rejected} of {delivered} delivered units rejected over {deliveries}"
-    ).format(
-        rate=f"{value:.1%}",
-        rejected=_units(rejected),
-        delivered=_units(delivered),
-        deliveries=_deliveries(deliveries),
+def _quality_words(
+    value: float,
+    rejected: float,
+    delivered: float,
+    deliveries: int,
+    fault_returned: float = 0.0,
+    other_returned: float = 0.0,
+) -> str:
+    if fault_returned:
+        words = _(
+            "quality {rate}: {rejected} of {delivered} delivered units rejected and "
+            "{returned} returned for a fault of the goods over {deliveries}"
+        ).format(
+            rate=f"{value:.1%}",
+            rejected=_units(rejected),
+            delivered=_units(delivered),
+            returned=_units(fault_returned),
+            deliveries=_deliveries(deliveries),
+        )
+    else:
+        words = _(
+            "quality {rate}: {rejected} of {delivered} delivered units rejected over {deliveries}"
+        ).format(
+            rate=f"{value:.1%}",
+            rejected=_units(rejected),
+            delivered=_units(delivered),
+            deliveries=_deliveries(deliveries),
+        )
+    if not other_returned:
+        return words
+    shown = _("{units} units returned late or for other reasons (not scored)").format(
+        units=_units(other_returned)
     )
+    # Translators: between the parts of one sub-score's inputs, "A …; B …".
+    return _("; ").join((words, shown))
 
 
 def quality_rate(e: StabilityEvidence) -> Measure:
+    """max(0, 1 − (Σ rejected + Σ returned for a fault) / Σ delivered) (docs/stability.md)."""
     if e.deliveries == 0 or e.delivered_qty <= 0:
         return Measure(None, 0, _text, (N_("no deliveries in the window"),))
-    value = max(0.0, 1.0 - e.rejected_qty / e.delivered_qty)
+    value = max(0.0, 1.0 - (e.rejected_qty + e.fault_returned) / e.delivered_qty)
     return Measure(
-        value, e.deliveries, _quality_words, (value, e.rejected_qty, e.delivered_qty, e.deliveries)
+        value,
+        e.deliveries,
+        _quality_words,
+        (value, e.rejected_qty, e.delivered_qty, e.deliveries, e.fault_returned, e.other_returned),
     )
+
+
+def _clearance_words(e: StabilityEvidence, target: int) -> str:
+    """Read from the evidence when shown: its slowest line is named after the sums are in."""
+    cleared, recorded, slowest = e.cleared_in_target, e.clearance_recorded, e.slowest_clearance
+    line = e.slowest_clearance_line
+    text = ngettext(
+        "{cleared} of {n} delivery cleared within {target} days; slowest {slowest} days, "
+        "line {line}",
+        "{cleared} of {n} deliveries cleared within {target} days; slowest {slowest} days, "
+        "line {line}",
+        recorded,
+    )
+    return text.format(
+        cleared=f"{cleared:,}",
+        n=f"{recorded:,}",
+        target=target,
+        slowest="—" if slowest is None else f"{slowest:,}",
+        line=line or "—",
+    )
+
+
+def clearance_rate(e: StabilityEvidence, target_days: int) -> Measure:
+    """Share of the deliveries with clearance days recorded that cleared within the target."""
+    if e.clearance_recorded == 0:
+        return Measure(None, 0, _text, (N_("no delivery with clearance days recorded"),))
+    value = e.cleared_in_target / e.clearance_recorded
+    return Measure(value, e.clearance_recorded, _clearance_words, (e, target_days))
 
 
 def price_stability(e: StabilityEvidence, home_currency: str) -> Measure:
@@ -247,7 +314,7 @@ def _channel_words(channels: tuple[ChannelShare, ...], weights: tuple[float, ...
 
 
 def raw_measures(
-    e: StabilityEvidence, *, grace_days: int, home_currency: str
+    e: StabilityEvidence, *, grace_days: int, home_currency: str, clearance_target_days: int = 3
 ) -> dict[str, Measure]:
     return {
         "fill": fill_rate(e),
@@ -256,6 +323,7 @@ def raw_measures(
         "quality": quality_rate(e),
         "price": price_stability(e, home_currency),
         "channel": channel_structure(e),
+        "clearance": clearance_rate(e, clearance_target_days),
     }
 
 

@@ -13,9 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sourcing_app.domain.enums import SupplierKind
+from sourcing_app.domain.enums import ChannelType, SupplierKind
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, SupplierScore, sub_score_label
-from sourcing_app.domain.flags import Flag, flag_label
+from sourcing_app.domain.flags import Flag, FlagCode, flag_label
 from sourcing_app.domain.formatting import (
     NO_VALUE,
     cell_day,
@@ -130,6 +130,8 @@ def build_supplier_report(
         + "</h1>"
     )
     parts.append(f'<p class="sub">{" · ".join(about)}</p>')
+    # The loudest flag (docs/standings-and-flags.md) opens page one, before the scores.
+    parts.append(_counterfeit_alert(score))
     parts.append(_headline(score, home, settings))
     # Under the scores, not at the end: there, these two lines alone could take a last page.
     bands = settings.bands
@@ -327,7 +329,35 @@ def _flags(s: SupplierScore) -> str:
     heading = "<h2>" + _("Risk flags") + "</h2>"
     if not s.flags:
         return heading + "<p>" + _("No risk flags.") + "</p>"
-    return heading + table(flag_headers(), flag_rows(s.flags), widths=[22, 78])
+    # A suspected counterfeit first, as everywhere the desk lists flags.
+    flags = sorted(s.flags, key=lambda f: f.code is not FlagCode.COUNTERFEIT_SUSPECTED)
+    return heading + table(flag_headers(), flag_rows(flags), widths=[22, 78])
+
+
+def _counterfeit_alert(s: SupplierScore) -> str:
+    """A boxed warning at the top of page one when customers returned suspected fakes.
+
+    Black and white like the rest of the report: a heavy border and bold words, no colour.
+    """
+    fakes = [f for f in s.flags if f.code is FlagCode.COUNTERFEIT_SUSPECTED]
+    if not fakes:
+        return ""
+    if ChannelType.COMPOSITE in s.channel_types:
+        heading = _(
+            "Suspected counterfeit: customers returned goods from this supplier as fakes,"
+            " and it sells through a composite channel. Check before buying again."
+        )
+    else:
+        heading = _(
+            "Suspected counterfeit: customers returned goods from this supplier as fakes."
+            " Check before buying again."
+        )
+    causes = "<br>".join(text(f.message) for f in fakes)
+    return (
+        '<table width="100%" cellpadding="6" cellspacing="0" border="2"'
+        ' style="border-color: #000000; border-style: solid; margin-bottom: 6px">'
+        f'<tr><td><span class="big">{text(heading)}</span><br>{causes}</td></tr></table>'
+    )
 
 
 def _landed_costs(s: SupplierScore, home: str) -> str:

@@ -30,9 +30,38 @@ def _audit_table():  # type: ignore[no-untyped-def]
     return AuditEntry.__table__
 
 
+# What a database trigger cannot know: why a change was made, the warning the
+# buyer saw, where rates came from. Entries carrying these words are written
+# by the app even in team mode (docs/team-mode.md).
+_EXTRA_WORDS = ("reason", "warning", "source", "text")
+
+
+def trail_written_by_database(conn: Connection) -> bool:
+    """Whether the database's own triggers write the audit trail (PostgreSQL after `team init`)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    from sourcing_app.db.team import audit_triggers_installed
+
+    return audit_triggers_installed(conn)
+
+
+def needs_app_entry(conn: Connection, record: dict[str, Any]) -> bool:
+    """False when the triggers already record this change and the app has nothing to add.
+
+    In team mode every row change is written by the database, naming its
+    session_user; an entry of the app's own would say the same thing twice.
+    """
+    if any(record.get(word) for word in _EXTRA_WORDS):
+        return True
+    return not trail_written_by_database(conn)
+
+
 def write_entry(
     conn: Connection, *, who: str, entity: str, key: str, action: str, record: dict[str, Any]
 ) -> None:
+    """One entry of the trail. In team mode the database stamps `who` with its session_user."""
+    if not needs_app_entry(conn, record):
+        return
     audit = _audit_table()
     conn.execute(
         insert(audit).values(
@@ -82,11 +111,15 @@ def _count(value: Any) -> str:
     return str(value)
 
 
-def latest_entries(engine: Engine, limit: int = 500, *, entity: str = "") -> list[AuditLine]:
+def latest_entries(
+    engine: Engine, limit: int = 500, *, entity: str = "", who: str = ""
+) -> list[AuditLine]:
     audit = _audit_table()
     query = select(audit).order_by(audit.c.id.desc()).limit(limit)
     if entity:
         query = query.where(audit.c.entity == entity)
+    if who:
+        query = query.where(audit.c.who == who)
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
     out = []
@@ -110,6 +143,14 @@ def latest_entries(engine: Engine, limit: int = 500, *, entity: str = "") -> lis
             )
         )
     return out
+
+
+def people(engine: Engine) -> list[str]:
+    """Everyone the trail names, by name: the Audit screen's choice of person."""
+    audit = _audit_table()
+    with engine.connect() as conn:
+        query = select(audit.c.who).distinct().order_by(audit.c.who)
+        return [str(w) for w in conn.execute(query).scalars()]
 
 
 # The word a buyer knows each referenced row by, in the table it lives in.

@@ -23,13 +23,16 @@ from sourcing_app.domain.codes import (
     parse_bool,
     parse_supplier_kind,
 )
-from sourcing_app.domain.enums import Regime, SupplierKind
+from sourcing_app.domain.enums import Regime, ReturnReason, SupplierKind
 from sourcing_app.i18n import N_, _, pgettext
+from sourcing_app.services import field_checks
 from sourcing_app.services.column_names import (
     CHINESE_REGIMES,
+    CHINESE_RETURN_REASONS,
     CHINESE_SUPPLIER_KINDS,
     CHINESE_YES_NO,
 )
+from sourcing_app.services.field_checks import INT32_MOST
 
 
 class CellError(ValueError):
@@ -68,7 +71,15 @@ def whole(what: str, minimum: int = 0) -> CellParser:
                 exact = Decimal("NaN")
             if not exact.is_finite() or exact != exact.to_integral_value():
                 raise CellError(_("'{value}' is not a whole number").format(value=value)) from None
+            if exact.adjusted() > 18:  # 1e308: never build a 308-digit int for nothing
+                raise CellError(field_checks.too_large_problem(value, f"{INT32_MOST:,}")) from None
             number = int(exact)
+        if number < 0 and minimum > 0:
+            raise CellError(
+                _("{value} is negative; {what} must be at least {minimum}").format(
+                    value=value, what=pgettext(COUNTS, what), minimum=minimum
+                )
+            )
         if number < 0:
             raise CellError(
                 _("{value} is negative; {what} must be 0 or more").format(
@@ -252,3 +263,17 @@ def supplier_kind(value: str) -> Any:
                 value=value, labels=labels
             )
         ) from None
+
+
+def return_reason(value: str) -> ReturnReason:
+    """A return reason by its code or English label (any case), or the glossary's word (破损)."""
+    if value in CHINESE_RETURN_REASONS:
+        return ReturnReason(CHINESE_RETURN_REASONS[value])
+    folded = value.casefold().replace(" ", "_").replace("-", "_")
+    for reason in ReturnReason:
+        if folded == reason.value:
+            return reason
+    codes = ", ".join(reason.value for reason in ReturnReason)
+    raise CellError(
+        _("'{value}' is not a return reason; use one of {codes}").format(value=value, codes=codes)
+    )

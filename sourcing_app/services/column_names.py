@@ -95,6 +95,12 @@ CHINESE_COLUMNS: dict[str, dict[str, str]] = {
         "rejected_qty": "拒收数量",
         "clearance_days": "清关天数",
     },
+    "returns": {
+        "line_ref": "采购行号",
+        "return_date": "退货日期",
+        "returned_qty": "退货数量",
+        "reason": "退货原因",
+    },
     "fx-rates": {
         "currency": "币种",
         "date": "日期",
@@ -122,6 +128,14 @@ CHINESE_REGIMES: dict[str, str] = {
     "行邮(个人物品)": "postal",
 }
 CHINESE_YES_NO: dict[str, bool] = {"是": True, "否": False}
+CHINESE_RETURN_REASONS: dict[str, str] = {
+    "破损": "damaged",
+    "与描述不符": "not_as_described",
+    "疑似假货": "suspected_counterfeit",
+    "过期": "expired",
+    "延迟送达": "late",
+    "其他": "other",
+}
 
 
 def headers_of(kind: str, names: tuple[str, ...], headers: str = ENGLISH_HEADERS) -> list[str]:

@@ -209,6 +209,23 @@ ENTITIES: dict[str, EntitySpec] = {
             ),
             versioned=False,
         ),
+        # Goods an end customer sent back after sale (docs/vocabulary.md).
+        EntitySpec(
+            "return",
+            "sale_return",
+            N_("return"),
+            (
+                _ref("line_id", N_("Purchase line"), "purchase"),
+                FieldSpec("return_date", N_("Returned on"), cells.iso_date, True),
+                FieldSpec(
+                    "returned_qty",
+                    N_("Returned quantity"),
+                    cells.whole("quantities", 1),
+                    True,
+                ),
+                FieldSpec("reason", N_("Return reason"), cells.return_reason, True),
+            ),
+        ),
     )
 }
 
@@ -225,6 +242,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "quote": ("channel_id", "product_id", "min_qty", "valid_from"),
     "purchase": ("line_ref",),
     "delivery": ("line_id", "delivered_date"),
+    "return": ("line_id", "return_date", "reason"),
 }
 # Where a clash is shown in the form.
 KEY_FIELD: dict[str, str] = {
@@ -236,6 +254,7 @@ KEY_FIELD: dict[str, str] = {
     "quote": "valid_from",
     "purchase": "line_ref",
     "delivery": "delivered_date",
+    "return": "reason",
 }
 # Marked with N_; shown through `_`.
 UNIQUE_WORDS: dict[str, str] = {
@@ -247,4 +266,7 @@ UNIQUE_WORDS: dict[str, str] = {
     "quote": N_("this supplier already quotes this SKU at this minimum quantity from this date"),
     "purchase": N_("another purchase line already has this reference"),
     "delivery": N_("this line already has a delivery on this date; edit that one instead"),
+    "return": N_(
+        "this line already has a return on this date for this reason; edit that one instead"
+    ),
 }

@@ -1,6 +1,6 @@
 """Export every exchange format (docs/files-and-commands.md) as CSV or .xlsx, and blank templates.
 
-An export is the mirror of an import: the same nine kinds, the exact headers
+An export is the mirror of an import: the same ten kinds, the exact headers
 in the documented order, references written as the natural keys a file uses
 (supplier code, brand name, SKU, line_ref), dates as ISO `YYYY-MM-DD`, rates
 as fractions. Importing an export changes nothing (the round-trip tests hold
@@ -33,6 +33,7 @@ from sourcing_app.i18n import _, ngettext
 from sourcing_app.services import file_formats as ff
 from sourcing_app.services.column_names import ENGLISH_HEADERS, check_headers, headers_of
 from sourcing_app.services.file_formats import FILE_KINDS, IMPORT_ORDER
+from sourcing_app.services.output_values import neutral_cell
 
 # Rows fetched from the database per round trip, and between progress reports.
 FETCH_ROWS = 5_000
@@ -84,6 +85,11 @@ _QUERIES: dict[str, str] = {
         "FROM delivery d JOIN purchase_line l ON l.id = d.line_id "
         "ORDER BY d.id"
     ),
+    "returns": (
+        "SELECT l.line_ref, r.return_date, r.returned_qty, r.reason "
+        "FROM sale_return r JOIN purchase_line l ON l.id = r.line_id "
+        "ORDER BY r.id"
+    ),
     # The rate the scores use for each currency and day: a manual rate where
     # one is stored, else the feed's (docs/vocabulary.md). Importing it back
     # leaves both kinds as they were (the importer skips a row equal to a
@@ -105,6 +111,7 @@ _COUNTS: dict[str, str] = {
     "quotes": "SELECT COUNT(*) FROM quote",
     "purchases": "SELECT COUNT(*) FROM purchase_line",
     "deliveries": "SELECT COUNT(*) FROM delivery",
+    "returns": "SELECT COUNT(*) FROM sale_return",
     "fx-rates": (
         "SELECT COUNT(*) FROM exchange_rate r WHERE r.kind = 'manual' OR NOT EXISTS "
         "(SELECT 1 FROM exchange_rate m WHERE m.currency = r.currency "
@@ -338,6 +345,8 @@ def _write_csv(
             converters.append((index, _DateTexts().__getitem__))
         elif kind_of_cell in (YES_NO, NUMBER):
             converters.append((index, _text_converter(kind_of_cell)))
+        else:  # text: never a formula when the file is opened (output_values)
+            converters.append((index, neutral_cell))
     written = 0
 
     def converted(chunk: list[tuple[Any, ...]]) -> Iterator[list[Any]]:
@@ -410,19 +419,13 @@ def _append_rows(
     total: int,
     progress: ProgressCallback,
 ) -> int:
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-
     written = 0
     for chunk in _rows(engine, kind.name):
         for row in chunk:
             values = [conv(value) for conv, value in zip(converters, row, strict=True)]
             for index in text_columns:
-                value = values[index]
-                if value is not None and value.startswith("="):
-                    # openpyxl would store it as a formula; it is a name or a note.
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.data_type = "s"
-                    values[index] = cell
+                # Never a formula, to openpyxl or to a spreadsheet (output_values).
+                values[index] = neutral_cell(values[index])
             sheet.append(values)
         written += len(chunk)
         progress(written, total, _exported(kind.name, written))

@@ -1,6 +1,6 @@
 """The exchange formats buyers import (docs/files-and-commands.md), and how a file is read.
 
-This module is the public contract: the nine file kinds, their exact headers in
+This module is the public contract: the ten file kinds, their exact headers in
 the documented order, which columns are required, how each cell is read, and
 what a blank optional cell means. Headers may come in any order; an optional
 column may be left out of the file altogether.
@@ -42,6 +42,7 @@ from sourcing_app.services.cell_reading import (  # noqa: F401
     money,
     postal_rate,
     regime,
+    return_reason,
     supplier_kind,
     text,
     whole,
@@ -212,6 +213,16 @@ FILE_KINDS: dict[str, FileKind] = {
             ),
         ),
         FileKind(
+            "returns",
+            (
+                _name("line_ref"),
+                _req("return_date", iso_date),
+                # At least one unit: a return of nothing is a typing slip, not a return.
+                _req("returned_qty", whole(_QUANTITIES, minimum=1)),
+                _req("reason", return_reason),
+            ),
+        ),
+        FileKind(
             "fx-rates",
             (
                 _req("currency", currency),
@@ -232,6 +243,7 @@ IMPORT_ORDER: tuple[str, ...] = (
     "quotes",
     "purchases",
     "deliveries",
+    "returns",
     "fx-rates",
 )
 
@@ -597,5 +609,6 @@ KIND_LABELS = {
     "quotes": N_("Quotes"),
     "purchases": N_("Purchase lines"),
     "deliveries": N_("Deliveries"),
+    "returns": N_("Returns after sale"),
     "fx-rates": N_("Exchange rates"),
 }

@@ -29,6 +29,7 @@ from sourcing_app.domain.allocation import (
 )
 from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
+from sourcing_app.domain.flags import FlagCode
 from sourcing_app.domain.scenarios import PricingChanges
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput, ProgressCallback, no_progress
@@ -41,7 +42,7 @@ from sourcing_app.services.brand_overview import (
 )
 from sourcing_app.services.output_values import csv_cell, json_money, json_number
 from sourcing_app.services.scoring import ScoringService, cycle_collector_paused
-from sourcing_app.services.settings import load_settings
+from sourcing_app.services.settings import load_settings, upsert_setting
 
 PLANNING_KEY = "planning"
 
@@ -71,17 +72,16 @@ def save_planning_settings(conn: Connection, settings: PlanningSettings) -> None
 
 def put_setting(conn: Connection, key: str, payload: str) -> None:
     """Insert or replace one row of the `setting` table (the caller owns the transaction)."""
-    updated = conn.execute(
-        text("UPDATE setting SET value = :v WHERE key = :k"), {"k": key, "v": payload}
-    )
-    if updated.rowcount == 0:
-        conn.execute(
-            text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": key, "v": payload}
-        )
+    upsert_setting(conn, key, payload)
 
 
-def brand_demands(overviews: Iterable[BrandOverview]) -> list[BrandDemand]:
-    """What the allocation needs of each brand: its demand and its active channels."""
+def brand_demands(
+    overviews: Iterable[BrandOverview], counterfeit: frozenset[int] = frozenset()
+) -> list[BrandDemand]:
+    """What the allocation needs of each brand: its demand and its active channels.
+
+    `counterfeit`: the ids of suppliers flagged COUNTERFEIT_SUSPECTED, left out of the plan.
+    """
     return [
         BrandDemand(
             o.id,
@@ -98,6 +98,7 @@ def brand_demands(overviews: Iterable[BrandOverview]) -> list[BrandDemand]:
                     c.unit_margin,
                     c.fill,
                     c.monthly_capacity,
+                    c.supplier_id in counterfeit,
                 )
                 for c in o.active_channels
             ),
@@ -170,7 +171,7 @@ def plan_portfolio(
         else:
             overviews = brand_overviews(engine, scores, as_of, scoring_settings)
         allocation = allocate_portfolio(
-            brand_demands(overviews),
+            brand_demands(overviews, counterfeit_suspects(scores)),
             settings,
             lost=lost,
             currency=scoring_settings.home_currency,
@@ -184,6 +185,15 @@ def plan_portfolio(
     )
     return PortfolioPlan(
         as_of, scoring_settings.home_currency, allocation, tuple(overviews), tuple(scores)
+    )
+
+
+def counterfeit_suspects(scores: Iterable[SupplierScore]) -> frozenset[int]:
+    """The suppliers a plan gives nothing: customers returned their goods as suspected fakes."""
+    return frozenset(
+        s.supplier_id
+        for s in scores
+        if any(f.code is FlagCode.COUNTERFEIT_SUSPECTED for f in s.flags)
     )
 
 

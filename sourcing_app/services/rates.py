@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from sourcing_app import __version__
 from sourcing_app.db.types import date_param, from_day_number
@@ -37,8 +38,9 @@ from sourcing_app.domain import formatting
 from sourcing_app.domain.codes import ISO_4217_CURRENCIES
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback, no_progress
 from sourcing_app.i18n import _, ngettext, pgettext
+from sourcing_app.services.permissions import refusal_of
 from sourcing_app.services.rate_lookup import rates_on
-from sourcing_app.services.settings import load_settings, load_user_name
+from sourcing_app.services.settings import load_settings, load_user_name, upsert_setting
 
 DEFAULT_FEED_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
 FEED_URL_KEY = "rates_feed_url"
@@ -79,15 +81,7 @@ def load_feed_url(conn: Connection | Engine) -> str:
 
 def save_feed_url(conn: Connection, url: str) -> None:
     check_url(url)
-    payload = json.dumps(url.strip())
-    updated = conn.execute(
-        text("UPDATE setting SET value = :v WHERE key = :k"), {"k": FEED_URL_KEY, "v": payload}
-    )
-    if updated.rowcount == 0:
-        conn.execute(
-            text("INSERT INTO setting (key, value) VALUES (:k, :v)"),
-            {"k": FEED_URL_KEY, "v": payload},
-        )
+    upsert_setting(conn, FEED_URL_KEY, json.dumps(url.strip()))
 
 
 def check_url(url: str) -> str:
@@ -374,24 +368,18 @@ def update_rates(
         with engine.begin() as conn:
             dialect = conn.dialect.name
             day = date_param(dialect, feed.day)
-            for currency, rate in rates.items():
-                params = {"c": currency, "d": day, "r": _rate_param(dialect, rate), "s": address}
-                updated = conn.execute(
+            stored = {
+                str(code)
+                for (code,) in conn.execute(
                     text(
-                        "UPDATE exchange_rate SET rate_to_home = :r, source = :s "
-                        "WHERE currency = :c AND rate_date = :d AND kind = 'feed'"
+                        "SELECT currency FROM exchange_rate WHERE rate_date = :d AND kind = 'feed'"
                     ),
-                    params,
+                    {"d": day},
                 )
-                if updated.rowcount == 0:
-                    new += 1
-                    conn.execute(
-                        text(
-                            "INSERT INTO exchange_rate (currency, rate_date, rate_to_home, kind, "
-                            "source) VALUES (:c, :d, :r, 'feed', :s)"
-                        ),
-                        params,
-                    )
+            }
+            new = sum(1 for currency in rates if currency not in stored)
+            for currency, rate in rates.items():
+                _upsert_rate(conn, currency, feed.day, rate, "feed", address)
             _audit(
                 conn,
                 who or load_user_name(conn),
@@ -403,6 +391,9 @@ def update_rates(
     except Exception as exc:
         if isinstance(exc, BadInput | CannotFinish):
             raise
+        refused = refusal_of(exc)
+        if refused is not None:
+            raise refused from exc
         raise CannotFinish(
             _("the rates could not be stored ({reason}); none were").format(reason=_first_line(exc))
         ) from exc
@@ -426,6 +417,20 @@ def set_manual_rate(
     home = load_settings(engine).home_currency
     if code == home:
         raise BadInput(_("{code} is the home currency; its rate is always 1").format(code=code))
+    try:
+        return _store_manual_rate(engine, code, day, rate, who)
+    except DBAPIError as exc:
+        refused = refusal_of(exc)  # team mode: hand-entered rates are a manager's
+        if refused is not None:
+            raise refused from exc
+        raise CannotFinish(
+            _("the rate could not be stored ({reason})").format(reason=_first_line(exc))
+        ) from exc
+
+
+def _store_manual_rate(
+    engine: Engine, code: str, day: dt.date, rate: Decimal, who: str
+) -> Decimal | None:
     with engine.begin() as conn:
         dialect = conn.dialect.name
         name = who or load_user_name(conn)
@@ -442,22 +447,7 @@ def set_manual_rate(
             ),
             params,
         ).scalar()
-        if old is None:
-            conn.execute(
-                text(
-                    "INSERT INTO exchange_rate (currency, rate_date, rate_to_home, kind, source) "
-                    "VALUES (:c, :d, :r, 'manual', :s)"
-                ),
-                params,
-            )
-        else:
-            conn.execute(
-                text(
-                    "UPDATE exchange_rate SET rate_to_home = :r, source = :s "
-                    "WHERE currency = :c AND rate_date = :d AND kind = 'manual'"
-                ),
-                params,
-            )
+        _upsert_rate(conn, code, day, rate, "manual", params["s"])
         old_rate = None if old is None else _decimal(old)
         _audit(
             conn,
@@ -468,6 +458,32 @@ def set_manual_rate(
             {"old": None if old_rate is None else str(old_rate), "new": str(rate)},
         )
     return old_rate
+
+
+def _upsert_rate(
+    conn: Connection, currency: str, day: dt.date, rate: Decimal, kind: str, source: str
+) -> None:
+    """Store one rate in one statement: two people storing the same day's rate at once
+    both succeed and one value wins (INSERT … ON CONFLICT DO UPDATE, docs/team-mode.md)."""
+    from sourcing_app.db.models import ExchangeRate
+
+    rates = ExchangeRate.__table__
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(rates).values(
+        currency=currency, rate_date=day, rate_to_home=rate, kind=kind, source=source[:300]
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["currency", "rate_date", "kind"],
+            set_={
+                "rate_to_home": statement.excluded.rate_to_home,
+                "source": statement.excluded.source,
+            },
+        )
+    )
 
 
 def _rate_param(dialect: str, rate: Decimal) -> Any:
@@ -489,6 +505,10 @@ def _first_line(exc: BaseException) -> str:
 def _audit(
     conn: Connection, who: str, entity: str, key: str, action: str, changes: dict[str, Any]
 ) -> None:
+    from sourcing_app.services.audit import needs_app_entry
+
+    if not needs_app_entry(conn, changes):
+        return
     now = dt.datetime.now(dt.UTC)
     at: Any = now
     if conn.dialect.name == "sqlite":  # sqlmodel's UTC text, as the importer writes it

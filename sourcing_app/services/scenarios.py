@@ -156,7 +156,9 @@ def check_against_data(engine: Engine, scenario: Scenario) -> Scenario:
         )
     changes = []
     for change in scenario.changes:
-        if change.kind in TAX_FIELDS:
+        if change.kind in TAX_FIELDS or (
+            change.kind is ChangeKind.CBEC_WITHDRAWN and change.target
+        ):
             change = replace(change, target=by_fold[change.target.casefold()])
         elif change.kind is ChangeKind.LOSE:
             change = replace(change, suppliers=tuple(known[c.casefold()] for c in change.suppliers))
@@ -284,13 +286,16 @@ def run_scenario(
             )
         )
     pricing = scenario.pricing
+    # A new limit or slower customs: the run scores with settings of its own.
+    scenario_settings = scenario.scoring_settings(scoring_settings)
+    rescore = not pricing.is_empty or scenario_settings != scoring_settings
     after = plan_portfolio(
         engine,
         as_of,
         # Lost suppliers alone change no price: the baseline's scores stand.
-        scores=baseline.scores if pricing.is_empty else None,
+        scores=None if rescore else baseline.scores,
         settings=settings or baseline.settings,
-        scoring_settings=scoring_settings,
+        scoring_settings=scenario_settings,
         lost=scenario.lost,
         pricing=pricing,
         baseline=baseline,
@@ -451,7 +456,7 @@ def _write_result_table(result: ScenarioResult, out: TextIO, brand: str | None) 
         + "\n"
     )
     for change in result.scenario.changes:
-        out.write(f"  - {change.describe()}\n")
+        out.write(f"  - {change.describe(cur)}\n")
     out.write(
         _("Expected margin {before} → {after} a month").format(
             before=format_money(result.margin_before, cur),
@@ -635,11 +640,15 @@ def write_comparison(results: Sequence[ScenarioResult], fmt: str, out: TextIO) -
 
 @dataclass(frozen=True)
 class ScenarioChoices:
-    """What the scenario form offers: tax categories, foreign currencies quoted, suppliers."""
+    """What the scenario form offers: tax categories, foreign currencies quoted, suppliers.
+
+    `home_currency` is the currency a CBEC limit is written in.
+    """
 
     categories: tuple[str, ...]
     currencies: tuple[str, ...]
     supplier_codes: tuple[str, ...]
+    home_currency: str = "CNY"
 
 
 def scenario_choices(engine: Engine) -> ScenarioChoices:
@@ -659,4 +668,4 @@ def scenario_choices(engine: Engine) -> ScenarioChoices:
                 text("SELECT code FROM supplier WHERE archived = :f ORDER BY code"), {"f": False}
             )
         ]
-    return ScenarioChoices(tuple(categories), tuple(currencies), tuple(codes))
+    return ScenarioChoices(tuple(categories), tuple(currencies), tuple(codes), home)

@@ -4,22 +4,35 @@ A point at date D is the full evaluation with `as_of = D`: its own window, quote
 rates and priors, so it equals `score --as-of D`. Nothing is stored: the points are
 worked out again from the data, so a corrected delivery changes the past.
 
-This first form scores each date in turn; the shared-read form (one pass over the
-lines, bucketed by month) replaces its inside and keeps this interface.
+The points share their reads: each quantity is added up in SQL per supplier
+(or channel, or SKU) and run of points at which it counts, and each point's
+sums are built from those groups (services.history has the pieces).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
 from sourcing_app.domain.enums import Standing
 from sourcing_app.domain.settings import ScoringSettings
+from sourcing_app.domain.stability import raw_measures
 from sourcing_app.errors import ProgressCallback, no_progress
-from sourcing_app.services.scoring import ScoringService
+from sourcing_app.services.history.aggregates import HistoryQuery
+from sourcing_app.services.history.cuts import PointCuts
+from sourcing_app.services.history.margins import PointPricer, load_quotes
+from sourcing_app.services.history.points import PointEvidence, score_point
+from sourcing_app.services.history.sums import build_series
+from sourcing_app.services.scoring.aggregates import WINDOW_SHARES
+from sourcing_app.services.scoring.reference import load_fx, load_reference
+from sourcing_app.services.scoring.service import cycle_collector_paused
+from sourcing_app.services.settings import load_settings
 
 DEFAULT_MONTHS = 12
 MOVERS_MONTHS = 6
@@ -84,29 +97,91 @@ def score_history(
     settings: ScoringSettings | None = None,
     progress: ProgressCallback = no_progress,
 ) -> list[SupplierHistory]:
-    """Every non-archived supplier's points, ordered by supplier code."""
-    service = ScoringService(engine)
+    """Every non-archived supplier's points, ordered by supplier code.
+
+    The points share their reads (services.history): the lines and deliveries
+    are read once, added up per run of points at which they count, and each
+    point's sums are built from those groups.
+    """
     dates = month_end_points(as_of, months)
-    by_supplier: dict[int, list[HistoryPoint]] = {}
-    names: dict[int, tuple[str, str]] = {}
+    with cycle_collector_paused():
+        return _score_history(engine, dates, settings, progress)
+
+
+def _score_history(
+    engine: Engine,
+    dates: list[dt.date],
+    settings: ScoringSettings | None,
+    progress: ProgressCallback,
+) -> list[SupplierHistory]:
+    steps = len(dates) + 1
+    with engine.connect() as conn:
+        settings = settings or load_settings(conn)
+        reference = load_reference(conn, dates[-1], settings)
+        cuts = PointCuts(dates, settings.window_days)
+        query = HistoryQuery(conn.dialect.name, cuts, settings)
+        progress(0, steps, "Adding up the purchase lines of every month…")
+        # The statements run on connections of their own (the deliveries split
+        # by channel id parity, as the scoring run splits its window) while
+        # this thread prices every point's quotes.
+        with ThreadPoolExecutor(max_workers=WINDOW_SHARES) as pool:
+            deliveries = [
+                pool.submit(_read, engine, query.delivery_rows, (i, WINDOW_SHARES))
+                for i in range(WINDOW_SHARES)
+            ]
+            lines = pool.submit(_read, engine, query.line_rows)
+            returns = pool.submit(_read, engine, query.return_rows)
+            quotes = load_quotes(conn, dates[-1], reference)
+            rates = [load_fx(conn, day, settings) for day in dates]
+            pricer = PointPricer(conn.dialect.name, reference, settings)
+            walks = [
+                {sid: pricer.walks(q, day, rates[i]) for sid, q in quotes.items()}
+                for i, day in enumerate(dates)
+            ]
+            series = build_series(
+                lines.result(),
+                (row for share in deliveries for row in share.result()),
+                lambda line_ids: query.split_rows(conn, line_ids),
+                returns.result(),
+                reference,
+                len(dates),
+            )
+    weights = settings.normalised_weights()
+    builder = PointEvidence(reference)
+    grace, home = settings.grace_days, settings.home_currency
+    target = settings.clearance_target_days
+    supplier_ids = list(reference.suppliers)
+    by_supplier: dict[int, list[HistoryPoint]] = {sid: [] for sid in supplier_ids}
     for i, day in enumerate(dates):
-        progress(i, len(dates), "Working out the scores at each month-end…")
-        for s in service.score_all(day, settings):
-            names[s.supplier_id] = (s.supplier_code, s.supplier_name)
-            by_supplier.setdefault(s.supplier_id, []).append(
+        progress(i + 1, steps, "Working out the scores at each month-end…")
+        evidence = {sid: builder.evidence(sid, series.get(sid), i, day) for sid in supplier_ids}
+        raws = {
+            sid: raw_measures(e, grace_days=grace, home_currency=home, clearance_target_days=target)
+            for sid, e in evidence.items()
+        }
+        figures = score_point(raws, evidence, walks[i], series, i, settings, weights)
+        for sid, f in figures.items():
+            by_supplier[sid].append(
                 HistoryPoint(
                     as_of=day,
-                    standing=s.standing,
-                    sourcing_score=s.sourcing_score,
-                    margin_score=s.margin_score,
-                    stability_score=s.stability_score,
-                    confidence=s.confidence,
-                    sub_scores={k: sub.value for k, sub in s.sub_scores.items()},
+                    standing=f.standing,
+                    sourcing_score=f.sourcing_score,
+                    margin_score=f.margin_score,
+                    stability_score=f.stability_score,
+                    confidence=f.confidence,
+                    sub_scores=f.sub_scores,
                 )
             )
+    progress(steps, steps, "Working out the scores at each month-end…")
     histories = [
-        SupplierHistory(sid, names[sid][0], names[sid][1], tuple(points))
-        for sid, points in by_supplier.items()
+        SupplierHistory(sid, reference.suppliers[sid][0], reference.suppliers[sid][1], tuple(pts))
+        for sid, pts in by_supplier.items()
     ]
     histories.sort(key=lambda h: h.supplier_code)
     return histories
+
+
+def _read(engine: Engine, statement: Callable[..., list[Any]], *args: Any) -> list[Any]:
+    """One of the history's statements, on a connection of its own (for a worker thread)."""
+    with engine.connect() as conn:
+        return statement(conn, *args)

@@ -16,6 +16,10 @@ from sourcing_app.i18n import _, is_chinese, pgettext
 from sourcing_app.services import text_cells as cells
 from sourcing_app.services.output_values import csv_cell, json_number
 
+# Sub-scores added after the first release go after `flags`: scripts that read
+# the columns by position keep working (columns are appended, never moved).
+_APPENDED_SUB_SCORES = ("clearance",)
+_FIRST_SUB_SCORES = tuple(k for k in SUB_SCORE_KEYS if k not in _APPENDED_SUB_SCORES)
 CSV_COLUMNS = (
     "supplier_code",
     "standing",
@@ -24,8 +28,9 @@ CSV_COLUMNS = (
     "margin_pct",
     "stability_score",
     "confidence",
-    *SUB_SCORE_KEYS,
+    *_FIRST_SUB_SCORES,
     "flags",
+    *_APPENDED_SUB_SCORES,
 )
 
 
@@ -62,8 +67,9 @@ def write_scores(scores: Sequence[SupplierScore], fmt: str, out: TextIO) -> None
                     csv_cell(rec["margin_pct"]),
                     rec["stability_score"],
                     rec["confidence"],
-                    *(rec["sub_scores"][k] for k in SUB_SCORE_KEYS),
+                    *(rec["sub_scores"][k] for k in _FIRST_SUB_SCORES),
                     ";".join(f["code"] for f in rec["flags"]),
+                    *(rec["sub_scores"][k] for k in _APPENDED_SUB_SCORES),
                 ]
             )
     else:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, column, table, text
 
 from sourcing_app.domain.codes import ISO_4217_CURRENCIES
 from sourcing_app.domain.settings import ScoringSettings
@@ -36,17 +36,49 @@ def save_settings(conn: Connection, settings: ScoringSettings) -> None:
     data = settings.to_json()
     home = data.pop("home_currency")
     for key, value in ((SCORING_KEY, data), (HOME_CURRENCY_KEY, home)):
-        payload = json.dumps(value, sort_keys=True)
-        updated = conn.execute(
-            text("UPDATE setting SET value = :v WHERE key = :k"), {"k": key, "v": payload}
+        upsert_setting(conn, key, json.dumps(value, sort_keys=True))
+
+
+def upsert_setting(conn: Connection, key: str, payload: str) -> None:
+    """Insert or replace one row of `setting` in one statement (the caller owns the transaction).
+
+    "Update, else insert" lets two people saving at once both find no row and
+    both insert: one of them got an IntegrityError. INSERT … ON CONFLICT DO
+    UPDATE is atomic on SQLite and PostgreSQL alike: the later save wins.
+    """
+    setting = table("setting", column("key"), column("value"))
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(setting).values(key=key, value=payload)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["key"], set_={"value": statement.excluded.value}
         )
-        if updated.rowcount == 0:
-            conn.execute(
-                text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": key, "v": payload}
-            )
+    )
 
 
 USER_NAME_KEY = "user_name"
+# Left by the upgrade to revision 0003 when the buyer's own weights were kept
+# (clearance got 0): the desk says so once, pointing at Settings (docs/stability.md).
+WEIGHTS_KEPT_KEY = "notice_weights_kept"
+
+
+def weights_kept_notice(conn: Connection | Engine) -> bool:
+    """Whether the upgrade kept the buyer's own weights and nobody has been told yet."""
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return weights_kept_notice(c)
+    value = conn.execute(
+        text("SELECT value FROM setting WHERE key = :k"), {"k": WEIGHTS_KEPT_KEY}
+    ).scalar()
+    return bool(value) and json.loads(value) is True
+
+
+def weights_notice_shown(conn: Connection) -> None:
+    """The buyer has been told that their weights were kept: never again."""
+    conn.execute(text("DELETE FROM setting WHERE key = :k"), {"k": WEIGHTS_KEPT_KEY})
 
 
 def load_user_name(conn: Connection | Engine) -> str:
@@ -54,6 +86,10 @@ def load_user_name(conn: Connection | Engine) -> str:
     if isinstance(conn, Engine):
         with conn.connect() as c:
             return load_user_name(c)
+    from sourcing_app.services.audit import trail_written_by_database
+
+    if trail_written_by_database(conn):  # team mode: the database names everyone by login
+        return str(conn.execute(text("SELECT session_user")).scalar())
     value = conn.execute(
         text("SELECT value FROM setting WHERE key = :k"), {"k": USER_NAME_KEY}
     ).scalar()
@@ -70,15 +106,7 @@ def load_user_name(conn: Connection | Engine) -> str:
 
 
 def save_user_name(conn: Connection, name: str) -> None:
-    payload = json.dumps(name.strip())
-    updated = conn.execute(
-        text("UPDATE setting SET value = :v WHERE key = :k"), {"k": USER_NAME_KEY, "v": payload}
-    )
-    if updated.rowcount == 0:
-        conn.execute(
-            text("INSERT INTO setting (key, value) VALUES (:k, :v)"),
-            {"k": USER_NAME_KEY, "v": payload},
-        )
+    upsert_setting(conn, USER_NAME_KEY, json.dumps(name.strip()))
 
 
 # --- checking and saving from the settings screen ---------------------------------------
@@ -121,6 +149,16 @@ def settings_problems(settings: ScoringSettings, user_name: str = "") -> Setting
         problems["grace_days"] = _("grace days cannot be negative")
     elif settings.grace_days >= settings.window_days:
         problems["grace_days"] = _("grace days must be shorter than the window")
+    for name in ("clearance_target_days", "customs_hold_days", "customs_delay_days"):
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+            problems[name] = _("{value} is not a whole number of days").format(value=value)
+        elif value < 0:
+            problems[name] = _("{value} days is negative; 0 or more").format(value=f"{value:g}")
+    if not 0 <= settings.returns_high_pct <= 1:
+        problems["returns_high_pct"] = _("{value}% is outside 0%..100%").format(
+            value=f"{settings.returns_high_pct * 100:g}"
+        )
     costs = settings.costs
     one = Decimal(1)
     for name in ("platform_commission", "payment_fee", "cbec_factor"):

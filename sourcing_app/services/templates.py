@@ -24,6 +24,7 @@ from sourcing_app.services.column_names import ENGLISH_HEADERS, check_headers, h
 from sourcing_app.services.exporting import (
     DATE,
     NUMBER,
+    TEXT,
     WHOLE,
     YES_NO,
     column_type,
@@ -31,6 +32,7 @@ from sourcing_app.services.exporting import (
     header_width,
 )
 from sourcing_app.services.file_formats import FILE_KINDS, IMPORT_ORDER
+from sourcing_app.services.output_values import neutral
 
 EXAMPLE_ROWS: dict[str, dict[str, str]] = {
     "tax-categories": {
@@ -108,6 +110,13 @@ EXAMPLE_ROWS: dict[str, dict[str, str]] = {
         "rejected_qty": "2",
         "clearance_days": "4",
     },
+    # Of the 98 units accepted on PO-1001 (100 delivered, 2 rejected), after the delivery.
+    "returns": {
+        "line_ref": "PO-1001",
+        "return_date": "2026-02-12",
+        "returned_qty": "1",
+        "reason": "damaged",
+    },
     "fx-rates": {"currency": "JPY", "date": "2026-01-02", "rate_to_home": "0.048"},
 }
 
@@ -123,6 +132,10 @@ _TEXT = N_("text")
 _CODED = {
     "kind": N_("text: a supplier kind, e.g. trader or 贸易商"),
     "regime": N_("text: cbec, general or postal (跨境电商, 一般贸易, 行邮)"),
+    "reason": N_(
+        "text: damaged, not_as_described, suspected_counterfeit, expired, late or other "
+        "(破损, 与描述不符, 疑似假货, 过期, 延迟送达, 其他)"
+    ),
 }
 
 
@@ -171,7 +184,11 @@ def write_template(kind: str, path: str | Path, *, headers: str = ENGLISH_HEADER
     if not path.parent.is_dir():
         raise BadInput(_("the folder {folder} does not exist").format(folder=path.parent))
     example = EXAMPLE_ROWS[kind]
-    row = [example.get(name, "") for name in file_kind.headers]
+    # Text cells as every file the desk writes holds them (output_values: CSV injection).
+    row = [
+        neutral(example.get(c.name, "")) if column_type(c) == TEXT else example.get(c.name, "")
+        for c in file_kind.columns
+    ]
     header = headers_of(kind, file_kind.headers, headers)
     with atomic_file(path) as temporary:
         if fmt == "csv":

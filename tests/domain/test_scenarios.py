@@ -57,7 +57,8 @@ def test_losing_suppliers_lists_them_once() -> None:
         ("freight:abc%", "'abc' is not a number"),
         ("freight:-150%", "cannot fall by more than 100%"),
         ("lose:", "names no supplier"),
-        ("cbec-withdrawn:yes", "not written as cbec-withdrawn"),
+        ("cbec-withdrawn:a:b", "not written as cbec-withdrawn"),
+        ("cbec-withdrawn:", "not written as cbec-withdrawn"),
     ],
 )
 def test_bad_changes_say_what_is_wrong(text: str, message: str) -> None:

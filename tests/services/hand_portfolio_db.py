@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -10,8 +11,9 @@ from sourcing_app.services.importing import import_file
 from tests.services.hand_portfolio import CSV_FILES, IMPORT_ORDER
 
 
-def load_hand_portfolio(engine: Engine, folder: Path) -> None:
-    for kind in IMPORT_ORDER:
+def load_hand_portfolio(engine: Engine, folder: Path, kinds: Sequence[str] = IMPORT_ORDER) -> None:
+    """Import the hand portfolio's files of `kinds` (all ten by default) in order."""
+    for kind in kinds:
         path = folder / f"{kind}.csv"
         path.write_text(CSV_FILES[kind], encoding="utf-8")
         result = import_file(engine, kind, path, who="setup")

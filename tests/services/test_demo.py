@@ -48,6 +48,7 @@ TABLES = (
     "exchange_rate",
     "purchase_line",
     "delivery",
+    "sale_return",
     "setting",
     "audit_entry",
 )
@@ -686,6 +687,9 @@ FLAGGED_ON_PLANTED_SUPPLIER = (
     "STALE",
     "THIN_HISTORY",
     "QUOTE_EXPIRED",
+    "CUSTOMS_DELAY",
+    "COUNTERFEIT_SUSPECTED",
+    "RETURNS_HIGH",
 )
 
 
@@ -703,6 +707,103 @@ def test_scoring_the_demo_raises_every_planted_flag_where_it_was_planted(
     assert loss_maker.margin_pct is not None and loss_maker.margin_pct < 0
     steady = scores[planted(summary, "STEADY_VERTICAL")]
     assert steady.standing.value == "Preferred"
+
+
+# ----------------------------------------------------------------- customs and returns
+
+
+def test_most_goods_clear_in_days_and_some_composite_chains_hold_them_for_weeks(
+    demo: tuple[Engine, DemoSummary],
+) -> None:
+    engine, summary = demo
+    total = scalar(engine, "SELECT COUNT(*) FROM delivery WHERE clearance_days IS NOT NULL")
+    quick = scalar(engine, "SELECT COUNT(*) FROM delivery WHERE clearance_days <= 3")
+    assert quick >= 0.7 * total  # the clearance target is 3 days
+    held = rows(
+        engine,
+        "SELECT MIN(ch.tier), MAX(d.clearance_days), COUNT(*), "
+        f"SUM(CASE WHEN {IS_VERTICAL} THEN 1 ELSE 0 END) FROM delivery d "
+        "JOIN purchase_line pl ON pl.id = d.line_id JOIN channel ch ON ch.id = pl.channel_id "
+        "WHERE d.clearance_days >= 8",
+    )
+    lowest_tier, longest, count, vertical = held[0]
+    assert (lowest_tier >= 2, longest <= 15, vertical) == (True, True, 0)
+    assert 0 < count < 0.1 * total
+    # The planted slow chain held goods more than 10 days in the last 90 (customs delay).
+    slow = planted(summary, "CUSTOMS_DELAY")
+    assert (
+        scalar(
+            engine,
+            "SELECT COUNT(*) FROM delivery d JOIN purchase_line pl ON pl.id = d.line_id "
+            "JOIN channel ch ON ch.id = pl.channel_id JOIN supplier s ON s.id = ch.supplier_id "
+            "WHERE s.code = :code AND d.clearance_days > 10 AND d.delivered_date > :today - 90",
+            code=slow,
+        )
+        > 0
+    )
+
+
+def test_returns_are_physically_possible(demo: tuple[Engine, DemoSummary]) -> None:
+    engine, summary = demo
+    assert summary.returns == scalar(engine, "SELECT COUNT(*) FROM sale_return") > 0
+    over_accepted = scalar(
+        engine,
+        "SELECT COUNT(*) FROM (SELECT r.line_id, SUM(r.returned_qty) AS returned FROM "
+        "sale_return r GROUP BY r.line_id) r JOIN (SELECT line_id, "
+        "SUM(delivered_qty - rejected_qty) AS accepted, MIN(delivered_date) AS first_day "
+        "FROM delivery GROUP BY line_id) d ON d.line_id = r.line_id "
+        "WHERE r.returned > d.accepted",
+    )
+    too_early = scalar(
+        engine,
+        "SELECT COUNT(*) FROM sale_return r WHERE r.return_date < "
+        "(SELECT MIN(delivered_date) FROM delivery d WHERE d.line_id = r.line_id) "
+        "OR NOT EXISTS (SELECT 1 FROM delivery d WHERE d.line_id = r.line_id) "
+        "OR r.return_date > :today OR r.returned_qty < 1",
+    )
+    assert (over_accepted, too_early) == (0, 0)
+    reasons = dict(rows(engine, "SELECT reason, COUNT(*) FROM sale_return GROUP BY reason"))
+    # Mostly damage; a few late and other, which are shown but not scored.
+    assert reasons["damaged"] == max(reasons.values())
+    assert reasons.get("late", 0) > 0 and reasons.get("other", 0) > 0
+
+
+def test_a_suspected_fake_comes_back_from_a_multi_hop_chain(
+    demo: tuple[Engine, DemoSummary],
+) -> None:
+    engine, summary = demo
+    fakes = rows(
+        engine,
+        "SELECT s.code, ch.tier, r.return_date FROM sale_return r "
+        "JOIN purchase_line pl ON pl.id = r.line_id JOIN channel ch ON ch.id = pl.channel_id "
+        "JOIN supplier s ON s.id = ch.supplier_id WHERE r.reason = 'suspected_counterfeit'",
+    )
+    planted_fakes = [f for f in fakes if f[0] == planted(summary, "COUNTERFEIT_SUSPECTED")]
+    assert planted_fakes, fakes
+    # On a chain of three hands or more, returned within the evaluation window.
+    assert all(tier >= 3 for _code, tier, _day in fakes)
+    assert any(day > TODAY - 365 for _code, _tier, day in planted_fakes)
+
+
+def test_one_trader_sends_damaged_goods_again_and_again(
+    demo: tuple[Engine, DemoSummary],
+) -> None:
+    engine, summary = demo
+    trader = planted(summary, "RETURNS_HIGH")
+    kind, returned, accepted = rows(
+        engine,
+        "SELECT s.kind, "
+        "(SELECT COALESCE(SUM(r.returned_qty), 0) FROM sale_return r "
+        " JOIN purchase_line pl ON pl.id = r.line_id JOIN channel ch ON ch.id = pl.channel_id "
+        " WHERE ch.supplier_id = s.id AND r.reason = 'damaged' AND r.return_date > :today - 365), "
+        "(SELECT SUM(d.delivered_qty - d.rejected_qty) FROM delivery d "
+        " JOIN purchase_line pl ON pl.id = d.line_id JOIN channel ch ON ch.id = pl.channel_id "
+        " WHERE ch.supplier_id = s.id AND pl.order_date > :today - 365) "
+        "FROM supplier s WHERE s.code = :code",
+        code=trader,
+    )[0]
+    assert kind == "trader"
+    assert returned > 0.05 * accepted  # the returns-high flag's edge
 
 
 # Share of suppliers in each standing (docs/standings-and-flags.md) on the default demo:

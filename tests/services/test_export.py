@@ -32,6 +32,7 @@ TABLES = (
     "quote",
     "purchase_line",
     "delivery",
+    "sale_return",
     "exchange_rate",
 )
 
@@ -100,7 +101,7 @@ def test_exported_csv_has_the_documented_headers_and_the_hand_values(
          "2026-12-31"],
     ]  # fmt: skip
     _header, deliveries = read_back(tmp_path / "out-deliveries.csv")
-    assert deliveries[1] == ["L1", "2026-02-09", "100", "2", "4"]
+    assert deliveries[1] == ["L1", "2026-02-09", "100", "2", "3"]
     _header, rates = read_back(tmp_path / "out-fx-rates.csv")
     # The rate the scores use per day: the manual USD 7.20 beats the feed's 7.10.
     assert rates == [["USD", "2026-06-01", "7.2"], ["EUR", "2026-06-01", "7.7"]]
@@ -287,7 +288,8 @@ def test_a_name_starting_with_equals_stays_text_in_xlsx(engine: Engine, tmp_path
     assert import_file(engine, "suppliers", path).problems == []
     export_table(engine, "suppliers", tmp_path / "s.xlsx")
     cell = load_workbook(tmp_path / "s.xlsx").active.cell(row=2, column=2)
-    assert (cell.value, cell.data_type) == ("=SUM(A1:A9) Trading", "s")
+    # Neutralised with an apostrophe (docs/bad-input.md), which the importer takes off again.
+    assert (cell.value, cell.data_type) == ("'=SUM(A1:A9) Trading", "s")
     assert import_file(engine, "suppliers", tmp_path / "s.xlsx").unchanged == 1
 
 

@@ -163,7 +163,7 @@ def problem_lines(result: ImportResult) -> list[str]:
 # --- the contract ---------------------------------------------------------------------
 
 
-def test_the_nine_file_kinds_carry_the_documented_headers_in_order() -> None:
+def test_the_ten_file_kinds_carry_the_documented_headers_in_order() -> None:
     assert list(FILE_KINDS) == [
         "suppliers",
         "brands",
@@ -173,8 +173,10 @@ def test_the_nine_file_kinds_carry_the_documented_headers_in_order() -> None:
         "quotes",
         "purchases",
         "deliveries",
+        "returns",
         "fx-rates",
     ]
+    assert ",".join(FILE_KINDS["returns"].headers) == "line_ref,return_date,returned_qty,reason"
     assert ",".join(FILE_KINDS["deliveries"].headers) == (
         "line_ref,delivered_date,delivered_qty,rejected_qty,clearance_days"
     )

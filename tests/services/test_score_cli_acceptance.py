@@ -62,7 +62,7 @@ def test_score_json_gives_the_hand_worked_numbers(imported_db: str) -> None:
             "stability_score", "confidence", "sub_scores", "flags",
         }  # fmt: skip
         assert set(rec["sub_scores"]) == {
-            "fill", "on_time", "lead_time", "quality", "price", "channel",
+            "fill", "on_time", "lead_time", "quality", "price", "channel", "clearance",
         }  # fmt: skip
         for key, value in numbers.items():
             got = rec["sub_scores"][key[4:]] if key.startswith("sub.") else rec[key]

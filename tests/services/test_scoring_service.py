@@ -127,12 +127,12 @@ def build_hand_portfolio(engine: Engine) -> None:
             s.add(line)
             lines[ref] = line
         s.flush()
-        for ref, date, qty, rejected in [
-            ("L0", "2025-07-29", 100, 0),
-            ("L1", "2026-02-09", 100, 2),
-            ("L2", "2026-04-05", 100, 0),
-            ("M1", "2026-03-02", 60, 0),
-            ("M1", "2026-03-20", 50, 5),
+        for ref, date, qty, rejected, clearance in [
+            ("L0", "2025-07-29", 100, 0, 3),
+            ("L1", "2026-02-09", 100, 2, 3),
+            ("L2", "2026-04-05", 100, 0, 5),
+            ("M1", "2026-03-02", 60, 0, 6),
+            ("M1", "2026-03-20", 50, 5, 6),
         ]:
             s.add(
                 Delivery(
@@ -140,6 +140,7 @@ def build_hand_portfolio(engine: Engine) -> None:
                     delivered_date=d(date),
                     delivered_qty=qty,
                     rejected_qty=rejected,
+                    clearance_days=clearance,
                 )
             )
         s.commit()

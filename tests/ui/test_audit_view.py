@@ -32,7 +32,7 @@ def test_an_edit_and_an_import_read_as_words(
     assert first == ["mei", "supplier S-COMP", "edited", "Monthly capacity: 2,000 → 2,500"]
     last = view.model.rowCount() - 1
     assert view.model.index(last, 4).data() == "1 added, 0 updated"  # the tax-categories file
-    assert view.count_label.text() == "10 changes, newest first"
+    assert view.count_label.text() == "11 changes, newest first"  # ten imports, one edit
 
     view.entity_filter.setCurrentIndex(view.entity_filter.findData("supplier"))
     assert view.model.rowCount() == 1
@@ -117,7 +117,7 @@ def test_in_chinese_the_audit_trail_reads_in_the_glossarys_words(
     last = view.model.rowCount() - 1
     assert view.model.index(last, 3).data() == "导入"
     assert view.model.index(last, 4).data() == "新增 1 条，更新 0 条"
-    assert view.count_label.text() == "10 条变更，最新的在前"
+    assert view.count_label.text() == "11 条变更，最新的在前"
     assert view.entity_filter.itemText(0) == "全部"
     assert view.entity_filter.itemText(view.entity_filter.findData("purchase")) == "采购明细"
 

@@ -175,7 +175,7 @@ def test_the_words_check_lets_codes_and_names_through_and_catches_english() -> N
 
 def test_the_window_reads_in_the_glossarys_words(qtbot: QtBot, window: MainWindow) -> None:
     sidebar = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]
-    assert sidebar == ["总览", "供应商", "品牌", "采购", "需求分配", "设置", "操作日志"]
+    assert sidebar == ["总览", "供应商", "品牌", "采购", "需求分配", "清关", "设置", "操作日志"]
     room = window.sidebar.viewport().width()
     assert all(window.sidebar.fontMetrics().horizontalAdvance(name) < room for name in sidebar)
     menus = [menu.title() for menu in window._menus.values()]

@@ -133,8 +133,10 @@ def test_clicking_a_supplier_shows_its_breakdown_and_landed_cost_walk(
     assert pane.title.text() == "Aurelle Paris SAS"
     assert pane.subtitle.text().startswith("S-VERT · FR · Brand owner")
     assert "fill 99%: 198 of 200 units accepted over 2 lines" in pane.breakdown_texts()[0]
-    weights = [pane.breakdown_model.index(r, 1).data() for r in range(6)]
-    assert weights == ["25%", "25%", "15%", "15%", "10%", "10%"]
+    # The default weights 20, 20, 15, 15, 10, 10 and customs clearance 10 (docs/stability.md).
+    weights = [pane.breakdown_model.index(r, 1).data() for r in range(7)]
+    assert weights == ["20%", "20%", "15%", "15%", "10%", "10%", "10%"]
+    assert pane.breakdown_model.index(6, 0).data() == "Customs clearance"
     assert "Thin history" in pane.flags.text()
     # V = (20 + 1.50 + 0.50) USD × 7.20 = 158.40; CBEC tax 0.7 × V × 0.28 / 0.85 = 36.53;
     # net revenue 299 × 0.94 = 281.06; margin 281.06 − 194.93 = 86.13, 30.65%.

@@ -72,7 +72,7 @@ def test_the_supplier_report_shows_the_hand_worked_figures(hand: Engine, tmp_pat
     assert "Net revenue CNY 281.06" in words  # 299 × 0.94
     assert "Margin CNY 86.13" in words
     # The breakdown: the fill sub-score, its weight, raw and shrunk value, and its words.
-    assert f"Fill rate 25% 99.0% 2 {hand_scores['sub.fill'] * 100:.1f}%" in words
+    assert f"Fill rate 20% 99.0% 2 {hand_scores['sub.fill'] * 100:.1f}%" in words
     assert "198 of 200 units accepted over 2 lines" in words
     assert "THIN_HISTORY only 2 due lines in the window" in words
     # When, over which window, from which database.

@@ -79,7 +79,7 @@ def test_a_chinese_supplier_report_reads_in_the_glossarys_words(
     assert "风险标记 原因 历史数据不足" in words
     assert "¥158.40" in words and "¥194.93" in words and "¥86.13" in words
     assert "THIN_HISTORY" not in words and "CNY 158.40" not in words
-    assert "到货满足率 25% 99.0% 2" in words
+    assert "到货满足率 20% 99.0% 2" in words
     assert "由跨境货源工作台于2026年7月1日根据数据库" in words.replace("年 7月", "年7月")
     assert f"第 1 页，共 {pages} 页" in words and f"第 {pages} 页，共 {pages} 页" in words
     # No radical stands in for an ideograph (⻛ for 风): the text copies out as printed.

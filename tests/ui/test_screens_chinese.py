@@ -40,6 +40,7 @@ HEADERS_ZH = [
     "货源综合得分（0–100）",
     "评级",
     "置信度",
+    "清关时效",
     "风险标记",
 ]
 
@@ -108,6 +109,7 @@ def test_the_supplier_table_reads_the_glossarys_words(qtmodeltester: ModelTester
         "81.2",
         "优选",
         "83%",
+        "—",
         "",
     ]
     assert _texts(model, Column.STANDING) == ["观察", "优选", "未评级"]
@@ -195,7 +197,8 @@ def test_the_detail_pane_walks_the_landed_cost_in_yuan(
         "折合分",
     ]
     assert _texts(pane.breakdown_model, 0)[0] == "到货满足率"
-    assert _texts(pane.breakdown_model, 1) == ["25%", "25%", "15%", "15%", "10%", "10%"]
+    assert _texts(pane.breakdown_model, 1) == ["20%", "20%", "15%", "15%", "10%", "10%", "10%"]
+    assert _texts(pane.breakdown_model, 0)[6] == "清关时效"
     # The same hand-worked walk as in English (test_main_window), in yuan:
     # V = 158.40, landed 194.93, net revenue 281.06, margin 86.13 (30.65%).
     walk = pane.walk_amounts()

@@ -75,15 +75,16 @@ def test_a_heavier_channel_weight_re_scores_the_suppliers_in_place(
     with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
         qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
 
-    # By hand: the shrunk sub-scores of the portfolio, weighted 25/25/15/15/10/50 over 140.
+    # By hand: the shrunk sub-scores of the portfolio, weighted 20/20/15/15/10/50/10 over 140.
     subs = expected()["S-COMP"]
     weights = {
-        "fill": 25,
-        "on_time": 25,
+        "fill": 20,
+        "on_time": 20,
         "lead_time": 15,
         "quality": 15,
         "price": 10,
         "channel": 50,
+        "clearance": 10,
     }
     by_hand = 100 * sum(w * subs[f"sub.{k}"] for k, w in weights.items()) / 140
     after = workspace.score_for(2)
@@ -96,6 +97,27 @@ def test_a_heavier_channel_weight_re_scores_the_suppliers_in_place(
             "SELECT who, changes FROM audit_entry WHERE entity = 'settings'"
         ).one()
     assert json.loads(changes)["fields"] == {"weights.channel": [10.0, 50.0]}
+
+
+def test_the_clearance_target_and_customs_hold_are_saved_audited_and_re_scored(
+    qtbot, screen: SettingsScreen, workspace: Workspace, engine: Engine
+) -> None:
+    target, hold = screen._int("clearance_target_days"), screen._int("customs_hold_days")
+    assert (target.text(), hold.text()) == ("3 days", "10 days")  # the defaults
+    target.setValue(5)
+    hold.setValue(14)
+    with qtbot.waitSignal(workspace.scores_changed, timeout=20000):
+        qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    stored = load_settings(engine)
+    assert (stored.clearance_target_days, stored.customs_hold_days) == (5, 14)
+    with engine.connect() as conn:
+        changes = conn.exec_driver_sql(
+            "SELECT changes FROM audit_entry WHERE entity = 'settings'"
+        ).scalar_one()
+    assert json.loads(changes)["fields"] == {
+        "clearance_target_days": [3, 5],
+        "customs_hold_days": [10, 14],
+    }
 
 
 def test_fees_are_percentages_and_money_in_the_home_currency(screen: SettingsScreen) -> None:

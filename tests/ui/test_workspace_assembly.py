@@ -47,6 +47,7 @@ def test_every_screen_is_in_the_sidebar_in_order(window: MainWindow) -> None:
         "brands",
         "purchases",
         "planning",
+        "customs",
         "settings",
         "audit",
     ]
@@ -163,10 +164,12 @@ def test_a_cold_start_builds_the_front_screen_first_and_the_rest_after(
     _install_extras(window)
     # The modules are imported on a worker first: nothing is built yet.
     assert window.screen_keys() == ["brands"]
-    everything = ["dashboard", "suppliers", "brands", "purchases", "planning", "settings", "audit"]
-    qtbot.waitUntil(lambda: len(answers) == 6, timeout=20_000)
+    everything = [
+        "dashboard", "suppliers", "brands", "purchases", "planning", "customs", "settings", "audit"
+    ]  # fmt: skip
+    qtbot.waitUntil(lambda: len(answers) == 7, timeout=20_000)
     assert window.screen_keys() == everything
-    assert answers == [2, 3, 4, 5, 6, 7]  # the window answered between every two screens
+    assert answers == [2, 3, 4, 5, 6, 7, 8]  # the window answered between every two screens
     report = ("Reports", "Supplier evaluation (PDF)…", "Ctrl+P")
     qtbot.waitUntil(lambda: report in window.all_actions(), timeout=5_000)
     assert window.current_screen_key() == "brands"

@@ -17,7 +17,8 @@ How it is laid out:
 - `plan`, `portfolio`, `channels`, `prices`, `supply`: the generator, which plans
   the portfolio in memory from one `random.Random(seed)`;
 - `patterns`: the planted patterns and where they were planted;
-- `history`: the purchase lines and deliveries, drawn in chunks;
+- `history`: the purchase lines, deliveries and returns, drawn in chunks;
+- `after_sale`: customs clearance and returns after sale, from a stream of their own;
 - `rows`, `bulk`: the rows of each table and the driver-level executemany writer;
 - `generator`: `build_demo`, which runs the steps in their fixed order.
 """

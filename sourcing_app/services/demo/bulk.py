@@ -17,12 +17,13 @@ from sqlalchemy import Connection
 
 from sourcing_app.db.types import date_param, from_day_number
 
-# Purchase lines and deliveries go in as positional tuples, in this column order.
+# Purchase lines, deliveries and returns go in as positional tuples, in this column order.
 LINE_COLUMNS = (
     "id, line_ref, channel_id, product_id, order_date, promised_date, ordered_qty, unit_price, "
     "currency, fx_rate, regime, version"
 )
 DELIVERY_COLUMNS = "line_id, delivered_date, delivered_qty, rejected_qty, clearance_days"
+RETURN_COLUMNS = "line_id, return_date, returned_qty, reason, version"
 
 
 class BulkWriter:
@@ -69,6 +70,9 @@ class BulkWriter:
 
     def deliveries(self, rows: list[tuple[Any, ...]]) -> None:
         self.insert("delivery", DELIVERY_COLUMNS, rows)
+
+    def returns(self, rows: list[tuple[Any, ...]]) -> None:
+        self.insert("sale_return", RETURN_COLUMNS, rows)
 
     def fix_sequences(self, tables: Sequence[str]) -> None:
         """PostgreSQL sequences do not see explicit ids; move them past the demo's rows."""

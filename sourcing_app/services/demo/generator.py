@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, insert
 
 from sourcing_app.db.models import AuditEntry, Setting
 from sourcing_app.db.types import day_number, from_day_number
+from sourcing_app.services.demo.after_sale import plan_after_sale
 from sourcing_app.services.demo.bulk import BulkWriter
 from sourcing_app.services.demo.catalogue import Catalogue, load_catalogue
 from sourcing_app.services.demo.channels import plan_channels
@@ -77,6 +78,7 @@ def build_demo(
             history_start=day_number(as_of) - (HISTORY_DAYS - 1),
             tax_ids=tax_ids,
             catalogue=catalogue,
+            after_sale_rng=random.Random(f"after sale {seed}"),
         )
         n_brands = max(len(catalogue.base_brands), suppliers // 50)
         plan_brands(plan, n_brands)
@@ -85,6 +87,7 @@ def build_demo(
         plan_quotes(plan)
         plan_rates(plan)
         record_planted(plan)
+        plan_after_sale(plan)
 
         writer = BulkWriter(conn, dialect)
         write_tax_categories(writer, catalogue, new_tax, tax_ids)
@@ -94,12 +97,14 @@ def build_demo(
         write_channels(writer, plan)
         n_quotes = write_quotes(writer, plan)
         n_rates = write_rates(writer, plan)
-        n_lines = n_deliveries = 0
-        for line_rows, delivery_rows in purchase_history(plan, lines, writer):
+        n_lines = n_deliveries = n_returns = 0
+        for line_rows, delivery_rows, return_rows in purchase_history(plan, lines, writer):
             writer.purchase_lines(line_rows)
             writer.deliveries(delivery_rows)
+            writer.returns(return_rows)
             n_lines += len(line_rows)
             n_deliveries += len(delivery_rows)
+            n_returns += len(return_rows)
         writer.fix_sequences(
             ["brand", "product", "supplier", "channel", "purchase_line"]
             + (["tax_category"] if new_tax else [])
@@ -119,6 +124,7 @@ def build_demo(
             history_start=from_day_number(plan.history_start),
             as_of=as_of,
             planted=tuple(plan.planted),
+            returns=n_returns,
         )
         _write_home_currency(conn)
         _write_audit(conn, summary)
@@ -144,6 +150,7 @@ PORTFOLIO_TABLES = (
     ("quote", "quote", "quotes"),
     ("purchase_line", "purchase line", "purchase lines"),
     ("delivery", "delivery", "deliveries"),
+    ("sale_return", "return", "returns"),
 )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sourcing_app.db.types import from_day_number
 from sourcing_app.domain.enums import Regime, SupplierKind
+from sourcing_app.services.demo.after_sale import AfterSale
 from sourcing_app.services.demo.bulk import BulkWriter
 from sourcing_app.services.demo.patterns import planted_lines
 from sourcing_app.services.demo.plan import WINDOW_DAYS, Plan, PlannedChannel
@@ -55,10 +56,14 @@ def _lines_per_day(plan: Plan, total: int) -> list[int]:
     return counts
 
 
+Rows = list[tuple[Any, ...]]
+
+
 def purchase_history(
     plan: Plan, n_lines: int, writer: BulkWriter
-) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
-    """Purchase lines in order-date order (PO-000001 is the oldest) and deliveries, in chunks."""
+) -> Iterator[tuple[Rows, Rows, Rows]]:
+    """Purchase lines in order-date order (PO-000001 is the oldest), their deliveries and
+    returns after sale, in chunks."""
     rnd = plan.rng.random
     normal = NORMAL
     as_of = plan.as_of
@@ -78,8 +83,11 @@ def purchase_history(
     distributor_kind = SupplierKind.AUTHORIZED_DISTRIBUTOR
     small_lot_kinds = (SupplierKind.TRADER, SupplierKind.PLATFORM_SELLER)
 
-    line_rows: list[tuple[Any, ...]] = []
-    delivery_rows: list[tuple[Any, ...]] = []
+    after_sale = AfterSale(plan)
+    side = after_sale.rnd
+    line_rows: Rows = []
+    delivery_rows: Rows = []
+    return_rows: Rows = []
     line_id = 0
     for offset in range(as_of - plan.history_start + 1):
         day = plan.history_start + offset
@@ -134,20 +142,30 @@ def purchase_history(
                     1,
                 )
             )
+            parts = []
             for arrival_day, delivered, rejected, clearance in arrivals(
                 rnd, profile, day, channel.lead_days, qty
             ):
                 # Nothing dated after as_of has happened yet; a stale supplier stopped earlier.
                 if arrival_day <= channel.delivery_cutoff:
+                    if channel.slow_customs:
+                        clearance = after_sale.clearance(clearance, arrival_day - day)
                     delivery_rows.append(
                         (line_id, date_value(arrival_day), delivered, rejected, clearance)
                     )
+                    parts.append((arrival_day, delivered - rejected))
+            # One draw tells most lines they see no return (after_sale.py).
+            ordinary = bool(parts) and side() < channel.return_chance
+            if ordinary or (parts and channel.returns_planted):
+                for returned in after_sale.returns(channel, line_id, day, parts, ordinary):
+                    return_line, return_day, units, reason = returned
+                    return_rows.append((return_line, date_value(return_day), units, reason, 1))
 
         if len(line_rows) >= CHUNK_LINES:
-            yield line_rows, delivery_rows
-            line_rows, delivery_rows = [], []
+            yield line_rows, delivery_rows, return_rows
+            line_rows, delivery_rows, return_rows = [], [], []
     if line_rows:
-        yield line_rows, delivery_rows
+        yield line_rows, delivery_rows, return_rows
 
 
 def _channel_picker(plan: Plan) -> Callable[[int], PlannedChannel]:

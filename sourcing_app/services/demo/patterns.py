@@ -68,7 +68,7 @@ FILL_DROP_PREVIOUS_PROFILE = SupplyProfile(
     reject_share=(0.01, 0.02),
     p_split=0.08,
     split_gap=(4, 10),
-    clearance=(2, 6),
+    clearance=(1, 3),
     price_sd=0.010,
 )
 
@@ -86,7 +86,7 @@ FILL_DROP_PROFILE = SupplyProfile(
     reject_share=(0.01, 0.04),
     p_split=0.10,
     split_gap=(4, 14),
-    clearance=(2, 6),
+    clearance=(1, 3),
     price_sd=0.012,
 )
 

@@ -52,6 +52,7 @@ class DemoSummary:
     history_start: dt.date
     as_of: dt.date
     planted: tuple[PlantedPattern, ...] = field(default=())
+    returns: int = 0
 
     def __str__(self) -> str:
         return (
@@ -71,6 +72,7 @@ class DemoSummary:
             "quotes": self.quotes,
             "purchase_lines": self.purchase_lines,
             "deliveries": self.deliveries,
+            "returns": self.returns,
             "exchange_rates": self.exchange_rates,
         }
 
@@ -153,6 +155,13 @@ class PlannedChannel:
     spike_factor: float = 1.0
     quotes_lapse: bool = False
     quoted: list[QuotedItem] = field(default_factory=list)
+    # After sale (`after_sale`): goods held at customs for 8 to 15 days, damaged
+    # goods sent back again and again, a suspected fake planted on a long chain.
+    slow_customs: bool = False
+    damaged_returns: bool = False
+    counterfeit_planted: bool = False
+    returns_planted: bool = False  # either of the two above
+    return_chance: float = 0.0  # that a delivered line sees an everyday return
 
 
 @dataclass
@@ -171,6 +180,9 @@ class Plan:
     rates: dict[str, list[float]] = field(default_factory=dict)
     first_rate_day: int = 0
     planted: list[PlantedPattern] = field(default_factory=list)
+    # Customs and returns draw from their own stream (seeded from the same seed), so
+    # adding them left every other draw, and so the standings' spread, as it was.
+    after_sale_rng: random.Random = field(default_factory=lambda: random.Random(0))
 
     def product(self, product_id: int) -> PlannedProduct:
         return self.products[product_id - self.products[0].id]

@@ -2,7 +2,9 @@
 
 Every extra hand in a chain delivers later, shorter and noisier
 (docs/stability.md measures exactly this), while vertical channels are mostly,
-not always, steady.
+not always, steady. Most goods clear customs in 1 to 3 days; longer chains
+take a day or two more, and the slow customs of some chains are planted apart
+(`after_sale`).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def profile_for(tier: int, vertical: bool, kind: SupplierKind, reliability: floa
             reject_share=(0.005, 0.02),
             p_split=0.04,
             split_gap=(3, 7),
-            clearance=(1, 3),
+            clearance=(1, 2),
             price_sd=0.004,
         )
     if tier <= 2:
@@ -73,7 +75,7 @@ def profile_for(tier: int, vertical: bool, kind: SupplierKind, reliability: floa
             reject_share=(0.01, 0.05),
             p_split=0.10,
             split_gap=(4, 14),
-            clearance=(0, 2) if bonded else (2, 6),  # bonded stock is cleared on release
+            clearance=(0, 1) if bonded else (1, 3),  # bonded stock is cleared on release
             price_sd=0.012,
         )
     if tier == 3:
@@ -90,7 +92,7 @@ def profile_for(tier: int, vertical: bool, kind: SupplierKind, reliability: floa
             reject_share=(0.01, 0.15),
             p_split=0.15,
             split_gap=(5, 20),
-            clearance=(3, 9),
+            clearance=(1, 4),
             price_sd=0.02,
         )
     if tier == 4:
@@ -107,7 +109,7 @@ def profile_for(tier: int, vertical: bool, kind: SupplierKind, reliability: floa
             reject_share=(0.02, 0.25),  # counterfeit or damaged batches
             p_split=0.18,
             split_gap=(5, 25),
-            clearance=(3, 12),
+            clearance=(1, 5),
             price_sd=0.025,
         )
     return SupplyProfile(
@@ -123,7 +125,7 @@ def profile_for(tier: int, vertical: bool, kind: SupplierKind, reliability: floa
         reject_share=(0.03, 0.35),  # five hands from the source: fakes and damage
         p_split=0.22,
         split_gap=(5, 30),
-        clearance=(4, 14),
+        clearance=(2, 6),
         price_sd=0.035,
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from sourcing_app.i18n import N_, _
+from sourcing_app.services import field_checks
 from sourcing_app.services import file_formats as cells
 from sourcing_app.services.editing.outcomes import Draft, FamilyRules, Problems
 from sourcing_app.services.editing.rows import as_text, by_id, stored, table_of
@@ -64,17 +65,19 @@ def validate(
             else:
                 parsed[f.name] = f.default
             continue
+        problem = field_checks.control_problem(text, f.name)
+        if problem:
+            problems[f.name] = problem
+            continue
         try:
             value = stored(f.parse(text))
         except cells.CellError as exc:
             problems[f.name] = str(exc)
             continue
         column = table.c.get(f.name)
-        limit = getattr(getattr(column, "type", None), "length", None)
-        if limit is not None and isinstance(value, str) and len(value) > limit:
-            problems[f.name] = _("is {length} characters long; at most {limit} fit").format(
-                length=len(value), limit=limit
-            )
+        problem = field_checks.fit_problem(getattr(column, "type", None), value, text)
+        if problem:
+            problems[f.name] = problem
             continue
         scale = getattr(getattr(column, "type", None), "scale", None)
         if isinstance(value, Decimal) and scale is not None and value != round(value, scale):

@@ -81,6 +81,33 @@ def _delivery_rules(draft: Draft) -> None:
             ordered, p("delivered_date"), show_date))  # fmt: skip
     draft.put("rejected_qty", field_checks.rejected_problem(
         p("delivered_qty"), p("rejected_qty")))  # fmt: skip
+    _returns_still_fit(draft)
+
+
+def _returns_still_fit(draft: Draft) -> None:
+    """A delivery edited down cannot leave the line with fewer accepted units than its
+    customers already sent back (docs/files-and-commands.md, returns)."""
+    conn, parsed, current = draft.conn, draft.parsed, draft.current
+    line_id, delivered = parsed.get("line_id"), parsed.get("delivered_qty")
+    if line_id is None or delivered is None or "rejected_qty" in draft.problems:
+        return
+    returns = table_named("sale_return")
+    returned = conn.execute(
+        select(func.coalesce(func.sum(returns.c.returned_qty), 0)).where(
+            returns.c.line_id == line_id
+        )
+    ).scalar()
+    if not returned:
+        return
+    deliveries = table_named("delivery")
+    others = select(
+        func.coalesce(func.sum(deliveries.c.delivered_qty - deliveries.c.rejected_qty), 0)
+    ).where(deliveries.c.line_id == line_id)
+    if current is not None:
+        others = others.where(deliveries.c.id != current["id"])
+    accepted = int(conn.execute(others).scalar() or 0) + delivered
+    accepted -= int(parsed.get("rejected_qty") or 0)
+    draft.put("delivered_qty", field_checks.returned_problem(int(returned), accepted))
 
 
 def _moves(conn: Connection, entity: str, before: Row, after: Row) -> Moves:

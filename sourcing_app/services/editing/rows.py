@@ -171,6 +171,9 @@ def _describe(conn: Connection, entity: str, row: Mapping[str, Any]) -> str:
     if entity == "delivery":
         line = name_of("purchase_line", "line_ref", row["line_id"])
         return f"{line} on {row['delivered_date'].isoformat()}"
+    if entity == "return":
+        line = name_of("purchase_line", "line_ref", row["line_id"])
+        return f"{line} on {row['return_date'].isoformat()} ({row['reason']})"
     return str(row.get("id"))
 
 

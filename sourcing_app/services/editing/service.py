@@ -29,7 +29,14 @@ from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import BadInput
 from sourcing_app.i18n import _
 from sourcing_app.services.audit import write_entry
-from sourcing_app.services.editing import catalogue, channels, purchases, suppliers, versions
+from sourcing_app.services.editing import (
+    catalogue,
+    channels,
+    purchases,
+    returns,
+    suppliers,
+    versions,
+)
 from sourcing_app.services.editing.checking import validate
 from sourcing_app.services.editing.outcomes import Conflict, FamilyRules, Invalid, Saved
 from sourcing_app.services.editing.rows import (
@@ -53,6 +60,7 @@ _RULES: dict[str, FamilyRules] = {
     "quote": channels.RULES,
     "purchase": purchases.RULES,
     "delivery": purchases.RULES,
+    "return": returns.RULES,
 }
 
 _CHOICES = {
@@ -202,7 +210,7 @@ class EditingService:
     def remove(
         self, entity: str, entity_id: int, version: int | str | None, *, why: str = "removed"
     ) -> Saved:
-        """Delete a quote, purchase line or delivery that nothing refers to; audited in full.
+        """Delete a quote, purchase line, delivery or return nothing refers to; audited in full.
 
         Used to undo recording one. Suppliers, brands, products and channels
         are archived instead, since history refers to them.

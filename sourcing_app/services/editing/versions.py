@@ -47,6 +47,11 @@ class Transaction:
 
 
 def _database_trouble(error: DBAPIError) -> str:
+    from sourcing_app.services.permissions import refusal_of
+
+    refused = refusal_of(error)  # team mode: the grants changed since the desk opened
+    if refused is not None:
+        return str(refused)
     text = str(error.orig or error).strip().splitlines()[0].lower()
     if "locked" in text or "busy" in text:
         return _("The database is busy: another program is writing to it. Nothing was saved.")

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sourcing_app.i18n import N_, _
+from sourcing_app.services.field_checks import control_problem
+from sourcing_app.services.output_values import unneutral
 
 # Small-domain columns remember at most this many distinct cells, so a file
 # with a million distinct prices cannot grow the memo without bound.
@@ -82,6 +84,13 @@ class ReferenceMemo(CellMemo):
         text = raw.strip()
         if not text:
             return Bad(_(BLANK))
+        if text[0] == "'":  # written by an export as '-PO-7, say (output_values)
+            text = unneutral(text)
+            if text in self:
+                return self[text]
+        problem = control_problem(text)
+        if problem:
+            return Bad(problem)
         if text != raw and text in self:
             return self[text]
         if self._folded is None:  # built once, and only when something is unknown

@@ -24,7 +24,7 @@ from sqlmodel import SQLModel
 from sourcing_app.db import models  # noqa: F401  (registers the tables in the metadata)
 from sourcing_app.db.types import date_param, from_day_number
 from sourcing_app.domain.enums import Standing
-from sourcing_app.i18n import N_, _, pgettext
+from sourcing_app.i18n import _, pgettext
 from sourcing_app.services import field_checks
 from sourcing_app.services.column_names import column_label, column_of
 from sourcing_app.services.file_formats import (
@@ -46,12 +46,13 @@ from sourcing_app.services.importing.cells import (
     letter,
 )
 from sourcing_app.services.importing.results import Problem
+from sourcing_app.services.importing.returns import ReturnLedger
 from sourcing_app.services.importing.standings import ACTING, StandingNotice, Standings
 from sourcing_app.services.importing.targets import FILE_KEYS, REFERENCES, Target
+from sourcing_app.services.output_values import unneutral
 from sourcing_app.services.rate_lookup import FEED, MANUAL, RateTimeline
 
 DEFAULT_HOME_CURRENCY = "CNY"
-TOO_LONG = N_("is {length} characters long; at most {most} fit")
 
 
 class RowChecker:
@@ -109,6 +110,8 @@ class RowChecker:
         self.blank_key_rows: list[tuple[Any, ...]] = []
         # fx-rates: (currency, day) -> the stored feed rate, where no manual rate is stored.
         self.feed_only: dict[tuple[str, Any], Any] = {}
+        # returns: each line's deliveries and stored returns (loaded with the references).
+        self.ledger: ReturnLedger | None = None
 
     # --- the header -------------------------------------------------------
 
@@ -175,7 +178,16 @@ class RowChecker:
         self.build = getattr(self, self.target.build)
         if kind.name == "deliveries" and width not in self.picks:
             return self._delivery_rows()
+        if kind.name == "returns":
+            return self._return_rows()
         return self._generic_rows()
+
+    def _return_rows(self) -> Iterator[tuple[Any, ...]]:
+        """`_generic_rows`, then the rule across rows: no line takes back more than it accepted."""
+        yield from self._generic_rows()
+        assert self.ledger is not None
+        for line, reason in self.ledger.over_accepted():
+            self._problem(line, "returned_qty", reason)
 
     def _generic_rows(self) -> Iterator[tuple[Any, ...]]:
         width = len(self.header)
@@ -322,11 +334,13 @@ class RowChecker:
     def _memo(self, column: Column) -> CellMemo:
         if column.name in self.target.references:
             return self.refs[column.name]
-        length = getattr(self.table.c.get(column.name, None), "type", None)
-        max_length = getattr(length, "length", None)
+        sql_column = self.table.c.get(column.name, None)
+        column_type = getattr(sql_column, "type", None)
+        max_length = getattr(column_type, "length", None)
         default = self._param(column.default)
         parse = column.parse
         required = column.required
+        name = column.name
 
         if parse is text_cell:  # names and refs: often one per row, so keep this one short
 
@@ -334,8 +348,13 @@ class RowChecker:
                 value = raw.strip()
                 if not value:
                     return Bad(_(BLANK)) if required else default
+                if value[0] == "'":
+                    value = unneutral(value)
+                problem = field_checks.control_problem(value, name)
+                if problem:
+                    return Bad(problem)
                 if max_length is not None and len(value) > max_length:
-                    return Bad(_(TOO_LONG).format(length=len(value), most=max_length))
+                    return Bad(field_checks.too_long_problem(value, max_length))
                 return value
 
             return CellMemo(convert_text, MEMO_LIMIT if column.small_domain else 0, self.tally)
@@ -344,12 +363,16 @@ class RowChecker:
             text = raw.strip()
             if not text:
                 return Bad(_(BLANK)) if required else default
+            problem = field_checks.control_problem(text)
+            if problem:
+                return Bad(problem)
             try:
-                value = parse(text)
+                value = parse(unneutral(text))
             except CellError as exc:
                 return Bad(str(exc))
-            if max_length is not None and isinstance(value, str) and len(value) > max_length:
-                return Bad(_(TOO_LONG).format(length=len(value), most=max_length))
+            problem = field_checks.fit_problem(column_type, value, text)
+            if problem:
+                return Bad(problem)
             return self._param(value)
 
         return CellMemo(convert, MEMO_LIMIT if column.small_domain else 0, self.tally)
@@ -383,6 +406,8 @@ class RowChecker:
         return row[:width]
 
     def _problem(self, line: int, column: str, reason: str) -> None:
+        # A header cell is echoed as typed: control characters shown, not sent to the terminal.
+        column = field_checks.visible(column)
         self.problems.append(Problem(line, column, reason, self.kind.name))
 
     # --- references ---------------------------------------------------------
@@ -398,6 +423,8 @@ class RowChecker:
                 memo.update(zip(map(operator.itemgetter(0), rows), rows, strict=True))
             else:
                 memo.update(rows)
+        if self.kind.name == "returns":
+            self.ledger = ReturnLedger(cursor)
         if self.kind.name == "deliveries":
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM purchase_line")
             self.max_line_id = cursor.fetchone()[0]
@@ -560,6 +587,16 @@ class RowChecker:
                 self._problem(line, "rejected_qty", too_many)
             return None
         return (purchase[1], delivered_date, delivered, rejected, clearance)
+
+    def _build_return(self, v: list[Any], line: int) -> tuple[Any, ...] | None:
+        purchase, return_date, returned, reason = v
+        assert self.ledger is not None
+        problem = self.ledger.date_problem(purchase[1], return_date, self._iso)
+        if problem:
+            self._problem(line, "return_date", problem)
+            return None
+        self.ledger.add(line, purchase[1], return_date, reason, returned)
+        return (purchase[1], return_date, returned, reason)
 
     def _build_fx_rate(self, v: list[Any], line: int) -> tuple[Any, ...] | None:
         currency, day, rate = v

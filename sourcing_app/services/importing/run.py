@@ -1,6 +1,6 @@
 """Import a buyer's file, all or nothing (docs/bad-input.md and docs/files-and-commands.md).
 
-One machine serves all nine file kinds: the file is read by `file_formats`,
+One machine serves all ten file kinds: the file is read by `file_formats`,
 its rows checked by `checking.RowChecker` and written by `writing.ImportJob`.
 """
 
@@ -124,6 +124,11 @@ def _reporting(rows: Rows, total: int, progress: ProgressCallback, text: str) ->
 
 
 def _database_trouble(exc: BaseException) -> str:
+    from sourcing_app.services.permissions import refusal_of
+
+    refused = refusal_of(exc)  # team mode: the grants changed since the check
+    if refused is not None:
+        return str(refused)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:

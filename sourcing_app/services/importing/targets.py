@@ -149,6 +149,17 @@ TARGETS: dict[str, Target] = {
         "_build_delivery",
         ("line_ref",),
     ),
+    # A return is identified by its line, date and reason (docs/vocabulary.md).
+    "returns": Target(
+        "sale_return",
+        ("line_id", "return_date", "reason"),
+        (
+            ("line_id", "line_ref"),
+            *_same("return_date", "returned_qty", "reason"),
+        ),
+        "_build_return",
+        ("line_ref",),
+    ),
     "fx-rates": Target(
         "exchange_rate",
         ("currency", "rate_date", "kind"),
@@ -173,6 +184,7 @@ FILE_KEYS: dict[str, tuple[str, ...]] = {
     "quotes": ("supplier_code", "sku", "min_qty", "valid_from"),
     "purchases": ("line_ref",),
     "deliveries": ("line_ref", "delivered_date"),
+    "returns": ("line_ref", "return_date", "reason"),
     "fx-rates": ("currency", "date"),
 }
 

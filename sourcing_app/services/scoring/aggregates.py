@@ -70,7 +70,14 @@ _WINDOW_LINES = """
     SUM((d.delivered_date - l.order_date) * (d.delivered_date - l.order_date)) AS lead_sq,
     SUM(d.delivered_qty) AS delivered,
     SUM(d.rejected_qty) AS rejected,
-    MAX(d.delivered_date) AS last_del
+    MAX(d.delivered_date) AS last_del,
+    COUNT(d.clearance_days) AS n_clear,
+    SUM(CASE WHEN d.clearance_days <= {clear_target} THEN 1 ELSE 0 END) AS cleared,
+    MAX(d.clearance_days) * 4294967296 + l.id AS slowest,
+    COUNT(CASE WHEN d.clearance_days > {hold} AND d.delivered_date > :delay_start THEN 1 END)
+      AS held,
+    MAX(CASE WHEN d.clearance_days > {hold} AND d.delivered_date > :delay_start
+             THEN d.clearance_days END) * 4294967296 + l.id AS held_slowest
   FROM purchase_line l {hint}
   LEFT JOIN delivery d ON d.line_id = l.id AND d.delivered_date <= :as_of
   WHERE l.order_date > :scan_start AND l.order_date <= :as_of {line_filter}
@@ -82,7 +89,8 @@ SELECT {group_key},
   COUNT(*), SUM(x.ordered_qty), SUM(x.spend), SUM(x.accepted), SUM(x.on_time),
   SUM(x.n_del), SUM(x.lead_sum), SUM(x.lead_sq), SUM(x.delivered), SUM(x.rejected),
   SUM(x.price), SUM(x.price_sq), SUM(x.recent_n), SUM(x.recent_price),
-  SUM(x.before_n), SUM(x.before_price), MAX(x.last_del), MIN(x.order_date)
+  SUM(x.before_n), SUM(x.before_price), MAX(x.last_del), MIN(x.order_date),
+  SUM(x.n_clear), SUM(x.cleared), MAX(x.slowest), SUM(x.held), MAX(x.held_slowest)
 FROM ("""
     + _WINDOW_LINES
     + """) x
@@ -117,6 +125,11 @@ _WINDOW_COLUMNS = (
     ("before_price", "x.before_price", "+"),
     ("last_del", "x.last_del", "max"),
     ("first_order", "x.order_date", "min"),
+    ("n_clear", "x.n_clear", "+"),
+    ("cleared", "x.cleared", "+"),
+    ("slowest", "x.slowest", "max"),
+    ("held", "x.held", "+"),
+    ("held_slowest", "x.held_slowest", "max"),
 )
 
 
@@ -212,7 +225,15 @@ def packable(reference: Reference) -> bool:
     return not ids or (min(ids) >= 0 and max(ids) < _ID_LIMIT)
 
 
-_DATE_PARAMS = ("as_of", "start", "prev_start", "scan_start", "recent_start", "before_start")
+_DATE_PARAMS = (
+    "as_of",
+    "start",
+    "prev_start",
+    "scan_start",
+    "recent_start",
+    "before_start",
+    "delay_start",
+)
 
 
 @dataclass
@@ -234,6 +255,16 @@ class Accumulator:
     spend: float = 0.0
     last_delivery: Any = None  # stored form (days or date) until the end
     first_order: Any = None
+    # Customs clearance of the due lines' deliveries (docs/stability.md).
+    clearance_recorded: int = 0
+    cleared_in_target: int = 0
+    slowest: int | None = None  # packed: days × 2^32 + line id (see unpack_line)
+    # Recent deliveries of any line of the window held in customs (CUSTOMS_DELAY).
+    held: int = 0
+    held_slowest: int | None = None  # packed like `slowest`
+    # Returns after sale on the due lines (services.scoring.returns).
+    fault_returned: float = 0.0
+    other_returned: float = 0.0
     ordered_by_channel: dict[int, float] = field(default_factory=dict)
     ordered_by_product: dict[int, float] = field(default_factory=dict)
     # product id -> [due lines, Σ price, Σ price²] and [recent n, Σ, before n, Σ]
@@ -256,8 +287,12 @@ class AggregateQuery:
             "scan_start": min(as_of - window, before_start),
             "recent_start": as_of - spike,
             "before_start": before_start,
+            "delay_start": as_of - dt.timedelta(days=settings.customs_delay_days),
         }
         self.grace = int(settings.grace_days)
+        # Whole days from settings, written into the SQL like the grace days.
+        self.clearance_target = int(settings.clearance_target_days)
+        self.hold = int(settings.customs_hold_days)
         self._day = DayDate()
 
     def as_date(self, value: Any) -> dt.date | None:
@@ -324,6 +359,8 @@ class AggregateQuery:
             line_filter=line_filter,
             line_key=line_key.format(grace=self.grace),
             grace=self.grace,
+            clear_target=self.clearance_target,
+            hold=self.hold,
             hint=scan_hint,
             group_key=group,
             group_by=group,
@@ -366,7 +403,7 @@ def accumulate(
         (lines, ordered, spend, accepted, on_time,
          deliveries, lead_sum, lead_sq, delivered, rejected, price_sum, price_sq,
          recent_n, recent_sum, before_n, before_sum, last_delivery,
-         first_order) = values  # fmt: skip
+         first_order, n_clear, cleared, slowest, held, held_slowest) = values  # fmt: skip
         channel = channels.get(channel_id)
         if channel is None:
             continue
@@ -398,12 +435,21 @@ def accumulate(
                 acc.lead_sq += float(lead_sq)
                 acc.delivered += float(delivered)
                 acc.rejected += float(rejected)
+                if n_clear:
+                    acc.clearance_recorded += int(n_clear)
+                    acc.cleared_in_target += int(cleared)
+                    if acc.slowest is None or slowest > acc.slowest:
+                        acc.slowest = int(slowest)
             price = acc.prices.get(product_id)
             if price is None:
                 price = acc.prices[product_id] = [0, 0.0, 0.0]
             price[0] += int(lines)
             price[1] += float(price_sum)
             price[2] += float(price_sq)
+        if held:
+            acc.held += int(held)
+            if acc.held_slowest is None or held_slowest > acc.held_slowest:
+                acc.held_slowest = int(held_slowest)
         # Dates stay in their stored form (days or date) here: both compare.
         if last_delivery is not None and (
             acc.last_delivery is None or last_delivery > acc.last_delivery
@@ -412,6 +458,15 @@ def accumulate(
         if first_order is not None and (acc.first_order is None or first_order < acc.first_order):
             acc.first_order = first_order
     return accumulators
+
+
+def unpack_line(packed: int) -> tuple[int, int]:
+    """(days, line id) from a packed slowest clearance: days × 2^32 + line id.
+
+    The aggregate picks the slowest delivery and its line with one MAX this
+    way; line ids are below 2^32.
+    """
+    return packed >> 32, packed & 0xFFFFFFFF
 
 
 def fill_drop_suspects(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from sourcing_app.domain.channels import channel_structure_value, channel_type
 from sourcing_app.domain.evaluation import ChannelFacts, PriceChange, SkuMargin, SupplierFacts
+from sourcing_app.domain.evaluation_flags import CounterfeitReturn, CustomsHold
 from sourcing_app.domain.flags import Flag
 from sourcing_app.domain.stability import ChannelShare, PriceMoments, StabilityEvidence
-from sourcing_app.services.scoring.aggregates import Accumulator, previous_fill
+from sourcing_app.services.scoring.aggregates import Accumulator, previous_fill, unpack_line
 from sourcing_app.services.scoring.flags import hot_brand_flags
 from sourcing_app.services.scoring.quotes import PricedQuotes
 from sourcing_app.services.scoring.reference import Reference, SkuNames
@@ -31,8 +32,14 @@ def assemble_facts(
     accumulators: dict[int, Accumulator],
     priced: dict[int, PricedQuotes],
     as_date: Any,
+    counterfeits: Mapping[int, Sequence[CounterfeitReturn]] | None = None,
 ) -> dict[int, SupplierFacts]:
-    """What scoring needs to know about each supplier, assembled from the loaded pieces."""
+    """What scoring needs to know about each supplier, assembled from the loaded pieces.
+
+    `counterfeits` holds each supplier's suspected-counterfeit returns. The lines
+    of the slowest clearances are named afterwards (`name_lines`).
+    """
+    fakes = counterfeits or {}
     brand_flags: dict[int, tuple[Flag, ...]] = {}
     empty_acc = Accumulator()
     empty_quotes = PricedQuotes()
@@ -82,7 +89,19 @@ def assemble_facts(
                 for pid, (n, total, total_sq) in _by_sku(acc.prices, skus)
             ),
             channels=tuple(shares),
+            fault_returned=acc.fault_returned,
+            other_returned=acc.other_returned,
+            clearance_recorded=acc.clearance_recorded,
+            cleared_in_target=acc.cleared_in_target,
         )
+        if acc.slowest is not None:
+            days, line_id = unpack_line(acc.slowest)
+            evidence.slowest_clearance = days
+            evidence.slowest_clearance_line_id = line_id
+        hold = None
+        if acc.held_slowest is not None:
+            days, line_id = unpack_line(acc.held_slowest)
+            hold = CustomsHold(days, "", acc.held - 1, line_id)
         facts[sid] = SupplierFacts(
             supplier_id=sid,
             code=code,
@@ -103,5 +122,30 @@ def assemble_facts(
             first_order=as_date(acc.first_order),
             spend=Decimal(str(round(acc.spend, 2))),
             brand_flags=tuple(dict.fromkeys(flags)) if flags else (),  # first of each
+            customs_hold=hold,
+            counterfeits=tuple(fakes.get(sid, ())),
         )
     return facts
+
+
+def lines_to_name(accumulators: Mapping[int, Accumulator]) -> list[int]:
+    """The ids of the lines the words name: each supplier's slowest clearances."""
+    ids: set[int] = set()
+    for acc in accumulators.values():
+        for packed in (acc.slowest, acc.held_slowest):
+            if packed is not None:
+                ids.add(unpack_line(packed)[1])
+    return sorted(ids)
+
+
+def name_lines(facts: Iterable[SupplierFacts], refs: Mapping[int, str]) -> None:
+    """Put the line references (after_sale.line_refs) where the words name a line.
+
+    Done before the suppliers are evaluated: the CUSTOMS_DELAY words are written then.
+    """
+    for f in facts:
+        e = f.evidence
+        if e.slowest_clearance is not None:
+            e.slowest_clearance_line = refs.get(e.slowest_clearance_line_id, "")
+        if f.customs_hold is not None:
+            f.customs_hold.line = refs.get(f.customs_hold.line_id, "")

@@ -48,6 +48,31 @@ _QuoteRow = tuple[Any, ...]
 _PRICE, _CURRENCY, _MIN_QTY, _FREIGHT, _INSURANCE, _FROM, _TO = range(2, 9)
 
 
+class WalkMemo:
+    """Landed-cost walks remembered from run to run, keyed by everything a walk reads.
+
+    Quotes, exchange rates and tax rates change rarely, yet each run walked all
+    ~36,000 chosen quotes again in Decimal (a third of a run on PostgreSQL). A
+    walk is a pure function of its key (the product and its rates and retail
+    price, the quote's price, freight, insurance and currency, the exchange
+    rate) and of the costs in the settings, so a remembered walk can never be
+    stale: any change to one of them is a different key, and new costs start
+    a new memo.
+    """
+
+    LIMIT = 250_000  # walks kept before starting afresh (a few runs' worth)
+
+    def __init__(self) -> None:
+        self._costs: tuple[Any, str] | None = None
+        self._walks: dict[tuple[Any, ...], LandedCostWalk] = {}
+
+    def walks_for(self, settings: ScoringSettings) -> dict[tuple[Any, ...], LandedCostWalk]:
+        costs = (settings.costs, settings.home_currency)
+        if costs != self._costs or len(self._walks) > self.LIMIT:
+            self._costs, self._walks = costs, {}
+        return self._walks
+
+
 def _load_quotes(
     conn: Connection, as_of: dt.date, reference: Reference, only: int | None
 ) -> dict[int, dict[int, list[_QuoteRow]]]:
@@ -118,8 +143,12 @@ def price_quotes(
     settings: ScoringSettings,
     only: int | None,
     pricing: PricingChanges | None = None,
+    memo: WalkMemo | None = None,
 ) -> dict[int, PricedQuotes]:
     """Each supplier's chosen quote per SKU walked to a margin (docs/margin.md, step 7).
+
+    `memo` keeps the walks of earlier runs (see WalkMemo): a quote priced
+    before with the same figures, rates and costs is not walked again.
 
     Under a scenario's `pricing`, freight moves and a withdrawn CBEC regime
     walks every quote as general trade (see `apply_pricing` for the rest).
@@ -131,6 +160,7 @@ def price_quotes(
     products = reference.products
     fx_rates = reference.fx
     walker = QuoteWalker(settings.costs, settings.home_currency)
+    known = (memo or WalkMemo()).walks_for(settings)
     # Quotes repeat a few hundred freight and insurance figures and many prices:
     # each distinct stored float is turned into a Decimal once.
     decimals: dict[Any, Decimal] = {}
@@ -164,18 +194,26 @@ def price_quotes(
             if pricing is not None:
                 walk = _walk_under(pricing, quote, sku, name, fx, rates, retail, settings, decimals)
             else:
-                walk = walker.walk(
-                    pid,
-                    sku,
-                    name,
-                    currency,
-                    _dec_cached(quote[_PRICE], decimals),
-                    _dec_cached(quote[_FREIGHT], decimals),
-                    _dec_cached(quote[_INSURANCE], decimals),
-                    fx,
-                    rates,
-                    retail,
-                )
+                price, freight, insurance = quote[_PRICE], quote[_FREIGHT], quote[_INSURANCE]
+                key = (
+                    pid, sku, name, currency, fx, rates, retail,
+                    price, price.__class__, freight, freight.__class__,
+                    insurance, insurance.__class__,
+                )  # fmt: skip
+                walk = known.get(key)
+                if walk is None:
+                    walk = known[key] = walker.walk(
+                        pid,
+                        sku,
+                        name,
+                        currency,
+                        _dec_cached(price, decimals),
+                        _dec_cached(freight, decimals),
+                        _dec_cached(insurance, decimals),
+                        fx,
+                        rates,
+                        retail,
+                    )
             walks.append((pid, walk))
         out[sid] = PricedQuotes(tuple(walks), tuple(expired), tuple(problems))
     return out
@@ -185,8 +223,8 @@ def price_quotes(
 
 
 def apply_pricing(conn: Connection, reference: Reference, pricing: PricingChanges) -> None:
-    """A scenario's tax rates and exchange rates, put into this run's reference tables."""
-    if pricing.tax_rates:
+    """A scenario's tax rates, positive list and exchange rates, put into this run's tables."""
+    if pricing.tax_rates or pricing.withdrawn_categories:
         category = dict(
             conn.execute(
                 text(

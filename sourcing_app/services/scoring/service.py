@@ -25,6 +25,7 @@ from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.domain.stability import portfolio_priors, raw_measures
 from sourcing_app.errors import ProgressCallback, no_progress
 from sourcing_app.freeing import free_gradually
+from sourcing_app.services.scoring.after_sale import add_after_sale, line_refs
 from sourcing_app.services.scoring.aggregates import (
     PREVIOUS_FILL_SQL,
     WINDOW_SHARES,
@@ -36,8 +37,8 @@ from sourcing_app.services.scoring.aggregates import (
     packable,
     previous_fill,
 )
-from sourcing_app.services.scoring.facts import assemble_facts
-from sourcing_app.services.scoring.quotes import apply_pricing, price_quotes
+from sourcing_app.services.scoring.facts import assemble_facts, lines_to_name, name_lines
+from sourcing_app.services.scoring.quotes import WalkMemo, apply_pricing, price_quotes
 from sourcing_app.services.scoring.reference import (
     Reference,
     load_reference,
@@ -62,6 +63,7 @@ class ScoringService:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.last_run: ScoreRun | None = None
+        self._walks = WalkMemo()
 
     # -- public use cases -------------------------------------------------
     def score_all(
@@ -110,11 +112,14 @@ class ScoringService:
                     pool.submit(self._window_rows, query, packed, (i, WINDOW_SHARES))
                     for i in range(WINDOW_SHARES)
                 ]
-                priced = price_quotes(conn, as_of, reference, settings, None, pricing)
+                priced = price_quotes(conn, as_of, reference, settings, None, pricing, self._walks)
                 progress(0, total, "Adding up the purchase lines of the window…")
                 rows = [row for half in halves for row in half.result()]
                 del halves  # `rows` holds the only reference to each row now
                 accumulators = accumulate(rows, reference, packed=packed)
+                fakes = add_after_sale(conn, query, accumulators, reference, as_of)
+                # The lines the clearance words name are read meanwhile (scattered reads).
+                named = pool.submit(self._line_refs, lines_to_name(accumulators))
                 # The previous window only matters where the fill could have
                 # dropped: those channels' lines are read (in two halves again)
                 # while this thread assembles the facts; the previous fill feeds
@@ -129,16 +134,23 @@ class ScoringService:
                 supplier_ids = list(reference.suppliers)
                 progress(0, total, "Scoring the suppliers…")
                 facts = assemble_facts(
-                    as_of, reference, supplier_ids, accumulators, priced, query.as_date
+                    as_of, reference, supplier_ids, accumulators, priced, query.as_date, fakes
                 )
                 grace, home = settings.grace_days, settings.home_currency
+                target = settings.clearance_target_days
                 raws = {
-                    sid: raw_measures(f.evidence, grace_days=grace, home_currency=home)
+                    sid: raw_measures(
+                        f.evidence,
+                        grace_days=grace,
+                        home_currency=home,
+                        clearance_target_days=target,
+                    )  # fmt: skip
                     for sid, f in facts.items()
                 }
                 priors = portfolio_priors(raws.values())
                 for part in previous:
                     add_previous_fill(accumulators, part.result(), reference)
+                name_lines(facts.values(), named.result())
         for sid, acc in accumulators.items():
             if acc.prev_lines and sid in facts:
                 facts[sid].previous_fill = previous_fill(acc)
@@ -173,6 +185,10 @@ class ScoringService:
     ) -> list[Any]:
         with self.engine.connect() as conn:
             return query.run(conn, WINDOW_SQL, packed=packed, share=share)
+
+    def _line_refs(self, line_ids: list[int]) -> dict[int, str]:
+        with self.engine.connect() as conn:
+            return line_refs(conn, line_ids)
 
     def _previous_rows(self, query: AggregateQuery, channel_ids: list[int]) -> list[Any]:
         with self.engine.connect() as conn:
@@ -236,20 +252,30 @@ class ScoringService:
             query = AggregateQuery(conn.dialect.name, run.as_of, run.settings)
             rows = query.run(conn, WINDOW_SQL, channel_ids=channel_ids) if channel_ids else []
             accumulators = accumulate(rows, reference)
+            fakes = (
+                add_after_sale(conn, query, accumulators, reference, run.as_of, channel_ids)
+                if channel_ids
+                else {}
+            )
+            refs = line_refs(conn, lines_to_name(accumulators))
             if fill_drop_suspects(accumulators, reference, run.settings):
                 add_previous_fill(
                     accumulators,
                     query.run(conn, PREVIOUS_FILL_SQL, channel_ids=channel_ids),
                     reference,
                 )
-            priced = price_quotes(conn, run.as_of, reference, run.settings, supplier_id)
+            priced = price_quotes(
+                conn, run.as_of, reference, run.settings, supplier_id, memo=self._walks
+            )
         facts = assemble_facts(
-            run.as_of, reference, [supplier_id], accumulators, priced, query.as_date
+            run.as_of, reference, [supplier_id], accumulators, priced, query.as_date, fakes
         )[supplier_id]
+        name_lines((facts,), refs)
         raw = raw_measures(
             facts.evidence,
             grace_days=run.settings.grace_days,
             home_currency=run.settings.home_currency,
+            clearance_target_days=run.settings.clearance_target_days,
         )
         score = evaluate(facts, raw, run.priors, run.settings, run.as_of)
         run.scores[supplier_id] = score

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,13 @@ from PySide6.QtWidgets import (
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, sub_score_label
 from sourcing_app.domain.formatting import day, moment
 from sourcing_app.i18n import N_, NP_, _, is_chinese, ngettext, pgettext
-from sourcing_app.services.audit import AuditLine, ReferenceNames, latest_entries, reference_names
+from sourcing_app.services.audit import (
+    AuditLine,
+    ReferenceNames,
+    latest_entries,
+    people,
+    reference_names,
+)
 from sourcing_app.services.entities import ENTITIES, FieldSpec
 from sourcing_app.ui.shell.workspace import Workspace
 
@@ -46,6 +53,7 @@ _ENTITIES = (
     ("quote", N_("Quotes")),
     ("purchase", N_("Purchase lines")),
     ("delivery", N_("Deliveries")),
+    ("return", N_("Returns after sale")),
     ("tax_category", N_("Tax categories")),
     ("settings", N_("Settings")),
 )
@@ -58,9 +66,11 @@ _WHAT = {
     "quote": NP_("audit", "quote"),
     "purchase": NP_("audit", "purchase line"),
     "delivery": NP_("audit", "delivery"),
+    "return": NP_("audit", "return"),
     "tax_category": NP_("audit", "tax category"),
     "settings": NP_("audit", "settings"),
     "exchange_rate": NP_("audit", "exchange rate"),
+    "sale_return": NP_("audit", "return"),
     "feed": NP_("audit", "rates feed"),
     "portfolio": NP_("audit", "portfolio"),
 }
@@ -195,6 +205,8 @@ def change_text(line: AuditLine, names: Names) -> str:
         )
     if not isinstance(fields, dict):
         return line.change_words()
+    if line.entity == "settings" and "value" in fields:
+        fields = _setting_row_changes(line.key, fields)
     spec = ENTITIES.get(line.entity)
     specs = {f.name: f for f in spec.fields} if spec is not None else {}
     removed = bool(fields) and all(pair[1] is None for pair in fields.values())
@@ -221,6 +233,34 @@ def change_text(line: AuditLine, names: Names) -> str:
     if line.record.get("reason"):
         parts.append(_("reason: {reason}").format(reason=line.record["reason"]))
     return pgettext("list", "; ").join(parts)
+
+
+def _setting_row_changes(key: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A `setting` row's change as the database's trigger records it (the JSON text before
+    and after, docs/team-mode.md), as the settings that changed: {"weights.fill": [20, 25]}."""
+    old_text, new_text = (list(fields["value"]) + [None, None])[:2]
+
+    def flat(text: Any) -> dict[str, Any]:
+        try:
+            value = json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            return {key: text}
+        if not isinstance(value, dict):
+            return {} if value is None else {key: value}
+        out: dict[str, Any] = {}
+        for name, inner in value.items():
+            if isinstance(inner, dict):
+                out.update({f"{name}.{k}": v for k, v in inner.items()})
+            else:
+                out[name] = inner
+        return out
+
+    old, new = flat(old_text), flat(new_text)
+    return {
+        name: [old.get(name), new.get(name)]
+        for name in sorted(set(old) | set(new))
+        if old.get(name) != new.get(name)
+    }
 
 
 def when_words(at: dt.datetime) -> str:
@@ -296,6 +336,12 @@ class AuditView(QWidget):
             self.entity_filter.addItem(_(words), key)
         self.entity_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         top.addWidget(self.entity_filter)
+        # Translators: the audit trail's filter by the person who made the change.
+        top.addWidget(QLabel(_("Person:")))
+        self.person_filter = QComboBox(self)
+        self.person_filter.addItem(_("Everyone"), "")
+        self.person_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        top.addWidget(self.person_filter)
         self.count_label = QLabel(self)
         top.addWidget(self.count_label)
         top.addStretch(1)
@@ -328,7 +374,9 @@ class AuditView(QWidget):
     def refresh(self) -> None:
         self.stale = False
         entity = str(self.entity_filter.currentData() or "")
-        rows = latest_entries(self.workspace.engine, LATEST, entity=entity)
+        self._fill_people()
+        who = str(self.person_filter.currentData() or "")
+        rows = latest_entries(self.workspace.engine, LATEST, entity=entity, who=who)
         self.model.set_rows(rows, reference_names(self.workspace.engine, rows))
         n = len(rows)
         if n == LATEST:
@@ -342,3 +390,19 @@ class AuditView(QWidget):
         for column in (2, 4):
             if self.table.columnWidth(column) > 420:
                 self.table.setColumnWidth(column, 420)
+
+    def _fill_people(self) -> None:
+        """Everyone the trail names; the person chosen stays chosen."""
+        chosen = str(self.person_filter.currentData() or "")
+        names = people(self.workspace.engine)
+        if chosen and chosen not in names:
+            names.append(chosen)
+        self.person_filter.blockSignals(True)
+        try:
+            while self.person_filter.count() > 1:
+                self.person_filter.removeItem(1)
+            for name in names:
+                self.person_filter.addItem(name, name)
+            self.person_filter.setCurrentIndex(max(0, self.person_filter.findData(chosen)))
+        finally:
+            self.person_filter.blockSignals(False)

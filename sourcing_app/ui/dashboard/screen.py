@@ -3,12 +3,15 @@
 A risk matrix (margin score against stability score, one point per supplier,
 the standing bands drawn as the curves margin × stability = band², since the
 sourcing score is their geometric mean, docs/standings-and-flags.md), headline figures, the
-open risk flags with their causes, and the hot-selling brands at risk.
+open risk flags with their causes, and the hot-selling brands at risk. A
+suspected counterfeit, the loudest flag, has its own banner above everything
+and heads the flag list (ui/widgets/flag_style.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -30,13 +33,21 @@ from PySide6.QtWidgets import (
 
 from sourcing_app.domain.enums import STANDING_HEX, STANDING_RANK, ChannelType, Standing
 from sourcing_app.domain.evaluation_types import SupplierScore
-from sourcing_app.domain.flags import Flag, flag_label
+from sourcing_app.domain.flags import Flag, FlagCode
 from sourcing_app.domain.formatting import day, money, percent, points
 from sourcing_app.domain.settings import StandingBands
 from sourcing_app.i18n import _, ngettext, pgettext
 from sourcing_app.ui.dashboard.movers import MoversList
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.suppliers.charts import styled_chart
+from sourcing_app.ui.widgets.flag_style import (
+    COUNTERFEIT_BACKGROUND,
+    COUNTERFEIT_RED,
+    flag_colour,
+    flag_title,
+    has_composite_channel,
+    loudness,
+)
 from sourcing_app.ui.widgets.record_table_model import (
     RecordColumn,
     RecordTableModel,
@@ -48,6 +59,7 @@ if TYPE_CHECKING:
     from sourcing_app.services.brand_overview import BrandOverview
     from sourcing_app.ui.shell.workspace import Workspace
 
+MOST_COUNTERFEITS = 3  # named in the banner; the rest head the flag list
 # Up to this many suppliers the figures are added up on the UI thread (milliseconds).
 QUICK_UP_TO = 5_000
 BRANDS_AFTER_MS = 150
@@ -72,6 +84,16 @@ class FlagRow:
     supplier_name: str
     standing: Standing
     flag: Flag
+    composite: bool = False  # the supplier buys through a composite channel
+
+    @property
+    def loudness(self) -> int:
+        return loudness(self.flag.code, self.composite)
+
+
+def flag_order(rows: Sequence[FlagRow]) -> list[FlagRow]:
+    """Suspected counterfeits first (a composite channel's before the rest), then by standing."""
+    return sorted(rows, key=lambda r: (r.loudness, FLAG_URGENCY[r.standing], r.supplier_code))
 
 
 @dataclass(frozen=True)
@@ -143,6 +165,7 @@ def work_out_figures(
                     score.supplier_name,
                     score.standing,
                     flag,
+                    has_composite_channel(score),
                 )
             )
         if score.margin_score is None:
@@ -328,8 +351,10 @@ def flag_columns() -> list[RecordColumn[FlagRow]]:
         ),
         RecordColumn(
             _("Flag"),
-            lambda r: flag_label(r.flag.code),
-            colour=lambda r: "#b3261e",
+            lambda r: flag_title(r.flag.code),
+            lambda r: (r.loudness, r.flag.code.value),
+            colour=lambda r: flag_colour(r.flag.code),
+            bold=lambda r: r.flag.code is FlagCode.COUNTERFEIT_SUSPECTED,
         ),
         RecordColumn(_("Cause"), lambda r: r.flag.message, tooltip=lambda r: r.flag.message),
     ]
@@ -410,6 +435,21 @@ class DashboardScreen(QWidget):
         title_row.addSpacing(12)
         title_row.addWidget(self.subtitle, 1)
         layout.addLayout(title_row)
+
+        # The loudest flag: above everything else, only while there is one.
+        self.counterfeit_banner = QLabel("")
+        self.counterfeit_banner.setObjectName("CounterfeitBanner")
+        self.counterfeit_banner.setWordWrap(True)
+        self.counterfeit_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.counterfeit_banner.setStyleSheet(
+            f"QLabel {{ background: {COUNTERFEIT_BACKGROUND}; color: {COUNTERFEIT_RED};"
+            f" border: 2px solid {COUNTERFEIT_RED}; border-radius: 4px; padding: 8px 10px; }}"
+        )
+        self.counterfeit_banner.linkActivated.connect(
+            lambda link: workspace.open_supplier(int(link))
+        )
+        self.counterfeit_banner.setVisible(False)
+        layout.addWidget(self.counterfeit_banner)
 
         cards = QGridLayout()
         cards.setHorizontalSpacing(10)
@@ -620,9 +660,8 @@ class DashboardScreen(QWidget):
                 figures.unplotted,
             ).format(n=f"{figures.unplotted:,}")
         self.legend.setText(text)
-        self.flags_model.set_rows(
-            sorted(figures.flags, key=lambda r: (FLAG_URGENCY[r.standing], r.supplier_code))
-        )
+        self.flags_model.set_rows(flag_order(figures.flags))
+        self._show_counterfeits(figures.flags)
         self.flags_title.setText(
             _("Open risk flags ({n}) — click one to open its supplier").format(
                 n=f"{len(figures.flags):,}"
@@ -630,6 +669,40 @@ class DashboardScreen(QWidget):
         )
         fit_columns_to_contents(self.flags_view)
         self.figures_shown.emit()
+
+    def _show_counterfeits(self, rows: Sequence[FlagRow]) -> None:
+        """The banner: every suspected counterfeit, a composite channel's first."""
+        fakes = [r for r in flag_order(rows) if r.flag.code is FlagCode.COUNTERFEIT_SUSPECTED]
+        self.counterfeit_banner.setVisible(bool(fakes))
+        if not fakes:
+            self.counterfeit_banner.setText("")
+            return
+        shown = fakes[:MOST_COUNTERFEITS]
+        lines = [
+            _("<a href='{id}'>{code}</a> {name}: {cause}").format(
+                id=r.supplier_id,
+                code=html.escape(r.supplier_code),
+                name=html.escape(r.supplier_name),
+                cause=html.escape(r.flag.message),
+            )
+            for r in shown
+        ]
+        if len(fakes) > len(shown):
+            lines.append(
+                ngettext(
+                    "and {n} more supplier in the flag list below",
+                    "and {n} more suppliers in the flag list below",
+                    len(fakes) - len(shown),
+                ).format(n=f"{len(fakes) - len(shown):,}")
+            )
+        heading = ngettext(
+            "⚠ Suspected counterfeit returned by customers: {n} supplier — stop and check"
+            " before buying again",
+            "⚠ Suspected counterfeit returned by customers: {n} suppliers — stop and check"
+            " before buying again",
+            len(fakes),
+        ).format(n=f"{len(fakes):,}")
+        self.counterfeit_banner.setText(f"<b>{html.escape(heading)}</b><br>" + "<br>".join(lines))
 
     def _show_brands(self, figures: DashboardFigures) -> None:
         if figures.brands is None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 
-from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 
 from sourcing_app.db.migrate import DatabaseProblem
 from sourcing_app.i18n import N_, _
@@ -19,6 +20,7 @@ HEADLINES = {
     "unreachable": N_("The database server can't be reached."),
     "not_ours": N_("This file is not a Sourcing desk database."),
     "migration_failed": N_("The database could not be updated to this version."),
+    "missing": N_("The database file does not exist."),
 }
 
 # Restoring over a file another program holds open would fight that program,
@@ -106,3 +108,44 @@ def report_restore_failure(reason: str, parent: QWidget | None = None) -> None:
         parent,
     )
     box.exec()
+
+
+CREATE_NEW = N_("Create it")
+CHOOSE_ANOTHER = N_("Choose another file…")
+
+
+def ask_to_create(path: Path, parent: QWidget | None = None) -> Path | None:
+    """A typo is not a new database (docs/bad-input.md): the file to open, or None to quit.
+
+    The buyer creates a new empty database at `path`, picks another (existing)
+    file, or quits; nothing is created before they say so.
+    """
+    while not path.exists():
+        box = _message_box(
+            QMessageBox.Icon.Question,
+            _("Create a new empty database at {path}?").format(path=path),
+            _(
+                "There is no database file at this path. If the path has a typo, "
+                "choose another file; nothing has been created yet."
+            ),
+            parent,
+        )
+        create = box.addButton(_(CREATE_NEW), QMessageBox.ButtonRole.AcceptRole)
+        other = box.addButton(_(CHOOSE_ANOTHER), QMessageBox.ButtonRole.ActionRole)
+        quit_button = box.addButton(_(QUIT), QMessageBox.ButtonRole.RejectRole)
+        box.setEscapeButton(quit_button)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is create:
+            return path
+        if clicked is not other:
+            return None
+        chosen, _filter = QFileDialog.getOpenFileName(
+            parent,
+            _("Open a Sourcing desk database"),
+            str(path.parent if path.parent.is_dir() else Path.home()),
+            _("SQLite databases (*.sqlite *.db);;All files (*)"),
+        )
+        if chosen:
+            path = Path(chosen)
+    return path

@@ -2,7 +2,7 @@
 
 `EditDialog(workspace, entity, entity_id=None, initial=None, parent=None)` is
 the one dialog for suppliers, brands, products, tax categories, channels,
-quotes, purchase lines and deliveries. It checks as the buyer types, keeps Save
+quotes, purchase lines, deliveries and returns. It checks as the buyer types, keeps Save
 disabled while anything is wrong, and on Save:
 
 - writes through `EditingService` and pushes the change on the undo stack;
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcing_app.domain.codes import INCOTERMS_2020, ISO_3166_COUNTRIES, ISO_4217_CURRENCIES
-from sourcing_app.domain.enums import Regime, Standing, SupplierKind
+from sourcing_app.domain.enums import Regime, ReturnReason, Standing, SupplierKind
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import BadInput, CannotFinish
 from sourcing_app.i18n import N_, _, ngettext, pgettext
@@ -240,6 +240,18 @@ def form_fields(
                 placeholder=_("unknown"),
             ),
         ]
+    if entity == "return":
+        return [
+            FormField("return_date", _("Returned on"), K.DATE),
+            FormField("returned_qty", _("Returned quantity"), K.NUMBER, suffix=_("units")),
+            FormField(
+                "reason",
+                _("Return reason"),
+                K.CHOICE,
+                [(r.value, r.label) for r in ReturnReason],
+                hint=_("Late and other are listed but do not lower the quality score"),
+            ),
+        ]
     raise KeyError(entity)
 
 
@@ -277,6 +289,7 @@ def _defaults(entity: str, home: str) -> dict[str, Any]:
             "regime": "cbec",
         },
         "delivery": {"delivered_date": today, "rejected_qty": "0"},
+        "return": {"return_date": today, "returned_qty": "1", "reason": "damaged"},
     }[entity]
 
 
@@ -304,6 +317,7 @@ NEW_TITLES = {
     "quote": N_("New quote"),
     "purchase": N_("New purchase line"),
     "delivery": N_("New delivery"),
+    "return": N_("New return"),
 }
 EDIT_TITLES = {
     "supplier": N_("Edit supplier"),
@@ -314,6 +328,7 @@ EDIT_TITLES = {
     "quote": N_("Edit quote"),
     "purchase": N_("Edit purchase line"),
     "delivery": N_("Edit delivery"),
+    "return": N_("Edit return"),
 }
 
 
@@ -386,7 +401,7 @@ class EditDialog(QDialog):
             current = self.service.load(entity, entity_id)
             self.version = current["version"]
         values = {**_defaults(entity, self.service.home_currency()), **(initial or {}), **current}
-        if entity == "delivery":
+        if entity in ("delivery", "return"):
             self.fixed["line_id"] = values["line_id"]
 
         titles = NEW_TITLES if entity_id is None else EDIT_TITLES
@@ -580,6 +595,11 @@ class EditDialog(QDialog):
                 if not line:
                     return _("Record a delivery")
                 return _("Record a delivery for line {line}").format(line=line)
+            if self.entity == "return":
+                line = values.get("line_ref", "")
+                if not line:
+                    return _("Record a return after sale")
+                return _("Record a return after sale for line {line}").format(line=line)
             if self.entity == "purchase":
                 return _("Record a purchase line")
             return _(NEW_TITLES[self.entity])

@@ -69,6 +69,7 @@ from sourcing_app.services.importing import (
     Standings,
     import_file,
 )
+from sourcing_app.services.permissions import Permissions
 from sourcing_app.services.templates import write_template
 from sourcing_app.ui.dialogs.export_dialog import accepts_headers
 from sourcing_app.ui.shell.workspace import Workspace
@@ -248,6 +249,7 @@ class FilePage(QWizardPage):
         self.kind_combo.setObjectName("import_kind")
         for kind in IMPORT_ORDER:
             self.kind_combo.addItem(_(KIND_LABELS[kind]), kind)
+        self._allow_kinds(wizard.workspace.permissions)
         self.kind_note = QLabel()
         self.kind_note.setObjectName("kind_note")
         self.kind_note.setWordWrap(True)
@@ -284,6 +286,26 @@ class FilePage(QWizardPage):
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
 
+    def _allow_kinds(self, allowed: Permissions) -> None:
+        """Team mode: kinds this login may not import are greyed out, the reason on hover."""
+        items = self.kind_combo.model()
+        for row in range(self.kind_combo.count()):
+            kind = str(self.kind_combo.itemData(row))
+            if not allowed.can_import(kind):
+                items.item(row).setEnabled(False)  # type: ignore[attr-defined]
+                self.kind_combo.setItemData(
+                    row, allowed.why_not_import(kind), Qt.ItemDataRole.ToolTipRole
+                )
+        self.allowed = allowed
+        if not allowed.can_import(self.kind()):  # start on the first kind this login may import
+            for row in range(self.kind_combo.count()):
+                if allowed.can_import(str(self.kind_combo.itemData(row))):
+                    self.kind_combo.setCurrentIndex(row)
+                    break
+
+    def kind_allowed(self) -> bool:
+        return self.allowed.can_import(self.kind())
+
     def kind(self) -> str:
         return str(self.kind_combo.currentData())
 
@@ -295,10 +317,15 @@ class FilePage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802
         path = self.path()
-        return bool(self.path_edit.text().strip()) and path.suffix.lower() in (
-            ".csv",
-            ".xlsx",
-            ".xlsm",
+        return (
+            self.kind_allowed()
+            and bool(self.path_edit.text().strip())
+            and path.suffix.lower()
+            in (
+                ".csv",
+                ".xlsx",
+                ".xlsm",
+            )
         )
 
     def _browse(self) -> None:
@@ -339,6 +366,9 @@ class FilePage(QWizardPage):
         )
 
     def _kind_changed(self) -> None:
+        self.completeChanged.emit()
+        if not self.kind_allowed():
+            self.kind_note.setText(self.allowed.why_not_import(self.kind()))
         kind = FILE_KINDS[self.kind()]
         required = _(", ").join(column_label(kind.name, h) for h in kind.required)
         optional = _(", ").join(

@@ -49,6 +49,7 @@ from sourcing_app.services.rates import (
     set_manual_rate,
 )
 from sourcing_app.services.settings import load_settings
+from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.rates_banner import RatesBanner
 from sourcing_app.ui.shell.workspace import Workspace
 from sourcing_app.ui.widgets.forms import date_format
@@ -246,7 +247,17 @@ class RatesDialog(QDialog):
 
         self.banner.rates_updated.connect(self._feed_updated)
         self.banner.update_failed.connect(self._feed_failed)
+        self._allow()
         self.reload()
+
+    def _allow(self) -> None:
+        """Team mode: rates typed by hand and the feed address are a manager's."""
+        allowed = self.workspace.permissions
+        allow(self.save_manual, allowed.can_enter_manual_rates, allowed.why_not("manual_rates"))
+        allow(self.save_url, allowed.can_change_settings, allowed.why_not("setting"))
+        allow(self.update_button, allowed.can_fetch_rates, allowed.why_not("exchange_rate"))
+        if not allowed.can_enter_manual_rates:
+            self.manual_message.setText(allowed.why_not("manual_rates"))
 
     def reload(self) -> None:
         on = _pydate(self.on_date.date())
@@ -332,7 +343,7 @@ class RatesDialog(QDialog):
         self.update_button.setEnabled(False)
 
     def _feed_failed(self, reason: str) -> None:
-        self.update_button.setEnabled(True)
+        self._allow()
         self.feed_message.setText(
             _("Could not update: {reason}. The stored rates are unchanged.").format(reason=reason)
         )
@@ -340,7 +351,7 @@ class RatesDialog(QDialog):
     def _feed_updated(self, result: Any) -> None:
         words = result.summary()
         self.feed_message.setText(words[:1].upper() + words[1:] + ".")
-        self.update_button.setEnabled(True)
+        self._allow()
         self.reload()
         self.rates_changed.emit()
 

@@ -88,6 +88,7 @@ from sourcing_app.ui.planning.summaries import (
     sentence,
 )
 from sourcing_app.ui.planning.what_if import ScenarioForm
+from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.workspace import Workspace
 from sourcing_app.ui.widgets.record_table_model import fit_columns_to_contents
 
@@ -192,6 +193,8 @@ class PlanningScreen(QWidget):
         )
         self.save_rules_button = QPushButton(_("Save rules"), box)
         self.save_rules_button.clicked.connect(self.save_rules)
+        allowed = self.workspace.permissions  # team mode: planning rules are a manager's
+        allow(self.save_rules_button, allowed.can_change_settings, allowed.why_not("setting"))
         self.replan_button = QPushButton(_("Re-plan"), box)
         self.replan_button.clicked.connect(self.refresh)
         self.as_of_label = QLabel(box)
@@ -268,6 +271,9 @@ class PlanningScreen(QWidget):
         self.load_button.clicked.connect(self.load_into_form)
         self.delete_button = QPushButton(_("Delete"))
         self.delete_button.clicked.connect(self.delete_selected)
+        allowed = self.workspace.permissions  # team mode: saved scenarios are a manager's
+        allow(self.delete_button, allowed.can_change_settings, allowed.why_not("setting"))
+        allow(self.form.save_button, allowed.can_change_settings, allowed.why_not("setting"))
         self.export_button = QPushButton(_("Export results…"))
         self.export_button.clicked.connect(self._export_dialog)
         self.export_button.setEnabled(False)
@@ -554,7 +560,9 @@ class PlanningScreen(QWidget):
             return
         self._load_saved()
         self._say(
-            _("Saved scenario {name}: {changes}.").format(name=saved.name, changes=saved.describe())
+            _("Saved scenario {name}: {changes}.").format(
+                name=saved.name, changes=saved.describe(self.form.home_currency)
+            )
         )
 
     def run_form(self) -> None:

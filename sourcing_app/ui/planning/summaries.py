@@ -110,7 +110,7 @@ def scenario_summary(result: ScenarioResult) -> str:
         "{unprofitable} {losing} {standings}"
     ).format(
         scenario=f"<b>{result.scenario.name}</b>",
-        changes=result.scenario.describe(),
+        changes=result.scenario.describe(currency),
         before=money(result.margin_before, currency),
         after=money(result.margin_after, currency),
         unprofitable=unprofitable,

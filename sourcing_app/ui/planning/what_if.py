@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
-from sourcing_app.domain.scenarios import Scenario
+from sourcing_app.domain.scenarios import MAX_CLEARANCE_DAYS, ChangeKind, Scenario
 from sourcing_app.errors import BadInput
-from sourcing_app.i18n import N_, _
+from sourcing_app.i18n import N_, _, is_chinese, ngettext
 from sourcing_app.services.scenarios import ScenarioChoices
 
 TAX_FIELDS = (
@@ -49,6 +50,40 @@ class ScenarioForm(QGroupBox):
         self.cbec_box = QCheckBox(
             _("CBEC preferential tax withdrawn: CBEC lines taxed as general trade")
         )
+        self.withdraw_box = QCheckBox(_("Off the positive list:"))
+        self.withdraw_box.setToolTip(
+            _(
+                "This tax category leaves the CBEC positive list: its goods are taxed as "
+                "general trade; the others keep CBEC"
+            )
+        )
+        self.withdraw_category = QComboBox()
+        self.limit_box = QCheckBox(_("CBEC limit:"))
+        self.limit_box.setToolTip(
+            _(
+                "The CBEC single-transaction limit becomes this amount: a unit whose customs "
+                "value is over it is taxed as general trade"
+            )
+        )
+        self.limit_amount = QDoubleSpinBox()
+        self.limit_amount.setRange(1, 999_999)  # whole yuan: limits are round sums
+        self.limit_amount.setDecimals(0)
+        self.limit_amount.setGroupSeparatorShown(True)
+        self.limit_amount.setValue(2000)  # the limit before 2019
+        self._show_currency("CNY")
+        self.clearance_box = QCheckBox(_("Clearance slower:"))
+        self.clearance_box.setToolTip(
+            _(
+                "Customs takes this many more days on every delivery: the clearance "
+                "sub-score and customs delays are worked out again"
+            )
+        )
+        self.clearance_days = QSpinBox()
+        self.clearance_days.setRange(1, MAX_CLEARANCE_DAYS)
+        self.clearance_days.setPrefix("+")
+        self.clearance_days.setValue(2)
+        self._days_suffix(2)
+        self.clearance_days.valueChanged.connect(self._days_suffix)
         self.tax_box = QCheckBox(_("Tax change:"))
         self.tax_field = QComboBox()
         for label, key in TAX_FIELDS:
@@ -95,30 +130,36 @@ class ScenarioForm(QGroupBox):
 
         # Lists as wide as a short name, not their longest: the brands' table on the left
         # keeps its width when this tab comes forward.
-        for combo in (self.tax_field, self.tax_category, self.currency):
+        for combo in (self.tax_field, self.tax_category, self.currency, self.withdraw_category):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(12)
         grid = QGridLayout(self)
         grid.addWidget(self.cbec_box, 0, 0, 1, 4)
-        grid.addWidget(self.tax_box, 1, 0)
-        grid.addWidget(self.tax_field, 1, 1)
-        grid.addWidget(self.tax_category, 1, 2)
-        grid.addWidget(self.tax_rate, 1, 3)
-        grid.addWidget(self.currency_box, 2, 0)
-        grid.addWidget(self.currency, 2, 1)
-        grid.addWidget(self.currency_move, 2, 2)
-        grid.addWidget(self.freight_box, 3, 0)
-        grid.addWidget(self.freight_move, 3, 1)
-        grid.addWidget(self.lose_box, 4, 0)
-        grid.addWidget(self.lose_codes, 4, 1, 1, 3)
+        grid.addWidget(self.withdraw_box, 1, 0)
+        grid.addWidget(self.withdraw_category, 1, 1)
+        grid.addWidget(self.limit_box, 1, 2)
+        grid.addWidget(self.limit_amount, 1, 3)
+        grid.addWidget(self.tax_box, 2, 0)
+        grid.addWidget(self.tax_field, 2, 1)
+        grid.addWidget(self.tax_category, 2, 2)
+        grid.addWidget(self.tax_rate, 2, 3)
+        grid.addWidget(self.currency_box, 3, 0)
+        grid.addWidget(self.currency, 3, 1)
+        grid.addWidget(self.currency_move, 3, 2)
+        grid.addWidget(self.freight_box, 4, 0)
+        grid.addWidget(self.freight_move, 4, 1)
+        grid.addWidget(self.clearance_box, 4, 2)
+        grid.addWidget(self.clearance_days, 4, 3)
+        grid.addWidget(self.lose_box, 5, 0)
+        grid.addWidget(self.lose_codes, 5, 1, 1, 3)
         name_row = QHBoxLayout()
         name_row.addWidget(QLabel(_("Name:")))
         name_row.addWidget(self.scenario_name, 1)
         name_row.addWidget(self.save_button)
         name_row.addWidget(self.run_button)
-        grid.addLayout(name_row, 5, 0, 1, 4)
+        grid.addLayout(name_row, 6, 0, 1, 4)
         grid.setVerticalSpacing(4)
         # Touching a change's fields ticks its box: what you edit is what runs.
         self.tax_field.activated.connect(lambda _i: self.tax_box.setChecked(True))
@@ -127,11 +168,19 @@ class ScenarioForm(QGroupBox):
         self.currency.activated.connect(lambda _i: self.currency_box.setChecked(True))
         self.currency_move.valueChanged.connect(lambda _v: self.currency_box.setChecked(True))
         self.freight_move.valueChanged.connect(lambda _v: self.freight_box.setChecked(True))
+        self.withdraw_category.activated.connect(lambda _i: self.withdraw_box.setChecked(True))
+        self.limit_amount.valueChanged.connect(lambda _v: self.limit_box.setChecked(True))
+        self.clearance_days.valueChanged.connect(lambda _v: self.clearance_box.setChecked(True))
+
+    def _days_suffix(self, days: int) -> None:
+        # Translators: after the number in the "clearance slower" box: "+2 days".
+        self.clearance_days.setSuffix(ngettext(" day", " days", days))
 
     def set_choices(self, choices: ScenarioChoices) -> None:
         """The tax categories, currencies and supplier codes the data has."""
         for combo, items in (
             (self.tax_category, choices.categories),
+            (self.withdraw_category, choices.categories),
             (self.currency, choices.currencies),
         ):
             current = combo.currentText()
@@ -140,6 +189,17 @@ class ScenarioForm(QGroupBox):
             if current in items:
                 combo.setCurrentText(current)
         self._code_model.setStringList(list(choices.supplier_codes))
+        self._show_currency(choices.home_currency)
+
+    def _show_currency(self, currency: str) -> None:
+        """The limit's currency as money is written (domain.formatting.money): ¥ in Chinese."""
+        self.home_currency = currency
+        if currency == "CNY" and is_chinese():
+            self.limit_amount.setPrefix("¥")
+            self.limit_amount.setSuffix("")
+        else:
+            self.limit_amount.setPrefix("")
+            self.limit_amount.setSuffix(f" {currency}")
 
     def name(self) -> str:
         return self.scenario_name.text().strip()
@@ -149,6 +209,15 @@ class ScenarioForm(QGroupBox):
         changes: list[str] = []
         if self.cbec_box.isChecked():
             changes.append("cbec-withdrawn")
+        if self.withdraw_box.isChecked():
+            category = self.withdraw_category.currentText()
+            if not category:
+                raise BadInput(_("choose the tax category that leaves the CBEC positive list"))
+            changes.append(f"cbec-withdrawn:{category}")
+        if self.limit_box.isChecked():
+            changes.append(f"cbec-limit:{self.limit_amount.value():.0f}")
+        if self.clearance_box.isChecked():
+            changes.append(f"clearance:+{self.clearance_days.value()}")
         if self.tax_box.isChecked():
             category = self.tax_category.currentText()
             if not category:
@@ -172,6 +241,9 @@ class ScenarioForm(QGroupBox):
     def fill(self, scenario: Scenario) -> None:
         for box in (
             self.cbec_box,
+            self.withdraw_box,
+            self.limit_box,
+            self.clearance_box,
             self.tax_box,
             self.currency_box,
             self.freight_box,
@@ -181,8 +253,17 @@ class ScenarioForm(QGroupBox):
         self.lose_codes.clear()
         for change in scenario.changes:
             kind = change.kind.value
-            if kind == "cbec-withdrawn":
+            if change.kind is ChangeKind.CBEC_WITHDRAWN and change.target:
+                self.withdraw_category.setCurrentText(change.target)
+                self.withdraw_box.setChecked(True)
+            elif kind == "cbec-withdrawn":
                 self.cbec_box.setChecked(True)
+            elif change.kind is ChangeKind.CBEC_LIMIT:
+                self.limit_amount.setValue(float(change.value))
+                self.limit_box.setChecked(True)
+            elif change.kind is ChangeKind.CLEARANCE:
+                self.clearance_days.setValue(change.days)
+                self.clearance_box.setChecked(True)
             elif kind in ("tariff", "consumption-tax", "vat"):
                 self.tax_field.setCurrentIndex(self.tax_field.findData(kind))
                 self.tax_category.setCurrentText(change.target)

@@ -1,7 +1,8 @@
 """Purchases and deliveries: record and edit them, a page of lines at a time.
 
 Above, the filters and the purchase lines (paged by `PurchaseTableModel` in
-ui/purchases/models.py); below, the chosen line's deliveries. Recording a line
+ui/purchases/models.py); below, the chosen line's deliveries and, under them,
+its returns after sale (`ReturnsPane`). Recording a line
 with a Watch or Avoid supplier follows docs/standings-and-flags.md through
 `EditDialog`.
 """
@@ -54,11 +55,19 @@ from sourcing_app.ui.purchases.models import (
     PurchaseTableModel,
     delivery_columns,
 )
+from sourcing_app.ui.purchases.returns_pane import ReturnsPane
 from sourcing_app.ui.shell.background import BackgroundRunner
+from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.undo_commands import EditSession
 from sourcing_app.ui.shell.workspace import Workspace
 from sourcing_app.ui.widgets.forms import fill_combo, qdate
 from sourcing_app.ui.widgets.record_table_model import RecordTableModel
+
+# Changes this screen shows: the rows it lists, and the names and choices they show.
+_KINDS_SHOWN = (
+    *("purchase", "delivery", "return", "returns"),
+    *("supplier", "brand", "product", "channel"),
+)
 
 
 class PurchasesScreen(QWidget):
@@ -116,10 +125,12 @@ class PurchasesScreen(QWidget):
         lower_layout.addWidget(self.delivery_heading)
         self.delivery_table = self._table(self.delivery_model, lower)
         lower_layout.addWidget(self.delivery_table)
+        self.returns_pane = ReturnsPane(workspace, lower)
+        lower_layout.addWidget(self.returns_pane)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 2)
         self.splitter = splitter
         layout.addWidget(splitter, 1)
 
@@ -450,6 +461,7 @@ class PurchasesScreen(QWidget):
         else:
             self._show_deliveries(line)
             self.line_selected.emit(line.id)
+        self.returns_pane.show_line(line)
         self._update_actions()
 
     def _show_deliveries(self, line: PurchaseRow) -> None:
@@ -480,9 +492,14 @@ class PurchasesScreen(QWidget):
 
     def _update_actions(self) -> None:
         has_line = self.current_line() is not None
-        self.edit_line_action.setEnabled(has_line)
-        self.record_delivery_action.setEnabled(has_line)
-        self.edit_delivery_action.setEnabled(self.current_delivery() is not None)
+        allowed = self.workspace.permissions  # team mode: a viewer records nothing
+        why = allowed.why_not("purchase_line")
+        may = allowed.can_edit("purchase")
+        allow(self.record_purchase_action, may, why)
+        allow(self.edit_line_action, has_line and may, why if has_line else "")
+        allow(self.record_delivery_action, has_line and may, why if has_line else "")
+        has_delivery = self.current_delivery() is not None
+        allow(self.edit_delivery_action, has_delivery and may, why if has_delivery else "")
 
     # --- recording and editing --------------------------------------------------------------
 
@@ -532,7 +549,7 @@ class PurchasesScreen(QWidget):
         if saved.warning:
             self.notice.setText(f"⚠ {saved.warning}")
             self.notice.setVisible(True)
-        elif saved.entity in ("purchase", "delivery"):
+        elif saved.entity in ("purchase", "delivery", "return"):
             self.notice.setVisible(False)
 
     def _data_changed(self, kind: str) -> None:
@@ -540,14 +557,18 @@ class PurchasesScreen(QWidget):
             return
         if kind in ("supplier", "brand"):
             self._fill_choices()  # a new or archived one
-        if kind not in ("purchase", "delivery", "supplier", "brand", "product", "channel"):
+        if kind not in _KINDS_SHOWN:
             return
         current = self.current_line()
+        if kind in ("return", "returns"):  # one edited, or a file of them imported
+            self.returns_pane.show_line(current)
+            return
         if kind == "delivery" and current is not None:
             self.model.refresh_line(current.id)
             fresh = self.current_line()
             if fresh is not None:
                 self._show_deliveries(fresh)
+            self.returns_pane.show_line(fresh)
             self._update_actions()
             return
         self._keep_line = current.id if current is not None else None

@@ -1,4 +1,4 @@
-"""Settings: weights, bands, window, fees, CBEC, tax categories, home currency, user name.
+"""Settings: weights, bands, window, fees, CBEC, customs, tax categories, currency, user name.
 
 Everything a buyer may tune in docs/margin.md, docs/stability.md and
 docs/standings-and-flags.md, shown in the units a
@@ -14,11 +14,11 @@ on the undo stack (Ctrl+Z), like a catalogue edit.
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -42,9 +42,8 @@ from PySide6.QtWidgets import (
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS, sub_score_label
 from sourcing_app.domain.settings import ScoringSettings, StandingBands
 from sourcing_app.errors import BadInput, CannotFinish
-from sourcing_app.i18n import N_, _, ngettext, pgettext
+from sourcing_app.i18n import _, ngettext, pgettext
 from sourcing_app.services.editing import EditingService, Saved
-from sourcing_app.services.entities import ENTITIES
 from sourcing_app.services.settings import (
     load_settings,
     save_from_screen,
@@ -54,6 +53,8 @@ from sourcing_app.services.settings import (
 )
 from sourcing_app.ui.dialogs.edit_dialogs import REFUSAL_STYLE, _currencies
 from sourcing_app.ui.settings.language import LanguageBox
+from sourcing_app.ui.settings.tax_categories import TAX_COLUMNS, TaxCategoryTableModel
+from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.undo_commands import EditSession, SettingsState
 from sourcing_app.ui.shell.workspace import ScoredRun, Workspace
 from sourcing_app.ui.widgets.forms import INVALID_STYLE, PROBLEM_STYLE
@@ -65,175 +66,6 @@ HUNDRED = Decimal(100)
 
 def _percent(value: Decimal) -> str:
     return f"{(value * HUNDRED).normalize():f}%"
-
-
-# --- tax categories: an editable table -----------------------------------------------------
-
-_TAX_COLUMNS = (
-    ("name", N_("Name")),
-    ("tariff", N_("Tariff")),
-    ("consumption_tax", N_("Consumption tax")),
-    ("vat", N_("VAT")),
-    ("postal_rate", N_("Postal-article tax")),
-)
-
-
-class TaxCategoryTableModel(QAbstractTableModel):
-    """Tax categories with their rates as percentages; edits wait for Save.
-
-    Each row is checked by the editing service's rules (the importer's), and a
-    bad cell is tinted with the reason as its tooltip.
-    """
-
-    problems_changed = Signal()
-
-    def __init__(self, service: EditingService, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.service = service
-        self.rows: list[dict[str, Any]] = []
-        self.dirty: set[int] = set()
-        self.problems: dict[int, dict[str, str]] = {}
-        self.load()
-
-    def load(self) -> None:
-        self.beginResetModel()
-        self.rows = [
-            self.service.load("tax_category", tax_id)
-            for tax_id, _name in self.service.choices("tax_category")
-        ]
-        self.dirty.clear()
-        self.problems.clear()
-        self.endResetModel()
-        self.problems_changed.emit()
-
-    def add_row(self) -> int:
-        row = len(self.rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self.rows.append(
-            {
-                "id": None,
-                "version": None,
-                "name": "",
-                "tariff": Decimal(0),
-                "consumption_tax": Decimal(0),
-                "vat": Decimal("0.13"),
-                "postal_rate": Decimal("0.13"),
-            }
-        )
-        self.endInsertRows()
-        self.dirty.add(row)
-        self._check(row)
-        return row
-
-    # --- Qt model --------------------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_TAX_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_TAX_COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _(_TAX_COLUMNS[section][1])
-        if role == Qt.ItemDataRole.ToolTipRole and section:
-            return _("Type a percentage, e.g. 13 for 13%")
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        values = self.rows[index.row()]
-        name = _TAX_COLUMNS[index.column()][0]
-        value = values[name]
-        problem = self.problems.get(index.row(), {}).get(name)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if name == "name" or not isinstance(value, Decimal):
-                return str(value)
-            return _percent(value)
-        if role == Qt.ItemDataRole.EditRole:
-            if name == "name" or not isinstance(value, Decimal):
-                return str(value)
-            return f"{(value * HUNDRED).normalize():f}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and name != "name":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and problem:
-            return problem
-        if role == Qt.ItemDataRole.BackgroundRole and problem:
-            return QBrush(QColor("#fde0e0"))
-        return None
-
-    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
-            return False
-        row = index.row()
-        name = _TAX_COLUMNS[index.column()][0]
-        text = str(value).strip()
-        if name == "name":
-            self.rows[row][name] = text
-        else:
-            # Typed as a percentage; kept as text when it is not a number, so the
-            # reason shows on the cell instead of the edit vanishing.
-            try:
-                self.rows[row][name] = Decimal(text.rstrip("% ")) / HUNDRED
-            except InvalidOperation:
-                self.rows[row][name] = text
-        self.dirty.add(row)
-        self._check(row)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(_TAX_COLUMNS) - 1))
-        return True
-
-    # --- checking and saving --------------------------------------------------------------
-
-    def _check(self, row: int) -> None:
-        values = self.rows[row]
-        problems = self.service.check(
-            "tax_category",
-            {k: values[k] for k in ENTITIES["tax_category"].names},
-            entity_id=values["id"],
-        )
-        for other, other_values in enumerate(self.rows):  # two new rows with one name
-            if other != row and other_values["name"] and other_values["name"] == values["name"]:
-                problems.setdefault("name", _("another row of this table has this name"))
-        if problems:
-            self.problems[row] = problems
-        else:
-            self.problems.pop(row, None)
-        self.problems_changed.emit()
-
-    def problem_words(self) -> list[str]:
-        words = []
-        for row, problems in sorted(self.problems.items()):
-            name = self.rows[row]["name"] or _("new row {n}").format(n=row + 1)
-            for field, reason in problems.items():
-                label = _(dict(_TAX_COLUMNS)[field]).lower()
-                words.append(
-                    _("tax category {name}, {field}: {reason}").format(
-                        name=name, field=label, reason=reason
-                    )
-                )
-        return words
-
-    def save(self, saved: list[Saved]) -> None:
-        """Save the changed rows, each as it comes, into `saved`: those before a refusal stay."""
-        for row in sorted(self.dirty):
-            values = self.rows[row]
-            fields = {k: values[k] for k in ENTITIES["tax_category"].names}
-            if values["id"] is None:
-                saved.append(self.service.create("tax_category", fields))
-            else:
-                saved.append(
-                    self.service.edit("tax_category", values["id"], values["version"], fields)
-                )
 
 
 # --- the screen --------------------------------------------------------------------------
@@ -270,7 +102,8 @@ class SettingsScreen(QWidget):
         grid.addWidget(self.language_box, 4, 0)
         grid.addWidget(self._fees_box(), 0, 1)
         grid.addWidget(self._cbec_box(), 1, 1)
-        grid.addWidget(self._tax_box(), 2, 1, 4, 1)
+        grid.addWidget(self._customs_box(), 2, 1)
+        grid.addWidget(self._tax_box(), 3, 1, 3, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(5, 1)  # the tax table takes the height left over
@@ -419,6 +252,31 @@ class SettingsScreen(QWidget):
         )
         return box
 
+    def _customs_box(self) -> QGroupBox:
+        # Translators: a settings group: customs clearance (清关) targets.
+        box, form = self._form_box(pgettext("settings", "Customs clearance"))
+        target = QSpinBox(self)
+        target.setRange(0, 365)
+        target.setSuffix(_(" days"))
+        self._add(
+            form,
+            "clearance_target_days",
+            _("Clearance target"),
+            target,
+            _("a delivery cleared within it counts as cleared in time"),
+        )
+        hold = QSpinBox(self)
+        hold.setRange(1, 365)
+        hold.setSuffix(_(" days"))
+        self._add(
+            form,
+            "customs_hold_days",
+            _("Customs hold"),
+            hold,
+            _("a recent delivery held longer is flagged as a customs delay"),
+        )
+        return box
+
     def _fees_box(self) -> QGroupBox:
         box, form = self._form_box(_("Margin and fees"))
         self._add(
@@ -502,7 +360,7 @@ class SettingsScreen(QWidget):
         self.tax_table.verticalHeader().setVisible(False)
         header = self.tax_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(_TAX_COLUMNS)):
+        for column in range(1, len(TAX_COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tax_table.setMinimumHeight(220)
         layout.addWidget(self.tax_table)
@@ -536,6 +394,8 @@ class SettingsScreen(QWidget):
         self._spin("bands.watch").setValue(s.bands.watch)
         self._int("window_days").setValue(s.window_days)
         self._int("grace_days").setValue(s.grace_days)
+        self._int("clearance_target_days").setValue(s.clearance_target_days)
+        self._int("customs_hold_days").setValue(s.customs_hold_days)
         c = s.costs
         for key in ("target_margin", "platform_commission", "payment_fee", "cbec_factor"):
             self._spin(f"costs.{key}").setValue(float(getattr(c, key) * HUNDRED))
@@ -584,6 +444,8 @@ class SettingsScreen(QWidget):
             ),
             window_days=self._int("window_days").value(),
             grace_days=self._int("grace_days").value(),
+            clearance_target_days=self._int("clearance_target_days").value(),
+            customs_hold_days=self._int("customs_hold_days").value(),
             home_currency=combo.currentText().strip().upper(),
             costs=replace(
                 self.opened.costs,
@@ -656,6 +518,9 @@ class SettingsScreen(QWidget):
         else:
             self.summary.setText("")
         self.save_button.setEnabled(not self.problems and not tax_problems)
+        allowed = self.workspace.permissions  # team mode: settings are a manager's
+        if not allowed.can_change_settings:
+            allow(self.save_button, False, allowed.why_not("setting"))
 
     def _show_weights(self, settings: ScoringSettings) -> None:
         total = sum(max(0.0, w) for w in settings.weights.values())

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from sourcing_app.i18n import N_, _
 from sourcing_app.services.entities import ENTITIES
 from sourcing_app.ui.dialogs.edit_dialogs import EditDialog, open_editor
+from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.undo_commands import EditSession
 from sourcing_app.ui.shell.workspace import Workspace
 
@@ -66,6 +67,11 @@ class EditActions:
         window.addAction(self.undo)
         window.addAction(self.redo)
         self.session.problem.connect(self._show_problem)
+        allowed = workspace.permissions  # team mode: what the database lets this login write
+        for entity, action in self.new.items():
+            allow(action, allowed.can_edit(entity), allowed.why_not_edit(entity))
+        for action in (self.edit, self.archive, self.restore):
+            allow(action, allowed.can_write_anything, allowed.why_not("data"))
 
     def _action(self, text: str, keys: str) -> QAction:
         action = QAction(text, self.window)
@@ -91,18 +97,25 @@ class EditActions:
         entity_id = self.current(entity)
         if entity_id is None:
             return None
+        if not self.workspace.permissions.can_edit(entity):
+            self._show_problem(self.workspace.permissions.why_not_edit(entity))
+            return None
         return open_editor(self.workspace, entity, entity_id, parent=self.window)
 
     def archive_current(self) -> None:
         entity = self.current_entity()
         entity_id = self.current(entity)
-        if entity_id is not None and (ENTITIES[entity].archive_column or entity == "quote"):
+        if entity_id is not None and not self.workspace.permissions.can_edit(entity):
+            self._show_problem(self.workspace.permissions.why_not_edit(entity))
+        elif entity_id is not None and (ENTITIES[entity].archive_column or entity == "quote"):
             self.session.archive(entity, entity_id)
 
     def restore_current(self) -> None:
         entity = self.current_entity()
         entity_id = self.current(entity)
-        if entity_id is not None and ENTITIES[entity].archive_column:
+        if entity_id is not None and not self.workspace.permissions.can_edit(entity):
+            self._show_problem(self.workspace.permissions.why_not_edit(entity))
+        elif entity_id is not None and ENTITIES[entity].archive_column:
             self.session.restore(entity, entity_id)
 
     def _show_problem(self, message: str) -> None:

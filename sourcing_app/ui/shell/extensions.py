@@ -1,7 +1,7 @@
 """The rest of the workspace, put into the main window: screens, menus and the rates banner.
 
 The main window builds its own screens (Dashboard, Suppliers, Brands); this
-adds Purchases, Planning, Settings and the Audit trail, the editing actions,
+adds Purchases, Planning, Customs, Settings and the Audit trail, the editing actions,
 import and export, the reports and the exchange rates. Each piece takes the
 Workspace and knows nothing of the others; only this module knows them all.
 """
@@ -34,6 +34,7 @@ MODULES = (
     "sourcing_app.db.models",
     "sourcing_app.ui.dashboard.screen",
     "sourcing_app.ui.brands.screen",
+    "sourcing_app.ui.customs.screen",
     "sourcing_app.ui.suppliers.screen",
     "sourcing_app.ui.audit.screen",
     "sourcing_app.ui.planning.screen",
@@ -73,6 +74,12 @@ def install_steps(window: MainWindow) -> list[Callable[[], None]]:
         # Translators: the screen where demand is allocated between suppliers (需求分配).
         window.add_screen("planning", _("Planning"), PlanningScreen(workspace))
 
+    def customs() -> None:
+        from sourcing_app.ui.customs.screen import CustomsScreen
+
+        # Translators: the screen of customs clearance figures (清关).
+        window.add_screen("customs", _("Customs"), CustomsScreen(workspace), shortcut="Ctrl+8")
+
     def settings() -> None:
         from sourcing_app.ui.settings.screen import SettingsScreen
 
@@ -92,17 +99,20 @@ def install_steps(window: MainWindow) -> list[Callable[[], None]]:
         # Installed after the window restored its layout: bring back the screen the
         # buyer left open if it is one of these.
         last = window.settings.value("window/screen")
-        if isinstance(last, str) and last in ("purchases", "planning", "settings", "audit"):
+        later = ("purchases", "planning", "customs", "settings", "audit")
+        if isinstance(last, str) and last in later:
             window.show_screen(last)
 
     return [
         purchases,
         planning,
+        customs,
         settings,
         audit,
         menus,
         lambda: _install_rates_banner(window, workspace),
         last_screen,
+        lambda: _tell_weights_kept(window),
     ]
 
 
@@ -137,6 +147,7 @@ def _install_editing(window: MainWindow, workspace: Workspace) -> None:
     edit.addSeparator()
     for action in (*actions.new.values(), actions.edit, actions.archive, actions.restore):
         window.add_action("Edit", action)
+    edit.setToolTipsVisible(True)  # a disabled action says why (team mode)
     window.edit_actions = actions  # type: ignore[attr-defined]
 
 
@@ -157,7 +168,12 @@ def _install_data(window: MainWindow, workspace: Workspace) -> None:
 
         RatesDialog(workspace, window).open()
 
-    _action(window, "File", _("&Import a file…"), "Ctrl+I", import_file)
+    from sourcing_app.services.file_formats import FILE_KINDS
+    from sourcing_app.ui.shell.permission_hooks import allow
+
+    allowed = workspace.permissions  # a viewer imports nothing (docs/team-mode.md)
+    importing = _action(window, "File", _("&Import a file…"), "Ctrl+I", import_file)
+    allow(importing, any(map(allowed.can_import, FILE_KINDS)), allowed.why_not("data"))
     _action(window, "File", _("&Export…"), "Ctrl+Shift+X", export)
     _action(window, "Data", _("E&xchange rates…"), "Ctrl+Shift+R", rates)
 
@@ -183,6 +199,12 @@ def _install_reports(window: MainWindow, workspace: Workspace) -> None:
 
     _action(window, "Reports", _("&Supplier evaluation (PDF)…"), "Ctrl+P", supplier_report)
     _action(window, "Reports", _("&Brand sourcing (PDF)…"), "Ctrl+Shift+B", brand_report)
+
+
+def _tell_weights_kept(window: MainWindow) -> None:
+    from sourcing_app.ui.settings.weights_notice import tell_weights_kept_once
+
+    window.weights_notice = tell_weights_kept_once(window)  # type: ignore[attr-defined]
 
 
 def _install_rates_banner(window: MainWindow, workspace: Workspace) -> None:

@@ -68,8 +68,9 @@ MENU_TITLES = {
 }
 # The sidebar order and the Ctrl+number of every screen, planned or built.
 STANDARD_SCREENS = ("dashboard", "suppliers", "brands")  # built by the window itself
-SCREEN_ORDER = ("dashboard", "suppliers", "brands", "purchases", "planning", "settings")
-SCREEN_SHORTCUTS = {key: f"Ctrl+{n}" for n, key in enumerate(SCREEN_ORDER, start=1)}
+SCREEN_ORDER = ("dashboard", "suppliers", "brands", "purchases", "planning", "customs", "settings")
+_NUMBERED = [key for key in SCREEN_ORDER if key != "customs"]  # Customs came later: Ctrl+8
+SCREEN_SHORTCUTS = {key: f"Ctrl+{n}" for n, key in enumerate(_NUMBERED, start=1)}
 
 BeforeScoring = Callable[["ProgressCallback"], None]
 

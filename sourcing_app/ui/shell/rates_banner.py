@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from sourcing_app.errors import BadInput, Cancelled, CannotFinish, ProgressCallback
 from sourcing_app.i18n import _
 from sourcing_app.services.rates import RatesAge, RatesUpdate, day_text, rates_age, update_rates
+from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.workspace import Workspace
 
 _OLD_STYLE = (
@@ -67,7 +68,13 @@ class RatesBanner(QFrame):
         self.job: int | None = None
         self.age: RatesAge | None = None
         workspace.data_changed.connect(self._data_changed)
+        self._allow_update()
         self.refresh()
+
+    def _allow_update(self) -> None:
+        """A viewer may not store rates (docs/team-mode.md): the button says so on hover."""
+        allowed = self.workspace.permissions
+        allow(self.update_button, allowed.can_fetch_rates, allowed.why_not("exchange_rate"))
 
     # --- what it says -------------------------------------------------------------------
 
@@ -114,7 +121,7 @@ class RatesBanner(QFrame):
     # --- updating -----------------------------------------------------------------------
 
     def update_now(self) -> None:
-        if self.job is not None:
+        if self.job is not None or not self.workspace.permissions.can_fetch_rates:
             return
         engine = self.workspace.engine
         who = self.workspace.user_name()
@@ -131,7 +138,7 @@ class RatesBanner(QFrame):
     def _done(self, result: Any) -> None:
         self.job = None
         self.failure = None
-        self.update_button.setEnabled(True)
+        self._allow_update()
         self.refresh()
         self.rates_updated.emit(result)
         self.workspace.data_edited("fx-rates")
@@ -139,7 +146,7 @@ class RatesBanner(QFrame):
 
     def _failed(self, error: Exception) -> None:
         self.job = None
-        self.update_button.setEnabled(True)
+        self._allow_update()
         if isinstance(error, Cancelled):
             self.refresh()
             # Translators: why the rates were not updated (the buyer cancelled).

@@ -8,8 +8,9 @@ then "edited" back, never a silent rewind. What undo does per change:
 - an archive (or restore): the row is restored (or archived again);
 - creating a supplier, brand, product or channel: it is archived (a channel
   made inactive), since something may already refer to it; redo restores it;
-- recording a quote, purchase line or delivery: it is removed, with its values
-  in the audit entry; redo puts it back under the same id.
+- recording a quote, purchase line, delivery or return: it is removed, with its
+  values in the audit entry; redo puts it back under the same id;
+- removing a return: it is put back under the same id.
 
 If someone else changed the row in between (team mode), the undo is refused in
 words, nothing is written, and the command leaves the stack.
@@ -97,6 +98,12 @@ class EditSession(QObject):
             lambda version: self.service.restore(entity, entity_id, version), entity, entity_id
         )
 
+    def remove(self, entity: str, entity_id: int) -> Saved | None:
+        """Remove a return (or another row nothing refers to), with undo putting it back."""
+        return self._change(
+            lambda version: self.service.remove(entity, entity_id, version), entity, entity_id
+        )
+
     def _change(
         self, step: Callable[[int | str | None], Saved], entity: str, entity_id: int
     ) -> Saved | None:
@@ -160,6 +167,7 @@ ENTITY_WORDS = {
     "quote": N_("quote"),
     "purchase": N_("purchase line"),
     "delivery": N_("delivery"),
+    "return": N_("return"),
 }
 
 

@@ -22,6 +22,7 @@ from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import ProgressCallback
 from sourcing_app.freeing import free_later
 from sourcing_app.i18n import _
+from sourcing_app.services.permissions import Permissions, read_permissions
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_user_name
 from sourcing_app.ui.shell.background import BackgroundRunner
@@ -82,8 +83,16 @@ class Workspace(QObject):
         self.runner.failed.connect(self._task_failed)
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[Exception], None]]] = {}
         self._titles: dict[int, str] = {}
+        self._permissions: Permissions | None = None
 
     # --- who and what -------------------------------------------------------------------
+
+    @property
+    def permissions(self) -> Permissions:
+        """What this login may do, asked of the database once (docs/team-mode.md)."""
+        if self._permissions is None:
+            self._permissions = read_permissions(self.engine)
+        return self._permissions
 
     def user_name(self) -> str:
         """The name the audit trail records for edits made in this window."""

@@ -32,7 +32,6 @@ from sourcing_app.domain.evaluation_types import (
     SupplierScore,
     sub_score_label,
 )
-from sourcing_app.domain.flags import flag_label
 from sourcing_app.domain.formatting import (
     NO_VALUE,
     cell_day,
@@ -45,6 +44,12 @@ from sourcing_app.domain.formatting import (
 from sourcing_app.i18n import N_, _, ngettext, pgettext
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.suppliers.trend_panel import TrendPanel
+from sourcing_app.ui.widgets.flag_style import (
+    flag_colour,
+    flag_title,
+    has_composite_channel,
+    loudness,
+)
 from sourcing_app.ui.widgets.record_table_model import (
     RecordColumn,
     RecordTableModel,
@@ -112,7 +117,10 @@ def breakdown_columns() -> list[RecordColumn[BreakdownRow]]:
             lambda r: f"{r.sub.n:,}",
             lambda r: r.sub.n,
             numeric=True,
-            header_tip=_("Due lines (fill, on time, price) or deliveries (lead time, quality)"),
+            header_tip=_(
+                "Due lines (fill, on time, price) or deliveries (lead time, quality,"
+                " customs clearance)"
+            ),
         ),
         RecordColumn(
             _("Points"),
@@ -581,10 +589,12 @@ class SupplierDetailPane(QWidget):
                 f"<span style='color:{VALID}'>{html.escape(_('No open risk flags.'))}</span>"
             )
             return
+        composite = has_composite_channel(score)
+        loudest_first = sorted(score.flags, key=lambda f: loudness(f.code, composite))
         items = "".join(
-            f"<li><b style='color:{WARNING}'>{html.escape(flag_label(f.code))}"
+            f"<li><b style='color:{flag_colour(f.code)}'>{html.escape(flag_title(f.code))}"
             f"</b> — {html.escape(f.message)}</li>"
-            for f in score.flags
+            for f in loudest_first
         )
         self.flags.setText(f"<ul style='margin-left:-18px'>{items}</ul>")
 

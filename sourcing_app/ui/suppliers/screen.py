@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcing_app.domain.enums import ChannelType, Standing
+from sourcing_app.domain.flags import FlagCode
 from sourcing_app.i18n import N_, _, ngettext
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.suppliers.detail_pane import SupplierDetailPane
@@ -34,6 +35,7 @@ from sourcing_app.ui.suppliers.table_model import (
     SupplierTableModel,
     prepare_rows,
 )
+from sourcing_app.ui.widgets.flag_style import flag_title
 
 if TYPE_CHECKING:
     from sourcing_app.ui.shell.workspace import Workspace
@@ -46,7 +48,7 @@ MAX_TEXT_COLUMN_WIDTH = 240
 DEFAULT_WIDTHS = {
     Column.CODE: 84, Column.NAME: 170, Column.COUNTRY: 60, Column.CHANNEL_TYPES: 86,
     Column.BRANDS: 120, Column.MARGIN: 74, Column.STABILITY: 118, Column.SOURCING_SCORE: 160,
-    Column.STANDING: 96, Column.CONFIDENCE: 104, Column.FLAGS: 160,
+    Column.STANDING: 96, Column.CONFIDENCE: 104, Column.CLEARANCE: 96, Column.FLAGS: 160,
 }  # fmt: skip
 
 # The sort arrow is drawn at a header's right edge, over the end of a right-aligned
@@ -54,6 +56,9 @@ DEFAULT_WIDTHS = {
 HEADER_STYLE = "QHeaderView::section { padding-right: 16px; }"
 # Shown right after code and name, in this order.
 LEADING_COLUMNS = (Column.STANDING, Column.SOURCING_SCORE, Column.MARGIN, Column.STABILITY)
+
+# A brand's flags, never a supplier's: not offered in the supplier table's flag filter.
+BRAND_ONLY_FLAGS = frozenset({FlagCode.SINGLE_CHANNEL, FlagCode.COMPOSITE_ONLY})
 
 CHANNEL_CHOICES = (
     (N_("All channel types"), ""),
@@ -100,7 +105,13 @@ class SuppliersScreen(QWidget):
         self.country_filter = QComboBox()
         self.country_filter.addItem(_("All countries"), "")
         self.country_filter.setMinimumContentsLength(10)
-        for combo in (self.channel_filter, self.standing_filter, self.country_filter):
+        self.flag_filter = QComboBox()
+        self.flag_filter.setObjectName("FlagFilter")
+        self.flag_filter.addItem(_("All flags"), "")
+        for code in FlagCode:
+            if code not in BRAND_ONLY_FLAGS:
+                self.flag_filter.addItem(flag_title(code), code.value)
+        for combo in self._filter_combos():
             bar.addWidget(combo)
         self.count_label = QLabel("")
         self.count_label.setObjectName("Muted")
@@ -158,13 +169,16 @@ class SuppliersScreen(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_filter)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        for combo in (self.channel_filter, self.standing_filter, self.country_filter):
+        for combo in self._filter_combos():
             combo.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.modelReset.connect(self._reselect)
         self.model.layoutChanged.connect(self._keep_selection_in_view)
         workspace.scores_changed.connect(self._scores_changed)
         workspace.supplier_requested.connect(self.open_supplier)
+
+    def _filter_combos(self) -> tuple[QComboBox, ...]:
+        return (self.channel_filter, self.standing_filter, self.country_filter, self.flag_filter)
 
     # --- what the window calls ------------------------------------------------------------
 
@@ -195,6 +209,7 @@ class SuppliersScreen(QWidget):
         settings.setValue("channel_type", self.channel_filter.currentData())
         settings.setValue("standing", self.standing_filter.currentData())
         settings.setValue("country", self.country_filter.currentData())
+        settings.setValue("flag", self.flag_filter.currentData())
 
     def restore_state(self, settings: QSettings) -> None:
         header = settings.value("header")
@@ -209,6 +224,7 @@ class SuppliersScreen(QWidget):
         if country and self.country_filter.findData(country) < 0:
             self.country_filter.addItem(country, country)
         self._set_combo(self.country_filter, country)
+        self._set_combo(self.flag_filter, str(settings.value("flag", "") or ""))
         self.search.setText(str(settings.value("search", "") or ""))
         self._search_timer.stop()
         self._keep_headers_whole()
@@ -224,10 +240,11 @@ class SuppliersScreen(QWidget):
             channel_type=self.channel_filter.currentData() or "",
             standing=self.standing_filter.currentData() or "",
             country=self.country_filter.currentData() or "",
+            flag=self.flag_filter.currentData() or "",
         )
 
     def clear_filters(self) -> None:
-        for combo in (self.channel_filter, self.standing_filter, self.country_filter):
+        for combo in self._filter_combos():
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)

@@ -30,6 +30,7 @@ from sourcing_app.domain.flags import FlagCode, flag_label
 from sourcing_app.domain.formatting import percent, points
 from sourcing_app.freeing import free_later, map_in_slices
 from sourcing_app.i18n import N_, _, pgettext
+from sourcing_app.ui.widgets.flag_style import flag_colour
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SUPPLIER_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -48,7 +49,8 @@ class Column(IntEnum):
     SOURCING_SCORE = 7
     STANDING = 8
     CONFIDENCE = 9
-    FLAGS = 10
+    CLEARANCE = 10
+    FLAGS = 11
 
 
 # Marked here, translated once per model (`SupplierTableModel.retranslate`).
@@ -63,6 +65,8 @@ HEADERS: dict[Column, str] = {
     Column.SOURCING_SCORE: N_("Sourcing score (0–100)"),
     Column.STANDING: N_("Standing"),
     Column.CONFIDENCE: N_("Confidence %"),
+    # Translators: the customs clearance sub-score (清关时效) as a column header.
+    Column.CLEARANCE: N_("Clearance %"),
     Column.FLAGS: N_("Flags"),
 }
 
@@ -71,10 +75,14 @@ HEADER_TIPS: dict[Column, str] = {
     Column.STABILITY: N_("Weighted supply-stability sub-scores, 0 to 100 points"),
     Column.SOURCING_SCORE: N_("Geometric mean of margin score and stability score, 0 to 100"),
     Column.CONFIDENCE: N_("n / (n + 5), n = due purchase lines in the window"),
+    Column.CLEARANCE: N_(
+        "Customs clearance sub-score: deliveries cleared within the target days,"
+        " shrunk toward the portfolio like every sub-score"
+    ),
 }
 
 NUMERIC_COLUMNS = frozenset(
-    {Column.MARGIN, Column.STABILITY, Column.SOURCING_SCORE, Column.CONFIDENCE}
+    {Column.MARGIN, Column.STABILITY, Column.SOURCING_SCORE, Column.CONFIDENCE, Column.CLEARANCE}
 )
 
 STANDING_COLOURS = {standing: QColor(hex_) for standing, hex_ in STANDING_HEX.items()}
@@ -98,6 +106,10 @@ _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 SortKey = str | float | int | None
 
+# The flags with a colour of their own, loudest first; others keep the table's colour.
+_COLOURED_FLAGS = (FlagCode.COUNTERFEIT_SUSPECTED, FlagCode.CUSTOMS_DELAY, FlagCode.RETURNS_HIGH)
+_FLAG_BRUSHES = {code: QBrush(QColor(flag_colour(code))) for code in _COLOURED_FLAGS}
+
 VERTICAL_BIT = 1
 COMPOSITE_BIT = 2
 
@@ -115,6 +127,12 @@ def channel_types_text(score: SupplierScore) -> str:
     """The channel types in the reader's words: 'Vertical, Composite', '垂直渠道、复合渠道'."""
     kinds = set(score.channel_types)
     return _list_separator().join(kind.label for kind in _SHOWN_TYPES if kind in kinds)
+
+
+def clearance_value(score: SupplierScore) -> float | None:
+    """The shrunk customs clearance sub-score, 0..1; None when the run has none."""
+    sub = score.sub_scores.get("clearance")
+    return None if sub is None else sub.value
 
 
 def flags_text(score: SupplierScore) -> str:
@@ -137,6 +155,7 @@ DISPLAY: dict[Column, Callable[[SupplierScore], str]] = {
     Column.SOURCING_SCORE: lambda s: points(s.sourcing_score),
     Column.STANDING: lambda s: s.standing.label,
     Column.CONFIDENCE: lambda s: percent(s.confidence, 0),
+    Column.CLEARANCE: lambda s: percent(clearance_value(s), 0),
     Column.FLAGS: flags_text,
 }
 
@@ -153,7 +172,12 @@ SORT_KEY: dict[Column, Callable[[SupplierScore], SortKey]] = {
     Column.SOURCING_SCORE: attrgetter("sourcing_score"),
     Column.STANDING: lambda s: STANDING_RANK[s.standing],
     Column.CONFIDENCE: attrgetter("confidence"),
-    Column.FLAGS: lambda s: len(s.flags),
+    Column.CLEARANCE: clearance_value,
+    # The loudest flag first when sorted descending: a suspected counterfeit
+    # outweighs any number of others (ui/widgets/flag_style.py).
+    Column.FLAGS: lambda s: (
+        len(s.flags) + 1000 * any(f.code is FlagCode.COUNTERFEIT_SUSPECTED for f in s.flags)
+    ),
 }
 
 
@@ -165,10 +189,13 @@ class SupplierFilter:
     channel_type: str = ""  # "vertical": has a vertical channel; "composite": composite only
     standing: str = ""  # a Standing value
     country: str = ""  # ISO code
+    flag: str = ""  # a FlagCode value: suppliers carrying that flag
 
     @property
     def is_empty(self) -> bool:
-        return not (self.text.strip() or self.channel_type or self.standing or self.country)
+        return not (
+            self.text.strip() or self.channel_type or self.standing or self.country or self.flag
+        )
 
 
 @dataclass
@@ -314,6 +341,13 @@ def filtered_order(rows: PreparedRows, order: list[int], filter_: SupplierFilter
     if filter_.country:
         country = filter_.country
         keep = [i for i in (order if keep is None else keep) if scores[i].country == country]
+    if filter_.flag:
+        code = FlagCode(filter_.flag)
+        keep = [
+            i
+            for i in (order if keep is None else keep)
+            if any(f.code is code for f in scores[i].flags)
+        ]
     if filter_.channel_type:
         bits = rows.channel_bits
         if filter_.channel_type == ChannelType.VERTICAL.value:
@@ -438,6 +472,8 @@ class SupplierTableModel(QAbstractTableModel):
                 return None
             return STANDING_COLOURS[self._rows.scores[self._rows.order[index.row()]].standing]
         if role == _FOREGROUND:
+            if column == Column.FLAGS:
+                return self._flag_brush(self._rows.scores[self._rows.order[index.row()]])
             if column != Column.STANDING:
                 return None
             return _STANDING_TEXT.get(self._rows.scores[self._rows.order[index.row()]].standing)
@@ -452,6 +488,13 @@ class SupplierTableModel(QAbstractTableModel):
             return SORT_KEY[column](self._rows.scores[self._rows.order[index.row()]])  # type: ignore[index]
         if role == _SUPPLIER_ID:
             return self._rows.scores[self._rows.order[index.row()]].supplier_id
+        return None
+
+    def _flag_brush(self, score: SupplierScore) -> QBrush | None:
+        """The colour of the supplier's loudest new flag (counterfeit, customs, returns)."""
+        for code in _COLOURED_FLAGS:
+            if any(f.code is code for f in score.flags):
+                return _FLAG_BRUSHES[code]
         return None
 
     def headerData(

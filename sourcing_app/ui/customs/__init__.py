@@ -1,0 +1,1 @@
+"""The Customs screen: how long goods wait in customs, by import regime, month and supplier."""
