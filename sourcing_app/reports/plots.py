@@ -16,7 +16,7 @@ from decimal import Decimal
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-from sourcing_app.domain.enums import STANDING_HEX, Standing
+from sourcing_app.domain.enums import Standing
 from sourcing_app.domain.formatting import cell_day, month_label
 from sourcing_app.domain.settings import StandingBands
 from sourcing_app.i18n import N_, _, ngettext, pgettext
@@ -427,7 +427,14 @@ TREND_SERIES = (
     ("stability_score", N_("stability score"), Qt.PenStyle.DotLine, "triangle", 1.0),
 )
 BAND_LABEL_ROOM = 62  # right of the plot, for the standings' names
-BAND_TINT = 0.22  # of the standing's colour over white: pale, and still told apart in grey
+# Each standing's band in a shade of grey, darker as the standing falls: the page
+# prints in black and white, and the band's name stands right of the plot.
+BAND_GREY = {
+    Standing.PREFERRED: 246,
+    Standing.APPROVED: 234,
+    Standing.WATCH: 220,
+    Standing.AVOID: 204,
+}
 
 
 def _bands_of(bands: StandingBands) -> list[tuple[Standing, float, float]]:
@@ -439,14 +446,9 @@ def _bands_of(bands: StandingBands) -> list[tuple[Standing, float, float]]:
     ]
 
 
-def _tint(hex_colour: str) -> QColor:
-    c = QColor(hex_colour)
-    mix = BAND_TINT
-    return QColor(
-        round(255 - (255 - c.red()) * mix),
-        round(255 - (255 - c.green()) * mix),
-        round(255 - (255 - c.blue()) * mix),
-    )
+def _tint(standing: Standing) -> QColor:
+    grey = BAND_GREY[standing]
+    return QColor(grey, grey, grey)
 
 
 def _draw_trend(
@@ -471,7 +473,7 @@ def _draw_trend(
     p.setFont(_font(5.8 if compact else 6.3, family=family))
     for standing, low, high in _bands_of(bands):
         band = QRectF(area.left(), y(high), area.width(), y(low) - y(high))
-        p.fillRect(band, _tint(STANDING_HEX[standing]))
+        p.fillRect(band, _tint(standing))
         if not compact and band.height() >= 10:  # named outside, right of the plot
             p.setPen(QColor(40, 40, 40))
             p.drawText(
@@ -594,7 +596,7 @@ def trend_multiples(
     x = 34.0
     y = height - 8.0
     for standing, _low, _high in reversed(_bands_of(bands)):
-        p.fillRect(QRectF(x, y - 6, 14, 8), _tint(STANDING_HEX[standing]))
+        p.fillRect(QRectF(x, y - 6, 14, 8), _tint(standing))
         p.setPen(QPen(Qt.GlobalColor.black, 0.5))
         p.drawRect(QRectF(x, y - 6, 14, 8))
         p.drawText(QPointF(x + 18, y + 1.5), standing.label)

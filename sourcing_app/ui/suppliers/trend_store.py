@@ -49,6 +49,11 @@ class TrendStore(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._start)
+        # A workspace torn down mid-job (a window closed, a test's workspace collected):
+        # cancel the job and wait for it while the runner is still alive, so its worker
+        # never emits into deleted objects. `destroyed` comes before the children go.
+        runner = self._runner
+        workspace.destroyed.connect(lambda *_args: runner.wait_for_done())
         workspace.scores_changed.connect(lambda: self._invalidate(AFTER_SCORES_MS))
         workspace.data_changed.connect(lambda _kind: self._invalidate(AFTER_EDIT_MS))
         workspace.settings_changed.connect(lambda: self._invalidate(AFTER_EDIT_MS))
@@ -78,6 +83,8 @@ class TrendStore(QObject):
         return () if record is None else self.trend.history_at(record)
 
     def wait_for_done(self) -> None:
+        """Cancel the job under way, if any, and wait for it (the workspace's wait_for_tasks)."""
+        self._timer.stop()
         self._runner.wait_for_done()
 
     # --- work ------------------------------------------------------------------------------
