@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+from sourcing_app.db.migrate import prepare_database
 from sourcing_app.i18n import install
 from tests.services.test_score_cli_acceptance import imported_db, run
 
@@ -89,6 +90,10 @@ def test_bad_months_are_refused_in_words(imported_db: str) -> None:
 
 def test_history_on_an_empty_database_is_like_score(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    # A missing file is a typo, not a new database: both refuse and create nothing.
+    assert run("--db", url, "score", "--history")[0] == run("--db", url, "score")[0] == 1
+    assert not (tmp_path / "empty.sqlite").exists()
+    prepare_database(url).dispose()  # an empty database, as a fresh desk leaves it
     code, out, err = run("--db", url, "score", "--history", "--format", "json")
     assert (code, json.loads(out), err) == (0, [], "")
     code, out, _err = run("--db", url, "score", "--format", "json")

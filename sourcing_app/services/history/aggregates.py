@@ -176,7 +176,7 @@ class HistoryQuery:
             last=lit(cuts.last_day),
             # A full scan in storage order beats the (channel, date) index here.
             hint="NOT INDEXED" if sqlite else "",
-            share="" if share is None else f"AND l.channel_id % {share[1]} = {share[0]}",
+            share="" if share is None else f"AND MOD(l.channel_id, {share[1]}) = {share[0]}",
         )
 
     def line_rows(self, conn: Connection) -> list[Any]:
