@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QImage
+
 from sourcing_app.domain.enums import ChannelType
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.domain.formatting import NO_VALUE, cell_day, day, money, percent
@@ -23,8 +25,9 @@ from sourcing_app.reports.supplier_report import (
     made_by,
     window_words,
 )
+from sourcing_app.reports.trend_section import brand_trends
 from sourcing_app.services.brand_overview import BrandOverview, brand_overviews
-from sourcing_app.services.report_data import database_label_of
+from sourcing_app.services.report_data import ReportTrend, database_label_of, report_trend
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_settings
 
@@ -42,8 +45,11 @@ def write_brand_report(
     database: str | None = None,
     made_on: dt.date | None = None,
     cjk_fonts: tuple[str, ...] = CJK_FONTS,
+    trend: ReportTrend | None = None,
 ) -> int:
     """Write the brand's sourcing report to `path` (a PDF); returns the page count.
+
+    `trend`: the channels' score history, when the caller holds it; otherwise worked out here.
 
     A Chinese report is set in the first installed of `cjk_fonts`, and refused when none is.
     """
@@ -62,6 +68,8 @@ def write_brand_report(
             )
         raise BadInput(_("no brand named '{name}'").format(name=brand_name))
     window_start = as_of - dt.timedelta(days=settings.window_days)
+    if trend is None:
+        trend = report_trend(engine, as_of, [c.supplier_id for c in overview.channels])
     report = build_brand_report(
         overview,
         as_of,
@@ -70,6 +78,7 @@ def write_brand_report(
         database or database_label_of(engine),
         made_on or dt.date.today(),
         cjk_fonts=cjk_fonts,
+        trend=trend,
     )
     return write_pdf(report, path)
 
@@ -83,6 +92,7 @@ def build_brand_report(
     made_on: dt.date,
     *,
     cjk_fonts: tuple[str, ...] = CJK_FONTS,
+    trend: ReportTrend | None = None,
 ) -> Report:
     family = report_font(cjk_fonts)
     window = window_words(window_start + dt.timedelta(days=1), as_of)
@@ -203,7 +213,7 @@ def build_brand_report(
     parts.append(f'<p class="note">{made_by(made_on, database)}</p>')
     if o.channels:
         parts.append('<p><img src="chart:bars" width="680"></p>')
-    images = {}
+    images: dict[str, QImage] = {}
     if o.channels:
         images["chart:bars"] = channel_bars(
             [
@@ -218,6 +228,11 @@ def build_brand_report(
             ],
             family=family or FONT_FAMILY,
         )
+    if o.channels and trend is not None:
+        channels = [(c.supplier_id, c.supplier_code, c.active) for c in o.channels]
+        trend_html, trend_images = brand_trends(channels, trend, family or FONT_FAMILY)
+        parts.append(trend_html)
+        images.update(trend_images)
     return Report(
         title=_("Brand sourcing · {name}").format(name=o.name),
         header_right=_("as of {day}").format(day=day(as_of)),

@@ -16,8 +16,11 @@ from decimal import Decimal
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-from sourcing_app.domain.formatting import month_label
-from sourcing_app.i18n import _, ngettext, pgettext
+from sourcing_app.domain.enums import Standing
+from sourcing_app.domain.formatting import cell_day, month_label
+from sourcing_app.domain.settings import StandingBands
+from sourcing_app.i18n import N_, _, ngettext, pgettext
+from sourcing_app.services.score_history import HistoryPoint
 
 SCALE = 3  # drawn at three times the printed size
 FONT = "DejaVu Sans"
@@ -411,5 +414,192 @@ def channel_bars(
         p.drawRect(QRectF(x, y - 5, 16, 9))
         p.drawText(QPointF(x + 20, y + 3), words)
         x += 40 + p.fontMetrics().horizontalAdvance(words)
+    p.end()
+    return image
+
+
+# --- score trend (docs/trend.md) ---------------------------------------------------------
+
+# The three scores: line style and marker, so they part in black and white.
+TREND_SERIES = (
+    ("sourcing_score", N_("sourcing score"), Qt.PenStyle.SolidLine, "circle", 1.6),
+    ("margin_score", N_("margin score"), Qt.PenStyle.DashLine, "square", 1.0),
+    ("stability_score", N_("stability score"), Qt.PenStyle.DotLine, "triangle", 1.0),
+)
+BAND_LABEL_ROOM = 62  # right of the plot, for the standings' names
+# Each standing's band in a shade of grey, darker as the standing falls: the page
+# prints in black and white, and the band's name stands right of the plot.
+BAND_GREY = {
+    Standing.PREFERRED: 246,
+    Standing.APPROVED: 234,
+    Standing.WATCH: 220,
+    Standing.AVOID: 204,
+}
+
+
+def _bands_of(bands: StandingBands) -> list[tuple[Standing, float, float]]:
+    return [
+        (Standing.AVOID, 0.0, bands.watch),
+        (Standing.WATCH, bands.watch, bands.approved),
+        (Standing.APPROVED, bands.approved, bands.preferred),
+        (Standing.PREFERRED, bands.preferred, 100.0),
+    ]
+
+
+def _tint(standing: Standing) -> QColor:
+    grey = BAND_GREY[standing]
+    return QColor(grey, grey, grey)
+
+
+def _draw_trend(
+    p: QPainter,
+    area: QRectF,
+    history: Sequence[HistoryPoint],
+    bands: StandingBands,
+    family: str,
+    *,
+    compact: bool,
+) -> None:
+    """The bands, the axes and the lines of one trend inside `area`."""
+    count = max(len(history), 2)
+
+    def x(n: int) -> float:
+        return area.left() + area.width() * (n + 0.5) / count
+
+    def y(value: float) -> float:
+        return area.bottom() - area.height() * max(0.0, min(value, 100.0)) / 100
+
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setFont(_font(5.8 if compact else 6.3, family=family))
+    for standing, low, high in _bands_of(bands):
+        band = QRectF(area.left(), y(high), area.width(), y(low) - y(high))
+        p.fillRect(band, _tint(standing))
+        if not compact and band.height() >= 10:  # named outside, right of the plot
+            p.setPen(QColor(40, 40, 40))
+            p.drawText(
+                QRectF(area.right() + 4, band.top(), BAND_LABEL_ROOM - 6, band.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                standing.label,
+            )
+            p.setPen(Qt.PenStyle.NoPen)
+    p.setFont(_font(6.0 if compact else 6.5, family=family))
+    for tick in range(0, 101, 50 if compact else 25):
+        p.setPen(QPen(QColor(150, 150, 150), 0.4, Qt.PenStyle.DotLine))
+        p.drawLine(QPointF(area.left(), y(tick)), QPointF(area.right(), y(tick)))
+        p.setPen(Qt.GlobalColor.black)
+        p.drawText(
+            QRectF(area.left() - 30, y(tick) - 7, 26, 14),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            str(tick),
+        )
+    last = len(history) - 1
+    shown = (
+        {0, last, last // 2} if compact else {n for n in range(len(history)) if (last - n) % 2 == 0}
+    )
+    label_width = area.width() / count * (2.6 if not compact else 4.0)
+    for n, point in enumerate(history):
+        p.setPen(QPen(Qt.GlobalColor.black, 0.6))
+        p.drawLine(QPointF(x(n), area.bottom()), QPointF(x(n), area.bottom() + 2.5))
+        if n in shown:
+            words = cell_day(point.as_of) if n == last else month_label(point.as_of)
+            box = QRectF(x(n) - label_width / 2, area.bottom() + 3, label_width, 12)
+            align = Qt.AlignmentFlag.AlignHCenter
+            if compact and n == last:  # ends at the plot's edge, not past the panel's
+                box = QRectF(area.right() + 6 - 90, area.bottom() + 3, 90, 12)
+                align = Qt.AlignmentFlag.AlignRight
+            elif compact and n == 0:
+                box = QRectF(area.left() - 6, area.bottom() + 3, 90, 12)
+                align = Qt.AlignmentFlag.AlignLeft
+            p.drawText(box, align | Qt.AlignmentFlag.AlignTop, words)
+    series = TREND_SERIES[:1] if compact else TREND_SERIES
+    for key, _name, dash, shape, width in series:
+        values = [getattr(point, key) for point in history]
+        p.setPen(QPen(Qt.GlobalColor.black, width, dash))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for n in range(1, len(values)):
+            before, now = values[n - 1], values[n]
+            if before is not None and now is not None:  # a gap where a score has no value
+                p.drawLine(QPointF(x(n - 1), y(before)), QPointF(x(n), y(now)))
+        p.setPen(QPen(Qt.GlobalColor.black, 0.8))
+        for n, value in enumerate(values):
+            if value is not None:
+                _marker(p, QPointF(x(n), y(value)), shape, key == "sourcing_score", 2.4)
+    p.setPen(QPen(Qt.GlobalColor.black, 0.8))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(area)
+
+
+def score_trend_chart(
+    history: Sequence[HistoryPoint],
+    bands: StandingBands,
+    width: int = 680,
+    height: int = 240,
+    family: str = FONT,
+) -> QImage:
+    """Sourcing, margin and stability scores at each month-end and the evaluation date,
+    over the standing bands; a score with no value that day leaves a gap."""
+    image, p = _canvas(width, height)
+    _title(p, width, _("Score trend: the last 12 month-ends and the evaluation date"), family)
+    area = QRectF(76, 26, width - 76 - BAND_LABEL_ROOM, height - 64)
+    if not history:
+        _empty(p, area, _("No trend: the supplier was not scored"), family)
+        p.end()
+        return image
+    _draw_trend(p, area, history, bands, family, compact=False)
+    p.save()
+    p.setFont(_font(7, family=family))
+    p.translate(area.left() - 40, area.center().y())
+    p.rotate(-90)
+    p.drawText(
+        QRectF(-area.height() / 2, -8, area.height(), 14),
+        Qt.AlignmentFlag.AlignCenter,
+        _("score (0–100)"),
+    )
+    p.restore()
+    entries: list[tuple[str, str, bool, Qt.PenStyle | None]] = [
+        (_(name), shape, key == "sourcing_score", dash)
+        for key, name, dash, shape, _w in TREND_SERIES
+    ]
+    _legend(p, area.left(), height - 10, entries, family)
+    p.end()
+    return image
+
+
+def trend_multiples(
+    panels: Sequence[tuple[str, Sequence[HistoryPoint]]],
+    bands: StandingBands,
+    width: int = 680,
+    per_row: int = 3,
+    family: str = FONT,
+) -> QImage:
+    """One small sourcing-score trend per channel's supplier, side by side over the bands."""
+    cell_w, cell_h = width / per_row, 128
+    rows = max(1, math.ceil(len(panels) / per_row))
+    height = int(26 + rows * cell_h + 16)
+    image, p = _canvas(width, height)
+    _title(
+        p, width, _("Sourcing score trend per channel: the last 12 month-ends and today"), family
+    )
+    for index, (title, history) in enumerate(panels):
+        left = (index % per_row) * cell_w
+        top = 26 + (index // per_row) * cell_h
+        p.setPen(Qt.GlobalColor.black)
+        p.setFont(_font(7, bold=True, family=family))
+        words = p.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, int(cell_w - 40))
+        p.drawText(QRectF(left + 34, top, cell_w - 40, 12), Qt.AlignmentFlag.AlignLeft, words)
+        area = QRectF(left + 34, top + 14, cell_w - 48, cell_h - 44)
+        if history:
+            _draw_trend(p, area, history, bands, family, compact=True)
+        else:
+            _empty(p, area, _("not scored"), family)
+    p.setFont(_font(6.8, family=family))
+    x = 34.0
+    y = height - 8.0
+    for standing, _low, _high in reversed(_bands_of(bands)):
+        p.fillRect(QRectF(x, y - 6, 14, 8), _tint(standing))
+        p.setPen(QPen(Qt.GlobalColor.black, 0.5))
+        p.drawRect(QRectF(x, y - 6, 14, 8))
+        p.drawText(QPointF(x + 18, y + 1.5), standing.label)
+        x += 32 + p.fontMetrics().horizontalAdvance(standing.label)
     p.end()
     return image

@@ -32,7 +32,13 @@ from sourcing_app.i18n import _, is_chinese, ngettext, pgettext
 from sourcing_app.reports.fonts import CJK_FONTS, FONT_FAMILY, report_font
 from sourcing_app.reports.pdf import Report, table, text, write_pdf
 from sourcing_app.reports.plots import lead_time_chart, price_chart
-from sourcing_app.services.report_data import database_label_of, supplier_id_of
+from sourcing_app.reports.trend_section import supplier_trend
+from sourcing_app.services.report_data import (
+    ReportTrend,
+    database_label_of,
+    report_trend,
+    supplier_id_of,
+)
 from sourcing_app.services.scoring import ScoringService
 from sourcing_app.services.settings import load_settings
 from sourcing_app.services.supplier_detail import SupplierDetail, load_supplier_detail
@@ -51,8 +57,11 @@ def write_supplier_report(
     database: str | None = None,
     made_on: dt.date | None = None,
     cjk_fonts: tuple[str, ...] = CJK_FONTS,
+    trend: ReportTrend | None = None,
 ) -> int:
     """Write the supplier's evaluation report to `path` (a PDF); returns the page count.
+
+    `trend`: the score history, when the caller holds it; otherwise worked out here.
 
     `score` may be passed when the caller already holds this run's scores (the
     desktop does); otherwise every supplier is scored as of `as_of`, since the
@@ -72,6 +81,8 @@ def write_supplier_report(
             )
         score = found
     detail = load_supplier_detail(engine, supplier_id, as_of, settings)
+    if trend is None:
+        trend = report_trend(engine, as_of, [supplier_id])
     report = build_supplier_report(
         detail,
         score,
@@ -79,6 +90,7 @@ def write_supplier_report(
         database or database_label_of(engine),
         made_on or dt.date.today(),
         cjk_fonts=cjk_fonts,
+        trend=trend,
     )
     return write_pdf(report, path)
 
@@ -91,6 +103,7 @@ def build_supplier_report(
     made_on: dt.date,
     *,
     cjk_fonts: tuple[str, ...] = CJK_FONTS,
+    trend: ReportTrend | None = None,
 ) -> Report:
     family = report_font(cjk_fonts)
     info = detail.info
@@ -132,6 +145,10 @@ def build_supplier_report(
     parts.append(_breakdown(score, settings))
     parts.append(_flags(score))
     parts.append(_landed_costs(score, home))
+    trend_html, trend_images = (
+        supplier_trend(info.id, trend, family or FONT_FAMILY) if trend else ("", {})
+    )
+    parts.append(trend_html)  # the score trend (docs/trend.md)
     parts.append("<h2>" + _("Price and delivery history") + "</h2>")
     parts.append(
         '<p class="sub">'
@@ -179,6 +196,7 @@ def build_supplier_report(
             detail.as_of,
             family=chart_font,
         ),
+        **trend_images,
     }
     return Report(
         title=_("Supplier evaluation · {code} {name}").format(code=info.code, name=info.name),

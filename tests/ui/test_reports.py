@@ -202,10 +202,11 @@ def _page_text(path: Path, page: int) -> str:
 def test_a_brand_report_fits_six_channels_on_a_page_and_never_strands_a_line(
     tmp_path: Path, qapp: object
 ) -> None:
-    """Six channels, chart and all, on one page; with seven the chart takes page 2 alone.
+    """Six channels, chart and all, on one page; with seven the chart goes to page 2.
 
     Before, the provenance line came after the chart: a report whose chart just fitted
     printed that one line alone on a second page, and six channels took two pages.
+    The channels' score trends (docs/trend.md) follow on page 2 in both reports.
     """
     from sourcing_app.db.migrate import prepare_database
     from sourcing_app.services.demo import build_demo
@@ -214,15 +215,23 @@ def test_a_brand_report_fits_six_channels_on_a_page_and_never_strands_a_line(
     as_of = dt.date(2026, 11, 27)
     build_demo(engine, suppliers=60, lines=3_000, as_of=as_of)
     six, seven = tmp_path / "casa.pdf", tmp_path / "yukiguni.pdf"
-    assert write_brand_report(engine, "Casa Verdani", six, as_of, made_on=MADE_ON) == 1
+    assert write_brand_report(engine, "Casa Verdani", six, as_of, made_on=MADE_ON) == 2
     assert write_brand_report(engine, "Yukiguni Lab", seven, as_of, made_on=MADE_ON) == 2
     engine.dispose()
     first = _page_text(six, 1)
     assert "Active channels 6: 1 vertical, 5 composite" in first
     assert "CNY 2,952.56" in first  # a margin per unit is not broken over two lines
     assert "Made on 1 Jul 2026 by Sourcing desk" in first
+    assert "Made on" not in _page_text(six, 2)  # page 2 is the trends'
+    assert "Each channel's supplier: its sourcing score" in _page_text(six, 2)
     assert "Made on 1 Jul 2026 by Sourcing desk" in _page_text(seven, 1)
-    assert "Made on" not in _page_text(seven, 2)  # page 2 is the chart's
+    second = _page_text(seven, 2)
+    assert "Made on" not in second  # page 2 is the chart's and the trends'
+    assert "Each channel's supplier: its sourcing score" in second
+    # The bar chart of six stays on page 1 with its table, the trends picture on page 2;
+    # the seven's bar chart and trends picture are both drawn on page 2.
+    assert _image_pages(six) == [1, 2]
+    assert _image_pages(seven).count(2) == 2
 
 
 def _image_pages(path: Path) -> list[int]:

@@ -46,7 +46,10 @@ def test_a_supplier_report_from_the_desktop(qtbot, engine: Engine, tmp_path: Pat
     qtbot.waitUntil(lambda: _box("report_saved") is not None, timeout=10_000)
     box = _box("report_saved")
     assert box is not None
-    assert box.text() == "The report on S-COMP was saved as s-comp.pdf (2 pages, A4)."
+    # Three pages: scores, sub-scores and flags on page 1; the landed cost ends and the
+    # score trend (chart and 13 rows, docs/trend.md) fills page 2; history, channels
+    # and quotes on page 3.
+    assert box.text() == "The report on S-COMP was saved as s-comp.pdf (3 pages, A4)."
     words = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert "hand portfolio.sqlite" in words
     assert "Supplier evaluation: S-COMP" in words

@@ -95,7 +95,9 @@ def test_a_chinese_brand_report_sets_the_channels_side_by_side(
     write_brand_report(hand, "Aurelle", english, AS_OF, made_on=MADE_ON)
     i18n.install(i18n.CHINESE)
     chinese = tmp_path / "aurelle-zh.pdf"
-    assert write_brand_report(hand, "Aurelle", chinese, AS_OF, made_on=MADE_ON) == 1
+    # Page 1 the brand, its channels and their chart; page 2 the channels' score
+    # trends side by side (docs/trend.md), as in English.
+    assert write_brand_report(hand, "Aurelle", chinese, AS_OF, made_on=MADE_ON) == 2
     words = pdf_text(chinese)
     scores = expected()
     vert, comp = scores["S-VERT"], scores["S-COMP"]
@@ -115,7 +117,7 @@ def test_a_chinese_brand_report_sets_the_channels_side_by_side(
         f"S-COMP Golden Bridge Trading 复合渠道 层级 3 优选 {comp['sourcing_score']:.1f} "
         f"{comp['margin_pct'] * 100:.2f}% ¥91.55"
     ) in words
-    assert "第 1 页，共 1 页" in words
+    assert "第 1 页，共 2 页" in words
     assert figures(words) == figures(pdf_text(english))
 
 

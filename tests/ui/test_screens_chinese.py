@@ -184,7 +184,7 @@ def test_the_detail_pane_walks_the_landed_cost_in_yuan(
     with qtbot.waitSignal(pane.detail_shown, timeout=10_000):
         window.workspace.open_supplier(vert.supplier_id)
     tabs = [pane.tabs.tabText(i) for i in range(pane.tabs.count())]
-    assert tabs == ["得分明细", "到岸成本", "价格与交货周期", "渠道", "报价"]
+    assert tabs == ["得分明细", "到岸成本", "价格与交货周期", "得分走势", "渠道", "报价"]
     assert pane.subtitle.text().startswith("S-VERT · FR · 品牌方")
     assert pane.standing.text() == vert.standing.label
     assert "货源综合得分" in pane.figures.text()

@@ -37,6 +37,7 @@ from sourcing_app.domain.flags import Flag, FlagCode
 from sourcing_app.domain.formatting import day, money, percent, points
 from sourcing_app.domain.settings import StandingBands
 from sourcing_app.i18n import _, ngettext, pgettext
+from sourcing_app.ui.dashboard.movers import MoversList
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.suppliers.charts import styled_chart
 from sourcing_app.ui.widgets.flag_style import (
@@ -501,6 +502,9 @@ class DashboardScreen(QWidget):
         self.brands_view.clicked.connect(self._brand_clicked)
         self.brands_view.activated.connect(self._brand_clicked)
         right_layout.addWidget(self.brands_view, 2)
+        # Who fell or rose most over six months (docs/trend.md); its own module.
+        self.movers = MoversList(workspace)
+        right_layout.addWidget(self.movers, 3)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)

@@ -21,10 +21,11 @@ from sourcing_app.reports.brand_report import build_brand_report
 from sourcing_app.reports.pdf import write_pdf
 from sourcing_app.reports.supplier_report import build_supplier_report
 from sourcing_app.services.brand_overview import brand_overviews
-from sourcing_app.services.report_data import brand_name_of
+from sourcing_app.services.report_data import brand_name_of, report_trend
 from sourcing_app.services.settings import load_settings
 from sourcing_app.services.supplier_detail import load_supplier_detail
 from sourcing_app.ui.shell.workspace import Workspace
+from sourcing_app.ui.suppliers.trend_store import TrendStore
 
 
 def _default_folder() -> Path:
@@ -74,18 +75,20 @@ def export_supplier_report(
             return None
     target = Path(path)
     engine = workspace.engine
+    held = TrendStore.of(workspace).trend  # the trend of this run, if worked out already
 
     def work(progress: ProgressCallback) -> Any:
         progress(0, 2, _("Reading {code} for the report").format(code=score.supplier_code))
         settings = load_settings(engine)
         detail = load_supplier_detail(engine, supplier_id, as_of, settings)
+        trend = report_trend(engine, as_of, [supplier_id], held)
         progress(1, 2, _("Laying out the report"))
-        return detail, settings
+        return detail, settings, trend
 
     def done(result: Any) -> None:
-        detail, settings = result
+        detail, settings, trend = result
         report = build_supplier_report(
-            detail, score, settings, workspace.database_label, dt.date.today()
+            detail, score, settings, workspace.database_label, dt.date.today(), trend=trend
         )
         _write_and_tell(parent, report, target, score.supplier_code)
 
@@ -123,16 +126,18 @@ def export_brand_report(
             return None
     target = Path(path)
     scores = list(workspace.scores)
+    held = TrendStore.of(workspace).trend  # the trend of this run, if worked out already
 
     def work(progress: ProgressCallback) -> Any:
         progress(0, 1, _("Reading {code} for the report").format(code=name))
         settings = load_settings(engine)
         overviews = brand_overviews(engine, scores, as_of, settings, include_archived=True)
         overview = next(o for o in overviews if o.id == brand_id)
-        return overview, settings
+        trend = report_trend(engine, as_of, [c.supplier_id for c in overview.channels], held)
+        return overview, settings, trend
 
     def done(result: Any) -> None:
-        overview, settings = result
+        overview, settings, trend = result
         window_start = as_of - dt.timedelta(days=settings.window_days)
         report = build_brand_report(
             overview,
@@ -141,6 +146,7 @@ def export_brand_report(
             settings.home_currency,
             workspace.database_label,
             dt.date.today(),
+            trend=trend,
         )
         _write_and_tell(parent, report, target, name)
 

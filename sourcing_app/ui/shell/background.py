@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from sourcing_app.errors import Cancelled
@@ -114,7 +115,16 @@ class _Job(QRunnable):
             # holding the GIL. The text is kept for the error log instead.
             error.details = "".join(traceback.format_exception(error))  # type: ignore[attr-defined]
             error.__traceback__ = None
-            self._runner.failed.emit(self._number, error)
+            self._tell(self._runner.failed, error)
             del error
         else:
-            self._runner.succeeded.emit(self._number, result)
+            self._tell(self._runner.succeeded, result)
+
+    def _tell(self, signal: Any, outcome: object) -> None:
+        try:
+            signal.emit(self._number, outcome)
+        except RuntimeError:
+            # The runner was deleted while the job ran (its window or workspace torn
+            # down without waiting): nobody is left to hear the outcome.
+            if shiboken6.isValid(self._runner):
+                raise

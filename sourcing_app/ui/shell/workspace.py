@@ -282,8 +282,14 @@ class Workspace(QObject):
         self.runner.cancel(job)
 
     def wait_for_tasks(self) -> None:
-        """Cancel what is running and wait for it: before closing the database."""
+        """Cancel what is running and wait for it: before closing the database.
+
+        Helpers that keep their own runner under the workspace (the trend store) are
+        cancelled and waited for too, so none emits into a closed window.
+        """
         self.runner.wait_for_done()
+        for runner in self.findChildren(BackgroundRunner):
+            runner.wait_for_done()
 
     def _task_succeeded(self, job: int, result: object) -> None:
         on_done, _failed = self._callbacks.pop(job, (None, None))

@@ -1,4 +1,5 @@
-"""Charts of the detail pane: unit price over the window, and lead time per delivery.
+"""Charts of the detail pane: unit price over the window, lead time per delivery, and
+the score trend over the last twelve month-ends.
 
 QtCharts is imported with this module, which the window loads only after its
 first paint (docs/performance.md, cold start).
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import (
+    QAreaSeries,
     QBarCategoryAxis,
     QBarSet,
     QCategoryAxis,
@@ -24,12 +26,17 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, QTime
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QToolTip
 
-from sourcing_app.domain.formatting import month_label
-from sourcing_app.i18n import _
+from sourcing_app.domain.enums import STANDING_HEX, Standing
+from sourcing_app.domain.formatting import cell_day, day, month_label
+from sourcing_app.domain.formatting import points as score_points
+from sourcing_app.i18n import N_, _
 
 if TYPE_CHECKING:
+    from sourcing_app.domain.settings import StandingBands
+    from sourcing_app.services.score_history import HistoryPoint
     from sourcing_app.services.supplier_detail import LeadTimePoint, PricePoint
 
 # Distinct, print-friendly colours for one line per SKU.
@@ -200,3 +207,142 @@ def brand_channels_chart(brand: Any, most: int = 8) -> QChart:
     series.attachAxis(y_axis)
     series.attachAxis(x_axis)
     return chart
+
+
+# The three scores of the trend: the sourcing score drawn boldest, the two it is made of lighter.
+TREND_LINES = (
+    ("sourcing_score", N_("Sourcing score"), "#1f2a36", 2.6, Qt.PenStyle.SolidLine),
+    ("margin_score", N_("Margin score"), "#2f6db5", 1.6, Qt.PenStyle.DashLine),
+    ("stability_score", N_("Stability score"), "#7a4fa3", 1.6, Qt.PenStyle.DotLine),
+)
+BAND_ALPHA = 46  # of 255: the standing bands behind the lines stay pale
+
+
+def band_spans(bands: StandingBands) -> list[tuple[Standing, float, float]]:
+    """Each standing's span of the sourcing score, from Avoid at the bottom to Preferred."""
+    return [
+        (Standing.AVOID, 0.0, bands.watch),
+        (Standing.WATCH, bands.watch, bands.approved),
+        (Standing.APPROVED, bands.approved, bands.preferred),
+        (Standing.PREFERRED, bands.preferred, 100.0),
+    ]
+
+
+def trend_point_words(point: HistoryPoint) -> str:
+    """A trend point's tooltip: its date, its three scores and its standing in words."""
+    return _(
+        "{day}: sourcing score {sourcing} / 100, margin score {margin} / 100, "
+        "stability score {stability} / 100; standing {standing}"
+    ).format(
+        day=day(point.as_of),
+        sourcing=score_points(point.sourcing_score),
+        margin=score_points(point.margin_score),
+        stability=score_points(point.stability_score),
+        standing=point.standing.label,
+    )
+
+
+def trend_axis_label(point: HistoryPoint, last: bool) -> str:
+    """Month-ends by their month ('Nov 2026'); the last point by its day, the evaluation date."""
+    return cell_day(point.as_of) if last else month_label(point.as_of)
+
+
+def score_trend_chart(history: Sequence[HistoryPoint], bands: StandingBands) -> QChart:
+    """Sourcing, margin and stability scores at each month-end and the evaluation date.
+
+    The points are evenly spaced, one per scorecard period. Behind them the
+    standing bands, coloured as the standings are everywhere; each sourcing point
+    is coloured by its standing and says its figures when hovered. A score with
+    no value (no valid quote that day) leaves a gap in its line.
+    """
+    chart = styled_chart(_("Score trend: the last 12 month-ends and the evaluation date"))
+    count = len(history)
+    x_axis = QCategoryAxis()
+    x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    # Room on the right for the evaluation date's label, longer than a month's.
+    left, right = -0.4, max(count - 1, 1) + 0.9
+    x_axis.setRange(left, right)
+    every = 1 if count <= 7 else 3  # five labels of 13: a Chinese month label is wide
+    for n, point in enumerate(history):
+        # From the last point back, so the evaluation date always has its label.
+        if (count - 1 - n) % every == 0:
+            x_axis.append(trend_axis_label(point, n == count - 1), n)
+    x_axis.setTitleText(_("Month-end"))
+    y_axis = QValueAxis()
+    y_axis.setRange(0, 100)
+    y_axis.setTickCount(6)
+    y_axis.setLabelFormat("%.0f")
+    y_axis.setTitleText(_("Score (0–100)"))
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    hidden: list[Any] = []  # series that need no legend entry of their own
+
+    def add(series: Any, in_legend: bool) -> None:
+        chart.addSeries(series)
+        series.attachAxis(x_axis)
+        series.attachAxis(y_axis)
+        if not in_legend:
+            hidden.append(series)
+
+    for standing, low, high in band_spans(bands):
+        # Owned by the chart: the area series does not keep its two edges alive.
+        lower, upper = QLineSeries(chart), QLineSeries(chart)
+        lower.append([QPointF(left, low), QPointF(right, low)])
+        upper.append([QPointF(left, high), QPointF(right, high)])
+        area = QAreaSeries(upper, lower)
+        area.setName(standing.label)
+        colour = QColor(STANDING_HEX[standing])
+        colour.setAlpha(BAND_ALPHA)
+        area.setBrush(colour)
+        area.setPen(QPen(Qt.PenStyle.NoPen))
+        add(area, False)
+    for key, name, colour, width, style in TREND_LINES:
+        pen = QPen(QColor(colour), width, style)
+        first = True
+        for run in _unbroken_runs([getattr(p, key) for p in history]):
+            line = QLineSeries()
+            line.setName(_(name))
+            line.setPen(pen)
+            line.append([QPointF(n, value) for n, value in run])
+            if len(run) == 1:  # a point alone between gaps: a line of one point draws nothing
+                line.setPointsVisible(True)
+            add(line, first)
+            first = False
+        if first:  # no value at any point: still named in the legend
+            line = QLineSeries()
+            line.setName(_(name))
+            line.setPen(pen)
+            add(line, True)
+    for standing in Standing:
+        marks = QScatterSeries()
+        marks.setName(standing.label)
+        marks.setMarkerSize(11)
+        marks.setColor(QColor(STANDING_HEX[standing]))
+        marks.setBorderColor(QColor("white"))
+        for n, point in enumerate(history):
+            if point.standing is standing:
+                # A point with no sourcing score (no valid quote) sits on its stability score.
+                value = point.sourcing_score
+                marks.append(n, point.stability_score if value is None else value)
+        marks.hovered.connect(
+            lambda at, state: QToolTip.showText(
+                QCursor.pos(), trend_point_words(history[round(at.x())]) if state else ""
+            )
+        )
+        add(marks, False)
+    for series in hidden:
+        for marker in chart.legend().markers(series):
+            marker.setVisible(False)
+    return chart
+
+
+def _unbroken_runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
+    """(position, value) runs between the gaps left by values that are None."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for n, value in enumerate(values):
+        if value is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append((n, float(value)))
+    return [run for run in runs if run]

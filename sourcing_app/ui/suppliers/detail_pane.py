@@ -43,6 +43,7 @@ from sourcing_app.domain.formatting import (
 )
 from sourcing_app.i18n import N_, _, ngettext, pgettext
 from sourcing_app.ui.shell.background import BackgroundRunner
+from sourcing_app.ui.suppliers.trend_panel import TrendPanel
 from sourcing_app.ui.widgets.flag_style import (
     flag_colour,
     flag_title,
@@ -405,6 +406,9 @@ class SupplierDetailPane(QWidget):
             self.history_tab.addWidget(slot)
         # Translators: a tab title; "&&" shows as one "&".
         self.tabs.addTab(self.history_tab, _("Price && lead time"))
+        # Trend tab: the scores at the last 12 month-ends (docs/trend.md).
+        self.trend = TrendPanel(workspace)
+        self.tabs.addTab(self.trend, _("Trend"))
 
         self.channels_model: RecordTableModel[ChannelInfo] = RecordTableModel(channel_columns())
         self.channels = record_view(self.channels_model)
@@ -445,6 +449,7 @@ class SupplierDetailPane(QWidget):
         self.supplier_id = supplier_id
         self.detail = None
         self._job = 0  # a load still running is for another supplier
+        self.trend.show_supplier(supplier_id)
         if supplier_id is None:
             self._load_timer.stop()
             self._clear()

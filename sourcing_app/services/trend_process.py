@@ -1,0 +1,182 @@
+"""The portfolio's score history worked out in a child process, for a big portfolio.
+
+docs/trend.md: as with scoring (services/scoring/process.py explains why), a
+history of 100,000 suppliers worked out on a thread of the desktop would take
+the GIL from the window for long stretches. The child works it out, packs it
+(services/trend.py) and sends it back in slices: the packed records are plain
+bytes, so taking them over costs the window nothing.
+
+The parent writes the job (a pickle) to the child's stdin; the child writes
+frames (a 4-byte length, then a pickle) to its stdout. Cancelling kills the child.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from array import array
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Engine
+
+from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
+from sourcing_app.services.trend import PortfolioTrend, portfolio_trend
+
+BYTES_PER_FRAME = 1 << 20
+PAUSE_S = 0.002  # after each frame: the GIL is the window's for a moment
+WATCH_S = 0.1
+_HEADER = struct.Struct(">I")
+
+
+def trend_elsewhere(
+    engine: Engine, as_of: dt.date, months: int, progress: ProgressCallback
+) -> PortfolioTrend:
+    """`portfolio_trend` in a child process; raises what it raises, or Cancelled from `progress`."""
+    url = engine.url.render_as_string(hide_password=False)
+    job = {"url": url, "as_of": as_of, "months": months}
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "sourcing_app.services.trend_process"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=env,
+        )
+        try:
+            assert child.stdin is not None and child.stdout is not None
+            try:
+                child.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+                child.stdin.close()
+            except BrokenPipeError:  # the child is gone already: reading says why
+                pass
+            last = [0, 0, "Working out the scores at each month-end…"]
+            watcher = threading.Thread(target=_watch, args=(child, progress, last), daemon=True)
+            watcher.start()
+            return _receive(child.stdout, progress, child, errors, last)
+        finally:
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+
+
+def _watch(child: subprocess.Popen[bytes], progress: ProgressCallback, last: list[Any]) -> None:
+    """Ask `progress` often, so a cancel kills the child at once, not after a whole date."""
+    while child.poll() is None:
+        try:
+            progress(*last)
+        except Exception:  # Cancelled: reading then ends, and says so through `progress`
+            child.kill()
+            return
+        time.sleep(WATCH_S)
+
+
+def _receive(
+    frames: IO[bytes],
+    progress: ProgressCallback,
+    child: subprocess.Popen[bytes],
+    errors: IO[bytes],
+    last: list[Any],
+) -> PortfolioTrend:
+    head: dict[str, Any] = {}
+    parts: list[bytes] = []
+    while True:
+        frame = _read_frame(frames)
+        if frame is None:
+            code = child.wait()
+            progress(*last)  # raises Cancelled when that is why the child is gone
+            errors.seek(0)
+            error = CannotFinish(
+                f"Working out the trend stopped unexpectedly (the process ended with {code})."
+            )
+            error.details = errors.read()[-4000:].decode("utf-8", "replace")  # type: ignore[attr-defined]
+            raise error
+        tag = frame[0]
+        if tag == "progress":
+            last[:] = frame[1:]
+            progress(*last)
+            continue
+        if tag == "head":
+            head = frame[1]
+        elif tag == "records":
+            parts.append(frame[1])
+        elif tag == "error":
+            raise (BadInput if frame[1] == "BadInput" else CannotFinish)(frame[2])
+        elif tag == "done":
+            break
+        time.sleep(PAUSE_S)
+    ids = array("q")
+    ids.frombytes(head.pop("ids"))
+    return PortfolioTrend(supplier_ids=ids, records=b"".join(parts), **head)
+
+
+def _read_frame(stream: IO[bytes]) -> tuple[Any, ...] | None:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    body = stream.read(size)
+    if len(body) < size:
+        return None
+    return pickle.loads(body)  # written by our own child process
+
+
+def _child_main() -> int:
+    frames = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to stderr, never into the frames
+
+    def send(*frame: Any) -> None:
+        body = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+        frames.write(_HEADER.pack(len(body)))
+        frames.write(body)
+
+    def report(done: int, total: int, words: str) -> None:
+        send("progress", done, total, words)
+        frames.flush()
+
+    gc.disable()  # a short-lived process: nothing here needs the cycle collector
+    try:
+        job = pickle.load(sys.stdin.buffer)
+        from sourcing_app.db.engine import make_engine
+
+        trend = portfolio_trend(make_engine(job["url"]), job["as_of"], job["months"], None, report)
+        send(
+            "head",
+            {
+                "as_of": trend.as_of,
+                "dates": trend.dates,
+                "sub_keys": trend.sub_keys,
+                "falling": trend.falling,
+                "rising": trend.rising,
+                "bands": trend.bands,
+                "ids": trend.supplier_ids.tobytes(),
+            },
+        )
+        view = memoryview(trend.records)
+        for start in range(0, len(view), BYTES_PER_FRAME):
+            send("records", bytes(view[start : start + BYTES_PER_FRAME]))
+        send("done")
+    except (BadInput, CannotFinish) as error:
+        send("error", type(error).__name__, str(error))
+    except Exception as error:  # the parent says it in words; the details go to stderr
+        import traceback
+
+        traceback.print_exc()
+        send("error", "CannotFinish", f"Working out the trend failed: {error}")
+    frames.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    _child_main()
