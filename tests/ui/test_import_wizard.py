@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QWizard
 from sqlalchemy import Engine, text
 
 from sourcing_app.services.importing import Problem
-from sourcing_app.ui.dialogs.import_wizard import ImportWizard, ProblemModel
+from sourcing_app.ui.dialogs.import_tables import ProblemModel
+from sourcing_app.ui.dialogs.import_wizard import ImportWizard
 from sourcing_app.ui.shell.workspace import Workspace
 from tests.services.hand_portfolio import CSV_FILES, IMPORT_ORDER
 
