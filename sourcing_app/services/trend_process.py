@@ -16,25 +16,23 @@ import datetime as dt
 import gc
 import os
 import pickle
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from array import array
-from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Engine
 
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
+from sourcing_app.services.child_frames import child_environment, child_frames, read_frame
 from sourcing_app.services.trend import PortfolioTrend, portfolio_trend
 
 BYTES_PER_FRAME = 1 << 20
 PAUSE_S = 0.002  # after each frame: the GIL is the window's for a moment
 WATCH_S = 0.1
-_HEADER = struct.Struct(">I")
 
 
 def trend_elsewhere(
@@ -43,9 +41,7 @@ def trend_elsewhere(
     """`portfolio_trend` in a child process; raises what it raises, or Cancelled from `progress`."""
     url = engine.url.render_as_string(hide_password=False)
     job = {"url": url, "as_of": as_of, "months": months}
-    root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env = child_environment()
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
             [sys.executable, "-m", "sourcing_app.services.trend_process"],
@@ -92,7 +88,7 @@ def _receive(
     head: dict[str, Any] = {}
     parts: list[bytes] = []
     while True:
-        frame = _read_frame(frames)
+        frame = read_frame(frames)
         if frame is None:
             code = child.wait()
             progress(*last)  # raises Cancelled when that is why the child is gone
@@ -121,29 +117,8 @@ def _receive(
     return PortfolioTrend(supplier_ids=ids, records=b"".join(parts), **head)
 
 
-def _read_frame(stream: IO[bytes]) -> tuple[Any, ...] | None:
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        return None
-    (size,) = _HEADER.unpack(header)
-    body = stream.read(size)
-    if len(body) < size:
-        return None
-    return pickle.loads(body)  # written by our own child process
-
-
 def _child_main() -> int:
-    frames = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed goes to stderr, never into the frames
-
-    def send(*frame: Any) -> None:
-        body = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
-        frames.write(_HEADER.pack(len(body)))
-        frames.write(body)
-
-    def report(done: int, total: int, words: str) -> None:
-        send("progress", done, total, words)
-        frames.flush()
+    frames, send, report = child_frames()
 
     gc.disable()  # a short-lived process: nothing here needs the cycle collector
     try:

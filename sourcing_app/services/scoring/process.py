@@ -22,7 +22,6 @@ import gc
 import itertools
 import os
 import pickle
-import struct
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from sqlalchemy import Engine, text
 
 from sourcing_app.domain.evaluation_types import SupplierScore, summarised
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
+from sourcing_app.services.child_frames import child_environment, child_frames, read_frame
 from sourcing_app.services.scoring.service import ScoringService
 
 # From this many suppliers on, the desktop scores in a separate process. Below
@@ -46,7 +46,6 @@ SCORES_PER_FRAME = 500
 ROWS_PER_FRAME = {"suppliers": 4_000, "channels": 1_500, "products": 1_000, "brands": 4_000}
 # After each frame the reading worker sleeps this long: the GIL is free for the UI thread.
 PAUSE_S = 0.002
-_HEADER = struct.Struct(">I")
 
 
 def worth_it(engine: Engine) -> bool:
@@ -79,7 +78,7 @@ def score_elsewhere(
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
-            env=_child_environment(),
+            env=child_environment(),
         )
         try:
             assert child.stdin is not None and child.stdout is not None
@@ -109,7 +108,7 @@ def _receive(
     run: tuple[Any, ...] = ()
     total = 0
     while True:
-        frame = _read_frame(frames)
+        frame = read_frame(frames)
         if frame is None:
             raise ended()
         tag = frame[0]
@@ -145,25 +144,6 @@ def _ended(child: subprocess.Popen[bytes], errors: IO[bytes]) -> CannotFinish:
     return error
 
 
-def _child_environment() -> dict[str, str]:
-    """The parent's environment, with this package importable whatever the working folder."""
-    env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[3])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    return env
-
-
-def _read_frame(stream: IO[bytes]) -> tuple[Any, ...] | None:
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        return None
-    (size,) = _HEADER.unpack(header)
-    body = stream.read(size)
-    if len(body) < size:
-        return None
-    return pickle.loads(body)  # written by our own child process
-
-
 # --- the child ---------------------------------------------------------------------------
 
 
@@ -174,17 +154,7 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _child_main() -> int:
-    frames = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed goes to stderr, never into the frames
-
-    def send(*frame: Any) -> None:
-        body = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
-        frames.write(_HEADER.pack(len(body)))
-        frames.write(body)
-
-    def report(done: int, total: int, words: str) -> None:
-        send("progress", done, total, words)
-        frames.flush()
+    frames, send, report = child_frames()
 
     gc.disable()  # a short-lived process: nothing here needs the cycle collector
     try:
