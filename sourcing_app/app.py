@@ -7,6 +7,7 @@ Nothing happens at import time; Qt and the database are touched only when
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -309,6 +310,12 @@ def build_main_window(
 
         install(window)
     window.demo_pending = demo and _holds_no_suppliers(engine)  # type: ignore[attr-defined]
+    # The window, its screens and every module loaded so far live as long as the
+    # desk: frozen, no collection walks them again. A full collection soon after
+    # the first paint held the GIL for 50 to 90 ms and stalled the window. The
+    # workspace freezes each scoring run's objects the same way (Workspace.score_everyone).
+    gc.collect(1)
+    gc.freeze()
     return window
 
 

@@ -20,21 +20,26 @@ R = TypeVar("R")
 
 # Objects freed (or items mapped) per slice: a few milliseconds' work each.
 SLICE = 2_000
+# Objects freed per slice by `free_later`, beside a live window. A score is a dozen
+# objects to free: 2,000 of them held the GIL for 2 to 4 ms at a time, which the
+# UI thread waited out on each call it made into Python while a supplier was being
+# opened; 500 keep it under 1 ms.
+FREE_LATER_SLICE = 500
 # The pause after each slice. It must be a real sleep: with time.sleep(0) the GIL,
 # released and at once taken back, was rarely the waiting UI thread's.
 PAUSE_S = 0.001
 
 
-def free_gradually(*containers: list[Any] | dict[Any, Any]) -> None:
-    """Empty big lists and dicts a slice at a time, on the calling thread."""
+def free_gradually(*containers: list[Any] | dict[Any, Any], slice_size: int = SLICE) -> None:
+    """Empty big lists and dicts `slice_size` items at a time, on the calling thread."""
     for container in containers:
         if isinstance(container, list):
             while container:
-                del container[-SLICE:]
+                del container[-slice_size:]
                 time.sleep(PAUSE_S)  # hand the GIL over between slices
         else:
             while container:
-                for key in list(itertools.islice(container, SLICE)):
+                for key in list(itertools.islice(container, slice_size)):
                     del container[key]
                 time.sleep(PAUSE_S)
 
@@ -63,6 +68,6 @@ def free_later(*containers: list[Any] | dict[Any, Any], after_s: float = 0.0) ->
     def run() -> None:
         if after_s:
             time.sleep(after_s)
-        free_gradually(*containers)
+        free_gradually(*containers, slice_size=FREE_LATER_SLICE)
 
     threading.Thread(target=run, name="free-later", daemon=True).start()

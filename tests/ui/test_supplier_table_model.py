@@ -229,5 +229,9 @@ def test_a_sort_built_in_pieces_on_a_worker_equals_the_plain_sort() -> None:
             pieces = prepare_rows(many, Column.SOURCING_SCORE, order, in_pieces=True)
             assert pieces.sorted_all == plain.sorted_all
             assert pieces.country_list == ["DE", "HK", "JP"]
+            # Built on the worker with the rest, the search keys are those the UI
+            # thread would build on first use.
+            assert pieces.has_filter_arrays and not plain.has_filter_arrays
+            assert pieces.search == plain.search and pieces.channel_bits == plain.channel_bits
     finally:
         table.SORT_PIECE = old_piece

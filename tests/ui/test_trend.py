@@ -220,3 +220,20 @@ def test_an_archived_supplier_has_no_trend_rather_than_a_stale_one(qtbot, scored
     assert store.points_of(found["S-STEADY"]) is not None
     assert store.points_of(10_000) == ()
     assert {p.standing for p in store.points_of(found["S-STEADY"]) or ()} <= set(Standing)
+
+
+def test_the_history_waits_until_the_trend_tab_is_on_screen(qtbot, scored) -> None:
+    # Minutes of a core's work on a big portfolio: not started for every supplier
+    # a buyer passes over on the Details tab, only once the Trend tab is shown.
+    workspace, found = scored
+    store = TrendStore.of(workspace)
+    pane = SupplierDetailPane(workspace)
+    qtbot.addWidget(pane)
+    pane.show()
+    assert pane.tabs.currentWidget() is not pane.trend
+    pane.show_supplier(found["S-FALL"])
+    qtbot.wait(800)  # longer than the store's own delay after being asked
+    assert not store.ready and not store._running()
+    with qtbot.waitSignal(pane.trend.trend_shown, timeout=60_000):
+        pane.tabs.setCurrentWidget(pane.trend)
+    assert store.ready and len(pane.trend.points) == 13

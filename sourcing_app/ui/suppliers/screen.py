@@ -311,7 +311,7 @@ class SuppliersScreen(QWidget):
         self.model.install(rows)
         self._refresh_countries()
         self._show_count()
-        if len(rows.scores) >= PREPARE_OFF_THREAD_FROM:
+        if len(rows.scores) >= PREPARE_OFF_THREAD_FROM and not rows.has_filter_arrays:
             # The search keys of 100k rows take ~0.1 s: built on a worker once the
             # table is on screen, so the first search is as quick as the next ones.
             # A moment later, not at once: the selected supplier's details load

@@ -238,6 +238,10 @@ class PreparedRows:
         if self._channel_bits is None:
             self._channel_bits = map_in_slices(_bits, self.scores)
 
+    @property
+    def has_filter_arrays(self) -> bool:
+        return self._search is not None and self._channel_bits is not None
+
     def forget_filter_arrays(self) -> None:
         self._search = None
         self._channel_bits = None
@@ -285,6 +289,10 @@ def prepare_rows(
         rows.country_list = sorted(set(map_in_slices(_country, scores)))
         ids = map_in_slices(_supplier_id, scores)
         rows.supplier_index = dict(zip(ids, range(len(ids)), strict=True))
+        # The search keys and channel bits too, in the same job: built by a second
+        # worker after the table was on screen, they kept the GIL from the UI thread
+        # for half a second just as the buyer opened a supplier (stalls of 150 ms).
+        rows.build_filter_arrays()
     return rows
 
 

@@ -58,12 +58,16 @@ class TrendPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
+        if self.supplier_id is not None:
+            self.store.want()
         if self._pending:
             self._refresh()
 
     def show_supplier(self, supplier_id: int | None) -> None:
         self.supplier_id = supplier_id
-        if supplier_id is not None:
+        # The history of a big portfolio is minutes of a core's work: it is asked
+        # for once the tab is on screen, not for every supplier passed over.
+        if supplier_id is not None and self.isVisible():
             self.store.want()
         self._refresh()
 

@@ -10,7 +10,6 @@ portfolio's history is worked out in a child process, as its scoring is.
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -25,6 +24,9 @@ if TYPE_CHECKING:
 
 # After a new run the work starts this soon; a burst of runs (undo, redo) starts it once.
 AFTER_SCORES_MS = 250
+# Asked for by a click (a supplier opened, the dashboard shown): the click's own work
+# (the detail, its charts) goes first; the history takes far longer than this anyway.
+AFTER_WANTED_MS = 400
 # After an edit or import, a run follows; this long without one, the history goes ahead.
 AFTER_EDIT_MS = 3_000
 
@@ -69,7 +71,7 @@ class TrendStore(QObject):
         """Someone shows the trend: work it out now if it is not ready or on its way."""
         self._wanted = True
         if self.trend is None and not self._running() and not self._timer.isActive():
-            self._timer.start(0)
+            self._timer.start(AFTER_WANTED_MS)
 
     @property
     def ready(self) -> bool:
@@ -113,22 +115,20 @@ class TrendStore(QObject):
         def work(progress: ProgressCallback) -> tuple[PortfolioTrend, dict[int, int]]:
             from sourcing_app.services.scoring import process as scoring_process
 
-            gc.collect(1)
-            was_enabled = gc.isenabled()
-            gc.disable()
-            try:
-                if scoring_process.worth_it(engine):
-                    from sourcing_app.services.trend_process import trend_elsewhere
+            if scoring_process.worth_it(engine):
+                # The child does the work; this thread only reads its frames (bytes).
+                # No collection here: a young collection on this thread held the GIL
+                # for 20 to 40 ms just as the window was busy opening the supplier.
+                from sourcing_app.services.trend_process import trend_elsewhere
 
-                    trend = trend_elsewhere(engine, as_of, DEFAULT_MONTHS, progress)
-                else:
-                    from sourcing_app.services.trend import portfolio_trend
+                trend = trend_elsewhere(engine, as_of, DEFAULT_MONTHS, progress)
+            else:
+                from sourcing_app.services.scoring.service import cycle_collector_paused
+                from sourcing_app.services.trend import portfolio_trend
 
+                with cycle_collector_paused():
                     trend = portfolio_trend(engine, as_of, DEFAULT_MONTHS, progress=progress)
-                return trend, trend.index()
-            finally:
-                if was_enabled:
-                    gc.enable()
+            return trend, trend.index()
 
         self._job = self._runner.start_with_progress(work)
 
