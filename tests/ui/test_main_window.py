@@ -150,6 +150,31 @@ def test_clicking_a_supplier_shows_its_breakdown_and_landed_cost_walk(
     assert pane.quotes_model.index(0, 0).data() == "✓ valid"
 
 
+def test_the_price_and_lead_time_charts_are_drawn_when_their_tab_is_shown(
+    qtbot: QtBot, hand_window: MainWindow
+) -> None:
+    from PySide6.QtCharts import QChartView
+
+    hand_window.show_screen("suppliers")
+    screen = hand_window.screen("suppliers")
+    pane = screen.detail
+    pane.tabs.setCurrentIndex(0)
+    with qtbot.waitSignal(pane.detail_shown, timeout=10_000):
+        _click_row(qtbot, screen.table, 0)
+    # Nobody looks at them on the breakdown tab: not drawn for this click.
+    assert pane.history_tab.findChildren(QChartView) == []
+    pane.tabs.setCurrentWidget(pane.history_tab)
+    charts = pane.history_tab.findChildren(QChartView)
+    assert len(charts) == 2
+    titles = [view.chart().title() for view in charts]
+    assert all(titles), titles
+    # With the tab in front, the next supplier's charts replace them at once.
+    with qtbot.waitSignal(pane.detail_shown, timeout=10_000):
+        _click_row(qtbot, screen.table, 1)
+    fresh = [v for v in pane.history_tab.findChildren(QChartView) if v not in charts]
+    assert len(fresh) == 2
+
+
 def test_a_point_on_the_risk_matrix_opens_its_supplier(
     qtbot: QtBot, hand_window: MainWindow
 ) -> None:

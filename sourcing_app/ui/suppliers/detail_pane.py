@@ -8,6 +8,8 @@ since a big supplier has thousands of lines.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -418,10 +420,33 @@ class SupplierDetailPane(QWidget):
         self.tabs.addTab(self.quotes, _("Quotes"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.workspace.scores_changed.connect(self._scores_changed)
+        # Work for a tab that is not on screen waits until it is (see _when_shown).
+        self._pending: dict[QWidget, Callable[[], None]] = {}
+        self.tabs.currentChanged.connect(lambda _index: self._run_pending())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         self._fit_breakdown()  # the style sheet's bold headers are known once polished
         super().showEvent(event)
+        self._run_pending()
+
+    def _when_shown(self, tab: QWidget, work: Callable[[], None]) -> None:
+        """Do `work` for `tab` now if it is on screen, else when it is next shown.
+
+        Opening a supplier drew both charts and fitted two tables on tabs nobody
+        was looking at: 40 to 60 ms of the UI thread's time per click
+        (docs/performance.md). Only the latest work per tab is kept.
+        """
+        if self.isVisible() and self.tabs.currentWidget() is tab:
+            self._pending.pop(tab, None)
+            work()
+        else:
+            self._pending[tab] = work
+
+    def _run_pending(self) -> None:
+        if self.isVisible():
+            work = self._pending.pop(self.tabs.currentWidget(), None)
+            if work is not None:
+                work()
 
     def _size_breakdown_columns(self) -> None:
         view = self.breakdown
@@ -638,8 +663,8 @@ class SupplierDetailPane(QWidget):
         self.channels_model.set_rows(detail.channels)
         self.quotes_model.set_rows(detail.quotes)
         for view in (self.channels, self.quotes):
-            fit_columns_to_contents(view)
-        self._show_charts(detail)
+            self._when_shown(view, partial(fit_columns_to_contents, view))
+        self._when_shown(self.history_tab, partial(self._show_charts, detail))
         self.detail_shown.emit(info.id)
 
     def _detail_failed(self, job: int, error: Exception) -> None:
