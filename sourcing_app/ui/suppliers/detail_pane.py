@@ -296,6 +296,12 @@ class SupplierDetailPane(QWidget):
         self._load_timer.setSingleShot(True)
         self._load_timer.setInterval(LOAD_AFTER_MS)
         self._load_timer.timeout.connect(self._load)
+        # A new run's score for the supplier shown, in an event of its own: run in the
+        # same event as every other screen's answer to the run, it made one long stall.
+        self._rescore_timer = QTimer(self)
+        self._rescore_timer.setSingleShot(True)
+        self._rescore_timer.setInterval(0)
+        self._rescore_timer.timeout.connect(self._show_new_score)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
@@ -514,6 +520,10 @@ class SupplierDetailPane(QWidget):
         self.quotes_model.set_rows([])
 
     def _scores_changed(self) -> None:
+        if self.supplier_id is not None:
+            self._rescore_timer.start()
+
+    def _show_new_score(self) -> None:
         if self.supplier_id is not None:
             score = self.workspace.full_score(self.supplier_id)
             if score is not None:
