@@ -371,6 +371,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if getattr(args, "opens_database_itself", False):  # restore: the database may be broken
         return int(args.run(_db_url(args), args, out, err))
+    if getattr(args, "needs_no_database", False):  # template: a file of its own, nothing read
+        return int(args.run(None, args, out, err))
     engine = prepare_database(_db_url(args), create=not _reads_only(args))
     try:
         from sourcing_app.commands.team import refuse_if_not_allowed

@@ -22,10 +22,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("file", help=_("the .csv or .xlsx file to write"))
     add_headers_option(parser)
-    parser.set_defaults(run=run)
+    # A template is the same for every database: none is opened, so a mistyped
+    # --db creates nothing (docs/bad-input.md).
+    parser.set_defaults(run=run, needs_no_database=True)
 
 
-def run(engine: Engine, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(engine: Engine | None, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from sourcing_app.services.templates import write_template
 
     write_template(args.kind, args.file, headers=args.headers)

@@ -38,6 +38,16 @@ def test_a_read_only_command_on_a_missing_file_creates_neither_file_nor_folder(
     assert not (tmp_path / "no").exists()
 
 
+def test_a_template_opens_no_database_so_a_mistyped_path_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "x.db"
+    target = tmp_path / "suppliers.csv"
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--db", f"sqlite:///{missing}", "template", "suppliers", str(target)], out, err)
+    assert code == 0, err.getvalue()
+    assert target.read_text("utf-8-sig").startswith("code,name,")
+    assert not (tmp_path / "no").exists()
+
+
 def test_import_and_demo_still_create_a_new_file(tmp_path: Path) -> None:
     path = tmp_path / "new" / "x.db"
     source = tmp_path / "s.csv"
