@@ -22,6 +22,29 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "channel": 10.0,
     "clearance": 10.0,
 }
+# The six weights before customs clearance was scored (docs/stability.md).
+SIX_WEIGHT_DEFAULTS: dict[str, float] = {
+    "fill": 25.0,
+    "on_time": 25.0,
+    "lead_time": 15.0,
+    "quality": 15.0,
+    "price": 10.0,
+    "channel": 10.0,
+}
+
+
+def weights_from_json(stored: dict[str, Any]) -> dict[str, float]:
+    """Weights as saved; six weights from before clearance follow the upgrade's rule.
+
+    The earlier defaults become today's; a buyer's own six weights are kept as
+    they were, with clearance at 0, so their scores do not move by themselves
+    (the same rule as the database upgrade, migration 0003).
+    """
+    weights = {k: float(v) for k, v in stored.items()}
+    if "clearance" in weights or not weights:
+        return {**DEFAULT_WEIGHTS, **weights}
+    six = {**SIX_WEIGHT_DEFAULTS, **weights}
+    return dict(DEFAULT_WEIGHTS) if six == SIX_WEIGHT_DEFAULTS else {**six, "clearance": 0.0}
 
 
 @dataclass(frozen=True)
@@ -103,7 +126,7 @@ class ScoringSettings:
                     **{k: float(v) for k, v in value.items() if hasattr(base.bands, k)},
                 )
             elif f.name == "weights":
-                value = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in value.items()}}
+                value = weights_from_json(value)
             changes[f.name] = value
         return replace(base, **changes)
 
