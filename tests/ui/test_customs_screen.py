@@ -72,6 +72,17 @@ def test_the_slowest_supplier_first_with_its_slowest_line(screen: CustomsScreen)
     assert [model.index(r, 0).data() for r in range(2)] == ["S-OWN", "S-HOPS"]
 
 
+def test_the_name_takes_the_spare_width_not_the_last_figure(screen: CustomsScreen) -> None:
+    # At 1600 px the figures keep their fitted widths and the name gets the rest,
+    # so "Golden Bridge Trading" is whole and no figure column runs half the table.
+    view = screen.suppliers
+    last = screen.supplier_model.columnCount() - 1
+    text_width = view.fontMetrics().horizontalAdvance("Golden Bridge Trading")
+    assert view.columnWidth(1) > text_width
+    assert view.columnWidth(last) < view.columnWidth(1)
+    assert view.columnWidth(last) <= view.viewport().width() // 4
+
+
 def test_two_trend_charts(screen: CustomsScreen) -> None:
     assert len(screen.chart_views) == 2
     assert screen.top.count() == 2  # side by side, under the regimes

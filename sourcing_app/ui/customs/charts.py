@@ -89,7 +89,9 @@ def median_trend_chart(points: Sequence[MonthClearance], target_days: int) -> QC
     y_axis = QValueAxis()
     # Translators: a chart's vertical axis: a number of days (天).
     y_axis.setTitleText(_("Days"))
-    y_axis.setLabelFormat("%.0f")
+    # Two trailing spaces widen the single-digit labels: beside labels that narrow,
+    # Qt Charts cut the Chinese title (天数, taller glyphs) down to "⋮".
+    y_axis.setLabelFormat("%.0f  ")
     y_axis.setRange(0, max(highest, float(target_days), 1.0) * 1.15)
     y_axis.applyNiceNumbers()
     return _chart(_("Median clearance days by month"), points, lambda f: f.median_days, y_axis)

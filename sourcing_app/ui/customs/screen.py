@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSizePolicy,
     QSplitter,
@@ -200,7 +201,8 @@ class CustomsScreen(QWidget):
         self.supplier_model: RecordTableModel[SupplierClearance] = RecordTableModel(
             supplier_columns(3)
         )
-        self.suppliers = record_view(self.supplier_model)
+        # The name takes the room left over, not the last figure column.
+        self.suppliers = record_view(self.supplier_model, stretch_last=False)
         self.suppliers.setObjectName("CustomsSuppliers")
         # Longest median first, as the service lists them; the buyer may sort otherwise.
         self.suppliers.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
@@ -308,8 +310,9 @@ class CustomsScreen(QWidget):
         header = self.suppliers.horizontalHeader()
         self.supplier_model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         fit_columns_to_contents(self.suppliers)
-        if self.suppliers.columnWidth(1) > 260:
-            self.suppliers.setColumnWidth(1, 260)  # the full name is in the Supplier tooltip
+        # The name fills what the figures leave; cut short on a narrow window, it is
+        # whole in the Supplier tooltip.
+        self.suppliers.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         shown = len(overview.slowest_suppliers)
         self.suppliers_title.setText(
             ngettext(
