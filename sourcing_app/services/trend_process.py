@@ -13,8 +13,6 @@ frames (a 4-byte length, then a pickle) to its stdout. Cancelling kills the chil
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import os
 import pickle
 import subprocess
 import sys
@@ -22,13 +20,16 @@ import tempfile
 import threading
 import time
 from array import array
+from collections.abc import Callable
 from typing import IO, Any
 
 from sqlalchemy import Engine
 
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
-from sourcing_app.services.child_frames import child_environment, child_frames, read_frame
+from sourcing_app.services.child_frames import child_environment, read_frame, serve_job
 from sourcing_app.services.trend import PortfolioTrend, portfolio_trend
+
+Reporter = Callable[[int, int, str], None]
 
 BYTES_PER_FRAME = 1 << 20
 PAUSE_S = 0.002  # after each frame: the GIL is the window's for a moment
@@ -117,41 +118,26 @@ def _receive(
     return PortfolioTrend(supplier_ids=ids, records=b"".join(parts), **head)
 
 
-def _child_main() -> int:
-    frames, send, report = child_frames()
+def _work_out(job: dict[str, Any], send: Callable[..., None], report: Reporter) -> None:
+    from sourcing_app.db.engine import make_engine
 
-    gc.disable()  # a short-lived process: nothing here needs the cycle collector
-    try:
-        job = pickle.load(sys.stdin.buffer)
-        from sourcing_app.db.engine import make_engine
-
-        trend = portfolio_trend(make_engine(job["url"]), job["as_of"], job["months"], None, report)
-        send(
-            "head",
-            {
-                "as_of": trend.as_of,
-                "dates": trend.dates,
-                "sub_keys": trend.sub_keys,
-                "falling": trend.falling,
-                "rising": trend.rising,
-                "bands": trend.bands,
-                "ids": trend.supplier_ids.tobytes(),
-            },
-        )
-        view = memoryview(trend.records)
-        for start in range(0, len(view), BYTES_PER_FRAME):
-            send("records", bytes(view[start : start + BYTES_PER_FRAME]))
-        send("done")
-    except (BadInput, CannotFinish) as error:
-        send("error", type(error).__name__, str(error))
-    except Exception as error:  # the parent says it in words; the details go to stderr
-        import traceback
-
-        traceback.print_exc()
-        send("error", "CannotFinish", f"Working out the trend failed: {error}")
-    frames.flush()
-    os._exit(0)
+    trend = portfolio_trend(make_engine(job["url"]), job["as_of"], job["months"], None, report)
+    send(
+        "head",
+        {
+            "as_of": trend.as_of,
+            "dates": trend.dates,
+            "sub_keys": trend.sub_keys,
+            "falling": trend.falling,
+            "rising": trend.rising,
+            "bands": trend.bands,
+            "ids": trend.supplier_ids.tobytes(),
+        },
+    )
+    view = memoryview(trend.records)
+    for start in range(0, len(view), BYTES_PER_FRAME):
+        send("records", bytes(view[start : start + BYTES_PER_FRAME]))
 
 
 if __name__ == "__main__":
-    _child_main()
+    serve_job(_work_out, "Working out the trend failed")

@@ -64,7 +64,8 @@ def main() -> int:
     screen = window.screen("suppliers")
     as_of = dt.date.fromisoformat(args.as_of)
 
-    def run_once(label: str) -> float:
+    def beats() -> tuple[QTimer, list[float]]:
+        """A timer beating every 10 ms on the UI thread, and the gaps it records (ms)."""
         gaps: list[float] = []
         last = [time.perf_counter()]
 
@@ -76,6 +77,10 @@ def main() -> int:
         timer = QTimer()
         timer.setInterval(BEAT_MS)
         timer.timeout.connect(beat)
+        return timer, gaps
+
+    def run_once(label: str) -> float:
+        timer, gaps = beats()
         shown = []
         screen.rows_shown.connect(lambda n: shown.append(n))
         # The UI thread waits in an event loop as in the app (app.exec()); a loop
@@ -109,17 +114,7 @@ def main() -> int:
         return worst
 
     def trend_once(label: str) -> float:
-        gaps: list[float] = []
-        last = [time.perf_counter()]
-
-        def beat() -> None:
-            now = time.perf_counter()
-            gaps.append((now - last[0]) * 1000)
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(BEAT_MS)
-        timer.timeout.connect(beat)
+        timer, gaps = beats()
         pane = screen.detail
         shown: list[float] = []
         pane.trend.trend_shown.connect(lambda _id: shown.append(time.perf_counter()))

@@ -18,9 +18,7 @@ child; scoring only reads, so nothing is left behind.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import itertools
-import os
 import pickle
 import subprocess
 import sys
@@ -34,7 +32,7 @@ from sqlalchemy import Engine, text
 
 from sourcing_app.domain.evaluation_types import SupplierScore, summarised
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
-from sourcing_app.services.child_frames import child_environment, child_frames, read_frame
+from sourcing_app.services.child_frames import child_environment, read_frame, serve_job
 from sourcing_app.services.scoring.service import ScoringService
 
 # From this many suppliers on, the desktop scores in a separate process. Below
@@ -153,40 +151,24 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _child_main() -> int:
-    frames, send, report = child_frames()
+def _score(job: dict[str, Any], send: Callable[..., None], report: ProgressCallback) -> None:
+    from sourcing_app.db.engine import make_engine
 
-    gc.disable()  # a short-lived process: nothing here needs the cycle collector
-    try:
-        job = pickle.load(sys.stdin.buffer)
-        from sourcing_app.db.engine import make_engine
+    service = ScoringService(make_engine(job["url"]))
+    scores = service.score_all(job["as_of"], progress=report)
+    if job["cache"]:
+        from sourcing_app.services.score_cache import ScoreCache
 
-        service = ScoringService(make_engine(job["url"]))
-        scores = service.score_all(job["as_of"], progress=report)
-        if job["cache"]:
-            from sourcing_app.services.score_cache import ScoreCache
-
-            ScoreCache(Path(job["cache"])).save(job["as_of"], scores)
-        run = service.last_run
-        assert run is not None
-        send("run", run.settings, run.priors)
-        for name, table in service.run_tables().items():
-            for rows in _chunks(table.items(), ROWS_PER_FRAME.get(name, 1_000)):
-                send("table", name, rows)
-        for chunk in _chunks(scores, SCORES_PER_FRAME):
-            send("scores", [summarised(s) for s in chunk])
-        send("done")
-    except (BadInput, CannotFinish) as error:
-        send("error", type(error).__name__, str(error))
-    except Exception as error:  # the parent says it in words; the details go to stderr
-        import traceback
-
-        traceback.print_exc()
-        send("error", "CannotFinish", f"Scoring failed: {error}")
-    frames.flush()
-    # Ten million objects need no freeing one by one: the process is done.
-    os._exit(0)
+        ScoreCache(Path(job["cache"])).save(job["as_of"], scores)
+    run = service.last_run
+    assert run is not None
+    send("run", run.settings, run.priors)
+    for name, table in service.run_tables().items():
+        for rows in _chunks(table.items(), ROWS_PER_FRAME.get(name, 1_000)):
+            send("table", name, rows)
+    for chunk in _chunks(scores, SCORES_PER_FRAME):
+        send("scores", [summarised(s) for s in chunk])
 
 
 if __name__ == "__main__":
-    _child_main()
+    serve_job(_score, "Scoring failed")
