@@ -237,3 +237,31 @@ def test_the_history_waits_until_the_trend_tab_is_on_screen(qtbot, scored) -> No
     with qtbot.waitSignal(pane.trend.trend_shown, timeout=60_000):
         pane.tabs.setCurrentWidget(pane.trend)
     assert store.ready and len(pane.trend.points) == 13
+
+
+def test_a_new_run_works_the_history_out_again_only_while_the_trend_is_on_screen(
+    qtbot, scored
+) -> None:
+    # The buyer looked at the trend, then went back to the breakdown; a re-score
+    # (F5) follows. The history of the old run is dropped, and the new one is not
+    # started behind the buyer's back: it starts once the Trend tab is shown again.
+    workspace, found = scored
+    store = TrendStore.of(workspace)
+    pane = SupplierDetailPane(workspace)
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.show_supplier(found["S-FALL"])
+    with qtbot.waitSignal(pane.trend.trend_shown, timeout=60_000):
+        pane.tabs.setCurrentWidget(pane.trend)
+    pane.tabs.setCurrentIndex(0)
+    workspace.set_scores(workspace.scoring.score_all(AS_OF), AS_OF)
+    assert not store.ready
+    qtbot.wait(800)  # longer than the store's delay after a run
+    assert not store.ready and not store._running()
+    with qtbot.waitSignal(pane.trend.trend_shown, timeout=60_000):
+        pane.tabs.setCurrentWidget(pane.trend)
+    assert store.ready and len(pane.trend.points) == 13
+    # On screen when the next run lands: worked out again without being asked.
+    with qtbot.waitSignal(store.changed, timeout=60_000, check_params_cb=lambda: store.ready):
+        workspace.set_scores(workspace.scoring.score_all(AS_OF), AS_OF)
+    assert len(pane.trend.points) == 13

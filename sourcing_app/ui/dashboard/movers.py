@@ -132,7 +132,7 @@ class MoversList(QWidget):
         )
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        self.store.want()
+        self.store.want(self)
         self.refresh()
         super().showEvent(event)
 

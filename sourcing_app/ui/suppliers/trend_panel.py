@@ -59,7 +59,7 @@ class TrendPanel(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if self.supplier_id is not None:
-            self.store.want()
+            self.store.want(self)
         if self._pending:
             self._refresh()
 
@@ -68,7 +68,7 @@ class TrendPanel(QWidget):
         # The history of a big portfolio is minutes of a core's work: it is asked
         # for once the tab is on screen, not for every supplier passed over.
         if supplier_id is not None and self.isVisible():
-            self.store.want()
+            self.store.want(self)
         self._refresh()
 
     def _failed(self, problem: str) -> None:

@@ -10,9 +10,11 @@ portfolio's history is worked out in a child process, as its scoring is.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from sourcing_app.services.score_history import DEFAULT_MONTHS, HistoryPoint
 from sourcing_app.ui.shell.background import BackgroundRunner
@@ -43,7 +45,9 @@ class TrendStore(QObject):
         self.workspace = workspace
         self.trend: PortfolioTrend | None = None
         self._index: dict[int, int] = {}
-        self._wanted = False
+        # The widgets that showed the trend: after a new run the history is worked out
+        # again only while one of them is on screen (see want).
+        self._viewers: weakref.WeakSet[QWidget] = weakref.WeakSet()
         self._job = 0
         self._runner = BackgroundRunner(self)
         self._runner.succeeded.connect(self._worked_out)
@@ -67,11 +71,22 @@ class TrendStore(QObject):
 
     # --- what the screens ask --------------------------------------------------------------
 
-    def want(self) -> None:
-        """Someone shows the trend: work it out now if it is not ready or on its way."""
-        self._wanted = True
+    def want(self, viewer: QWidget | None = None) -> None:
+        """Someone shows the trend: work it out now if it is not ready or on its way.
+
+        `viewer` is the widget showing it. After a new run or an edit the history
+        is worked out again only while a viewer is on screen; otherwise it waits
+        until one is shown again and asks. A big portfolio's history is minutes
+        of a core's work, which a buyer who left the dashboard for the supplier
+        table should not pay for on every run (docs/trend.md).
+        """
+        if viewer is not None:
+            self._viewers.add(viewer)
         if self.trend is None and not self._running() and not self._timer.isActive():
             self._timer.start(AFTER_WANTED_MS)
+
+    def _on_screen(self) -> bool:
+        return any(viewer.isVisible() for viewer in list(self._viewers))
 
     @property
     def ready(self) -> bool:
@@ -101,7 +116,7 @@ class TrendStore(QObject):
         was_ready = self.trend is not None
         self.trend = None
         self._index = {}
-        if self._wanted:
+        if self._on_screen():
             self._timer.start(delay_ms)
         if was_ready:
             self.changed.emit()
