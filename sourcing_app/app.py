@@ -79,6 +79,12 @@ def run_desktop(url: str, *, demo: bool = False) -> int:
 # The rest of the workspace goes in at the latest this long after the start,
 # even if no data has reached the screen by then (an empty database, say).
 EXTRAS_AT_THE_LATEST_MS = 2_000
+# How long a thread running Python keeps the GIL while another waits for it (Python's
+# default is 5 ms). Painting a table calls into Python for every cell; with a worker
+# running Python, each cell's call waited up to the full interval, so painting the
+# supplier table took 0.5 s instead of 40 ms. At 1 ms it takes about 0.13 s. Threads
+# that do not compete pay nothing (docs/performance.md).
+SWITCH_INTERVAL_S = 0.001
 
 
 def _install_extras(window: MainWindow) -> None:
@@ -316,6 +322,7 @@ def build_main_window(
     # workspace freezes each scoring run's objects the same way (Workspace.score_everyone).
     gc.collect(1)
     gc.freeze()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     return window
 
 

@@ -9,10 +9,12 @@ each, other threads get the GIL in between. Pure Python: every layer uses it.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -28,6 +30,27 @@ FREE_LATER_SLICE = 500
 # The pause after each slice. It must be a real sleep: with time.sleep(0) the GIL,
 # released and at once taken back, was rarely the waiting UI thread's.
 PAUSE_S = 0.001
+
+
+@contextmanager
+def out_of_the_collectors_way() -> Iterator[None]:
+    """Build long-lived big arrays inside: frozen out of the cycle collector when done.
+
+    A list of 100,000 items built on a worker is young: each young collection
+    (on whichever thread) walks every item until it is old, touching 100,000
+    scattered objects, 30 to 55 ms holding the GIL while the window waited to
+    paint (docs/performance.md). Frozen (`gc.freeze`), no collection walks them;
+    they are still freed by reference counting when replaced. The collector is
+    off while they are built, as a scoring run does (Workspace.score_everyone).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def free_gradually(*containers: list[Any] | dict[Any, Any], slice_size: int = SLICE) -> None:

@@ -199,10 +199,8 @@ class LandedCostWalk:
         for label, amount, how in self.steps():
             shown = "" if amount is None else f"{_fmt(amount, 2)} {self.home_currency}"
             lines.append(f"  {label:<32} {shown:>16}   {how}")
-        lines.append(
-            f"  {_('Margin %'):<32} {float(self.margin_pct) * 100:>15.2f}%   "
-            f"{_('margin / net revenue')}"
-        )
+        label, how = _("Margin %"), _("margin / net revenue")
+        lines.append(f"  {label:<32} {float(self.margin_pct) * 100:>15.2f}%   {how}")
         return "\n".join(lines)
 
 

@@ -297,7 +297,8 @@ def _breakdown(s: SupplierScore, settings: ScoringSettings) -> str:
                 text(sub.explanation),
             ]
         )
-    rows.append([f"<b>{_('Stability score')}</b>", "100%", "", "", "", f"<b>{total:.1f}</b>", ""])
+    stability = _("Stability score")
+    rows.append([f"<b>{stability}</b>", "100%", "", "", "", f"<b>{total:.1f}</b>", ""])
     body = table(
         [
             _("Sub-score"),

@@ -49,9 +49,15 @@ def test_the_screens_hold_summaries_and_the_detail_pane_shows_the_full_walk(
     window.show_screen("suppliers")
     screen = window.screen("suppliers")
     vert = next(s for s in workspace.scores if s.supplier_code == "S-VERT")
+    pane = screen.detail
     with qtbot.waitSignal(screen.detail.detail_shown, timeout=10_000):
         workspace.open_supplier(vert.supplier_id)
-    pane = screen.detail
+        # At once: the summary's figures; the breakdown is worked out on the pane's
+        # worker, not on the click (docs/performance.md).
+        assert pane.title.text() == vert.supplier_name
+        assert pane.breakdown_model.rowCount() == 0
+        assert pane.inputs.text() == "Working out the breakdown…"
+        assert workspace.ready_full_score(vert.supplier_id) is None
     # The same hand-worked figures as when scored in this process (test_main_window).
     assert "fill 99%: 198 of 200 units accepted over 2 lines" in pane.breakdown_texts()[0]
     assert pane.breakdown_model.rowCount() == 7  # customs clearance too
@@ -59,6 +65,8 @@ def test_the_screens_hold_summaries_and_the_detail_pane_shows_the_full_walk(
     assert walk["Landed cost"] == "CNY 194.93"
     assert walk["Margin"] == "CNY 86.13"
     assert walk["Margin %"] == "30.65%"
+    # Kept for the next time it is opened, until the next run.
+    assert workspace.ready_full_score(vert.supplier_id) is not None
 
 
 def test_the_brand_table_keeps_each_channels_margin_from_the_summaries(
@@ -75,3 +83,26 @@ def test_the_brand_table_keeps_each_channels_margin_from_the_summaries(
     assert vertical.fill == pytest.approx(
         window.workspace.full_score(vertical.supplier_id).sub_scores["fill"].value
     )
+
+
+def test_after_a_new_run_the_open_breakdown_stays_until_the_new_one_is_worked_out(
+    qtbot: QtBot, window_scored_elsewhere: MainWindow
+) -> None:
+    window = window_scored_elsewhere
+    workspace = window.workspace
+    window.show_screen("suppliers")
+    pane = window.screen("suppliers").detail
+    vert = next(s for s in workspace.scores if s.supplier_code == "S-VERT")
+    with qtbot.waitSignal(pane.detail_shown, timeout=10_000):
+        workspace.open_supplier(vert.supplier_id)
+    with qtbot.waitSignal(window.scores_shown, timeout=60_000):
+        start_scoring(window, as_of=AS_OF)  # F5
+    # The new run's summaries are in; the breakdown on screen is the last run's
+    # until this run's full score is worked out: never a blank breakdown between.
+    assert workspace.ready_full_score(vert.supplier_id) is None
+    assert pane.breakdown_model.rowCount() == 7
+    with qtbot.waitSignal(pane.detail_shown, timeout=10_000):
+        pass
+    assert workspace.ready_full_score(vert.supplier_id) is not None
+    assert pane.breakdown_model.rowCount() == 7
+    assert pane.walk_amounts()["Margin %"] == "30.65%"

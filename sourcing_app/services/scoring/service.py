@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -64,6 +65,9 @@ class ScoringService:
         self.engine = engine
         self.last_run: ScoreRun | None = None
         self._walks = WalkMemo()
+        # Re-scoring one supplier rewrites its rows in the run's reference tables; the
+        # desktop does it on a worker (a detail opened) and on the UI thread (an edit).
+        self._one_at_a_time = threading.Lock()
 
     # -- public use cases -------------------------------------------------
     def score_all(
@@ -234,15 +238,20 @@ class ScoringService:
         They are small tables; `rescore_supplier` then prices with the new values.
         """
         if self.last_run is not None:
-            with self.engine.connect() as conn:
+            with self._one_at_a_time, self.engine.connect() as conn:
                 refresh_catalogue(conn, self.last_run.reference)
 
     def rescore_supplier(self, supplier_id: int) -> SupplierScore:
         """Re-score one supplier after an edit to its lines, deliveries, channels or quotes.
 
         The portfolio priors and the small reference tables of the last full run
-        are reused, so this reads only that supplier's rows.
+        are reused, so this reads only that supplier's rows. Safe to call from
+        several threads: one re-score runs at a time.
         """
+        with self._one_at_a_time:
+            return self._rescore_supplier(supplier_id)
+
+    def _rescore_supplier(self, supplier_id: int) -> SupplierScore:
         run = self.last_run
         if run is None:
             raise RuntimeError("score_all must run before a single supplier is re-scored")

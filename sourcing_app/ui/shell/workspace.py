@@ -76,6 +76,7 @@ class Workspace(QObject):
         self.scores: list[SupplierScore] = []
         self._by_id: dict[int, SupplierScore] = {}
         self._full: dict[int, SupplierScore] = {}  # full scores of summarised ones, as asked
+        self._version = 0  # counts new runs and re-scores: a full score is kept for its own
         self.score_cache: ScoreCache | None = None  # set by the desktop; tests leave it off
         self.runner = BackgroundRunner(self)
         self.runner.progressed.connect(self.task_progressed)
@@ -121,6 +122,37 @@ class Workspace(QObject):
             self._full[supplier_id] = full
         return full
 
+    def ready_full_score(self, supplier_id: int) -> SupplierScore | None:
+        """The full score when showing it takes no work (see `full_score`), else None.
+
+        A big portfolio's detail pane asks this on a click and, when it is None,
+        shows the summary at once and has `work_out_full_score` run on its worker:
+        the 15 to 25 ms of working it out no longer stall the window
+        (docs/performance.md).
+        """
+        score = self._by_id.get(supplier_id)
+        if score is None or not score.summary:
+            return score
+        return self._full.get(supplier_id)
+
+    def work_out_full_score(self, supplier_id: int) -> tuple[int, SupplierScore] | None:
+        """The full score of one summarised supplier, for a worker thread: (scores version,
+        score) for `keep_full_score`, or None when it cannot be worked out (no run)."""
+        version = self._version
+        try:
+            return version, self.scoring.rescore_supplier(supplier_id)
+        except Exception:  # no run to work from, the supplier is gone, the database went away
+            return None
+
+    def keep_full_score(self, worked_out: tuple[int, SupplierScore]) -> SupplierScore | None:
+        """On the UI thread: keep a full score from `work_out_full_score` unless the scores
+        moved on meanwhile (a new run or an edit); the score kept, or None."""
+        version, full = worked_out
+        if version != self._version or full.supplier_id not in self._by_id:
+            return None
+        self._full[full.supplier_id] = full
+        return full
+
     def set_scores(
         self,
         scores: Sequence[SupplierScore],
@@ -132,6 +164,7 @@ class Workspace(QObject):
         self.scores = list(scores)
         self._by_id = by_id if by_id is not None else {s.supplier_id: s for s in self.scores}
         self._full = {}
+        self._version += 1
         self.as_of = as_of
         self.scores_changed.emit()
         if len(old) >= RELEASE_LATER_FROM:
@@ -149,6 +182,7 @@ class Workspace(QObject):
         fresh = {score.supplier_id: score for score in scores}
         for supplier_id in fresh:
             self._full.pop(supplier_id, None)
+        self._version += 1
         new = [sid for sid in fresh if sid not in self._by_id]
         self._by_id.update(fresh)
         self.scores = [fresh.get(s.supplier_id, s) for s in self.scores]

@@ -285,6 +285,9 @@ class SupplierDetailPane(QWidget):
         self.workspace = workspace
         self.supplier_id: int | None = None
         self.detail: SupplierDetail | None = None
+        self._full_shown: int | None = None  # the supplier whose full score is on screen
+        self._table_pending = False  # see table_pending
+        self._load_after_table = False
         self._runner = BackgroundRunner(self)
         self._runner.succeeded.connect(self._detail_loaded)
         self._runner.failed.connect(self._detail_failed)
@@ -480,15 +483,29 @@ class SupplierDetailPane(QWidget):
         self.supplier_id = supplier_id
         self.detail = None
         self._job = 0  # a load still running is for another supplier
+        self._load_after_table = False
         self.trend.show_supplier(supplier_id)
         if supplier_id is None:
             self._load_timer.stop()
             self._clear()
             return
-        score = self.workspace.full_score(supplier_id)
-        if score is not None:
-            self._show_score(score)
+        self._show_known_score(supplier_id)
         self._load_timer.start()
+
+    def _show_known_score(self, supplier_id: int) -> None:
+        """The full score if it is at hand; else a big portfolio's summary, the rest to follow.
+
+        Working a summarised supplier's full score out took 15 to 25 ms of the
+        UI thread on every click; the detail's worker does it now, with the
+        supplier's record (docs/performance.md).
+        """
+        full = self.workspace.ready_full_score(supplier_id)
+        if full is not None:
+            self._show_score(full)
+        else:
+            summary = self.workspace.score_for(supplier_id)
+            if summary is not None:
+                self._show_summary(summary)
 
     def _load(self) -> None:
         supplier_id = self.supplier_id
@@ -496,15 +513,19 @@ class SupplierDetailPane(QWidget):
             return
         workspace = self.workspace
         as_of = workspace.as_of
+        wants_score = workspace.ready_full_score(supplier_id) is None
 
-        def load() -> SupplierDetail:
+        def load() -> tuple[SupplierDetail, tuple[int, SupplierScore] | None]:
             from sourcing_app.services.supplier_detail import load_supplier_detail
 
-            return load_supplier_detail(workspace.engine, supplier_id, as_of)
+            detail = load_supplier_detail(workspace.engine, supplier_id, as_of)
+            full = workspace.work_out_full_score(supplier_id) if wants_score else None
+            return detail, full
 
         self._job = self._runner.start(load)
 
     def _clear(self) -> None:
+        self._full_shown = None
         self.title.setText(_("Select a supplier"))
         self.subtitle.setText(
             _("Its scores, the inputs behind them and its landed costs show here.")
@@ -524,12 +545,52 @@ class SupplierDetailPane(QWidget):
             self._rescore_timer.start()
 
     def _show_new_score(self) -> None:
-        if self.supplier_id is not None:
-            score = self.workspace.full_score(self.supplier_id)
-            if score is not None:
-                self._show_score(score)
+        supplier_id = self.supplier_id
+        if supplier_id is None:
+            return
+        ready = self.workspace.ready_full_score(supplier_id)
+        if ready is not None or self._full_shown != supplier_id:
+            self._show_known_score(supplier_id)
+        # else the last run's full score stays on screen until this run's is worked out,
+        # a moment later: one change on screen rather than a blank breakdown first.
+        if ready is None:  # the full score and the record, read again
+            if self._table_pending:
+                self._load_after_table = True
+            else:
+                self._load_timer.start()
 
-    def _show_score(self, score: SupplierScore) -> None:
+    def table_pending(self) -> None:
+        """The Suppliers screen prepares its table's rows for new scores on a worker.
+
+        A big portfolio's new run: the open supplier's full score is worked out
+        once they are in (`table_ready`). Worked out meanwhile, its redraw waited
+        on that worker for the GIL: stalls of 140 to 260 ms (docs/performance.md).
+        """
+        self._table_pending = True
+
+    def table_ready(self) -> None:
+        """The Suppliers screen's table has its rows (see `table_pending`)."""
+        self._table_pending = False
+        if self._load_after_table:
+            self._load_after_table = False
+            self._load_timer.start()
+
+    def _show_summary(self, score: SupplierScore) -> None:
+        """A big portfolio's summary while the full score is worked out: the figures and
+        flags at once, the breakdown and the landed cost a moment later."""
+        self._full_shown = None
+        self._show_header(score)
+        self.breakdown_model.set_rows([])
+        self.inputs.setText(html.escape(_("Working out the breakdown…")))
+        self.stability_sum.setText("")
+        self.sku_picker.blockSignals(True)
+        self.sku_picker.clear()
+        self.sku_picker.blockSignals(False)
+        self.walk_model.set_rows([])
+        self.walk_note.setText(_("Working out the landed cost…"))
+
+    def _show_header(self, score: SupplierScore) -> None:
+        """The name, standing, headline figures and flags: a summary has them all."""
         self.title.setText(score.supplier_name)
         self.subtitle.setText(
             _("{code} · {country} · {kind} · brands: {brands}").format(
@@ -573,6 +634,11 @@ class SupplierDetailPane(QWidget):
                 spend=money(score.spend, currency, 0),
             )
         )
+        self._show_flags(score)
+
+    def _show_score(self, score: SupplierScore) -> None:
+        self._full_shown = score.supplier_id
+        self._show_header(score)
         subs = [score.sub_scores[k] for k in SUB_SCORE_KEYS if k in score.sub_scores]
         total = sum(s.weight for s in subs)
         rows = [BreakdownRow(sub, total) for sub in subs]
@@ -598,7 +664,6 @@ class SupplierDetailPane(QWidget):
             )
         else:
             self.stability_sum.setText("")
-        self._show_flags(score)
         walks = list(score.sku_margins)
         current = self.sku_picker.currentText()
         self.sku_picker.blockSignals(True)
@@ -620,9 +685,9 @@ class SupplierDetailPane(QWidget):
 
     def _show_flags(self, score: SupplierScore) -> None:
         if not score.flags:
-            self.flags.setText(
-                f"<span style='color:{VALID}'>{html.escape(_('No open risk flags.'))}</span>"
-            )
+            # Not inside the f-string: the catalogue's extractor would not find it there.
+            none_open = html.escape(_("No open risk flags."))
+            self.flags.setText(f"<span style='color:{VALID}'>{none_open}</span>")
             return
         composite = has_composite_channel(score)
         loudest_first = sorted(score.flags, key=lambda f: loudness(f.code, composite))
@@ -652,10 +717,27 @@ class SupplierDetailPane(QWidget):
             ).format(currency=walk.home_currency)
         )
 
-    def _detail_loaded(self, job: int, detail: SupplierDetail) -> None:
+    def _detail_loaded(
+        self, job: int, loaded: tuple[SupplierDetail, tuple[int, SupplierScore] | None]
+    ) -> None:
         if job != self._job:
             return  # the buyer moved on to another supplier
+        detail, worked_out = loaded
         self.detail = detail
+        if worked_out is not None:
+            full = self.workspace.keep_full_score(worked_out)
+            if full is not None:
+                self._show_score(full)
+            # else a new run or an edit came meanwhile: its own load follows
+            # (_show_new_score), and what is on screen stays until then.
+        elif self.workspace.ready_full_score(detail.info.id) is None:
+            summary = self.workspace.score_for(detail.info.id)
+            if summary is not None:  # no run to work from yet (scores from the last session)
+                self._show_summary(summary)
+                self.inputs.setText(
+                    html.escape(_("The breakdown shows once scoring has finished."))
+                )
+                self.walk_note.setText(_("The landed cost shows once scoring has finished."))
         info = detail.info
         capacity = (
             ngettext("{n} unit/month", "{n} units/month", info.monthly_capacity).format(

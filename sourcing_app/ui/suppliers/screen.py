@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from sourcing_app.domain.enums import ChannelType, Standing
 from sourcing_app.domain.flags import FlagCode
+from sourcing_app.freeing import out_of_the_collectors_way
 from sourcing_app.i18n import N_, _, ngettext
 from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.suppliers.detail_pane import SupplierDetailPane
@@ -77,6 +78,8 @@ class SuppliersScreen(QWidget):
         self._dirty = True
         self._runner = BackgroundRunner(self)
         self._runner.succeeded.connect(self._prepared)
+        # Rows that could not be prepared keep the old ones; the detail goes ahead.
+        self._runner.failed.connect(lambda *_args: self.detail.table_ready())
         self._job = 0
         self._selected_id: int | None = None
 
@@ -294,9 +297,13 @@ class SuppliersScreen(QWidget):
                 n=f"{len(scores):,}"
             )
         )
-        self._job = self._runner.start(
-            lambda: prepare_rows(scores, column, order, filter_, in_pieces=True)
-        )
+
+        def prepare() -> PreparedRows:
+            with out_of_the_collectors_way():
+                return prepare_rows(scores, column, order, filter_, in_pieces=True)
+
+        self._job = self._runner.start(prepare)
+        self.detail.table_pending()
 
     def _prepared(self, job: int, rows: PreparedRows) -> None:
         if job != self._job:
@@ -311,6 +318,7 @@ class SuppliersScreen(QWidget):
         self.model.install(rows)
         self._refresh_countries()
         self._show_count()
+        self.detail.table_ready()
         if len(rows.scores) >= PREPARE_OFF_THREAD_FROM and not rows.has_filter_arrays:
             # The search keys of 100k rows take ~0.1 s: built on a worker once the
             # table is on screen, so the first search is as quick as the next ones.
