@@ -106,3 +106,29 @@ def test_after_a_new_run_the_open_breakdown_stays_until_the_new_one_is_worked_ou
     assert workspace.ready_full_score(vert.supplier_id) is not None
     assert pane.breakdown_model.rowCount() == 7
     assert pane.walk_amounts()["Margin %"] == "30.65%"
+
+
+def test_scores_from_the_last_session_show_their_summary_until_a_run_can_break_them_down(
+    qtbot: QtBot, engine: Engine
+) -> None:
+    # On a cold start the last session's summaries are on screen before any run:
+    # nothing to work a breakdown out from yet, and the pane says so.
+    from sourcing_app.domain.evaluation_types import summarised
+    from sourcing_app.services.scoring import ScoringService
+    from sourcing_app.ui.shell.workspace import Workspace
+    from sourcing_app.ui.suppliers.detail_pane import SupplierDetailPane
+
+    build_hand_portfolio(engine)
+    cached = [summarised(s) for s in ScoringService(engine).score_all(AS_OF)]
+    workspace = Workspace(engine, "cold.sqlite")
+    workspace.set_scores(cached, AS_OF)
+    assert workspace.scoring.last_run is None
+    pane = SupplierDetailPane(workspace)
+    qtbot.addWidget(pane)
+    pane.show()
+    vert = next(s for s in cached if s.supplier_code == "S-VERT")
+    with qtbot.waitSignal(pane.detail_shown, timeout=10_000):
+        pane.show_supplier(vert.supplier_id)
+    assert pane.title.text() == vert.supplier_name
+    assert pane.breakdown_model.rowCount() == 0
+    assert pane.inputs.text() == "The breakdown shows once scoring has finished."

@@ -515,12 +515,12 @@ class SupplierDetailPane(QWidget):
         as_of = workspace.as_of
         wants_score = workspace.ready_full_score(supplier_id) is None
 
-        def load() -> tuple[SupplierDetail, tuple[int, SupplierScore] | None]:
+        def load() -> tuple[SupplierDetail, bool, tuple[int, SupplierScore] | None]:
             from sourcing_app.services.supplier_detail import load_supplier_detail
 
             detail = load_supplier_detail(workspace.engine, supplier_id, as_of)
             full = workspace.work_out_full_score(supplier_id) if wants_score else None
-            return detail, full
+            return detail, wants_score, full
 
         self._job = self._runner.start(load)
 
@@ -718,11 +718,11 @@ class SupplierDetailPane(QWidget):
         )
 
     def _detail_loaded(
-        self, job: int, loaded: tuple[SupplierDetail, tuple[int, SupplierScore] | None]
+        self, job: int, loaded: tuple[SupplierDetail, bool, tuple[int, SupplierScore] | None]
     ) -> None:
         if job != self._job:
             return  # the buyer moved on to another supplier
-        detail, worked_out = loaded
+        detail, asked, worked_out = loaded
         self.detail = detail
         if worked_out is not None:
             full = self.workspace.keep_full_score(worked_out)
@@ -730,7 +730,7 @@ class SupplierDetailPane(QWidget):
                 self._show_score(full)
             # else a new run or an edit came meanwhile: its own load follows
             # (_show_new_score), and what is on screen stays until then.
-        elif self.workspace.ready_full_score(detail.info.id) is None:
+        elif asked:
             summary = self.workspace.score_for(detail.info.id)
             if summary is not None:  # no run to work from yet (scores from the last session)
                 self._show_summary(summary)
