@@ -41,7 +41,8 @@ def out_of_the_collectors_way() -> Iterator[None]:
     scattered objects, 30 to 55 ms holding the GIL while the window waited to
     paint (docs/performance.md). Frozen (`gc.freeze`), no collection walks them;
     they are still freed by reference counting when replaced. The collector is
-    off while they are built, as a scoring run does (Workspace.score_everyone).
+    off while they are built. A scoring run's objects go the same way
+    (Workspace.score_everyone).
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -29,8 +29,6 @@ from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
 from sourcing_app.services.child_frames import child_environment, read_frame, serve_job
 from sourcing_app.services.trend import PortfolioTrend, portfolio_trend
 
-Reporter = Callable[[int, int, str], None]
-
 BYTES_PER_FRAME = 1 << 20
 PAUSE_S = 0.002  # after each frame: the GIL is the window's for a moment
 WATCH_S = 0.1
@@ -118,7 +116,7 @@ def _receive(
     return PortfolioTrend(supplier_ids=ids, records=b"".join(parts), **head)
 
 
-def _work_out(job: dict[str, Any], send: Callable[..., None], report: Reporter) -> None:
+def _work_out(job: dict[str, Any], send: Callable[..., None], report: ProgressCallback) -> None:
     from sourcing_app.db.engine import make_engine
 
     trend = portfolio_trend(make_engine(job["url"]), job["as_of"], job["months"], None, report)

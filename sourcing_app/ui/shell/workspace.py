@@ -20,7 +20,7 @@ from PySide6.QtGui import QUndoStack
 
 from sourcing_app.domain.evaluation_types import SupplierScore
 from sourcing_app.errors import ProgressCallback
-from sourcing_app.freeing import free_later
+from sourcing_app.freeing import free_later, out_of_the_collectors_way
 from sourcing_app.i18n import _
 from sourcing_app.services.permissions import Permissions, read_permissions
 from sourcing_app.services.scoring import ScoringService
@@ -111,16 +111,12 @@ class Workspace(QObject):
         and kept until the next run.
         """
         score = self._by_id.get(supplier_id)
-        if score is None or not score.summary:
-            return score
-        full = self._full.get(supplier_id)
-        if full is None:
-            try:
-                full = self.scoring.rescore_supplier(supplier_id)
-            except Exception:  # no run to work from, or the database went away: the summary
-                return score
-            self._full[supplier_id] = full
-        return full
+        full = self.ready_full_score(supplier_id)
+        if score is None or full is not None:
+            return full
+        worked_out = self.work_out_full_score(supplier_id)
+        kept = self.keep_full_score(worked_out) if worked_out is not None else None
+        return kept or score  # no run to work from, or the database went away: the summary
 
     def ready_full_score(self, supplier_id: int) -> SupplierScore | None:
         """The full score when showing it takes no work (see `full_score`), else None.
@@ -257,9 +253,7 @@ class Workspace(QObject):
         # made since the last run are still young: collected now, cheaply, they
         # are not frozen in with the run's objects for good.
         gc.collect(1)
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with out_of_the_collectors_way():
             if scoring_process.worth_it(self.engine):
                 scores = scoring_process.score_elsewhere(
                     self.scoring,
@@ -273,10 +267,6 @@ class Workspace(QObject):
                 if cache is not None:
                     cache.save(as_of, scores)
             by_id = {s.supplier_id: s for s in scores}
-        finally:
-            gc.freeze()
-            if was_enabled:
-                gc.enable()
         return ScoredRun(as_of, scores, by_id)
 
     # --- navigation and notifications -----------------------------------------------------

@@ -575,19 +575,30 @@ class SupplierDetailPane(QWidget):
             self._load_after_table = False
             self._load_timer.start()
 
-    def _show_summary(self, score: SupplierScore) -> None:
+    def _show_summary(self, score: SupplierScore, *, no_run: bool = False) -> None:
         """A big portfolio's summary while the full score is worked out: the figures and
-        flags at once, the breakdown and the landed cost a moment later."""
+        flags at once, the breakdown and the landed cost a moment later. `no_run`: there
+        is no run to work them out from yet (scores from the last session)."""
         self._full_shown = None
         self._show_header(score)
         self.breakdown_model.set_rows([])
-        self.inputs.setText(html.escape(_("Working out the breakdown…")))
+        self.inputs.setText(
+            html.escape(
+                _("The breakdown shows once scoring has finished.")
+                if no_run
+                else _("Working out the breakdown…")
+            )
+        )
         self.stability_sum.setText("")
         self.sku_picker.blockSignals(True)
         self.sku_picker.clear()
         self.sku_picker.blockSignals(False)
         self.walk_model.set_rows([])
-        self.walk_note.setText(_("Working out the landed cost…"))
+        self.walk_note.setText(
+            _("The landed cost shows once scoring has finished.")
+            if no_run
+            else _("Working out the landed cost…")
+        )
 
     def _show_header(self, score: SupplierScore) -> None:
         """The name, standing, headline figures and flags: a summary has them all."""
@@ -732,12 +743,8 @@ class SupplierDetailPane(QWidget):
             # (_show_new_score), and what is on screen stays until then.
         elif asked:
             summary = self.workspace.score_for(detail.info.id)
-            if summary is not None:  # no run to work from yet (scores from the last session)
-                self._show_summary(summary)
-                self.inputs.setText(
-                    html.escape(_("The breakdown shows once scoring has finished."))
-                )
-                self.walk_note.setText(_("The landed cost shows once scoring has finished."))
+            if summary is not None:
+                self._show_summary(summary, no_run=True)
         info = detail.info
         capacity = (
             ngettext("{n} unit/month", "{n} units/month", info.monthly_capacity).format(
