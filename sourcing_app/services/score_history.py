@@ -13,22 +13,24 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
 
 from sourcing_app.domain.enums import Standing
+from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS
 from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.domain.stability import raw_measures
 from sourcing_app.errors import ProgressCallback, no_progress
 from sourcing_app.services.history.aggregates import HistoryQuery
 from sourcing_app.services.history.cuts import PointCuts
+from sourcing_app.services.history.fork import in_two, may_fork
 from sourcing_app.services.history.margins import PointPricer, load_quotes
-from sourcing_app.services.history.points import PointEvidence, score_point
-from sourcing_app.services.history.sums import build_series
+from sourcing_app.services.history.points import PointEvidence, PointFigures, score_point
+from sourcing_app.services.history.reads import read_elsewhere, read_here, sqlite_file_worth_it
+from sourcing_app.services.history.sums import SeriesBuilder
 from sourcing_app.services.scoring.aggregates import WINDOW_SHARES
 from sourcing_app.services.scoring.reference import load_fx, load_reference
 from sourcing_app.services.scoring.service import cycle_collector_paused
@@ -121,16 +123,31 @@ def _score_history(
         cuts = PointCuts(dates, settings.window_days)
         query = HistoryQuery(conn.dialect.name, cuts, settings)
         progress(0, steps, "Adding up the purchase lines of every month…")
-        # The statements run on connections of their own (the deliveries split
-        # by channel id parity, as the scoring run splits its window) while
-        # this thread prices every point's quotes.
-        with ThreadPoolExecutor(max_workers=WINDOW_SHARES) as pool:
-            deliveries = [
-                pool.submit(_read, engine, query.delivery_rows, (i, WINDOW_SHARES))
-                for i in range(WINDOW_SHARES)
-            ]
-            lines = pool.submit(_read, engine, query.line_rows)
-            returns = pool.submit(_read, engine, query.return_rows)
+        # The statements run side by side (the deliveries and the lines each
+        # split by channel id parity, as the scoring run splits its window), on connections of
+        # their own or, for a big SQLite file, in processes of their own
+        # (services.history.reads), while this thread prices every point's
+        # quotes; each statement's groups are added up as soon as it ends.
+        path = sqlite_file_worth_it(engine)
+        builder = SeriesBuilder(reference, len(dates), line_shares=WINDOW_SHARES)
+        shares = [(i, WINDOW_SHARES) for i in range(WINDOW_SHARES)]
+        statements = [
+            *((builder.add_deliveries, query.delivery_sql(share)) for share in shares),
+            *((builder.add_lines, query.line_sql(share)) for share in shares),
+            (builder.add_returns, query.return_sql()),
+        ]
+        # In processes, all at once; on threads two at a time (the number of
+        # delivery halves): more only take turns at SQLite.
+        workers = len(statements) if path is not None else WINDOW_SHARES
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            reads = {
+                (
+                    pool.submit(read_elsewhere, path, sql)
+                    if path is not None
+                    else pool.submit(read_here, engine, sql)
+                ): add
+                for add, sql in statements
+            }
             quotes = load_quotes(conn, dates[-1], reference)
             rates = [load_fx(conn, day, settings) for day in dates]
             pricer = PointPricer(conn.dialect.name, reference, settings)
@@ -138,40 +155,57 @@ def _score_history(
                 {sid: pricer.walks(q, day, rates[i]) for sid, q in quotes.items()}
                 for i, day in enumerate(dates)
             ]
-            series = build_series(
-                lines.result(),
-                (row for share in deliveries for row in share.result()),
-                lambda line_ids: query.split_rows(conn, line_ids),
-                returns.result(),
-                reference,
-                len(dates),
-            )
-    weights = settings.normalised_weights()
-    builder = PointEvidence(reference)
-    grace, home = settings.grace_days, settings.home_currency
-    target = settings.clearance_target_days
+            for done in as_completed(reads):
+                reads[done](done.result())
+        builder.add_split(query.split_rows(conn, builder.straddling))
+        series = builder.finish()
     supplier_ids = list(reference.suppliers)
-    by_supplier: dict[int, list[HistoryPoint]] = {sid: [] for sid in supplier_ids}
-    for i, day in enumerate(dates):
-        progress(i + 1, steps, "Working out the scores at each month-end…")
-        evidence = {sid: builder.evidence(sid, series.get(sid), i, day) for sid in supplier_ids}
-        raws = {
-            sid: raw_measures(e, grace_days=grace, home_currency=home, clearance_target_days=target)
-            for sid, e in evidence.items()
-        }
-        figures = score_point(raws, evidence, walks[i], series, i, settings, weights)
-        for sid, f in figures.items():
-            by_supplier[sid].append(
-                HistoryPoint(
-                    as_of=day,
-                    standing=f.standing,
-                    sourcing_score=f.sourcing_score,
-                    margin_score=f.margin_score,
-                    stability_score=f.stability_score,
-                    confidence=f.confidence,
-                    sub_scores=f.sub_scores,
+    # The points are independent of each other: the first half is worked out
+    # in a fork on the other core where that is safe, the rest here
+    # (services.history.fork). Only this process reports progress: two points
+    # at a time while the fork works out as many.
+    half = (len(dates) + 1) // 2
+    fork = may_fork()
+    step = 2 if fork else 1
+    done = [0]
+
+    def work_out(indices: range, report: bool) -> dict[int, _Columns]:
+        """The figures at these indices, as columns in supplier_ids order (quick to pickle)."""
+        weights = settings.normalised_weights()
+        evidence_of = PointEvidence(reference)
+        grace, home = settings.grace_days, settings.home_currency
+        target = settings.clearance_target_days
+        out: dict[int, _Columns] = {}
+        for i in indices:
+            day = dates[i]
+            evidence = {
+                sid: evidence_of.evidence(sid, series.get(sid), i, day) for sid in supplier_ids
+            }
+            raws = {
+                sid: raw_measures(
+                    e, grace_days=grace, home_currency=home, clearance_target_days=target
                 )
-            )
+                for sid, e in evidence.items()
+            }
+            figures = score_point(raws, evidence, walks[i], series, i, settings, weights)
+            out[i] = _columns([figures[sid] for sid in supplier_ids])
+            if report:
+                done[0] = min(done[0] + step, len(dates))
+                progress(done[0], steps, "Working out the scores at each month-end…")
+        return out
+
+    # This process turns its own columns into points while the fork still works.
+    first, rest = in_two(
+        lambda: work_out(range(half), report=step == 1),
+        lambda: {
+            i: _points(dates[i], c) for i, c in work_out(range(half, len(dates)), True).items()
+        },
+        fork=fork,
+    )
+    points = [_points(dates[i], first[i]) for i in range(half)] + [
+        rest[i] for i in range(half, len(dates))
+    ]
+    by_supplier = {sid: [at[k] for at in points] for k, sid in enumerate(supplier_ids)}
     progress(steps, steps, "Working out the scores at each month-end…")
     histories = [
         SupplierHistory(sid, reference.suppliers[sid][0], reference.suppliers[sid][1], tuple(pts))
@@ -181,7 +215,29 @@ def _score_history(
     return histories
 
 
-def _read(engine: Engine, statement: Callable[..., list[Any]], *args: Any) -> list[Any]:
-    """One of the history's statements, on a connection of its own (for a worker thread)."""
-    with engine.connect() as conn:
-        return statement(conn, *args)
+# One point's figures for every supplier, column by column: standing, sourcing,
+# margin and stability scores, confidence, then each sub-score's column in
+# SUB_SCORE_KEYS order. Lists of floats pickle and load far faster than as
+# many small objects.
+_Columns = tuple[list[Any], ...]
+
+
+def _columns(figures: list[PointFigures]) -> _Columns:
+    return (
+        [f.standing for f in figures],
+        [f.sourcing_score for f in figures],
+        [f.margin_score for f in figures],
+        [f.stability_score for f in figures],
+        [f.confidence for f in figures],
+        *([f.sub_scores.get(key, 0.0) for f in figures] for key in SUB_SCORE_KEYS),
+    )
+
+
+def _points(day: dt.date, columns: _Columns) -> list[HistoryPoint]:
+    standings, sourcing, margin, stability, confidences, *subs = columns
+    return [
+        HistoryPoint(
+            day, *figures[:5], sub_scores=dict(zip(SUB_SCORE_KEYS, figures[5:], strict=True))
+        )
+        for figures in zip(standings, sourcing, margin, stability, confidences, *subs, strict=True)
+    ]

@@ -26,6 +26,7 @@ from typing import IO, Any
 from sqlalchemy import Engine
 
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
+from sourcing_app.i18n import _
 from sourcing_app.services.child_frames import child_environment, read_frame, serve_job
 from sourcing_app.services.trend import PortfolioTrend, portfolio_trend
 
@@ -93,7 +94,9 @@ def _receive(
             progress(*last)  # raises Cancelled when that is why the child is gone
             errors.seek(0)
             error = CannotFinish(
-                f"Working out the trend stopped unexpectedly (the process ended with {code})."
+                _(
+                    "Working out the trend stopped unexpectedly (the process ended with {code})."
+                ).format(code=code)
             )
             error.details = errors.read()[-4000:].decode("utf-8", "replace")  # type: ignore[attr-defined]
             raise error

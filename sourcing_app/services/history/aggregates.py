@@ -44,7 +44,9 @@ from sourcing_app.services.history.cuts import FIELD, PointCuts
 # caps each line and adds the lines up per supplier and run (e1, lw), or keeps
 # a straddling line (e1 < e2) apart under its negated id. The point searches
 # run once per line, on the line's MIN and MAX delivery date (the search is
-# monotone), not once per delivery.
+# monotone), not once per delivery. On SQLite, `LIMIT -1` keeps the runs worked
+# out once per line: flattened into the outer level, each reference to e1, e2
+# and lw repeated its CASE searches (about a tenth of the statement's time).
 _DELIVERY_SQL = """
 SELECT CASE WHEN y.e1 < y.e2 THEN -y.line_id
             ELSE (CAST(c.supplier_id AS BIGINT) * {field} + y.e1) * {field} + y.lw END,
@@ -76,7 +78,7 @@ FROM (
         AND l.promised_date + {grace} <= {last} {share}
       GROUP BY l.id
     ) v
-  ) w
+  ) w {unflattened}
 ) y {join} channel c ON c.id = y.channel_id
 WHERE y.e1 <= y.lw
 GROUP BY 1
@@ -110,7 +112,7 @@ SELECT l.channel_id, l.product_id, ({l_ordered} * {field} + {l_window}) * {field
   SUM(l.unit_price * l.fx_rate),
   SUM((l.unit_price * l.fx_rate) * (l.unit_price * l.fx_rate))
 FROM purchase_line l {hint}
-WHERE l.order_date > {first} AND l.order_date <= {last}
+WHERE l.order_date > {first} AND l.order_date <= {last} {share}
 GROUP BY 1, 2, 3
 """
 
@@ -176,19 +178,25 @@ class HistoryQuery:
             last=lit(cuts.last_day),
             # A full scan in storage order beats the (channel, date) index here.
             hint="NOT INDEXED" if sqlite else "",
+            unflattened="LIMIT -1" if sqlite else "",
             share="" if share is None else f"AND MOD(l.channel_id, {share[1]}) = {share[0]}",
         )
 
-    def line_rows(self, conn: Connection) -> list[Any]:
-        """(channel, product, packed run, lines, units, Σ price, Σ price²)."""
-        return _fetch(conn, self._sql(_LINE_SQL))
+    def line_sql(self, share: tuple[int, int] | None = None) -> str:
+        """Rows of (channel, product, packed run, lines, units, Σ price, Σ price²); with
+        `share`, only some channels, as in `delivery_sql`."""
+        return self._sql(_LINE_SQL, share)
 
-    def delivery_rows(self, conn: Connection, share: tuple[int, int] | None = None) -> list[Any]:
-        """(packed supplier and run, or −line id, accepted capped, on time capped, deliveries,
-        Σ lead days, Σ lead days², delivered, rejected, deliveries with clearance days,
-        deliveries cleared within the target). With `share` = (i, n), only the
-        channels whose id is i modulo n (n connections can share the work)."""
-        return _fetch(conn, self._sql(_DELIVERY_SQL, share))
+    def delivery_sql(self, share: tuple[int, int] | None = None) -> str:
+        """Rows of (packed supplier and run, or −line id, accepted capped, on time capped,
+        deliveries, Σ lead days, Σ lead days², delivered, rejected, deliveries with
+        clearance days, deliveries cleared within the target). With `share` = (i, n),
+        only the channels whose id is i modulo n (n connections can share the work)."""
+        return self._sql(_DELIVERY_SQL, share)
+
+    def return_sql(self) -> str:
+        """Rows of (channel, first point, last point, units returned for a fault)."""
+        return self._sql(_RETURN_SQL)
 
     def split_rows(self, conn: Connection, line_ids: Sequence[int]) -> Iterator[Any]:
         """The deliveries of the straddling lines, one row each (see `_SPLIT_SQL`)."""
@@ -196,12 +204,3 @@ class HistoryQuery:
         for start in range(0, len(line_ids), _SPLIT_CHUNK):
             chunk = list(line_ids[start : start + _SPLIT_CHUNK])
             yield from conn.execute(statement, {"ids": chunk}).all()
-
-    def return_rows(self, conn: Connection) -> list[Any]:
-        """(channel, first point, last point, units returned for a fault)."""
-        return _fetch(conn, self._sql(_RETURN_SQL))
-
-
-def _fetch(conn: Connection, sql: str) -> list[Any]:
-    result = conn.exec_driver_sql(sql)
-    return list(result.cursor.fetchall()) if result.cursor is not None else []

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sourcing_app.domain.channels import channel_structure_value, channel_type
+from sourcing_app.domain.channels import ChannelTerms, channel_structure_value, channel_type
 from sourcing_app.domain.enums import Standing
 from sourcing_app.domain.evaluation import SkuMargin, supplier_margin_pct
 from sourcing_app.domain.evaluation_types import SUB_SCORE_KEYS
@@ -29,7 +30,7 @@ from sourcing_app.domain.stability import (
     portfolio_priors,
     shrink,
 )
-from sourcing_app.services.history.sums import DELIVERY_FIELDS, SupplierSeries
+from sourcing_app.services.history.sums import SupplierSeries
 from sourcing_app.services.scoring.reference import Reference, SkuNames
 
 
@@ -45,22 +46,48 @@ class PointFigures:
 
 
 class PointEvidence:
-    """Builds a supplier's StabilityEvidence at one point from its series."""
+    """Builds a supplier's StabilityEvidence at one point from its series.
+
+    What does not change from point to point is worked out once per supplier
+    and kept: its active channels, and its SKUs' price series in SKU order
+    (the order `evidence` at the scoring run lists them in).
+    """
 
     def __init__(self, reference: Reference) -> None:
         self.reference = reference
         self.skus = SkuNames((pid, product[0]) for pid, product in reference.products.items())
-        self._empty = SupplierSeries(0)
+        self._channels: dict[int, list[tuple[int, str, ChannelTerms]]] = {}
+        self._prices: dict[int, list[tuple[str, list[Any], list[Any], list[Any]]]] = {}
+
+    def _active_channels(self, sid: int) -> list[tuple[int, str, ChannelTerms]]:
+        kept = self._channels.get(sid)
+        if kept is None:
+            channels = self.reference.channels
+            kept = self._channels[sid] = [
+                (cid, channels[cid][2], channels[cid][3])
+                for cid in self.reference.channels_by_supplier.get(sid, ())
+                if channels[cid][4]
+            ]
+        return kept
+
+    def _price_series(
+        self, sid: int, series: SupplierSeries
+    ) -> list[tuple[str, list[Any], list[Any], list[Any]]]:
+        kept = self._prices.get(sid)
+        if kept is None:
+            skus = self.skus
+            kept = [(skus[pid], *triple) for pid, triple in series.prices.items()]
+            # Stable, as the scoring run's sort of the SKUs at one point: the
+            # SKUs traded at a point keep this order among themselves.
+            kept.sort(key=lambda item: item[0])
+            self._prices[sid] = kept
+        return kept
 
     def evidence(
         self, sid: int, series: SupplierSeries | None, i: int, day: dt.date
     ) -> StabilityEvidence:
-        ref = self.reference
         shares: list[ChannelShare] = []
-        for cid in ref.channels_by_supplier.get(sid, ()):
-            _sid, _bid, brand_name, terms, active = ref.channels[cid]
-            if not active:
-                continue
+        for cid, brand_name, terms in self._active_channels(sid):
             by_channel = None if series is None else series.by_channel.get(cid)
             qty = float(by_channel[i]) if by_channel is not None else 0.0
             kind = channel_type(terms, day)
@@ -71,27 +98,35 @@ class PointEvidence:
             )
         if series is None:
             return StabilityEvidence(channels=tuple(shares))
-        d = dict(zip(DELIVERY_FIELDS, (s[i] for s in series.delivery), strict=True))
-        moments = [
-            (self.skus[pid], triple) for pid, triple in series.prices.items() if triple[0][i] > 0
-        ]
-        if len(moments) > 1:
-            moments.sort(key=lambda item: item[0])
+        (
+            accepted,
+            on_time,
+            deliveries,
+            lead_sum,
+            lead_sq,
+            delivered,
+            rejected,
+            clearance_recorded,
+            cleared_in_target,
+            fault_returned,
+        ) = (s[i] for s in series.delivery)  # in the order of sums.DELIVERY_FIELDS
         return StabilityEvidence(
             due_lines=int(series.due_lines[i]),
             ordered_due=float(series.ordered_due[i]),
-            accepted_capped=float(d["accepted"]),
-            on_time_capped=float(d["on_time"]),
-            deliveries=int(d["deliveries"]),
-            lead_sum=float(d["lead_sum"]),
-            lead_sq_sum=float(d["lead_sq"]),
-            delivered_qty=float(d["delivered"]),
-            rejected_qty=float(d["rejected"]),
-            fault_returned=float(d["fault_returned"]),
-            clearance_recorded=int(d["clearance_recorded"]),
-            cleared_in_target=int(d["cleared_in_target"]),
+            accepted_capped=float(accepted),
+            on_time_capped=float(on_time),
+            deliveries=int(deliveries),
+            lead_sum=float(lead_sum),
+            lead_sq_sum=float(lead_sq),
+            delivered_qty=float(delivered),
+            rejected_qty=float(rejected),
+            fault_returned=float(fault_returned),
+            clearance_recorded=int(clearance_recorded),
+            cleared_in_target=int(cleared_in_target),
             price_moments=tuple(
-                PriceMoments(sku, int(t[0][i]), t[1][i], t[2][i]) for sku, t in moments
+                PriceMoments(sku, int(counts[i]), prices[i], squares[i])
+                for sku, counts, prices, squares in self._price_series(sid, series)
+                if counts[i] > 0
             ),
             channels=tuple(shares),
         )

@@ -33,7 +33,7 @@ DELIVERY_FIELDS = (
 
 @dataclass(slots=True)
 class SupplierSeries:
-    """One supplier's sums at each point (index = point), as differences until `settle`."""
+    """One supplier's sums at each point (index = point), as differences until settled."""
 
     size: int
     due_lines: list[Any] = field(default_factory=list)
@@ -49,12 +49,10 @@ class SupplierSeries:
         self.ordered_due = [0] * n
         self.delivery = [[0] * n for _ in DELIVERY_FIELDS]
 
-    def settle(self) -> None:
-        """Turn every difference series into running totals, one per point."""
+    def settle_lines(self) -> None:
+        """Turn the lines' difference series into running totals, one per point."""
         _run(self.due_lines)
         _run(self.ordered_due)
-        for series in self.delivery:
-            _run(series)
         for series in self.by_channel.values():
             _run(series)
         for series in self.by_product.values():
@@ -62,6 +60,11 @@ class SupplierSeries:
         for triple in self.prices.values():
             for series in triple:
                 _run(series)
+
+    def settle_deliveries(self) -> None:
+        """Turn the deliveries' difference series into running totals, one per point."""
+        for series in self.delivery:
+            _run(series)
 
 
 def _run(series: list[Any]) -> None:
@@ -71,98 +74,124 @@ def _run(series: list[Any]) -> None:
         series[i] = total
 
 
-def build_series(
-    line_rows: Iterable[Any],
-    delivery_rows: Iterable[Any],
-    split_rows: Iterable[Any],
-    return_rows: Iterable[Any],
-    reference: Reference,
-    size: int,
-) -> dict[int, SupplierSeries]:
-    """Every supplier's series from the statements' groups (services.history.aggregates).
+class SeriesBuilder:
+    """Every supplier's series, built from the statements' groups as each statement ends.
 
-    `size` is the number of points. PostgreSQL hands sums of integers back as
-    Decimal and of prices as NUMERIC: counts become int, prices float, as the
-    scoring run reads them.
+    (services.history.aggregates.) The lines feed the channel, SKU and due-line
+    series, the deliveries, straddling lines and returns the delivery series;
+    the two never touch the same series, so the statements may end in any
+    order. The lines may come in `line_shares` parts (each a share of the
+    channels). Call `add_split` with the deliveries of `straddling` once every
+    delivery group is in, then `finish`. PostgreSQL hands sums of integers
+    back as Decimal and of prices as NUMERIC: counts become int, prices float,
+    as the scoring run reads them.
     """
-    channels = reference.channels
-    out: dict[int, SupplierSeries] = {}
-    n = size + 1
 
-    def series_of(supplier_id: int) -> SupplierSeries:
-        s = out.get(supplier_id)
+    def __init__(self, reference: Reference, size: int, line_shares: int = 1) -> None:
+        self.channels = reference.channels
+        self.size = size  # the number of points
+        self.series: dict[int, SupplierSeries] = {}
+        self.straddling: list[int] = []  # lines whose deliveries arrive over several points
+        self._line_shares_left = line_shares
+        self._lines_settled = False
+
+    def series_of(self, supplier_id: int) -> SupplierSeries:
+        s = self.series.get(supplier_id)
         if s is None:
-            s = out[supplier_id] = SupplierSeries(size)
+            s = self.series[supplier_id] = SupplierSeries(self.size)
         return s
 
-    mask = FIELD - 1
-    for channel_id, product_id, key, lines, ordered, price, price_sq in line_rows:
-        channel = channels.get(channel_id)
-        if channel is None:
-            continue
-        due = key & mask
-        last = (key >> FIELD_BITS) & mask
-        first = key >> (2 * FIELD_BITS)
-        if first > last:
-            continue
-        s = series_of(channel[0])
-        ordered = int(ordered)
-        series = s.by_channel.get(channel_id)
-        if series is None:
-            series = s.by_channel[channel_id] = [0] * n
-        series[first] += ordered
-        series[last + 1] -= ordered
-        series = s.by_product.get(product_id)
-        if series is None:
-            series = s.by_product[product_id] = [0] * n
-        series[first] += ordered
-        series[last + 1] -= ordered
-        if due > first:
-            first = due
-        if first > last:
-            continue
-        lines = int(lines)
-        s.due_lines[first] += lines
-        s.due_lines[last + 1] -= lines
-        s.ordered_due[first] += ordered
-        s.ordered_due[last + 1] -= ordered
-        triple = s.prices.get(product_id)
-        if triple is None:
-            triple = s.prices[product_id] = [[0] * n, [0.0] * n, [0.0] * n]
-        counts, prices, squares = triple
-        counts[first] += lines
-        counts[last + 1] -= lines
-        price, price_sq = float(price), float(price_sq)
-        prices[first] += price
-        prices[last + 1] -= price
-        squares[first] += price_sq
-        squares[last + 1] -= price_sq
+    def add_lines(self, line_rows: Iterable[Any]) -> None:
+        """The groups of one share of the lines' statement (of `line_shares`)."""
+        channels, series_of, n = self.channels, self.series_of, self.size + 1
+        mask = FIELD - 1
+        for channel_id, product_id, key, lines, ordered, price, price_sq in line_rows:
+            channel = channels.get(channel_id)
+            if channel is None:
+                continue
+            due = key & mask
+            last = (key >> FIELD_BITS) & mask
+            first = key >> (2 * FIELD_BITS)
+            if first > last:
+                continue
+            s = series_of(channel[0])
+            ordered = int(ordered)
+            series = s.by_channel.get(channel_id)
+            if series is None:
+                series = s.by_channel[channel_id] = [0] * n
+            series[first] += ordered
+            series[last + 1] -= ordered
+            series = s.by_product.get(product_id)
+            if series is None:
+                series = s.by_product[product_id] = [0] * n
+            series[first] += ordered
+            series[last + 1] -= ordered
+            if due > first:
+                first = due
+            if first > last:
+                continue
+            lines = int(lines)
+            s.due_lines[first] += lines
+            s.due_lines[last + 1] -= lines
+            s.ordered_due[first] += ordered
+            s.ordered_due[last + 1] -= ordered
+            triple = s.prices.get(product_id)
+            if triple is None:
+                triple = s.prices[product_id] = [[0] * n, [0.0] * n, [0.0] * n]
+            counts, prices, squares = triple
+            counts[first] += lines
+            counts[last + 1] -= lines
+            price, price_sq = float(price), float(price_sq)
+            prices[first] += price
+            prices[last + 1] -= price
+            squares[first] += price_sq
+            squares[last + 1] -= price_sq
+        self._line_shares_left -= 1
+        if self._line_shares_left:
+            return
+        # Every line is in: the running totals now, while other statements may still run.
+        for s in self.series.values():
+            s.settle_lines()
+        self._lines_settled = True
 
-    returned = DELIVERY_FIELDS.index("fault_returned")  # the last: from the returns' groups
-    straddling: list[int] = []
-    for key, *sums in delivery_rows:
-        if key < 0:
-            straddling.append(-key)
-            continue
-        last = key & mask
-        first = (key >> FIELD_BITS) & mask
-        s = series_of(key >> (2 * FIELD_BITS))
-        for series, value in zip(s.delivery, sums, strict=False):
-            value = int(value or 0)
-            series[first] += value
-            series[last + 1] -= value
-    _add_split(split_rows(straddling), series_of)
-    for channel_id, first, last, units in return_rows:
-        channel = channels.get(channel_id)
-        if channel is None or first > last:
-            continue
-        units = int(units)
-        series = series_of(channel[0]).delivery[returned]
-        series[first] += units
-        series[last + 1] -= units
-    for s in out.values():
-        s.settle()
-    return out
+    def add_deliveries(self, delivery_rows: Iterable[Any]) -> None:
+        series_of, straddling = self.series_of, self.straddling
+        mask = FIELD - 1
+        for key, *sums in delivery_rows:
+            if key < 0:
+                straddling.append(-key)
+                continue
+            last = key & mask
+            first = (key >> FIELD_BITS) & mask
+            s = series_of(key >> (2 * FIELD_BITS))
+            for series, value in zip(s.delivery, sums, strict=False):
+                value = int(value or 0)
+                series[first] += value
+                series[last + 1] -= value
+
+    def add_split(self, split_rows: Iterable[Any]) -> None:
+        """The deliveries of the `straddling` lines, one row each (`HistoryQuery.split_rows`)."""
+        _add_split(split_rows, self.series_of)
+
+    def add_returns(self, return_rows: Iterable[Any]) -> None:
+        returned = DELIVERY_FIELDS.index("fault_returned")  # the last: from the returns' groups
+        channels = self.channels
+        for channel_id, first, last, units in return_rows:
+            channel = channels.get(channel_id)
+            if channel is None or first > last:
+                continue
+            units = int(units)
+            series = self.series_of(channel[0]).delivery[returned]
+            series[first] += units
+            series[last + 1] -= units
+
+    def finish(self) -> dict[int, SupplierSeries]:
+        """The series, each turned into running totals: one sum per point."""
+        for s in self.series.values():
+            if not self._lines_settled:
+                s.settle_lines()
+            s.settle_deliveries()
+        return self.series
 
 
 def _add_split(rows: Iterable[Any], series_of: Callable[[int], SupplierSeries]) -> None:

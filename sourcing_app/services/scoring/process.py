@@ -32,6 +32,7 @@ from sqlalchemy import Engine, text
 
 from sourcing_app.domain.evaluation_types import SupplierScore, summarised
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
+from sourcing_app.i18n import _
 from sourcing_app.services.child_frames import child_environment, read_frame, serve_job
 from sourcing_app.services.scoring.service import ScoringService
 
@@ -137,7 +138,9 @@ def _ended(child: subprocess.Popen[bytes], errors: IO[bytes]) -> CannotFinish:
     """The error for a child that stopped without saying why (killed, crashed)."""
     code = child.wait()
     errors.seek(0)
-    error = CannotFinish(f"Scoring stopped unexpectedly (the scoring process ended with {code}).")
+    error = CannotFinish(
+        _("Scoring stopped unexpectedly (the scoring process ended with {code}).").format(code=code)
+    )
     error.details = errors.read()[-4000:].decode("utf-8", "replace")  # type: ignore[attr-defined]
     return error
 
