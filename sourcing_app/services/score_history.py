@@ -124,10 +124,11 @@ def _score_history(
         query = HistoryQuery(conn.dialect.name, cuts, settings)
         progress(0, steps, "Adding up the purchase lines of every month…")
         # The statements run side by side (the deliveries and the lines each
-        # split by channel id parity, as the scoring run splits its window), on connections of
-        # their own or, for a big SQLite file, in processes of their own
-        # (services.history.reads), while this thread prices every point's
-        # quotes; each statement's groups are added up as soon as it ends.
+        # split by channel id parity, as the scoring run splits its window),
+        # on connections of their own or, for a big SQLite file, in processes
+        # of their own (services.history.reads), while this thread prices
+        # every point's quotes; each statement's groups are added up as soon
+        # as it ends.
         path = sqlite_file_worth_it(engine)
         builder = SeriesBuilder(reference, len(dates), line_shares=WINDOW_SHARES)
         shares = [(i, WINDOW_SHARES) for i in range(WINDOW_SHARES)]
