@@ -14,7 +14,12 @@ from sqlalchemy import Engine
 from sourcing_app import i18n
 from sourcing_app.domain.enums import Standing
 from sourcing_app.services.purchase_list import PurchaseList
-from sourcing_app.ui.purchases.models import NARROWED, PurchaseTableModel, delivery_columns
+from sourcing_app.ui.purchases.models import (
+    NARROWED,
+    PurchaseTableModel,
+    delivery_columns,
+    show_date,
+)
 from sourcing_app.ui.purchases.screen import PurchasesScreen
 from sourcing_app.ui.shell.workspace import Workspace
 from sourcing_app.ui.widgets.record_table_model import RecordTableModel
@@ -259,6 +264,13 @@ def test_at_1600_px_the_lines_fit_without_scrolling_sideways(
             if column not in NARROWED:  # these give way, whole in their tooltips
                 title = screen.model.headerData(column, Qt.Orientation.Horizontal)
                 assert table.columnWidth(column) >= width, title
+        # A date of any month reads whole, not only the months of the first rows
+        # ("21 Nov 20…" once, with the first rows all in December).
+        metrics = table.fontMetrics()
+        for month in range(1, 13):
+            day = show_date(dt.date(2026, month, 28))
+            for column in (4, 5):  # ordered on, promised
+                assert table.columnWidth(column) >= metrics.horizontalAdvance(day) + 12, day
         window.close()
     finally:
         app.setStyleSheet(plain)

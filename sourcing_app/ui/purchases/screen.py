@@ -54,6 +54,7 @@ from sourcing_app.ui.purchases.models import (
     LINE_COLUMNS,
     PurchaseTableModel,
     delivery_columns,
+    show_date,
 )
 from sourcing_app.ui.purchases.returns_pane import ReturnsPane
 from sourcing_app.ui.shell.background import BackgroundRunner
@@ -354,15 +355,22 @@ class PurchasesScreen(QWidget):
         )
 
     @staticmethod
-    def _widest() -> dict[int, str]:
-        """The widest text each column can hold, so later pages never clip it."""
+    def _widest() -> dict[int, tuple[str, ...]]:
+        """The widest texts each column can hold, so later pages never clip them.
+
+        The dates: a day of every month (the first rows, all of one month, once
+        left "21 Nov 20…" clipped when a line of November was found later).
+        """
+        days = tuple(show_date(dt.date(2026, month, 28)) for month in range(1, 13))
         return {
-            6: units(99_999),
-            7: "KRW 999,999.00",
-            8: _("{rate} per {currency}").format(rate="0.00519226", currency="KRW"),
-            10: units(99_999),
-            11: _("{quantity} ({share})").format(quantity="99,999", share="100%"),
-            12: pgettext("purchase line status", "Late: nothing delivered"),
+            4: days,
+            5: days,
+            6: (units(99_999),),
+            7: ("KRW 999,999.00",),
+            8: (_("{rate} per {currency}").format(rate="0.00519226", currency="KRW"),),
+            10: (units(99_999),),
+            11: (_("{quantity} ({share})").format(quantity="99,999", share="100%"),),
+            12: (pgettext("purchase line status", "Late: nothing delivered"),),
         }
 
     @staticmethod
@@ -402,8 +410,9 @@ class PurchasesScreen(QWidget):
                 header.sectionSizeFromContents(c).width() for c in range(len(LINE_COLUMNS))
             ]
             metrics = table.fontMetrics()
-            for column, widest in self._widest().items():
-                bare[column] = max(bare[column], metrics.horizontalAdvance(widest) + 16)
+            for column, texts in self._widest().items():
+                widest = max(metrics.horizontalAdvance(text) for text in texts)
+                bare[column] = max(bare[column], widest + 16)
             self._natural = bare
         self._fit_columns()
 
