@@ -34,6 +34,12 @@ def show_date(value: dt.date | None) -> str:
     return "" if value is None else cell_day(value)
 
 
+def event_day(line: PurchaseRow, as_of: dt.date) -> dt.date:
+    """The date a new delivery or return of `line` is offered: the evaluation date,
+    but never before the line was ordered nor after today."""
+    return min(dt.date.today(), max(line.order_date, as_of))
+
+
 def show_money(currency: str, amount: Decimal) -> str:
     return money(amount, currency)
 

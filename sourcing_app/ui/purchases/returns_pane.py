@@ -7,7 +7,6 @@ undo stack through `EditSession` (docs/vocabulary.md, Return).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -28,7 +27,7 @@ from sourcing_app.i18n import NP_, _, ngettext, pgettext
 from sourcing_app.services.purchase_list import PurchaseRow
 from sourcing_app.services.return_list import ReturnRow, returns_of
 from sourcing_app.ui.dialogs.edit_dialogs import EditDialog
-from sourcing_app.ui.purchases.models import show_date
+from sourcing_app.ui.purchases.models import event_day, show_date
 from sourcing_app.ui.shell.undo_commands import EditSession
 from sourcing_app.ui.shell.workspace import Workspace
 from sourcing_app.ui.widgets.record_table_model import RecordColumn, RecordTableModel
@@ -195,7 +194,7 @@ class ReturnsPane(QWidget):
         initial = {
             "line_id": line.id,
             "line_ref": line.line_ref,
-            "return_date": min(dt.date.today(), max(line.order_date, self.workspace.as_of)),
+            "return_date": event_day(line, self.workspace.as_of),
         }
         return self._open(EditDialog(self.workspace, "return", initial=initial, parent=self))
 

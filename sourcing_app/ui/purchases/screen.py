@@ -54,6 +54,7 @@ from sourcing_app.ui.purchases.models import (
     LINE_COLUMNS,
     PurchaseTableModel,
     delivery_columns,
+    event_day,
     show_date,
 )
 from sourcing_app.ui.purchases.returns_pane import ReturnsPane
@@ -535,7 +536,7 @@ class PurchasesScreen(QWidget):
             "line_id": line.id,
             "line_ref": line.line_ref,
             "delivered_qty": str(remaining or line.ordered_qty),
-            "delivered_date": min(dt.date.today(), max(line.order_date, self.workspace.as_of)),
+            "delivered_date": event_day(line, self.workspace.as_of),
         }
         return self._open(EditDialog(self.workspace, "delivery", initial=initial, parent=self))
 
