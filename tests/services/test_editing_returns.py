@@ -146,3 +146,46 @@ def test_a_delivery_cannot_be_cut_below_what_customers_sent_back(
         "accepted on it (delivered less rejected)"
     }
     assert service.check("delivery", {"rejected_qty": 97}, entity_id=delivery["id"]) == {}
+
+
+def test_a_delivery_the_returns_need_is_not_removed(
+    engine: Engine, portfolio: dict[str, int]
+) -> None:
+    service = EditingService(engine)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT id, line_id, rejected_qty FROM delivery").all()
+    l1 = service.load("delivery", next(i for i, line, _r in rows if line == portfolio["L1"]))
+    # L1's only delivery: without it nothing is accepted, and 3 units came back.
+    with pytest.raises(Conflict) as refused:
+        service.remove("delivery", l1["id"], l1["version"])
+    assert str(refused.value) == (
+        "The delivery L1 on 2026-02-09 stays: customers sent back 3 units of this line, and "
+        "without it only 0 would have been accepted. Remove or correct the returns first; "
+        "nothing was removed."
+    )
+    assert service.load("delivery", l1["id"])["delivered_qty"] == 100
+    # M1: 60 accepted on 2 Mar, 45 on 20 Mar; a return of 10 Mar added. Without the
+    # first delivery that return would come before the line's first delivery.
+    service.create(
+        "return",
+        {"line_id": portfolio["M1"], "return_date": dt.date(2026, 3, 10), "returned_qty": 1,
+         "reason": "damaged"},
+    )  # fmt: skip
+    first = next(i for i, line, rejected in rows if line == portfolio["M1"] and rejected == 0)
+    m1_first = service.load("delivery", first)
+    with pytest.raises(Conflict) as refused:
+        service.remove("delivery", m1_first["id"], m1_first["version"])
+    assert str(refused.value) == (
+        "The delivery M1 on 2026-03-02 stays: the return of 10 Mar 2026 would then come "
+        "before the line's first delivery. Remove or correct the returns first; nothing "
+        "was removed."
+    )
+    # Without its second delivery M1 keeps 60 accepted from 2 Mar: both returns fit.
+    second = next(i for i, line, rejected in rows if line == portfolio["M1"] and rejected == 5)
+    m1 = service.load("delivery", second)
+    service.remove("delivery", m1["id"], m1["version"])
+    with engine.connect() as conn:
+        left = conn.exec_driver_sql(
+            "SELECT count(*) FROM delivery WHERE line_id = ?", (portfolio["M1"],)
+        ).scalar()
+    assert left == 1

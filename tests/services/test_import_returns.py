@@ -232,3 +232,43 @@ def test_the_same_checks_and_round_trip_hold_on_postgresql(
     )
     again = import_file(pg_engine, "returns", tmp_path / "pg-returns.csv")
     assert again.summary() == "0 added, 0 changed, 3 unchanged"
+
+
+DELIVERIES = "line_ref,delivered_date,delivered_qty,rejected_qty,clearance_days\n"
+
+
+def test_a_deliveries_file_cannot_take_away_the_goods_customers_sent_back(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """PO-1002 accepted 50 units (one delivery) and 30 came back. A corrected delivery
+    of 25 (all accepted) would leave 30 returned of 25 accepted: refused, at its row."""
+    seed(engine, tmp_path)
+    assert (
+        import_text(
+            engine, tmp_path, "returns", HEADER + "PO-1002,2026-02-01,30,damaged\n"
+        ).problems
+        == []
+    )
+    before = snapshot(engine)
+
+    cut = import_text(
+        engine,
+        tmp_path,
+        "deliveries",
+        DELIVERIES + "PO-1001,2026-01-19,60,2,4\nPO-1002,2026-01-15,25,0,\n",
+    )
+
+    assert problem_lines(cut) == [
+        "line 3, column delivered_qty: returns on this line would add up to 30 units, more "
+        "than the 25 accepted on it (delivered less rejected)"
+    ]
+    assert snapshot(engine) == before
+    # The same cut with a second delivery of 5 in the file: 25 + 5 = 30 accepted, fine.
+    fits = import_text(
+        engine,
+        tmp_path,
+        "deliveries",
+        DELIVERIES + "PO-1002,2026-01-15,25,0,\nPO-1002,2026-01-28,5,0,\n",
+    )
+    assert fits.problems == []
+    assert fits.summary() == "1 added, 1 changed, 0 unchanged"

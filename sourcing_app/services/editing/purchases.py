@@ -177,4 +177,42 @@ def refuse_removing_a_delivered_line(conn: Connection, before: Row) -> None:
         )
 
 
+def refuse_removing_a_returned_delivery(conn: Connection, before: Row, words: str) -> None:
+    """A delivery stays while its line's returns need it: customers cannot have sent back
+    more than the other deliveries accepted, nor before the line's first delivery.
+    `words` names the delivery ("delivery PO-1001 on 12 Mar 2026")."""
+    deliveries, returns = table_named("delivery"), table_named("sale_return")
+    line_id = before["line_id"]
+    returned, first_return = conn.execute(
+        select(
+            func.coalesce(func.sum(returns.c.returned_qty), 0), func.min(returns.c.return_date)
+        ).where(returns.c.line_id == line_id)
+    ).one()
+    if not returned:
+        return
+    accepted, first_delivery = conn.execute(
+        select(
+            func.coalesce(func.sum(deliveries.c.delivered_qty - deliveries.c.rejected_qty), 0),
+            func.min(deliveries.c.delivered_date),
+        ).where(deliveries.c.line_id == line_id, deliveries.c.id != before["id"])
+    ).one()
+    returned, accepted = int(returned), int(accepted or 0)
+    if returned > accepted:
+        raise Conflict(
+            _(
+                "The {record} stays: customers sent back {returned} units of this line, and "
+                "without it only {accepted} would have been accepted. Remove or correct the "
+                "returns first; nothing was removed."
+            ).format(record=words, returned=f"{returned:,}", accepted=f"{accepted:,}")
+        )
+    if first_delivery is None or first_return < first_delivery:
+        raise Conflict(
+            _(
+                "The {record} stays: the return of {returned} would then come before the "
+                "line's first delivery. Remove or correct the returns first; nothing was "
+                "removed."
+            ).format(record=words, returned=show_date(first_return))
+        )
+
+
 RULES = FamilyRules(_across, _moves)

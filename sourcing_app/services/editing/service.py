@@ -227,6 +227,8 @@ class EditingService:
             if entity == "purchase":
                 purchases.refuse_removing_a_delivered_line(conn, before)
             words = label(conn, spec, before)
+            if entity == "delivery":
+                purchases.refuse_removing_a_returned_delivery(conn, before, words)
             table = table_of(spec)
             try:
                 conn.execute(delete(table).where(table.c.id == entity_id))

@@ -112,6 +112,10 @@ class RowChecker:
         self.feed_only: dict[tuple[str, Any], Any] = {}
         # returns: each line's deliveries and stored returns (loaded with the references).
         self.ledger: ReturnLedger | None = None
+        # deliveries: units returned per line that has returns, and those lines'
+        # stored deliveries, day -> units accepted (loaded with the references).
+        self.returned: dict[int, int] = {}
+        self.returned_lines_accepted: dict[int, dict[Any, int]] = {}
 
     # --- the header -------------------------------------------------------
 
@@ -176,11 +180,34 @@ class RowChecker:
             self.supplier_memo = supplier_memo
         self.key_positions = [kind.headers.index(name) for name in FILE_KEYS[kind.name]]
         self.build = getattr(self, self.target.build)
-        if kind.name == "deliveries" and width not in self.picks:
-            return self._delivery_rows()
+        if kind.name == "deliveries":
+            rows = self._delivery_rows() if width not in self.picks else self._generic_rows()
+            return self._within_returns(rows) if self.returned else rows
         if kind.name == "returns":
             return self._return_rows()
         return self._generic_rows()
+
+    def _within_returns(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        """The rows, then the rule across them: a line's deliveries, those stored that the
+        file does not replace plus the file's own, still accept what its customers sent
+        back (a corrected delivery cannot leave a return without its goods)."""
+        returned = self.returned
+        in_file: dict[int, dict[Any, tuple[int, int]]] = {}  # line id -> day -> (line, units)
+        for params in rows:
+            line_id = params[0]
+            if line_id in returned:
+                in_file.setdefault(line_id, {})[params[1]] = (
+                    self.current_line,
+                    params[2] - params[3],
+                )
+            yield params
+        for line_id, days in in_file.items():
+            stored = self.returned_lines_accepted.get(line_id, {})
+            accepted = sum(units for day, units in stored.items() if day not in days)
+            accepted += sum(units for _line, units in days.values())
+            problem = field_checks.returned_problem(returned[line_id], accepted)
+            if problem:
+                self._problem(max(line for line, _units in days.values()), "delivered_qty", problem)
 
     def _return_rows(self) -> Iterator[tuple[Any, ...]]:
         """`_generic_rows`, then the rule across rows: no line takes back more than it accepted."""
@@ -428,6 +455,25 @@ class RowChecker:
         if self.kind.name == "deliveries":
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM purchase_line")
             self.max_line_id = cursor.fetchone()[0]
+            # Returns are few: the lines that have some, and their stored deliveries.
+            # (A file from before returns were kept, at an old revision, has none.)
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sale_return'"
+                if self.sqlite
+                else "SELECT count(*) FROM pg_class WHERE oid = to_regclass('sale_return')"
+            )
+            if cursor.fetchone()[0]:
+                cursor.execute(
+                    "SELECT line_id, SUM(returned_qty) FROM sale_return GROUP BY line_id"
+                )
+                self.returned = {line_id: int(units) for line_id, units in cursor.fetchall()}
+            if self.returned:
+                cursor.execute(
+                    "SELECT line_id, delivered_date, delivered_qty - rejected_qty FROM delivery "
+                    "WHERE line_id IN (SELECT line_id FROM sale_return)"
+                )
+                for line_id, day, units in cursor.fetchall():
+                    self.returned_lines_accepted.setdefault(line_id, {})[day] = int(units)
         if self.target.needs_channels:
             cursor.execute("SELECT supplier_id, brand_id, id FROM channel")
             self.channels = {(s, b): i for s, b, i in cursor.fetchall()}
