@@ -13,8 +13,10 @@ import gc
 import os
 import pickle
 import struct
+import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -65,6 +67,41 @@ def child_frames() -> tuple[IO[bytes], Callable[..., None], Callable[[int, int, 
         frames.flush()
 
     return frames, send, report
+
+
+@contextlib.contextmanager
+def started_child(
+    module: str, job: dict[str, Any]
+) -> Iterator[tuple[subprocess.Popen[bytes], IO[bytes], IO[bytes]]]:
+    """`python -m module` with `job` (a pickle) on its stdin: (the child, its frames, its
+    stderr kept in a temporary file). The child is killed if still running on leaving."""
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(
+            [sys.executable, "-m", module],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=child_environment(),
+        )
+        try:
+            assert child.stdin is not None and child.stdout is not None
+            try:
+                child.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+                child.stdin.close()
+            except BrokenPipeError:  # the child is gone already: reading says why
+                pass
+            yield child, child.stdout, errors
+        finally:
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+
+
+def ended_with(error: CannotFinish, errors: IO[bytes]) -> CannotFinish:
+    """`error`, with the last of the child's stderr as its details (for the error log)."""
+    errors.seek(0)
+    error.details = errors.read()[-4000:].decode("utf-8", "replace")  # type: ignore[attr-defined]
+    return error
 
 
 def child_environment() -> dict[str, str]:

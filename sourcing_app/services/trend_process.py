@@ -13,10 +13,7 @@ frames (a 4-byte length, then a pickle) to its stdout. Cancelling kills the chil
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from array import array
@@ -27,7 +24,7 @@ from sqlalchemy import Engine
 
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
 from sourcing_app.i18n import _
-from sourcing_app.services.child_frames import child_environment, read_frame, serve_job
+from sourcing_app.services.child_frames import ended_with, read_frame, serve_job, started_child
 from sourcing_app.services.trend import PortfolioTrend, portfolio_trend
 
 BYTES_PER_FRAME = 1 << 20
@@ -41,30 +38,11 @@ def trend_elsewhere(
     """`portfolio_trend` in a child process; raises what it raises, or Cancelled from `progress`."""
     url = engine.url.render_as_string(hide_password=False)
     job = {"url": url, "as_of": as_of, "months": months}
-    env = child_environment()
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "sourcing_app.services.trend_process"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            env=env,
-        )
-        try:
-            assert child.stdin is not None and child.stdout is not None
-            try:
-                child.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-                child.stdin.close()
-            except BrokenPipeError:  # the child is gone already: reading says why
-                pass
-            last = [0, 0, "Working out the scores at each month-end…"]
-            watcher = threading.Thread(target=_watch, args=(child, progress, last), daemon=True)
-            watcher.start()
-            return _receive(child.stdout, progress, child, errors, last)
-        finally:
-            if child.poll() is None:
-                child.kill()
-            child.wait()
+    with started_child("sourcing_app.services.trend_process", job) as (child, frames, errors):
+        last = [0, 0, "Working out the scores at each month-end…"]
+        watcher = threading.Thread(target=_watch, args=(child, progress, last), daemon=True)
+        watcher.start()
+        return _receive(frames, progress, child, errors, last)
 
 
 def _watch(child: subprocess.Popen[bytes], progress: ProgressCallback, last: list[Any]) -> None:
@@ -92,14 +70,15 @@ def _receive(
         if frame is None:
             code = child.wait()
             progress(*last)  # raises Cancelled when that is why the child is gone
-            errors.seek(0)
-            error = CannotFinish(
-                _(
-                    "Working out the trend stopped unexpectedly (the process ended with {code})."
-                ).format(code=code)
+            raise ended_with(
+                CannotFinish(
+                    _(
+                        "Working out the trend stopped unexpectedly "
+                        "(the process ended with {code})."
+                    ).format(code=code)
+                ),
+                errors,
             )
-            error.details = errors.read()[-4000:].decode("utf-8", "replace")  # type: ignore[attr-defined]
-            raise error
         tag = frame[0]
         if tag == "progress":
             last[:] = frame[1:]

@@ -22,9 +22,9 @@ from sqlalchemy import Engine
 from sourcing_app.config import sqlite_path
 from sourcing_app.errors import CannotFinish
 from sourcing_app.services import score_history as history_module
+from sourcing_app.services.child_frames import child_environment
 from sourcing_app.services.history import reads
 from sourcing_app.services.score_history import SupplierHistory, score_history
-from sourcing_app.services.trend_process import child_environment
 from tests.services.test_score_history import DEMO_AS_OF, demo
 
 __all__ = ["demo"]  # the fixture: the demo portfolio with returns after sale
@@ -181,3 +181,19 @@ def test_rows_come_back_whole_across_several_frames(
     rows = reads.read_elsewhere(path, "SELECT id, line_ref FROM purchase_line ORDER BY id")
 
     assert rows == [tuple(row) for row in expected]
+
+
+def test_a_reading_child_that_dies_is_reported_in_words(
+    demo: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = sqlite_path(demo.url.render_as_string(hide_password=False))
+    assert path is not None
+    # A broken interpreter path stands for a child killed or crashed mid-read.
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+
+    with pytest.raises(CannotFinish) as error:
+        reads.read_elsewhere(path, "SELECT 1")
+
+    assert str(error.value) == (
+        "Reading the purchase history stopped unexpectedly (the process ended with 1)."
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -119,7 +120,7 @@ def test_a_child_that_dies_is_reported_in_words(
     demo_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A broken interpreter path stands for a child killed or crashed mid-run.
-    monkeypatch.setattr(scoring_process.sys, "executable", "/bin/false")
+    monkeypatch.setattr(sys, "executable", "/bin/false")
     with pytest.raises(CannotFinish, match="Scoring stopped unexpectedly"):
         scoring_process.score_elsewhere(ScoringService(demo_engine), AS_OF, no_progress)
 

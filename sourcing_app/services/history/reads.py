@@ -20,17 +20,13 @@ The child's imports are kept light (no SQLAlchemy): it starts in about 50 ms.
 
 from __future__ import annotations
 
-import pickle
 import sqlite3
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from sourcing_app.errors import BadInput, CannotFinish
 from sourcing_app.i18n import _
-from sourcing_app.services.child_frames import child_environment, read_frame, serve_job
+from sourcing_app.services.child_frames import ended_with, read_frame, serve_job, started_child
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,54 +67,32 @@ def read_elsewhere(path: Path, sql: str) -> list[Any]:
     Raises CannotFinish, in words, if the child fails or stops.
     """
     job = {"path": str(path), "sql": sql, "rows_per_frame": ROWS_PER_FRAME}
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "sourcing_app.services.history.reads"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            env=child_environment(),
-        )
-        try:
-            assert child.stdin is not None and child.stdout is not None
-            try:
-                child.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-                child.stdin.close()
-            except BrokenPipeError:  # the child is gone already: reading says why
-                pass
-            return _receive(child.stdout, child, errors)
-        finally:
-            if child.poll() is None:
-                child.kill()
-            child.wait()
-
-
-def _receive(frames: IO[bytes], child: subprocess.Popen[bytes], errors: IO[bytes]) -> list[Any]:
-    rows: list[Any] = []
-    while True:
-        frame = read_frame(frames)
-        if frame is None:
-            code = child.wait()
-            errors.seek(0)
-            error = CannotFinish(
-                _(
-                    "Reading the purchase history stopped unexpectedly "
-                    "(the process ended with {code})."
-                ).format(code=code)
-            )
-            error.details = errors.read()[-4000:].decode("utf-8", "replace")  # type: ignore[attr-defined]
-            raise error
-        tag = frame[0]
-        if tag == "rows":
-            rows.extend(frame[1])
-        elif tag == "failed":  # the database said no: its words, after ours
-            raise CannotFinish(
-                _("Reading the purchase history failed: {reason}").format(reason=frame[1])
-            )
-        elif tag == "error":
-            raise (BadInput if frame[1] == "BadInput" else CannotFinish)(frame[2])
-        elif tag == "done":
-            return rows
+    with started_child("sourcing_app.services.history.reads", job) as (child, frames, errors):
+        rows: list[Any] = []
+        while True:
+            frame = read_frame(frames)
+            if frame is None:
+                code = child.wait()
+                raise ended_with(
+                    CannotFinish(
+                        _(
+                            "Reading the purchase history stopped unexpectedly "
+                            "(the process ended with {code})."
+                        ).format(code=code)
+                    ),
+                    errors,
+                )
+            tag = frame[0]
+            if tag == "rows":
+                rows.extend(frame[1])
+            elif tag == "failed":  # the database said no: its words, after ours
+                raise CannotFinish(
+                    _("Reading the purchase history failed: {reason}").format(reason=frame[1])
+                )
+            elif tag == "error":
+                raise (BadInput if frame[1] == "BadInput" else CannotFinish)(frame[2])
+            elif tag == "done":
+                return rows
 
 
 def _work(job: dict[str, Any], send: Callable[..., None], _report: Any) -> None:

@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import pickle
 import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -33,7 +30,7 @@ from sqlalchemy import Engine, text
 from sourcing_app.domain.evaluation_types import SupplierScore, summarised
 from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
 from sourcing_app.i18n import _
-from sourcing_app.services.child_frames import child_environment, read_frame, serve_job
+from sourcing_app.services.child_frames import ended_with, read_frame, serve_job, started_child
 from sourcing_app.services.scoring.service import ScoringService
 
 # From this many suppliers on, the desktop scores in a separate process. Below
@@ -71,28 +68,10 @@ def score_elsewhere(
     """
     url = service.engine.url.render_as_string(hide_password=False)
     job = {"url": url, "as_of": as_of, "cache": str(cache_path) if cache_path else None}
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "sourcing_app.services.scoring.process"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            env=child_environment(),
-        )
-        try:
-            assert child.stdin is not None and child.stdout is not None
-            try:
-                child.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-                child.stdin.close()
-            except BrokenPipeError:  # the child is gone already: reading says why
-                pass
-            if meanwhile is not None:
-                meanwhile()
-            return _receive(child.stdout, service, as_of, progress, lambda: _ended(child, errors))
-        finally:
-            if child.poll() is None:
-                child.kill()
-            child.wait()
+    with started_child("sourcing_app.services.scoring.process", job) as (child, frames, errors):
+        if meanwhile is not None:
+            meanwhile()
+        return _receive(frames, service, as_of, progress, lambda: _ended(child, errors))
 
 
 def _receive(
@@ -137,12 +116,14 @@ def _receive(
 def _ended(child: subprocess.Popen[bytes], errors: IO[bytes]) -> CannotFinish:
     """The error for a child that stopped without saying why (killed, crashed)."""
     code = child.wait()
-    errors.seek(0)
-    error = CannotFinish(
-        _("Scoring stopped unexpectedly (the scoring process ended with {code}).").format(code=code)
+    return ended_with(
+        CannotFinish(
+            _("Scoring stopped unexpectedly (the scoring process ended with {code}).").format(
+                code=code
+            )
+        ),
+        errors,
     )
-    error.details = errors.read()[-4000:].decode("utf-8", "replace")  # type: ignore[attr-defined]
-    return error
 
 
 # --- the child ---------------------------------------------------------------------------
