@@ -97,11 +97,21 @@ def started_child(
             child.wait()
 
 
-def ended_with(error: CannotFinish, errors: IO[bytes]) -> CannotFinish:
-    """`error`, with the last of the child's stderr as its details (for the error log)."""
+def stopped(child: subprocess.Popen[bytes], errors: IO[bytes], words: str) -> CannotFinish:
+    """The error for a child that stopped without saying why (killed, crashed): `words`
+    (translated, with a `{code}` for its exit code), and the last of its stderr as the
+    details for the error log."""
+    code = child.wait()
     errors.seek(0)
+    error = CannotFinish(words.format(code=code))
     error.details = errors.read()[-4000:].decode("utf-8", "replace")  # type: ignore[attr-defined]
     return error
+
+
+def refused(frame: tuple[Any, ...]) -> BadInput | CannotFinish:
+    """The error an "error" frame carries: ("error", kind, words)."""
+    _tag, kind, words = frame
+    return (BadInput if kind == "BadInput" else CannotFinish)(words)
 
 
 def child_environment() -> dict[str, str]:

@@ -168,10 +168,11 @@ def _score_history(
     half = (len(dates) + 1) // 2
     fork = may_fork()
     step = 2 if fork else 1
-    done = [0]
+    done = 0
 
     def work_out(indices: range, report: bool) -> dict[int, _Columns]:
         """The figures at these indices, as columns in supplier_ids order (quick to pickle)."""
+        nonlocal done
         weights = settings.normalised_weights()
         evidence_of = PointEvidence(reference)
         grace, home = settings.grace_days, settings.home_currency
@@ -191,8 +192,8 @@ def _score_history(
             figures = score_point(raws, evidence, walks[i], series, i, settings, weights)
             out[i] = _columns([figures[sid] for sid in supplier_ids])
             if report:
-                done[0] = min(done[0] + step, len(dates))
-                progress(done[0], steps, "Working out the scores at each month-end…")
+                done = min(done + step, len(dates))
+                progress(done, steps, "Working out the scores at each month-end…")
         return out
 
     # This process turns its own columns into points while the fork still works.

@@ -22,9 +22,15 @@ from typing import IO, Any
 
 from sqlalchemy import Engine
 
-from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
+from sourcing_app.errors import ProgressCallback
 from sourcing_app.i18n import _
-from sourcing_app.services.child_frames import ended_with, read_frame, serve_job, started_child
+from sourcing_app.services.child_frames import (
+    read_frame,
+    refused,
+    serve_job,
+    started_child,
+    stopped,
+)
 from sourcing_app.services.trend import PortfolioTrend, portfolio_trend
 
 BYTES_PER_FRAME = 1 << 20
@@ -68,16 +74,11 @@ def _receive(
     while True:
         frame = read_frame(frames)
         if frame is None:
-            code = child.wait()
             progress(*last)  # raises Cancelled when that is why the child is gone
-            raise ended_with(
-                CannotFinish(
-                    _(
-                        "Working out the trend stopped unexpectedly "
-                        "(the process ended with {code})."
-                    ).format(code=code)
-                ),
+            raise stopped(
+                child,
                 errors,
+                _("Working out the trend stopped unexpectedly (the process ended with {code})."),
             )
         tag = frame[0]
         if tag == "progress":
@@ -89,7 +90,7 @@ def _receive(
         elif tag == "records":
             parts.append(frame[1])
         elif tag == "error":
-            raise (BadInput if frame[1] == "BadInput" else CannotFinish)(frame[2])
+            raise refused(frame)
         elif tag == "done":
             break
         time.sleep(PAUSE_S)

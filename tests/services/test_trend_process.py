@@ -8,9 +8,12 @@ or changed on the way.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
+import pytest
 from sqlalchemy import Engine
 
+from sourcing_app.errors import CannotFinish
 from sourcing_app.services.demo import build_demo
 from sourcing_app.services.trend import portfolio_trend
 from sourcing_app.services.trend_process import trend_elsewhere
@@ -27,3 +30,17 @@ def test_the_childs_trend_equals_the_one_worked_out_in_process(engine: Engine) -
     assert there.records == here.records
     assert list(there.supplier_ids) == list(here.supplier_ids)
     assert (there.dates, there.falling, there.rising) == (here.dates, here.falling, here.rising)
+
+
+def test_a_child_that_dies_is_reported_in_words_with_its_exit_code(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A broken interpreter path stands for a child killed or crashed mid-run.
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+
+    with pytest.raises(CannotFinish) as error:
+        trend_elsewhere(engine, AS_OF, 6, lambda *_progress: None)
+
+    assert str(error.value) == (
+        "Working out the trend stopped unexpectedly (the process ended with 1)."
+    )

@@ -24,9 +24,15 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sourcing_app.errors import BadInput, CannotFinish
+from sourcing_app.errors import CannotFinish
 from sourcing_app.i18n import _
-from sourcing_app.services.child_frames import ended_with, read_frame, serve_job, started_child
+from sourcing_app.services.child_frames import (
+    read_frame,
+    refused,
+    serve_job,
+    started_child,
+    stopped,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -72,15 +78,13 @@ def read_elsewhere(path: Path, sql: str) -> list[Any]:
         while True:
             frame = read_frame(frames)
             if frame is None:
-                code = child.wait()
-                raise ended_with(
-                    CannotFinish(
-                        _(
-                            "Reading the purchase history stopped unexpectedly "
-                            "(the process ended with {code})."
-                        ).format(code=code)
-                    ),
+                raise stopped(
+                    child,
                     errors,
+                    _(
+                        "Reading the purchase history stopped unexpectedly "
+                        "(the process ended with {code})."
+                    ),
                 )
             tag = frame[0]
             if tag == "rows":
@@ -90,7 +94,7 @@ def read_elsewhere(path: Path, sql: str) -> list[Any]:
                     _("Reading the purchase history failed: {reason}").format(reason=frame[1])
                 )
             elif tag == "error":
-                raise (BadInput if frame[1] == "BadInput" else CannotFinish)(frame[2])
+                raise refused(frame)
             elif tag == "done":
                 return rows
 

@@ -92,8 +92,7 @@ class SeriesBuilder:
         self.size = size  # the number of points
         self.series: dict[int, SupplierSeries] = {}
         self.straddling: list[int] = []  # lines whose deliveries arrive over several points
-        self._line_shares_left = line_shares
-        self._lines_settled = False
+        self._line_shares_left = line_shares  # the lines' series are settled when it is 0
 
     def series_of(self, supplier_id: int) -> SupplierSeries:
         s = self.series.get(supplier_id)
@@ -152,7 +151,6 @@ class SeriesBuilder:
         # Every line is in: the running totals now, while other statements may still run.
         for s in self.series.values():
             s.settle_lines()
-        self._lines_settled = True
 
     def add_deliveries(self, delivery_rows: Iterable[Any]) -> None:
         series_of, straddling = self.series_of, self.straddling
@@ -188,7 +186,7 @@ class SeriesBuilder:
     def finish(self) -> dict[int, SupplierSeries]:
         """The series, each turned into running totals: one sum per point."""
         for s in self.series.values():
-            if not self._lines_settled:
+            if self._line_shares_left:  # not every share came: settled here instead
                 s.settle_lines()
             s.settle_deliveries()
         return self.series

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -28,9 +27,15 @@ from typing import IO, Any
 from sqlalchemy import Engine, text
 
 from sourcing_app.domain.evaluation_types import SupplierScore, summarised
-from sourcing_app.errors import BadInput, CannotFinish, ProgressCallback
+from sourcing_app.errors import ProgressCallback
 from sourcing_app.i18n import _
-from sourcing_app.services.child_frames import ended_with, read_frame, serve_job, started_child
+from sourcing_app.services.child_frames import (
+    read_frame,
+    refused,
+    serve_job,
+    started_child,
+    stopped,
+)
 from sourcing_app.services.scoring.service import ScoringService
 
 # From this many suppliers on, the desktop scores in a separate process. Below
@@ -71,7 +76,17 @@ def score_elsewhere(
     with started_child("sourcing_app.services.scoring.process", job) as (child, frames, errors):
         if meanwhile is not None:
             meanwhile()
-        return _receive(frames, service, as_of, progress, lambda: _ended(child, errors))
+        return _receive(
+            frames,
+            service,
+            as_of,
+            progress,
+            lambda: stopped(
+                child,
+                errors,
+                _("Scoring stopped unexpectedly (the scoring process ended with {code})."),
+            ),
+        )
 
 
 def _receive(
@@ -103,27 +118,13 @@ def _receive(
         elif tag == "run":
             run = frame[1:]
         elif tag == "error":
-            _tag, kind, message = frame
-            raise (BadInput if kind == "BadInput" else CannotFinish)(message)
+            raise refused(frame)
         elif tag == "done":
             break
         time.sleep(PAUSE_S)  # the GIL is the UI thread's for a moment
     settings, priors = run
     service.adopt_run(as_of, settings, priors, tables, {s.supplier_id: s for s in scores})
     return scores
-
-
-def _ended(child: subprocess.Popen[bytes], errors: IO[bytes]) -> CannotFinish:
-    """The error for a child that stopped without saying why (killed, crashed)."""
-    code = child.wait()
-    return ended_with(
-        CannotFinish(
-            _("Scoring stopped unexpectedly (the scoring process ended with {code}).").format(
-                code=code
-            )
-        ),
-        errors,
-    )
 
 
 # --- the child ---------------------------------------------------------------------------
