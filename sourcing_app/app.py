@@ -245,7 +245,8 @@ def apply_style(app: QApplication) -> None:
         sheet = (folder() / "style.qss").read_text(encoding="utf-8")
     except OSError:
         return  # an unstyled window still works
-    app.setStyleSheet(sheet)
+    # A style sheet's url() is read from the working folder: point it at ours.
+    app.setStyleSheet(sheet.replace("url(icons/", f"url({(folder() / 'icons').as_posix()}/"))
 
 
 def _confirmed_new_file(url: str, parent: QWidget | None, *, demo: bool = False) -> str | None:

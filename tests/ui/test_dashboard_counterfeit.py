@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
@@ -91,3 +92,28 @@ def test_no_banner_without_a_suspected_counterfeit(
         screen.show()
         screen.screen_shown()
     assert not screen.counterfeit_banner.isVisible()
+
+
+def test_a_long_cause_ends_in_an_ellipsis_instead_of_scrolling_the_list_sideways(
+    qtbot: QtBot, dashboard: DashboardScreen
+) -> None:
+    view = dashboard.flags_view
+    last = view.model().columnCount() - 1
+    needed = view.sizeHintForColumn(last)
+    # The counterfeit's cause is longer than the room the list leaves it at 1600 px.
+    assert view.columnWidth(last) < needed
+    assert view.horizontalScrollBar().maximum() == 0
+    header = view.horizontalHeader()
+    assert header.sectionPosition(last) + header.sectionSize(last) <= view.viewport().width()
+    # The cell keeps its whole text; hovering shows all of it.
+    cause = view.model().index(0, last)
+    assert cause.data() == cause.data(Qt.ItemDataRole.ToolTipRole)
+    assert "composite channel" in cause.data()
+    # A wider window gives the cause its whole length, and a narrower one takes it back.
+    narrow = view.columnWidth(last)
+    dashboard.resize(3200, 1000)
+    qtbot.waitUntil(lambda: view.columnWidth(last) > narrow)
+    assert view.columnWidth(last) >= needed
+    dashboard.resize(1600, 1000)
+    qtbot.waitUntil(lambda: view.columnWidth(last) == narrow)
+    assert view.horizontalScrollBar().maximum() == 0

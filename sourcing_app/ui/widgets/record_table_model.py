@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QTableView
 
@@ -170,8 +177,18 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         return colour
 
 
-def record_view(model: QAbstractTableModel, *, sortable: bool = True, stretch_last: bool = True):  # type: ignore[no-untyped-def]
-    """A read-only, row-selecting table view in the app's style, for `model`."""
+def record_view(  # type: ignore[no-untyped-def]
+    model: QAbstractTableModel,
+    *,
+    sortable: bool = True,
+    stretch_last: bool = True,
+    last_in_view: bool = False,
+):
+    """A read-only, row-selecting table view in the app's style, for `model`.
+
+    With `last_in_view`, the last column (a long reason) keeps inside the view's
+    width instead of scrolling the table sideways (see `LastColumnInView`).
+    """
     from PySide6.QtWidgets import QAbstractItemView, QHeaderView
 
     view = QTableView()
@@ -188,7 +205,50 @@ def record_view(model: QAbstractTableModel, *, sortable: bool = True, stretch_la
     view.horizontalHeader().setStretchLastSection(stretch_last)
     view.horizontalHeader().setHighlightSections(False)
     view.setSortingEnabled(sortable)
+    if last_in_view:
+        LastColumnInView(view)
     return view
+
+
+class LastColumnInView(QObject):
+    """Keeps a table's last column inside the view, whatever its text's length.
+
+    The Dashboard's reasons run to a hundred characters; sized to them, the
+    table scrolled sideways and hid the reason's end past the edge. Here the
+    column takes the room the other columns leave, and its cells end in "…"
+    where they do not fit (their tooltip holds the whole text). It widens with
+    the view, up to what its longest cell needs, and never narrows below
+    `MIN_EMS` wide characters.
+    """
+
+    MIN_EMS = 12
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.setObjectName("last-column-in-view")
+        self._view = view
+        self.wanted = 0  # what the last column's cells and header need; 0 until fitted
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.viewport().installEventFilter(self)
+
+    @staticmethod
+    def of(view: QTableView) -> LastColumnInView | None:
+        return view.findChild(LastColumnInView, "last-column-in-view")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize and self.wanted:
+            self.apply()
+        return False
+
+    def apply(self) -> None:
+        view = self._view
+        header = view.horizontalHeader()
+        last = header.count() - 1
+        if last < 0:
+            return
+        others = sum(header.sectionSize(c) for c in range(last) if not header.isSectionHidden(c))
+        floor = view.fontMetrics().horizontalAdvance("M") * self.MIN_EMS
+        view.setColumnWidth(last, max(floor, min(self.wanted, view.viewport().width() - others)))
 
 
 def fit_columns_to_contents(view: QTableView) -> None:
@@ -211,3 +271,7 @@ def fit_columns_to_contents(view: QTableView) -> None:
         )
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
+    last = LastColumnInView.of(view)
+    if last is not None and count:
+        last.wanted = widths[-1]
+        last.apply()
