@@ -63,9 +63,11 @@ class Buyer:
 @pytest.fixture
 def buyer_factory(qapp: QApplication) -> Iterator[list[Buyer]]:
     made: list[Buyer] = []
+    sheet = qapp.styleSheet()
     yield made
     for buyer in made:
         buyer.stop()
+    qapp.setStyleSheet(sheet)  # run_desktop styles the app; the tests after expect it plain
 
 
 def _path(url: str) -> Path:
