@@ -159,9 +159,9 @@ def test_a_delivery_the_returns_need_is_not_removed(
     with pytest.raises(Conflict) as refused:
         service.remove("delivery", l1["id"], l1["version"])
     assert str(refused.value) == (
-        "The delivery L1 on 2026-02-09 stays: customers sent back 3 units of this line, and "
-        "without it only 0 would have been accepted. Remove or correct the returns first; "
-        "nothing was removed."
+        "The delivery L1, delivered 9 Feb 2026 stays: customers sent back 3 units of this "
+        "line, and without it only 0 would have been accepted. Remove or correct the returns "
+        "first; nothing was removed."
     )
     assert service.load("delivery", l1["id"])["delivered_qty"] == 100
     # M1: 60 accepted on 2 Mar, 45 on 20 Mar; a return of 10 Mar added. Without the
@@ -176,7 +176,7 @@ def test_a_delivery_the_returns_need_is_not_removed(
     with pytest.raises(Conflict) as refused:
         service.remove("delivery", m1_first["id"], m1_first["version"])
     assert str(refused.value) == (
-        "The delivery M1 on 2026-03-02 stays: the return of 10 Mar 2026 would then come "
+        "The delivery M1, delivered 2 Mar 2026 stays: the return of 10 Mar 2026 would then come "
         "before the line's first delivery. Remove or correct the returns first; nothing "
         "was removed."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
@@ -14,7 +15,9 @@ from sqlalchemy import Connection, Table, bindparam, select
 from sqlmodel import SQLModel
 
 from sourcing_app.db import models  # noqa: F401  (registers the tables in the metadata)
+from sourcing_app.domain.enums import ReturnReason
 from sourcing_app.domain.formatting import day
+from sourcing_app.i18n import _
 from sourcing_app.services.entities import ENTITIES, VIA_CHANNEL, EntitySpec
 
 
@@ -175,6 +178,58 @@ def _describe(conn: Connection, entity: str, row: Mapping[str, Any]) -> str:
         line = name_of("purchase_line", "line_ref", row["line_id"])
         return f"{line} on {row['return_date'].isoformat()} ({row['reason']})"
     return str(row.get("id"))
+
+
+# The natural keys `_describe` writes with ISO dates and codes: they are the
+# audit trail's entity_key, the same whoever saved and in whatever language.
+_DATED = re.compile(r"^(?P<line>.+) on (?P<day>\d{4}-\d{2}-\d{2})(?: \((?P<reason>[a-z_]+)\))?$")
+_QUOTE = re.compile(
+    r"^(?P<who>.+) / (?P<sku>.+) (?:from (?P<day>\d{4}-\d{2}-\d{2})|with no start date)"
+    r" \(min (?P<qty>\d+)\)$"
+)
+
+
+def key_in_words(entity: str, key: str) -> str:
+    """A natural key as the reader says it: dates as words, a return's reason named.
+
+    "L1 on 2026-02-09" reads "L1, delivered 9 Feb 2026" (in Chinese
+    "L1，2026年2月9日到货"). A key of another form is given back as it is.
+    """
+    if entity in ("delivery", "return"):
+        m = _DATED.match(key)
+        if m is None or (entity == "return") != bool(m["reason"]):
+            return key
+        when = day(dt.date.fromisoformat(m["day"]))
+        if entity == "delivery":
+            return _("{line}, delivered {day}").format(line=m["line"], day=when)
+        try:
+            reason = ReturnReason(m["reason"]).label
+        except ValueError:
+            reason = m["reason"]
+        return _("{line}, returned {day} ({reason})").format(
+            line=m["line"], day=when, reason=reason
+        )
+    if entity == "quote":
+        m = _QUOTE.match(key)
+        if m is None:
+            return key
+        qty = f"{int(m['qty']):,}"
+        if m["day"] is None:
+            return _("{supplier} / {sku}, no start date (minimum {qty})").format(
+                supplier=m["who"], sku=m["sku"], qty=qty
+            )
+        return _("{supplier} / {sku} from {day} (minimum {qty})").format(
+            supplier=m["who"], sku=m["sku"], day=day(dt.date.fromisoformat(m["day"])), qty=qty
+        )
+    return key
+
+
+def label_in_words(entity: str, label: str) -> str:
+    """A row's label (`label`) as the reader says it: see `key_in_words`."""
+    key = key_of(label)
+    if not key or not label.endswith(key):
+        return label  # no key, or one cut short for the audit trail
+    return label[: len(label) - len(key)] + key_in_words(entity, key)
 
 
 def key_of(label: str) -> str:

@@ -43,6 +43,7 @@ from sourcing_app.services.editing.rows import (
     jsonable,
     key_of,
     label,
+    label_in_words,
     read,
     row_values,
     same,
@@ -228,7 +229,9 @@ class EditingService:
                 purchases.refuse_removing_a_delivered_line(conn, before)
             words = label(conn, spec, before)
             if entity == "delivery":
-                purchases.refuse_removing_a_returned_delivery(conn, before, words)
+                purchases.refuse_removing_a_returned_delivery(
+                    conn, before, label_in_words(entity, words)
+                )
             table = table_of(spec)
             try:
                 conn.execute(delete(table).where(table.c.id == entity_id))

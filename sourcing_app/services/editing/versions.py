@@ -21,7 +21,14 @@ from sourcing_app.domain.formatting import moment
 from sourcing_app.errors import CannotFinish
 from sourcing_app.i18n import _
 from sourcing_app.services.editing.outcomes import Conflict, Invalid
-from sourcing_app.services.editing.rows import fingerprint, key_of, label, read, table_named
+from sourcing_app.services.editing.rows import (
+    fingerprint,
+    key_of,
+    label,
+    label_in_words,
+    read,
+    table_named,
+)
 from sourcing_app.services.editing.rows import table_of as _table
 from sourcing_app.services.entities import KEY_FIELD, UNIQUE_WORDS, EntitySpec
 
@@ -126,14 +133,15 @@ def clash(spec: EntitySpec) -> Invalid:
 
 
 def _conflict_words(conn: Connection, spec: EntitySpec, row: dict[str, Any]) -> str:
-    words = label(conn, spec, row)
+    stored = label(conn, spec, row)
     audit = table_named("audit_entry")
     last = conn.execute(
         select(audit.c.who, audit.c.at)
-        .where(audit.c.entity == spec.name, audit.c.entity_key == key_of(words))
+        .where(audit.c.entity == spec.name, audit.c.entity_key == key_of(stored))
         .order_by(audit.c.id.desc())
         .limit(1)
     ).first()
+    words = label_in_words(spec.name, stored)
     if last is None:
         return _(
             "Someone else saved the {record} after you opened it. "

@@ -32,7 +32,7 @@ from sourcing_app.domain.settings import ScoringSettings
 from sourcing_app.errors import BadInput, CannotFinish
 from sourcing_app.i18n import N_, _
 from sourcing_app.services.editing import EditingService, Saved
-from sourcing_app.services.editing.rows import key_of
+from sourcing_app.services.editing.rows import key_in_words, key_of
 from sourcing_app.services.entities import ENTITIES
 from sourcing_app.services.settings import save_from_screen
 from sourcing_app.ui.shell.workspace import ScoredRun, Workspace
@@ -180,7 +180,7 @@ def entity_word(entity: str) -> str:
 def undo_text(saved: Saved) -> str:
     """'Edit supplier S-COMP'; in Chinese '编辑供应商 S-COMP'."""
     template = _UNDO_TEXTS.get(saved.action)
-    key = key_of(saved.label)
+    key = key_in_words(saved.entity, key_of(saved.label))
     if template is None:
         return f"{saved.action.capitalize()} {saved.label}"
     return _(template).format(entity=entity_word(saved.entity), key=key)
