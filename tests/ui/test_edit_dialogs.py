@@ -325,7 +325,7 @@ def test_withdrawing_a_quote_ends_it_and_undo_reopens_it(
     saved = EditSession.of(workspace).archive("quote", quote_id)
     assert saved is not None and saved.action == "withdrawn"
     assert workspace.undo_stack.undoText() == (
-        "Withdraw quote S-COMP / AUR-SERUM from 2026-01-01 (min 1)"
+        "Withdraw quote S-COMP / AUR-SERUM from 1 Jan 2026 (minimum 1)"
     )
     valid_to = f"SELECT valid_to FROM quote WHERE id = {quote_id}"
     assert _scalar(engine, valid_to) == (dt.date(2026, 6, 29) - dt.date(1970, 1, 1)).days
