@@ -117,7 +117,7 @@ class MoversList(QWidget):
         self.title.setObjectName("SectionTitle")
         layout.addWidget(self.title)
         self.model: RecordTableModel[Mover] = RecordTableModel(mover_columns())
-        self.view = record_view(self.model, sortable=False)
+        self.view = record_view(self.model, sortable=False, last_in_view=True)
         self.view.setToolTip(_("Click a supplier to open it"))
         self.view.clicked.connect(self._clicked)
         self.view.activated.connect(self._clicked)
