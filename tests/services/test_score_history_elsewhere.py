@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
+import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +201,61 @@ def test_a_reading_child_that_dies_is_reported_in_words(
     assert str(error.value) == (
         "Reading the purchase history stopped unexpectedly (the process ended with 1)."
     )
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie waiting for init to reap it does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_a_reading_child_whose_parent_dies_stops_its_statement(tmp_path: Path) -> None:
+    """The desk kills a cancelled trend's process; its reading children must not read on."""
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).close()
+    endless = (
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+    )
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from sourcing_app.services.history.reads import read_elsewhere
+        read_elsewhere(Path({str(empty)!r}), {endless!r})
+        """
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], env=child_environment())
+    orphans: list[int] = []
+    try:
+        for _ in range(600):  # its reading child starts within moments
+            orphans = [pid for pid in _children(parent.pid) if _running(pid)]
+            if orphans or parent.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert orphans, "the reading child never started"
+        parent.kill()
+        parent.wait()
+        for _ in range(600):  # a statement that would never end on its own
+            if not any(_running(pid) for pid in orphans):
+                break
+            time.sleep(0.05)
+        assert not any(_running(pid) for pid in orphans), "it read on for nobody"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        for pid in orphans:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
