@@ -110,7 +110,7 @@ def test_import_opens_the_wizard(qtbot: QtBot, window: MainWindow) -> None:
 
 def test_the_rates_banner_sits_above_the_screens(window: MainWindow) -> None:
     banner = window.rates_banner
-    assert banner.parentWidget() is window.stack.parentWidget()
+    assert banner.parentWidget() is window.screen_area.parentWidget()
     # The hand portfolio's feed rate is from 1 June 2026; on 3 December 2026 it is
     # 29 + 31 + 31 + 30 + 31 + 30 + 3 = 185 days old, and the banner says so.
     banner.today = lambda: dt.date(2026, 12, 3)

@@ -206,7 +206,10 @@ class RiskMatrix(QChartView):
         self._chart = styled_chart(_("Risk matrix: margin against supply stability"))
         super().__init__(self._chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumSize(520, 420)
+        # The least height at which the stability axis still shows every ten points
+        # (at 280 its labels turned to "…"); it grows with the window. On a 1366 × 768
+        # laptop the Dashboard scrolls a little rather than squeeze it further.
+        self.setMinimumSize(440, 340)
         self.x_axis = QValueAxis()
         self.x_axis.setRange(-3, 103)  # points on 0 or 100 are drawn whole
         self.x_axis.setTickType(QValueAxis.TickType.TicksDynamic)

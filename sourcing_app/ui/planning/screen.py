@@ -90,6 +90,7 @@ from sourcing_app.ui.planning.summaries import (
 from sourcing_app.ui.planning.what_if import ScenarioForm
 from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.workspace import Workspace
+from sourcing_app.ui.widgets.flow_layout import FlowLayout, pair
 from sourcing_app.ui.widgets.record_table_model import fit_columns_to_contents
 
 # The allocation lines at 1600 px: a supplier's name wraps at this width and the
@@ -167,6 +168,7 @@ class PlanningScreen(QWidget):
 
     def _build_rules(self) -> QGroupBox:
         box = QGroupBox(_("Planning rules"), self)
+        box.setObjectName("PlanningRules")
         self.max_share = QSpinBox(box)
         self.max_share.setRange(1, 100)
         # Translators: after a number in a spin box: "30 % of demand".
@@ -198,20 +200,23 @@ class PlanningScreen(QWidget):
         self.replan_button = QPushButton(_("Re-plan"), box)
         self.replan_button.clicked.connect(self.refresh)
         self.as_of_label = QLabel(box)
-        row = QHBoxLayout(box)
+        # Wraps onto a second line on a narrow window: as one row it held the window
+        # 1,235 pixels wide, more than a 1366 × 768 laptop leaves beside the sidebar.
+        row = FlowLayout(box, spacing=12, last_at_right=True)
         for label, widget in (
             (_("Most per supplier:"), self.max_share),
             (_("Lowest standing:"), self.min_standing),
             (_("Vertical floor:"), self.vertical_floor),
         ):
-            row.addWidget(QLabel(label, box))
-            row.addWidget(widget)
-            row.addSpacing(12)
+            row.addWidget(pair(label, widget, parent=box))
         row.addWidget(self.cover_at_loss)
-        row.addStretch(1)
-        row.addWidget(self.as_of_label)
-        row.addWidget(self.save_rules_button)
-        row.addWidget(self.replan_button)
+        actions = QWidget(box)
+        buttons = QHBoxLayout(actions)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.as_of_label)
+        buttons.addWidget(self.save_rules_button)
+        buttons.addWidget(self.replan_button)
+        row.addWidget(actions)
         return box
 
     def _build_allocation_tab(self) -> QWidget:
@@ -251,7 +256,7 @@ class PlanningScreen(QWidget):
         return tab
 
     def _build_scenario_tab(self) -> QWidget:
-        tab = QWidget(self)
+        tab = QWidget()
         self.form = form_box = ScenarioForm(tab)
         form_box.run_requested.connect(self.run_form)
         form_box.save_requested.connect(self.save_form)
@@ -331,7 +336,16 @@ class PlanningScreen(QWidget):
         self.result_summary_area = summary
         layout.addWidget(summary)
         layout.addWidget(results, 1)
-        return tab
+        # The form, the summaries, the chart and the comparison need some 800 pixels of
+        # height; on a laptop screen the tab scrolls instead of holding the window taller
+        # than the screen.
+        page = QScrollArea(self)
+        page.setWidget(tab)
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
+        self.scenario_page = page
+        return page
 
     # --- rules ---------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QToolButton,
@@ -62,6 +63,7 @@ from sourcing_app.ui.shell.background import BackgroundRunner
 from sourcing_app.ui.shell.permission_hooks import allow
 from sourcing_app.ui.shell.undo_commands import EditSession
 from sourcing_app.ui.shell.workspace import Workspace
+from sourcing_app.ui.widgets.flow_layout import FlowLayout, pair
 from sourcing_app.ui.widgets.forms import fill_combo, qdate
 from sourcing_app.ui.widgets.record_table_model import RecordTableModel
 
@@ -195,8 +197,9 @@ class PurchasesScreen(QWidget):
 
     # --- building ------------------------------------------------------------------------
 
-    def _filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _filters(self) -> FlowLayout:
+        # Wraps on a narrow window rather than holding the window wider than the screen.
+        row = FlowLayout(last_at_right=True)
         self.supplier_filter = self._choice(_("All suppliers"))
         self.brand_filter = self._choice(_("All brands"))
         self.from_filter = OptionalDate(_("Ordered from"), self)
@@ -205,6 +208,10 @@ class PurchasesScreen(QWidget):
         self.ref_filter = QLineEdit(self)
         self.ref_filter.setPlaceholderText(_("Line reference starts with…"))
         self.ref_filter.setClearButtonEnabled(True)
+        # Wide enough to read its whole placeholder, and the clear button beside it.
+        self.ref_filter.setMinimumWidth(
+            self.ref_filter.fontMetrics().horizontalAdvance(self.ref_filter.placeholderText()) + 40
+        )
         self.count_label = QLabel(self)
         self.count_label.setObjectName("count")
         for widget in (self.supplier_filter, self.brand_filter):
@@ -212,13 +219,13 @@ class PurchasesScreen(QWidget):
         for dates in (self.from_filter, self.to_filter):
             dates.changed.connect(self._filter_timer.start)
         self.ref_filter.textChanged.connect(lambda _t: self._filter_timer.start())
-        row.addWidget(QLabel(_("Supplier:")))
-        row.addWidget(self.supplier_filter, 2)
-        row.addWidget(QLabel(_("Brand:")))
-        row.addWidget(self.brand_filter, 1)
+        for combo in (self.supplier_filter, self.brand_filter):
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        row.addWidget(pair(_("Supplier:"), self.supplier_filter, parent=self))
+        row.addWidget(pair(_("Brand:"), self.brand_filter, parent=self))
         row.addWidget(self.from_filter)
         row.addWidget(self.to_filter)
-        row.addWidget(self.ref_filter, 1)
+        row.addWidget(self.ref_filter)
         row.addWidget(self.count_label)
         return row
 

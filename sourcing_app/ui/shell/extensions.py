@@ -212,15 +212,15 @@ def _install_rates_banner(window: MainWindow, workspace: Workspace) -> None:
     from sourcing_app.ui.shell.rates_banner import RatesBanner
 
     body = window.centralWidget()
-    stack = window.stack
+    screens = window.screen_area
     holder = QWidget(body)
     column = QVBoxLayout(holder)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(0)
     banner = RatesBanner(workspace, holder)
-    body.layout().replaceWidget(stack, holder)
+    body.layout().replaceWidget(screens, holder)
     column.addWidget(banner)
-    column.addWidget(stack, 1)
+    column.addWidget(screens, 1)
     window.rates_banner = banner  # type: ignore[attr-defined]
 
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
 WINDOW_TITLE = N_("Sourcing desk")
 UI_SWITCH_INTERVAL_S = 0.005
 ORGANISATION = "sourcing-desk"
+# Room kept for the title bar and borders when a first start sizes the window to the screen.
+FRAME_ALLOWANCE = QtCore.QSize(16, 40)
 APPLICATION = "Sourcing desk"
 
 # Menus appear in this order whoever asks for them first; others go before Help.
@@ -111,6 +114,42 @@ def _window_shortcut():  # type: ignore[no-untyped-def]
     return Qt.ShortcutContext.WindowShortcut
 
 
+class ScreenStack(QStackedWidget):
+    """The screens, one in front, asking only for the room the one in front needs.
+
+    A QStackedWidget is as large as its largest screen, so Planning's least size
+    held the window taller and wider than a laptop's screen on every screen. In
+    the window's scroll area, the screen in front scrolls only when the window is
+    smaller than that screen itself needs.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt's name)
+        front = self.currentWidget()
+        return super().sizeHint() if front is None else front.sizeHint()
+
+    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt's name)
+        front = self.currentWidget()
+        if front is None:
+            return super().minimumSizeHint()
+        return front.minimumSizeHint().expandedTo(front.minimumSize())
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        # The scroll area asks this of a stack whose screens wrap text. A screen's own
+        # answer is the height it would like (every table at full length), which made
+        # the Dashboard scroll on a window that had room for it; the least height at
+        # this width is what the screen needs to show without overlapping.
+        least = self.minimumSizeHint().height()
+        front = self.currentWidget()
+        layout = None if front is None else front.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            least = max(least, layout.totalMinimumHeightForWidth(width))
+        return least
+
+
 class MainWindow(QMainWindow):
     scores_shown = Signal(int)  # a scoring run is on screen: how many suppliers
     scores_failed = Signal(str)  # a scoring run failed or was cancelled: why, in words
@@ -143,7 +182,11 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("Sidebar")
         self.sidebar.setFixedWidth(170)
         self.sidebar.currentRowChanged.connect(self._sidebar_moved)
-        self.stack = QStackedWidget()
+        self.stack = ScreenStack()
+        self.screen_area = QScrollArea()
+        self.screen_area.setObjectName("ScreenArea")
+        self.screen_area.setWidget(self.stack)
+        self.screen_area.setWidgetResizable(True)
         self.placeholder = QLabel(_("Opening {database}…").format(database=database_label))
         self.placeholder.setObjectName("Placeholder")
         self.stack.addWidget(self.placeholder)
@@ -152,7 +195,7 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.sidebar)
-        row.addWidget(self.stack, 1)
+        row.addWidget(self.screen_area, 1)
         self.setCentralWidget(body)
 
         self._database_label = database_label
@@ -173,6 +216,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
 
         self.sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.screen_area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.screen_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no stop for Tab of its own
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._build_status_bar(self._database_label)
         self._build_menus()
@@ -372,6 +417,8 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        else:
+            self._fit_to_screen()
         state = s.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -382,6 +429,19 @@ class MainWindow(QMainWindow):
         self.show_screen(
             last if isinstance(last, str) and last in self._screens else next(iter(self._screens))
         )
+
+    def _fit_to_screen(self) -> None:
+        """On a first start, no larger than the screen leaves room for (a 1366 × 768 laptop)."""
+        screen = QWidget.screen(self)  # `self.screen(key)` is a screen of the desk's
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        # The window manager's title bar and borders come on top of the window's size.
+        width = min(self.width(), room.width() - FRAME_ALLOWANCE.width())
+        height = min(self.height(), room.height() - FRAME_ALLOWANCE.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+            self.move(room.topLeft())
 
     def save_layout(self) -> None:
         s = self.settings

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTabWidget,
@@ -377,7 +378,16 @@ class SupplierDetailPane(QWidget):
         self.flags.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.flags.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         score_layout.addWidget(self.flags, 1)
-        self.tabs.addTab(score_tab, _("Score breakdown"))
+        # On a laptop screen the breakdown, its inputs in words and the flags are taller
+        # than the pane: the tab scrolls rather than draw them over one another.
+        score_page = QScrollArea()
+        score_page.setWidget(score_tab)
+        score_page.setWidgetResizable(True)
+        score_page.setFrameShape(QFrame.Shape.NoFrame)
+        score_page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        score_page.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.score_page = score_page
+        self.tabs.addTab(score_page, _("Score breakdown"))
 
         # Landed cost tab: one walk per quoted SKU.
         walk_tab = QWidget()

@@ -13,7 +13,6 @@ from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -37,6 +36,7 @@ from sourcing_app.ui.suppliers.table_model import (
     prepare_rows,
 )
 from sourcing_app.ui.widgets.flag_style import flag_title
+from sourcing_app.ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
     from sourcing_app.ui.shell.workspace import Workspace
@@ -88,16 +88,16 @@ class SuppliersScreen(QWidget):
         layout.setSpacing(10)
         heading = QLabel(_("Suppliers"))
         heading.setObjectName("ScreenTitle")
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
+        heading.setContentsMargins(0, 0, 8, 0)
+        # Wraps on a narrow window rather than holding the window wider than the screen.
+        bar = FlowLayout(last_at_right=True)
         bar.addWidget(heading)
-        bar.addSpacing(16)
         self.search = QLineEdit()
         self.search.setObjectName("SupplierSearch")
         self.search.setPlaceholderText(_("Search code, name or brand  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(280)
-        bar.addWidget(self.search, 2)
+        bar.addWidget(self.search)
         self.channel_filter = QComboBox()
         for text, value in CHANNEL_CHOICES:
             self.channel_filter.addItem(_(text), value)
@@ -120,7 +120,7 @@ class SuppliersScreen(QWidget):
         self.count_label.setObjectName("Muted")
         self.count_label.setMinimumWidth(180)
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        bar.addWidget(self.count_label, 1)
+        bar.addWidget(self.count_label)
         layout.addLayout(bar)
 
         self.model = SupplierTableModel(self)
